@@ -1,0 +1,43 @@
+"""A Relais home: the folder that holds everything a run reads and writes, and its settings.
+
+``inbox/`` receives the files to ingest (any layout below it), ``warehouse.duckdb`` is the working
+database, ``serving/relais.duckdb`` the snapshot analysts open read-only. The settings come from
+``relais.toml``; the pseudonymisation key is held here but never shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assets.pseudonym import Pseudonymiser
+
+
+@dataclass(frozen=True)
+class RelaisHome:
+    """Paths and settings of one home, as the assets use them."""
+
+    root: Path
+    timezone: str = "Europe/Paris"
+    organisation: str = "Relais"
+    pseudonymiser: Pseudonymiser = field(default_factory=lambda: Pseudonymiser(b""), repr=False)
+
+    @property
+    def inbox(self) -> Path:
+        """Where files to ingest are dropped."""
+        return self.root / "inbox"
+
+    @property
+    def warehouse(self) -> Path:
+        """The working DuckDB database."""
+        return self.root / "warehouse.duckdb"
+
+    @property
+    def serving_dir(self) -> Path:
+        """The folder of published outputs."""
+        return self.root / "serving"
+
+    @property
+    def serving(self) -> Path:
+        """The published read-only snapshot."""
+        return self.serving_dir / "relais.duckdb"

@@ -1,0 +1,184 @@
+"""Finding and recognising the files dropped in the inbox, wherever they sit.
+
+Every file under ``inbox/`` is recognised by its content, never by its place: CSV files by their
+header line (an HR roster, or a member of a LinkedIn archive), spreadsheets by their sheet names
+(a Page content export, in today's or the older layout), zip files by the archive members inside.
+A folder holding LinkedIn archive files is an unpacked archive, and the CSV files beneath it
+belong to it. What nobody recognises is listed with the reason, so that it can be quarantined.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from assets.linkedin_archive import ANCHOR_KINDS, classify_member
+from assets.roster import ROSTER
+from assets.tables import header_matches
+from assets.textio import decode_text
+from assets.linkedin_archive import candidate_header_lines
+
+HEAD_BYTES = 64 * 1024
+MAX_MEMBER_BYTES = 512 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 200
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
+
+
+@dataclass(frozen=True)
+class InboxFile:
+    """One recognised (or unrecognised) input: a file, or a member of a zip archive."""
+
+    path: str
+    container: str
+    container_type: str
+    kind: str
+    reason: str
+    sha256: str
+    size_bytes: int
+    modified_at: float
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read in chunks so large files stay out of memory."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def classify_csv(name: str, head: bytes) -> str:
+    """The kind of a delimited text file from its first bytes: ``hr_roster``, an ``li_*`` kind, or ``unknown``."""
+    text, _ = decode_text(head)
+    if any(header_matches(fields, ROSTER) for fields in candidate_header_lines(text, limit=5)):
+        return "hr_roster"
+    spec = classify_member(name, text)
+    return spec.kind if spec else "unknown"
+
+
+def classify_spreadsheet(path: Path) -> tuple[str, str]:
+    """The kind of a spreadsheet from its sheet names, with a reason when it is not ingested."""
+    import fastexcel
+
+    try:
+        sheets = {s.strip().lower() for s in fastexcel.read_excel(str(path)).sheet_names}
+    except Exception as exc:  # fastexcel raises its own error types for corrupt files
+        return "unknown", f"unreadable spreadsheet: {exc}"
+    if "all posts" in sheets:
+        return "page_content", ""
+    if {"update engagement", "update metrics (aggregated)"} & sheets:
+        return "page_content_legacy", ""
+    if {"discovery", "engagement", "top posts"} <= sheets or "performance" in sheets:
+        return "creator_analytics", "recognised as a creator analytics export, not ingested by this version"
+    if "new followers" in sheets or "visitor metrics" in sheets:
+        return "page_audience", "recognised as a Page followers or visitors export, not ingested by this version"
+    return "unknown", f"spreadsheet with sheets {sorted(sheets)} matches no known export"
+
+
+def scan_inbox(inbox: Path) -> list[InboxFile]:
+    """Recognise every file under ``inbox`` (hidden files and editor lock files are skipped)."""
+    if not inbox.exists():
+        return []
+    found: list[InboxFile] = []
+    loose_csv: list[tuple[Path, str, InboxFile]] = []
+    for path in sorted(p for p in inbox.rglob("*") if p.is_file() and not _hidden(p.relative_to(inbox))):
+        relative = path.relative_to(inbox).as_posix()
+        stat = path.stat()
+        base = {"sha256": file_sha256(path), "size_bytes": stat.st_size, "modified_at": stat.st_mtime}
+        suffix = path.suffix.lower()
+        if zipfile.is_zipfile(path) and suffix not in SPREADSHEET_SUFFIXES:
+            found.extend(_scan_zip(path, relative, stat.st_mtime))
+        elif suffix in SPREADSHEET_SUFFIXES:
+            kind, reason = classify_spreadsheet(path)
+            found.append(InboxFile(relative, relative, "file", kind, reason, **base))
+        elif suffix == ".zip":
+            found.append(InboxFile(relative, relative, "zip", "unknown", "corrupt zip file: cannot be opened", **base))
+        else:
+            with path.open("rb") as handle:
+                head = handle.read(HEAD_BYTES)
+            kind = classify_csv(path.name, head) if _looks_textual(head) else "unknown"
+            reason = "" if kind != "unknown" else "not a recognised export (no known header line or sheet names)"
+            item = InboxFile(relative, relative, "file", kind, reason, **base)
+            loose_csv.append((path, relative, item))
+    found.extend(_group_unpacked_archives(inbox, loose_csv))
+    return sorted(found, key=lambda f: f.path)
+
+
+def _hidden(relative: Path) -> bool:
+    return any(part.startswith(".") or part.startswith("~$") or part == "__MACOSX" for part in relative.parts)
+
+
+def _looks_textual(head: bytes) -> bool:
+    return b"\x00" not in head[:4096]
+
+
+def _group_unpacked_archives(inbox: Path, loose: list[tuple[Path, str, InboxFile]]) -> list[InboxFile]:
+    """Attach CSV files to the nearest folder above them that holds LinkedIn archive members."""
+    roots = {path.parent for path, _, item in loose if item.kind in ANCHOR_KINDS}
+    grouped: list[InboxFile] = []
+    for path, relative, item in loose:
+        root = next((p for p in (path.parent, *path.parents) if p in roots), None)
+        if root is None or item.kind == "hr_roster" or path.suffix.lower() not in {".csv", ".txt", ""}:
+            if item.kind.startswith("li_"):
+                item = _replace(item, kind="unknown", reason="LinkedIn archive file outside any archive")
+            grouped.append(item)
+            continue
+        container = root.relative_to(inbox).as_posix() if root != inbox else "."
+        kind = item.kind if item.kind != "unknown" else "li_unused"
+        reason = "" if kind != "li_unused" else "archive file not used by Relais (left unread)"
+        grouped.append(_replace(item, container=container, container_type="folder", kind=kind, reason=reason))
+    return grouped
+
+
+def _replace(item: InboxFile, **changes: object) -> InboxFile:
+    values = {**item.__dict__, **changes}
+    return InboxFile(**values)  # type: ignore[arg-type]
+
+
+def _scan_zip(path: Path, relative: str, modified_at: float) -> list[InboxFile]:
+    """List the members of a zip archive with their kinds; refuse unsafe or oversized archives."""
+    zip_sha = file_sha256(path)
+    size = path.stat().st_size
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [m for m in archive.infolist() if not m.is_dir() and not _hidden(Path(m.filename))]
+            problem = _unsafe_zip(members)
+            if problem:
+                return [InboxFile(relative, relative, "zip", "unknown", problem, zip_sha, size, modified_at)]
+            items = []
+            for member in members:
+                with archive.open(member) as handle:
+                    data = handle.read()
+                kind = classify_csv(member.filename, data[:HEAD_BYTES]) if member.filename.lower().endswith(
+                    ".csv"
+                ) else "unknown"
+                items.append((member, kind, hashlib.sha256(data).hexdigest()))
+    except (zipfile.BadZipFile, OSError, EOFError, zipfile.LargeZipFile) as exc:
+        return [InboxFile(relative, relative, "zip", "unknown", f"corrupt zip file: {exc}", zip_sha, size, modified_at)]
+    if not any(kind in ANCHOR_KINDS for _, kind, _ in items):
+        return [InboxFile(relative, relative, "zip", "unknown", "zip file holds no LinkedIn archive", zip_sha, size,
+                          modified_at)]
+    result = []
+    for member, kind, sha in items:
+        if kind in {"unknown", "hr_roster"}:
+            kind, reason = "li_unused", "archive file not used by Relais (left unread)"
+        else:
+            reason = ""
+        result.append(InboxFile(f"{relative}!{member.filename}", relative, "zip", kind, reason, sha,
+                                member.file_size, modified_at))
+    return result
+
+
+def _unsafe_zip(members: list[zipfile.ZipInfo]) -> str:
+    for member in members:
+        name = PurePosixPath(member.filename)
+        if name.is_absolute() or ".." in name.parts:
+            return f"unsafe zip file: member path '{member.filename}' escapes the archive"
+        if member.file_size > MAX_MEMBER_BYTES:
+            return f"zip member '{member.filename}' unpacks to {member.file_size} bytes (limit {MAX_MEMBER_BYTES})"
+        ratio = member.file_size / member.compress_size if member.compress_size else 0
+        if member.file_size > 16 * 1024 * 1024 and ratio > MAX_COMPRESSION_RATIO:
+            return f"zip member '{member.filename}' has a compression ratio above {MAX_COMPRESSION_RATIO} (zip bomb?)"
+    return ""

@@ -1,0 +1,226 @@
+"""Dagster assets that read the inbox into ``raw.*`` tables (thin wrappers around ``assets.ingest``).
+
+``raw/inbox_files`` recognises every file; ``raw/roster``, the LinkedIn archive tables and
+``raw/page_posts`` read the files of their kind. Each replaces its tables whole and its slice of
+the file ledger and of ``quarantine.rows``, and logs every quarantined row with file and row.
+"""
+
+from collections import Counter
+from dataclasses import asdict
+from typing import Any
+
+import duckdb
+import polars as pl
+from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, ResourceParam, asset, multi_asset
+from dagster_duckdb import DuckDBResource
+
+from assets.home import RelaisHome
+from assets.inbox import InboxFile, scan_inbox
+from assets.ingest import ingest_archives, ingest_page_posts, ingest_rosters
+from assets.ledger import IGNORED, QUARANTINED, FileOutcome, Ledger
+from assets.linkedin_archive import Ambassador
+from assets.warehouse import ensure_warehouse, replace_ledger, replace_table
+
+POOL = "relais_warehouse"
+GROUP = "ingest"
+S, I, F, D, T, B = pl.String(), pl.Int64(), pl.Float64(), pl.Date(), pl.Datetime("us"), pl.Boolean()
+SOURCE = {"archive": S, "agent_id": S, "_source_file": S, "_source_row": I}
+
+INBOX_SCHEMA = {"path": S, "container": S, "container_type": S, "kind": S, "reason": S, "sha256": S,
+                "size_bytes": I, "modified_at": F}
+ROSTER_SCHEMA = {"agent_key": S, "email_key": S, "agent_id": S, "first_name": S, "last_name": S, "email": S,
+                 "department": S, "site": S, "job_title": S, "enrolled_on": D, "is_current": B,
+                 "is_ambassador": B, "_source_file": S, "_source_row": I}
+ARCHIVE_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
+    "li_shares": {"shared_at": T, "share_link": S, "share_key": S, "commentary": S, "shared_url": S,
+                  "target_key": S, "media_url": S, "visibility": S, **SOURCE},
+    "li_instant_reposts": {"reposted_at": T, "link": S, "target_key": S, **SOURCE},
+    "li_comments": {"commented_at": T, "link": S, "target_key": S, "message": S, **SOURCE},
+    "li_reactions": {"reacted_at": T, "reaction_type": S, "link": S, "target_key": S, **SOURCE},
+    "li_skills": {"skill_name": S, **SOURCE},
+    "li_endorsements_received": {"endorsed_at": T, "skill_name": S, "status": S, **SOURCE},
+    "li_connections": {"connected_on": D, **SOURCE},
+}
+ARCHIVE_DESCRIPTIONS = {
+    "li_shares": "Shares.csv rows of ambassadors' archives: own posts and reshares with comment.",
+    "li_instant_reposts": "InstantReposts.csv rows of ambassadors' archives: reposts without comment.",
+    "li_comments": "Comments.csv rows of ambassadors' archives: comments they wrote (Date may be empty).",
+    "li_reactions": "Reactions.csv rows of ambassadors' archives: reactions they gave.",
+    "li_skills": "Skills.csv rows of ambassadors' archives: skills declared on their profile.",
+    "li_endorsements_received": "Endorsements received, reduced to date, skill and status (no endorser).",
+    "li_connections": "Connections reduced to the date each was made (no names, e-mails or companies).",
+}
+OWNERS_SCHEMA = {"archive": S, "agent_id": S, "matched_by": S, "reason": S, "files": I}
+PAGE_POSTS_SCHEMA = {"post_key": S, "post_link": S, "title": S, "post_type": S, "content_type": S,
+                     "created_on": D, "impressions": I, "clicks": I, "likes": I, "comments": I, "reposts": I,
+                     "follows": I, "engagement_rate": F, "_source_file": S, "_source_row": I,
+                     "_file_modified_at": F}
+NOT_INGESTED = {"creator_analytics", "page_audience"}
+MAX_LOGGED_PROBLEMS = 50
+
+
+def load_inventory(con: duckdb.DuckDBPyConnection, kinds: set[str]) -> list[InboxFile]:
+    """The recognised inbox files of the given kinds, from ``raw.inbox_files``."""
+    rows = con.sql("SELECT * FROM raw.inbox_files ORDER BY path").pl().to_dicts()
+    return [InboxFile(**r) for r in rows if r["kind"] in kinds]
+
+
+def report(context: AssetExecutionContext, ledger: Ledger) -> dict[str, Any]:
+    """Log quarantined files and rows (file, row, reason) and return summary metadata."""
+    for outcome in ledger.files:
+        if outcome.status == QUARANTINED:
+            context.log.warning(f"Quarantined file {outcome.source_file}: {outcome.reason}")
+    for problem in ledger.problems[:MAX_LOGGED_PROBLEMS]:
+        context.log.warning(f"Quarantined {problem.message()}")
+    if len(ledger.problems) > MAX_LOGGED_PROBLEMS:
+        context.log.warning(f"... and {len(ledger.problems) - MAX_LOGGED_PROBLEMS} more rows: see quarantine.rows")
+    statuses = Counter(f.status for f in ledger.files)
+    return {
+        "files": len(ledger.files),
+        "files_by_status": dict(statuses),
+        "rows_read": sum(f.rows_read for f in ledger.files),
+        "rows_quarantined": len(ledger.problems),
+    }
+
+
+@asset(key=["raw", "inbox_files"], kinds={"duckdb"}, pool=POOL, group_name=GROUP)
+def inbox_files(
+    context: AssetExecutionContext, home: ResourceParam[RelaisHome], warehouse: DuckDBResource
+) -> MaterializeResult:
+    """Every file under the inbox with the kind recognised from its header line or sheet names.
+
+    Zip files and folders holding LinkedIn archive files are archives; their members are listed
+    one by one. A file nobody recognises is quarantined with the reason, and the run goes on.
+    """
+    items = scan_inbox(home.inbox)
+    ledger = Ledger()
+    for item in items:
+        if item.kind == "unknown":
+            ledger.files.append(_file_outcome(item, QUARANTINED, item.reason))
+        elif item.kind in NOT_INGESTED:
+            ledger.files.append(_file_outcome(item, IGNORED, item.reason))
+    with warehouse.get_connection() as con:
+        ensure_warehouse(con)
+        count = replace_table(con, "raw.inbox_files", (asdict(i) for i in items), INBOX_SCHEMA)
+        replace_ledger(con, "raw/inbox_files", ledger.files, ledger.problems)
+    metadata = report(context, ledger)
+    kinds = Counter(i.kind for i in items)
+    archives = len({i.container for i in items if i.kind.startswith("li_")})
+    context.log.info(f"Inbox {home.inbox}: {count} files, {archives} LinkedIn archives, kinds {dict(kinds)}")
+    return MaterializeResult(metadata={"dagster/row_count": count, "archives": archives, "kinds": dict(kinds),
+                                       "quarantined_files": metadata["files_by_status"].get(QUARANTINED, 0)})
+
+
+def _file_outcome(item: InboxFile, status: str, reason: str) -> FileOutcome:
+    return FileOutcome(item.path, item.kind, status, reason, container=item.container, sha256=item.sha256,
+                       size_bytes=item.size_bytes)
+
+
+@asset(key=["raw", "roster"], deps=[inbox_files], kinds={"duckdb"}, pool=POOL, group_name=GROUP)
+def roster(
+    context: AssetExecutionContext, home: ResourceParam[RelaisHome], warehouse: DuckDBResource
+) -> MaterializeResult:
+    """HR roster rows: every person counts towards a department; only ambassadors keep personal data.
+
+    English or French headers, comma or semicolon, UTF-8 or Windows-1252, ISO or DD/MM/YYYY dates.
+    With several roster files the most recently modified file wins for each person.
+    """
+    with warehouse.get_connection() as con:
+        items = load_inventory(con, {"hr_roster"})
+        rows, ledger = ingest_rosters(home.inbox, items, home.pseudonymiser)
+        count = replace_table(con, "raw.roster", rows, ROSTER_SCHEMA)
+        replace_ledger(con, "raw/roster", ledger.files, ledger.problems)
+    if not items:
+        context.log.warning("No HR roster in the inbox: no ambassador can be identified, no archive is loaded.")
+    metadata = report(context, ledger)
+    ambassadors = sum(1 for r in rows if r["is_current"] and r["is_ambassador"])
+    context.log.info(f"Roster: {count} rows from {len(items)} file(s), {ambassadors} consenting ambassadors")
+    return MaterializeResult(metadata={"dagster/row_count": count, "ambassadors": ambassadors, **metadata})
+
+
+@multi_asset(
+    specs=[
+        *(AssetSpec(["raw", kind], deps=[roster], kinds={"duckdb"}, group_name=GROUP,
+                    description=ARCHIVE_DESCRIPTIONS[kind]) for kind in ARCHIVE_SCHEMAS),
+        AssetSpec(["raw", "archive_owners"], deps=[roster], kinds={"duckdb"}, group_name=GROUP,
+                  description="One row per LinkedIn archive: whose it is and how that was found, or why nobody's."),
+    ],
+    pool=POOL,
+)
+def linkedin_archives(
+    context: AssetExecutionContext, home: ResourceParam[RelaisHome], warehouse: DuckDBResource
+):
+    """Read the LinkedIn archives of consenting ambassadors into one raw table per archive file kind.
+
+    An archive belongs to the ambassador whose roster e-mail is in its Email Addresses.csv, else to
+    the one whose agent id is a token of its name; other archives are reported and left unread.
+    """
+    with warehouse.get_connection() as con:
+        items = load_inventory(con, {k for k in (*ARCHIVE_SCHEMAS, "li_email_addresses", "li_unused")})
+        people = con.execute(
+            "SELECT agent_id, email FROM raw.roster WHERE is_current AND is_ambassador ORDER BY agent_id"
+        ).fetchall()
+        email_keys = {r[0] for r in con.execute(
+            "SELECT email_key FROM raw.roster WHERE is_current AND email_key IS NOT NULL").fetchall()}
+        ambassadors = [Ambassador(agent_id, email) for agent_id, email in people]
+        tables, owners, ledger = ingest_archives(home.inbox, items, ambassadors, email_keys, home.pseudonymiser)
+        counts = {kind: replace_table(con, f"raw.{kind}", tables[kind], schema)
+                  for kind, schema in ARCHIVE_SCHEMAS.items()}
+        replace_table(con, "raw.archive_owners", owners, OWNERS_SCHEMA)
+        replace_ledger(con, "raw/linkedin_archives", ledger.files, ledger.problems)
+    for owner in owners:
+        if owner["agent_id"] is None:
+            context.log.warning(f"Archive {owner['archive']} not loaded: {owner['reason']}")
+    metadata = report(context, ledger)
+    loaded = sum(1 for o in owners if o["agent_id"])
+    context.log.info(f"LinkedIn archives: {loaded} of {len(owners)} loaded; rows {counts}")
+    for kind, count in counts.items():
+        yield MaterializeResult(asset_key=["raw", kind], metadata={"dagster/row_count": count})
+    yield MaterializeResult(
+        asset_key=["raw", "archive_owners"],
+        metadata={"dagster/row_count": len(owners), "loaded": loaded, "not_loaded": len(owners) - loaded,
+                  **metadata},
+    )
+
+
+@asset(key=["raw", "page_posts"], deps=[inbox_files], kinds={"duckdb"}, pool=POOL, group_name=GROUP)
+def page_posts(
+    context: AssetExecutionContext, home: ResourceParam[RelaisHome], warehouse: DuckDBResource
+) -> MaterializeResult:
+    """The institution's posts with their figures, from Page content exports (today's and older layouts)."""
+    with warehouse.get_connection() as con:
+        items = load_inventory(con, {"page_content", "page_content_legacy"})
+        rows, ledger = ingest_page_posts(home.inbox, items)
+        count = replace_table(con, "raw.page_posts", rows, PAGE_POSTS_SCHEMA)
+        replace_ledger(con, "raw/page_posts", ledger.files, ledger.problems)
+    metadata = report(context, ledger)
+    context.log.info(f"Page exports: {count} post rows from {len(items)} file(s)")
+    return MaterializeResult(metadata={"dagster/row_count": count, **metadata})
+
+
+@asset(
+    key=["quarantine", "files"],
+    deps=[inbox_files, roster, *linkedin_archives.keys, page_posts],
+    kinds={"duckdb"},
+    pool=POOL,
+    group_name=GROUP,
+)
+def quarantined_files(context: AssetExecutionContext, warehouse: DuckDBResource) -> MaterializeResult:
+    """Inbox files that could not be read at all, with the reason; rows are in ``quarantine.rows``.
+
+    Built from the file ledger once every source has been read, so its check can prove that every
+    inbox file and every row read is accounted for.
+    """
+    with warehouse.get_connection() as con:
+        con.execute(
+            "CREATE OR REPLACE TABLE quarantine.files AS SELECT source_file, kind, reason, container, sha256, "
+            "size_bytes FROM raw.file_ledger WHERE status = 'quarantined' ORDER BY source_file"
+        )
+        files = con.execute("SELECT count(*) FROM quarantine.files").fetchone()[0]
+        rows = con.execute("SELECT count(*) FROM quarantine.rows").fetchone()[0]
+    context.log.info(f"Quarantine: {files} file(s) and {rows} row(s) could not be read")
+    return MaterializeResult(metadata={"dagster/row_count": files, "quarantined_rows": rows})
+
+
+INGEST_ASSETS = [inbox_files, roster, linkedin_archives, page_posts, quarantined_files]
+RAW_TABLES = {"raw.roster": "hr_roster", "raw.page_posts": "page_content", **{f"raw.{k}": k for k in ARCHIVE_SCHEMAS}}

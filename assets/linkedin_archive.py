@@ -1,0 +1,237 @@
+"""LinkedIn member data archives: which file is which, whose archive it is, and its rows.
+
+An archive is a zip or an unpacked folder of CSV files ("Get a copy of your data"). Files are
+recognised by their header line, with or without the ``_<member id>`` suffix some Complete archives
+add. Relais reads Shares, InstantReposts, Comments, Reactions, Skills, Endorsement_Received_Info,
+Connections and Email Addresses; every other member is recognised and left unread. Third parties
+never reach the warehouse: connections and endorsements are reduced to dates (and skill names) as
+they are parsed, and e-mail addresses are only used to find the archive's owner.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from assets.post_identity import post_key
+from assets.tables import Column, TableSpec, header_matches
+from assets.textio import first_line, iter_records, normalise_header, sniff_delimiter
+from assets.values import parse_connection_date, parse_utc_timestamp
+
+_QUOTED_LINE_BREAK = re.compile(r'"\r?\n"')
+
+
+def restore_multiline(text: str | None) -> str | None:
+    """Undo LinkedIn's per-line quoting of multi-line post text (``a"\\n"b`` becomes ``a\\nb``)."""
+    if text is None or text.strip() == "":
+        return None
+    return _QUOTED_LINE_BREAK.sub("\n", text)
+
+
+def _dropped(_: str | None) -> None:
+    """Third-party data: recognised in the header, never kept."""
+    return None
+
+
+def _upper(value: str | None) -> str | None:
+    return value.strip().upper() if value and value.strip() else None
+
+
+def _stripped(value: str | None) -> str | None:
+    return value.strip() if value and value.strip() else None
+
+
+SHARES = TableSpec(
+    "li_shares",
+    (
+        Column("shared_at", ("date",), parse_utc_timestamp, required=True),
+        Column("share_link", ("sharelink",), _stripped),
+        Column("commentary", ("sharecommentary",), restore_multiline),
+        Column("shared_url", ("sharedurl",), _stripped),
+        Column("media_url", ("mediaurl",), _stripped, optional_header=True),
+        Column("visibility", ("visibility",), _upper, optional_header=True),
+    ),
+)
+INSTANT_REPOSTS = TableSpec(
+    "li_instant_reposts",
+    (
+        Column("reposted_at", ("date",), parse_utc_timestamp, required=True),
+        Column("link", ("link",), _stripped, required=True),
+    ),
+)
+COMMENTS = TableSpec(
+    "li_comments",
+    (
+        Column("commented_at", ("date",), parse_utc_timestamp),
+        Column("link", ("link",), _stripped),
+        Column("message", ("message",), restore_multiline),
+    ),
+    backslash_escapes=True,
+)
+REACTIONS = TableSpec(
+    "li_reactions",
+    (
+        Column("reacted_at", ("date",), parse_utc_timestamp, required=True),
+        Column("reaction_type", ("type",), _upper),
+        Column("link", ("link",), _stripped),
+    ),
+)
+SKILLS = TableSpec("li_skills", (Column("skill_name", ("name",), _stripped, required=True),))
+ENDORSEMENTS_RECEIVED = TableSpec(
+    "li_endorsements_received",
+    (
+        Column("endorsed_at", ("endorsement_date",), parse_utc_timestamp, required=True),
+        Column("skill_name", ("skill_name",), _stripped),
+        Column("endorser", ("endorser_first_name",), _dropped),
+        Column("status", ("endorsement_status",), _upper, optional_header=True),
+    ),
+)
+CONNECTIONS = TableSpec(
+    "li_connections",
+    (
+        Column("person", ("first_name",), _dropped),
+        Column("company", ("company",), _dropped),
+        Column("connected_on", ("connected_on",), parse_connection_date, required=True),
+    ),
+)
+EMAIL_ADDRESSES = TableSpec(
+    "li_email_addresses",
+    (
+        Column("email", ("email_address",), _stripped, required=True),
+        Column("primary", ("primary",), _stripped, optional_header=True),
+    ),
+)
+
+LOADED_SPECS: tuple[TableSpec, ...] = (
+    SHARES,
+    INSTANT_REPOSTS,
+    COMMENTS,
+    REACTIONS,
+    SKILLS,
+    ENDORSEMENTS_RECEIVED,
+    CONNECTIONS,
+)
+"""Archive members whose rows Relais loads (Email Addresses is read for ownership only)."""
+
+
+def add_post_keys(kind: str, row: dict) -> None:
+    """Add the canonical keys of the posts a row names: the member's own post and the post it targets."""
+    if kind == SHARES.kind:
+        row["share_key"] = post_key(row.get("share_link"))
+        row["target_key"] = post_key(row.get("shared_url"))
+    elif kind in {INSTANT_REPOSTS.kind, COMMENTS.kind, REACTIONS.kind}:
+        row["target_key"] = post_key(row.get("link"))
+
+
+def _headers(*names: str) -> TableSpec:
+    return TableSpec("li_unused", tuple(Column(normalise_header(n), ()) for n in names))
+
+
+UNUSED_SPECS: tuple[TableSpec, ...] = (
+    _headers("Date", "Link", "OptionText"),
+    _headers("Endorsement Date", "Skill Name", "Endorsee First Name"),
+    _headers("First Name", "Last Name", "Maiden Name", "Headline"),
+    _headers("Company Name", "Title", "Started On"),
+    _headers("Name", "Url", "Authority"),
+    _headers("Content Title", "Content Type"),
+    _headers("From", "To", "Sent At", "Direction"),
+    _headers("First Name", "Last Name", "Job Title", "Text", "Creation Date"),
+)
+"""Archive members recognised but not read: Votes, endorsements given, profile, positions, etc."""
+
+ANCHOR_KINDS = frozenset(
+    {"li_shares", "li_instant_reposts", "li_comments", "li_reactions", "li_connections",
+     "li_email_addresses", "li_endorsements_received"}
+)
+"""Member kinds whose presence makes a folder or zip a LinkedIn archive."""
+
+_ALL_SPECS: tuple[TableSpec, ...] = (*LOADED_SPECS, EMAIL_ADDRESSES, *UNUSED_SPECS)
+_SKILLS_FILE = re.compile(r"(^|/)skills(_\d+)?\.csv$", re.IGNORECASE)
+
+
+def candidate_header_lines(text: str, limit: int = 12) -> Iterable[list[str]]:
+    """The first non-empty lines of a text, each split into fields, where a header may stand."""
+    for line in text.split("\n")[:limit]:
+        line = line.rstrip("\r")
+        if line.strip():
+            yield next(iter_records(line, delimiter=sniff_delimiter(line))).fields
+
+
+def classify_member(name: str, text: str) -> TableSpec | None:
+    """The spec of an archive member recognised by its header, or None.
+
+    The most specific layout wins: a ``Date,Link,Message`` header is Comments, not
+    InstantReposts. Skills.csv has the one-word header ``Name``, so it is recognised by its header
+    together with its file name.
+    """
+    best: TableSpec | None = None
+    for fields in candidate_header_lines(text):
+        for spec in _ALL_SPECS:
+            if spec is SKILLS and not _SKILLS_FILE.search(name):
+                continue
+            if header_matches(fields, spec) and (best is None or _width(spec) > _width(best)):
+                best = spec
+        if best is not None:
+            return best
+    return None
+
+
+def _width(spec: TableSpec) -> int:
+    return len(spec.header_columns())
+
+
+def is_header_line(text: str) -> bool:
+    """True when the first line of a text is the header of a known archive member."""
+    return classify_member("", first_line(text)) is not None
+
+
+@dataclass(frozen=True)
+class Ambassador:
+    """What ownership matching needs to know of an ambassador."""
+
+    agent_id: str
+    email: str | None
+
+
+@dataclass(frozen=True)
+class Ownership:
+    """Whose archive it is (``agent_id``) and how that was found, or why nobody's."""
+
+    agent_id: str | None
+    matched_by: str
+    reason: str = ""
+
+
+def agent_id_in_name(agent_id: str, name: str) -> bool:
+    """True when ``agent_id`` appears as a whole token in a file or folder name (case ignored)."""
+    pattern = r"(?<![0-9a-z])" + re.escape(agent_id.lower()) + r"(?![0-9a-z])"
+    return re.search(pattern, name.lower()) is not None
+
+
+def find_owner(
+    emails: list[str], names: list[str], ambassadors: list[Ambassador], other_email_matched: bool = False
+) -> Ownership:
+    """Find the ambassador an archive belongs to.
+
+    First by e-mail: an address of the archive equal (case ignored) to an ambassador's roster
+    e-mail. If an address belongs to a roster person who is not a consenting ambassador
+    (``other_email_matched``), the archive is nobody's. Otherwise by name: the agent id as a token of
+    the zip's or folder's name, then of the folders above it (``names`` from nearest to farthest).
+    Several candidates at the same step make the archive ambiguous: it is reported, not guessed.
+    """
+    wanted = {e.strip().lower() for e in emails if e and e.strip()}
+    by_email = sorted({a.agent_id for a in ambassadors if a.email and a.email.lower() in wanted})
+    if len(by_email) == 1:
+        return Ownership(by_email[0], "email")
+    if len(by_email) > 1:
+        return Ownership(None, "", f"its e-mail addresses match several ambassadors ({len(by_email)})")
+    if other_email_matched:
+        return Ownership(None, "", "its e-mail address belongs to a roster member who is not a consenting ambassador")
+    for name in names:
+        by_name = sorted({a.agent_id for a in ambassadors if agent_id_in_name(a.agent_id, name)})
+        if len(by_name) == 1:
+            return Ownership(by_name[0], "name")
+        if len(by_name) > 1:
+            return Ownership(None, "", f"the name '{name}' holds several ambassadors' ids ({len(by_name)})")
+    return Ownership(None, "", "matches no consenting ambassador (no roster e-mail in Email Addresses.csv, no agent id in its name)")

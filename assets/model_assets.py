@@ -1,0 +1,65 @@
+"""Dagster assets for the SQL models in ``sql/<layer>/<table>.sql``, and the publication asset.
+
+Each SQL file is one model: its file name is the table name, its leading comment the asset's
+description, and the ``schema.table`` names it reads become the asset's dependencies. Models are
+rebuilt whole in the warehouse; ``serving/relais_snapshot`` then publishes the marts.
+"""
+
+from pathlib import Path
+
+from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, MaterializeResult, ResourceParam, asset
+from dagster_duckdb import DuckDBResource
+
+from assets.home import RelaisHome
+from assets.ingest_assets import POOL
+from assets.publish import publish_snapshot, published_tables
+from assets.warehouse import SQL_ROOT, define_macros, model_description, model_references, run_model
+
+MODEL_LAYERS = ("staging", "marts")
+
+
+def _model_asset(layer: str, path: Path) -> AssetsDefinition:
+    name = path.stem
+    sql = path.read_text(encoding="utf-8")
+    deps = sorted(AssetKey([s, t]) for s, t in model_references(sql) if (s, t) != (layer, name))
+
+    @asset(
+        key=[layer, name],
+        deps=deps,
+        kinds={"duckdb", "sql"},
+        pool=POOL,
+        group_name=layer,
+        description=model_description(sql) or f"{layer}.{name}",
+        metadata={"sql_file": f"sql/{layer}/{path.name}"},
+    )
+    def _model(home: ResourceParam[RelaisHome], warehouse: DuckDBResource) -> MaterializeResult:
+        with warehouse.get_connection() as con:
+            define_macros(con, home.timezone)
+            count = run_model(con, layer, name, sql)
+        return MaterializeResult(metadata={"dagster/row_count": count})
+
+    return _model
+
+
+def build_model_assets(root: Path = SQL_ROOT) -> list[AssetsDefinition]:
+    """One asset per SQL file under ``root/staging`` and ``root/marts``."""
+    return [_model_asset(layer, path) for layer in MODEL_LAYERS for path in sorted((root / layer).glob("*.sql"))]
+
+
+MODEL_ASSETS = build_model_assets()
+MART_KEYS = [key for a in MODEL_ASSETS for key in a.keys if key.path[0] == "marts"]
+
+
+@asset(key=["serving", "relais_snapshot"], deps=[*MART_KEYS, AssetKey(["quarantine", "files"])], kinds={"duckdb"}, pool=POOL, group_name="serving")
+def relais_snapshot(
+    context: AssetExecutionContext, home: ResourceParam[RelaisHome], warehouse: DuckDBResource
+) -> MaterializeResult:
+    """The analysts' read-only database ``serving/relais.duckdb``: the ``marts`` schema, swapped in atomically.
+
+    It carries no names, e-mails or HR identifiers; agents appear only as their pseudonymous agent_key.
+    """
+    with warehouse.get_connection() as con:
+        tables = published_tables(con)
+        path = publish_snapshot(con, home.serving, tables)
+    context.log.info(f"Published {len(tables)} tables to {path}")
+    return MaterializeResult(metadata={"path": str(path), "tables": tables, "size_bytes": path.stat().st_size})

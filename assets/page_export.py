@@ -1,0 +1,136 @@
+"""The institution's LinkedIn Page content export: its posts and their figures.
+
+Today's export has the sheets ``Metrics`` and ``All posts``; the layout of around 2020 has
+``Update metrics (aggregated)`` and ``Update engagement``. In both a note fills the first row and
+the headers follow; Relais finds the header row by scanning and maps columns by name, so renamed
+or reordered columns (``Shares`` for ``Reposts``, ``Update link`` for ``Post link``) are read the
+same way. The name of the person who posted is not kept.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from assets.ledger import FileRejected, RowProblem
+from assets.post_identity import post_key
+from assets.tables import Column, TableRead
+from assets.textio import normalise_header
+from assets.values import is_blank, parse_count, parse_us_day
+
+
+def _rate(text: str | None) -> float | None:
+    if is_blank(text):
+        return None
+    value = text.strip().rstrip("%").replace(",", ".")
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError(f"'{text.strip()}' is not a rate") from None
+    return number / 100 if text.strip().endswith("%") else number
+
+
+def _created(text: str | None) -> date | None:
+    if is_blank(text):
+        return None
+    value = text.strip()
+    if len(value) >= 10 and value[4] == "-":
+        return datetime.fromisoformat(value[:19]).date()
+    return parse_us_day(value)
+
+
+def _title(text: str | None) -> str | None:
+    return " ".join(text.split()) if text and text.strip() else None
+
+
+POST_COLUMNS: tuple[Column, ...] = (
+    Column("post_link", ("post_link", "update_link", "lien_du_post", "lien_de_la_publication"), required=True),
+    Column("title", ("post_title", "update_title", "titre_du_post", "titre_de_la_publication"), _title),
+    Column("post_type", ("post_type", "update_type", "type_de_post", "type_de_publication")),
+    Column("content_type", ("content_type", "type_de_contenu")),
+    Column("created_on", ("created_date", "date_de_creation"), _created, required=True),
+    Column("impressions", ("impressions",), parse_count),
+    Column("clicks", ("clicks", "clics"), parse_count),
+    Column("likes", ("likes", "reactions", "j_aime"), parse_count),
+    Column("comments", ("comments", "commentaires"), parse_count),
+    Column("reposts", ("reposts", "shares", "republications", "partages"), parse_count),
+    Column("follows", ("follows", "abonnements"), parse_count),
+    Column("engagement_rate", ("engagement_rate", "taux_d_engagement"), _rate),
+)
+POST_SHEETS = ("all posts", "update engagement", "toutes les publications")
+HEADER_SCAN_ROWS = 10
+
+
+def _cell(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_page_posts(path: Path, source_file: str) -> TableRead:
+    """Read the per-post sheet of a Page content export into rows keyed by ``post_key``.
+
+    Rows are numbered as the spreadsheet shows them (1-based). A row whose link designates no
+    LinkedIn post, or whose date or figures cannot be read, is returned as a problem.
+    """
+    import fastexcel
+
+    reader = fastexcel.read_excel(str(path))
+    sheet_name = next((s for s in reader.sheet_names if s.strip().lower() in POST_SHEETS), None)
+    if sheet_name is None:
+        raise FileRejected(f"no per-post sheet (expected one of {', '.join(POST_SHEETS)})")
+    frame = reader.load_sheet_by_name(sheet_name, header_row=None, skip_rows=0, dtypes="string").to_polars()
+    grid = [[_cell(v) for v in row] for row in frame.iter_rows()]
+    header_index = next(
+        (i for i, row in enumerate(grid[:HEADER_SCAN_ROWS]) if _positions(row).get("post_link") is not None), None
+    )
+    if header_index is None:
+        raise FileRejected(f"sheet '{sheet_name}' has no header row with a post link column")
+    header = grid[header_index]
+    positions = _positions(header)
+    if "created_on" not in positions:
+        raise FileRejected(f"sheet '{sheet_name}' has no 'Created date' column")
+    result = TableRead()
+    for offset, cells in enumerate(grid[header_index + 1 :], start=header_index + 2):
+        if all(c is None or c.strip() == "" for c in cells):
+            continue
+        result.rows_read += 1
+        row, reason = _post_row(cells, header, positions)
+        if reason:
+            result.problems.append(RowProblem(source_file, offset, "page_posts", f"sheet '{sheet_name}': {reason}"))
+        else:
+            row["_source_row"] = offset
+            result.rows.append(row)
+    return result
+
+
+def _positions(header: list[str | None]) -> dict[str, int]:
+    names = [normalise_header(h) if h else "" for h in header]
+    positions: dict[str, int] = {}
+    for column in POST_COLUMNS:
+        index = next((i for i, name in enumerate(names) if column.matches(name)), None)
+        if index is not None:
+            positions[column.name] = index
+    return positions
+
+
+def _post_row(cells: list[str | None], header: list[str | None], positions: dict[str, int]) -> tuple[dict, str]:
+    row: dict[str, Any] = {}
+    for column in POST_COLUMNS:
+        index = positions.get(column.name)
+        raw = cells[index] if index is not None and index < len(cells) else None
+        try:
+            value = column.parse(raw)
+        except ValueError as exc:
+            return {}, f"column '{header[index]}': {exc}"
+        if column.required and value is None:
+            return {}, f"column '{header[index] if index is not None else column.name}' is empty"
+        row[column.name] = value
+    key = post_key(row["post_link"])
+    if key is None:
+        return {}, f"'{row['post_link']}' is not a link to a LinkedIn post"
+    row["post_key"] = key
+    return row, ""

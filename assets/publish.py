@@ -1,0 +1,49 @@
+"""Publishing the analysts' snapshot: a new DuckDB file swapped in atomically.
+
+The published tables are copied from the warehouse into a temporary file beside the snapshot,
+which is then renamed over it. An analyst whose read-only connection is open keeps reading the
+old file whole (the rename does not touch an open file), the next connection sees the new one,
+and no lock of the reader ever blocks the run.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+PUBLISHED_SCHEMA = "marts"
+
+
+def published_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The tables of the warehouse's ``marts`` schema, in name order."""
+    rows = con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+        "AND schema_name = ? ORDER BY table_name",
+        [PUBLISHED_SCHEMA],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def publish_snapshot(con: duckdb.DuckDBPyConnection, target: Path, tables: list[str]) -> Path:
+    """Copy ``marts.<table>`` for each table into a fresh file, then rename it over ``target``."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    for leftover in (temporary, temporary.with_name(temporary.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    literal = str(temporary).replace("'", "''")
+    con.execute(f"ATTACH '{literal}' AS snapshot")
+    try:
+        con.execute(f"CREATE SCHEMA snapshot.{PUBLISHED_SCHEMA}")
+        for table in tables:
+            con.execute(
+                f"CREATE TABLE snapshot.{PUBLISHED_SCHEMA}.{table} AS SELECT * FROM {PUBLISHED_SCHEMA}.{table}"
+            )
+        con.execute("CHECKPOINT snapshot")
+    finally:
+        con.execute("DETACH snapshot")
+    with temporary.open("rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(temporary, target)
+    return target

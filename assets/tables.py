@@ -1,0 +1,150 @@
+"""Reading a CSV export into typed rows, matching columns by name and quarantining bad rows.
+
+A ``TableSpec`` lists the columns an export must or may have, each with the header names it is
+known under and a parser for its cells. ``read_table`` finds the header line by scanning (some
+exports put a preamble above it), maps columns by normalised name, never by position, and returns
+the typed rows with their source line, plus one ``RowProblem`` for each row it could not read:
+wrong number of fields, unclosed quote, missing required value, or a cell its parser refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from assets.ledger import FileRejected, RowProblem
+from assets.textio import Record, iter_records, normalise_header, sniff_delimiter
+
+
+def _text(value: str | None) -> str | None:
+    return value if value is not None and value.strip() != "" else None
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of an export: output name, accepted header names, cell parser, and whether it must be filled."""
+
+    name: str
+    aliases: tuple[str, ...]
+    parse: Callable[[str | None], Any] = _text
+    required: bool = False
+    optional_header: bool = False
+
+    def matches(self, header: str) -> bool:
+        """True when a normalised header names this column."""
+        return header in self.aliases or header == self.name
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """The layout of one kind of CSV export."""
+
+    kind: str
+    columns: tuple[Column, ...]
+    backslash_escapes: bool = False
+    header_scan_lines: int = 12
+
+    def header_columns(self) -> tuple[Column, ...]:
+        """The columns whose header must be present."""
+        return tuple(c for c in self.columns if not c.optional_header)
+
+
+@dataclass
+class TableRead:
+    """The outcome of reading one file: typed rows (each with ``_source_row``), problems and rows read."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    rows_read: int = 0
+    delimiter: str = ","
+
+
+def header_matches(fields: list[str], spec: TableSpec) -> bool:
+    """True when a line's fields contain every header the spec requires."""
+    normalised = [normalise_header(f) for f in fields]
+    return all(any(c.matches(h) for h in normalised) for c in spec.header_columns())
+
+
+def read_table(source_file: str, text: str, spec: TableSpec) -> TableRead:
+    """Read ``text`` (one CSV file named ``source_file``) as described by ``spec``.
+
+    Rows are numbered by the physical line on which they start (1-based, as an editor shows).
+    Raises ``FileRejected`` when no header line of the expected layout is found.
+    """
+    lines = text.split("\n")
+    header_index = _find_header(lines, spec)
+    if header_index is None:
+        wanted = ", ".join(c.aliases[0] if c.aliases else c.name for c in spec.header_columns())
+        raise FileRejected(f"no header line with the columns of a {spec.kind} export ({wanted})")
+    delimiter = sniff_delimiter(lines[header_index].rstrip("\r"))
+    offset = sum(len(line) + 1 for line in lines[:header_index])
+    records = iter_records(text[offset:], delimiter=delimiter, backslash_escapes=spec.backslash_escapes)
+    header = next(records).fields
+    positions = _column_positions(header, spec)
+    result = TableRead(delimiter=delimiter)
+    for record in records:
+        line = record.first_line + header_index
+        if record.error:
+            result.rows_read += 1
+            result.problems.append(RowProblem(source_file, line, spec.kind, record.error))
+            continue
+        if not record.fields or (len(record.fields) == 1 and record.fields[0].strip() == ""):
+            continue
+        result.rows_read += 1
+        row, reason = _typed_row(record, header, positions, spec)
+        if reason:
+            result.problems.append(RowProblem(source_file, line, spec.kind, reason))
+        else:
+            row["_source_row"] = line
+            result.rows.append(row)
+    return result
+
+
+def _find_header(lines: list[str], spec: TableSpec) -> int | None:
+    for index, line in enumerate(lines[: spec.header_scan_lines]):
+        line = line.rstrip("\r")
+        if not line.strip():
+            continue
+        fields = next(iter_records(line, delimiter=sniff_delimiter(line))).fields
+        if header_matches(fields, spec):
+            return index
+    return None
+
+
+def _column_positions(header: list[str], spec: TableSpec) -> dict[str, int]:
+    normalised = [normalise_header(h) for h in header]
+    positions: dict[str, int] = {}
+    for column in spec.columns:
+        for index, name in enumerate(normalised):
+            if column.matches(name) and index not in positions.values():
+                positions[column.name] = index
+                break
+    return positions
+
+
+def _typed_row(
+    record: Record, header: list[str], positions: dict[str, int], spec: TableSpec
+) -> tuple[dict[str, Any], str]:
+    fields = record.fields
+    if len(fields) > len(header) and any(f.strip() for f in fields[len(header) :]):
+        return {}, f"expected {len(header)} fields, found {len(fields)} (extra values or broken quoting)"
+    if len(fields) < len(header):
+        if record.last_line > record.first_line:
+            return {}, (
+                f"broken quoting: a quoted field opened here runs to line {record.last_line} "
+                f"({len(fields)} of {len(header)} fields)"
+            )
+        return {}, f"expected {len(header)} fields, found {len(fields)} (truncated row)"
+    row: dict[str, Any] = {}
+    for column in spec.columns:
+        index = positions.get(column.name)
+        raw = fields[index] if index is not None else None
+        try:
+            value = column.parse(raw)
+        except ValueError as exc:
+            return {}, f"column '{header[index] if index is not None else column.name}': {exc}"
+        if column.required and value is None:
+            return {}, f"column '{header[index] if index is not None else column.name}' is empty"
+        row[column.name] = value
+    return row, ""

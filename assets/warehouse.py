@@ -1,0 +1,134 @@
+"""Writing to the working DuckDB warehouse: schemas, tables from rows, SQL models, the ledger.
+
+Tables are written with SQL; Python rows travel through a Polars frame that DuckDB reads by
+replacement scan. Every model is rebuilt whole (``CREATE OR REPLACE``), so a run is idempotent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import duckdb
+import polars as pl
+
+from assets.ledger import FileOutcome, RowProblem
+
+SCHEMAS = ("raw", "quarantine", "staging", "marts")
+SQL_ROOT = Path(__file__).resolve().parent.parent / "sql"
+
+LEDGER_SCHEMA: dict[str, pl.DataType] = {
+    "asset": pl.String(),
+    "source_file": pl.String(),
+    "kind": pl.String(),
+    "status": pl.String(),
+    "reason": pl.String(),
+    "rows_read": pl.Int64(),
+    "rows_loaded": pl.Int64(),
+    "rows_quarantined": pl.Int64(),
+    "rows_withheld": pl.Int64(),
+    "container": pl.String(),
+    "sha256": pl.String(),
+    "size_bytes": pl.Int64(),
+}
+PROBLEM_SCHEMA: dict[str, pl.DataType] = {
+    "asset": pl.String(),
+    "source_file": pl.String(),
+    "source_row": pl.Int64(),
+    "kind": pl.String(),
+    "reason": pl.String(),
+}
+
+
+def ensure_warehouse(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the schemas and the ledger tables if they are missing."""
+    for schema in SCHEMAS:
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    con.execute(f"CREATE TABLE IF NOT EXISTS raw.file_ledger ({_columns_ddl(LEDGER_SCHEMA)})")
+    con.execute(f"CREATE TABLE IF NOT EXISTS quarantine.rows ({_columns_ddl(PROBLEM_SCHEMA)})")
+
+
+_DUCKDB_TYPES = {
+    pl.String: "VARCHAR",
+    pl.Int64: "BIGINT",
+    pl.Float64: "DOUBLE",
+    pl.Boolean: "BOOLEAN",
+    pl.Date: "DATE",
+    pl.Datetime: "TIMESTAMP",
+}
+
+
+def _columns_ddl(schema: Mapping[str, pl.DataType]) -> str:
+    return ", ".join(f'"{name}" {_DUCKDB_TYPES[type(dtype)]}' for name, dtype in schema.items())
+
+
+def frame(rows: Iterable[Mapping[str, Any]], schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
+    """A Polars frame of exactly ``schema``'s columns from dict rows (missing keys become nulls)."""
+    columns = list(schema)
+    data = [{name: row.get(name) for name in columns} for row in rows]
+    return pl.DataFrame(data, schema=dict(schema), orient="row") if data else pl.DataFrame(schema=dict(schema))
+
+
+def replace_table(
+    con: duckdb.DuckDBPyConnection, table: str, rows: Iterable[Mapping[str, Any]], schema: Mapping[str, pl.DataType]
+) -> int:
+    """Replace ``table`` with the given rows, typed by ``schema``; return the number of rows."""
+    data = frame(rows, schema)  # noqa: F841 - read by DuckDB's replacement scan below
+    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM data")
+    return _count(con, table)
+
+
+def replace_ledger(
+    con: duckdb.DuckDBPyConnection, asset: str, files: list[FileOutcome], problems: list[RowProblem]
+) -> None:
+    """Replace one asset's entries in the file ledger and in ``quarantine.rows``."""
+    ledger = frame(({"asset": asset, **f.as_row()} for f in files), LEDGER_SCHEMA)  # noqa: F841
+    quarantined = frame(({"asset": asset, **p.__dict__} for p in problems), PROBLEM_SCHEMA)  # noqa: F841
+    con.execute("DELETE FROM raw.file_ledger WHERE asset = ?", [asset])
+    con.execute("INSERT INTO raw.file_ledger BY NAME SELECT * FROM ledger")
+    con.execute("DELETE FROM quarantine.rows WHERE asset = ?", [asset])
+    con.execute("INSERT INTO quarantine.rows BY NAME SELECT * FROM quarantined")
+
+
+def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    return int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def define_macros(con: duckdb.DuckDBPyConnection, timezone: str) -> None:
+    """Session macros the SQL models use, bound to the organisation's time zone.
+
+    ``local_date(ts)`` and ``local_month(ts)`` turn a naive UTC timestamp into the calendar day and
+    the first day of the calendar month in that zone.
+    """
+    ZoneInfo(timezone)  # raises for an unknown zone before it reaches SQL
+    literal = timezone.replace("'", "''")
+    con.execute(f"CREATE OR REPLACE TEMP MACRO local_date(ts) AS CAST(timezone('{literal}', timezone('UTC', ts)) AS DATE)")
+    con.execute("CREATE OR REPLACE TEMP MACRO local_month(ts) AS CAST(date_trunc('month', local_date(ts)) AS DATE)")
+
+
+_REFERENCE = re.compile(r"\b(raw|staging|marts|quarantine)\.([a-z_][a-z0-9_]*)\b", re.IGNORECASE)
+
+
+def model_references(sql: str) -> set[tuple[str, str]]:
+    """The ``schema.table`` names a model's SQL reads (comments ignored)."""
+    code = re.sub(r"--[^\n]*", "", sql)
+    return {(schema.lower(), table.lower()) for schema, table in _REFERENCE.findall(code)}
+
+
+def model_description(sql: str) -> str:
+    """The leading ``--`` comment block of a model file, as one paragraph."""
+    lines = []
+    for line in sql.splitlines():
+        if not line.startswith("--"):
+            break
+        lines.append(line[2:].strip())
+    return " ".join(lines).strip()
+
+
+def run_model(con: duckdb.DuckDBPyConnection, schema: str, name: str, sql: str) -> int:
+    """Rebuild ``schema.name`` from the model's SELECT; return its row count."""
+    con.execute(f"CREATE OR REPLACE TABLE {schema}.{name} AS\n{sql}")
+    return _count(con, f"{schema}.{name}")

@@ -1,0 +1,1 @@
+"""Orchestration of Relais: the Dagster definitions, resources, settings and command line."""

@@ -1,0 +1,86 @@
+"""The ``relais`` command: prepare a home, load the demo organisation, and print what a run produced.
+
+``relais demo`` copies the demo organisation's exports into the home's inbox; ``relais summary``
+prints where the results are and the headline figures of the last months, read from the published
+snapshot (opened read-only, like an analyst would).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from pathlib import Path
+
+import duckdb
+
+from pipelines.settings import SEEDS, load_home
+
+DEMO_INBOX = SEEDS / "demo" / "inbox"
+SUMMARY_MONTHS = 6
+
+
+def copy_demo(inbox: Path) -> int:
+    """Copy the demo organisation's exports into ``inbox``; return the number of files copied."""
+    shutil.copytree(DEMO_INBOX, inbox, dirs_exist_ok=True)
+    return sum(1 for p in DEMO_INBOX.rglob("*") if p.is_file())
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f} %"
+
+
+def summary_text(serving: Path, warehouse: Path) -> str:
+    """The paths of a home's results and a table of the headline figures of its last months."""
+    lines = [f"Analysts' snapshot : {serving}", f"Working warehouse  : {warehouse}"]
+    if not serving.exists():
+        return "\n".join([*lines, "No snapshot published yet: run the pipeline first."])
+    with duckdb.connect(str(serving), read_only=True) as con:
+        rows = con.execute(
+            "SELECT month, headcount, enrolled, active, participation_rate, adoption_rate, posts, reshares, "
+            "institution_reshares FROM marts.programme_month ORDER BY month DESC LIMIT ?",
+            [SUMMARY_MONTHS],
+        ).fetchall()
+        tables = [r[0] for r in con.execute(
+            "SELECT table_schema || '.' || table_name FROM information_schema.tables ORDER BY 1").fetchall()]
+    lines.append(f"Published tables   : {', '.join(tables)}")
+    if warehouse.exists():
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            files, rows_q = con.execute(
+                "SELECT (SELECT count(*) FROM quarantine.files), (SELECT count(*) FROM quarantine.rows)"
+            ).fetchone()
+        lines.append(f"Quarantine         : {files} file(s), {rows_q} row(s) (warehouse schema quarantine)")
+    header = ("month", "staff", "enrolled", "active", "particip.", "adoption", "posts", "reshares", "of institution")
+    table = [header] + [
+        (str(m)[:7], str(h), str(e), str(a), _percent(p), _percent(ad), str(po), str(r), str(i))
+        for m, h, e, a, p, ad, po, r, i in reversed(rows)
+    ]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    lines.append("")
+    lines.append(f"Programme, last {len(rows)} months:")
+    for row in table:
+        lines.append("  " + "  ".join(cell.rjust(width) for cell, width in zip(row, widths, strict=True)))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``relais`` command."""
+    parser = argparse.ArgumentParser(prog="relais", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("init", help="create the home folder (RELAIS_HOME, default .relais) and its settings")
+    commands.add_parser("demo", help="copy the demo organisation's exports into the home's inbox")
+    commands.add_parser("summary", help="print where the results are and the headline figures")
+    args = parser.parse_args(argv)
+    home = load_home()
+    if args.command == "demo":
+        count = copy_demo(home.inbox)
+        print(f"Copied {count} demo files into {home.inbox}")
+    elif args.command == "summary":
+        print(summary_text(home.serving, home.warehouse))
+    else:
+        print(f"Home ready: {home.root}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

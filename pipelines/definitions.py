@@ -1,0 +1,39 @@
+"""The one Dagster ``Definitions`` of Relais, bound to the home named by ``RELAIS_HOME``.
+
+Run every asset from the shell with
+``RELAIS_HOME=DIR dagster asset materialize --select '*' -m pipelines.definitions``. Every asset
+writes the same DuckDB file, so a run executes its steps one after another in one process.
+"""
+
+from __future__ import annotations
+
+from dagster import Definitions, define_asset_job, in_process_executor
+
+from assets.home import RelaisHome
+from assets.ingest_assets import INGEST_ASSETS
+from assets.model_assets import MODEL_ASSETS, relais_snapshot
+from assets.quality_checks import QUALITY_CHECKS
+from pipelines.resources import build_resources
+from pipelines.settings import load_home
+
+ALL_ASSETS = [*INGEST_ASSETS, *MODEL_ASSETS, relais_snapshot]
+
+refresh_job = define_asset_job(
+    "refresh",
+    selection="*",
+    description="Read the inbox, rebuild every table, check, and publish the analysts' snapshot.",
+)
+
+
+def build_definitions(home: RelaisHome) -> Definitions:
+    """Every asset, check and job of Relais, bound to one home."""
+    return Definitions(
+        assets=ALL_ASSETS,
+        asset_checks=QUALITY_CHECKS,
+        jobs=[refresh_job],
+        resources=build_resources(home),
+        executor=in_process_executor,
+    )
+
+
+defs = build_definitions(load_home())

@@ -1,0 +1,1623 @@
+"""Generate the Relais demo inbox: exports of the fictional "Ville de Val-d'Aurore".
+
+The script is deterministic (``random.Random(20261122)``, fixed zip and workbook timestamps, no clock
+reads): running it twice gives byte-identical files. It deletes and recreates ``seeds/demo/inbox/`` and
+writes:
+
+* ``rh/export_agents_2026-11.csv`` - the HR roster (~300 staff, 9 directions) with French headers,
+  ``;`` delimiter, Windows-1252, CRLF, dates DD/MM/YYYY; ambassadors carry ``date_adhesion``,
+  ``consentement`` (``oui``/``Oui``/``non``) and, for those who withdrew, ``date_retrait``.
+* ``archives/...`` - LinkedIn "Complete" member data archives (zip files in several naming schemes
+  and a few unpacked folders) for most consenting ambassadors, one for a person who withdrew consent,
+  one for a person absent from the roster, and two owners with two overlapping archives. The files
+  carry the quirks listed in ``/work/shared/formats.md`` (Connections preamble, quoted multi-line post
+  text, backslash-escaped quotes in comments, member-id suffixes, mixed line endings, header casing
+  variants, header-only files, blank comment dates, older ``SharedURL``/``MediaURL`` headers).
+* ``page/val-daurore_content_1722470400000.xlsx`` - the Page content export (``Metrics`` and
+  ``All posts``) whose post ids are the ones ambassadors reshare.
+* ``page/val-daurore_updates_2025.xlsx`` - the same Page in the older ``Update ...`` layout,
+  partly overlapping the newer export.
+* ``divers/notes_reunion.txt`` and ``divers/budget.csv`` - files no importer recognises.
+
+It also writes ``seeds/demo/expected_profile.json`` with the counts the generator knows, so tests can
+sanity-check what the pipeline ingests.
+
+Run: ``python seeds/demo/generate.py`` (needs ``xlsxwriter``).
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+import random
+import re
+import shutil
+import unicodedata
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import xlsxwriter
+
+SEED = 20261122
+HERE = Path(__file__).resolve().parent
+INBOX = HERE / "inbox"
+PROFILE_PATH = HERE / "expected_profile.json"
+ZIP_TIME = (2026, 11, 1, 0, 0, 0)
+WORKBOOK_CREATED = datetime(2026, 11, 1)
+WINDOW_START = datetime(2025, 8, 1)
+WINDOW_END = datetime(2026, 11, 1)  # exclusive, UTC
+EARLY_CUTOFF = datetime(2026, 6, 1)  # first archive of the two-archive owners covers up to 2026-05-31
+OLD_EXPORT_CUTOFF = datetime(2025, 11, 4)  # when the older Page export was taken
+MONTHS: list[tuple[int, int]] = [(2025, m) for m in range(8, 13)] + [(2026, m) for m in range(1, 11)]
+DOMAIN = "val-daurore.fr"
+ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+ORG = "Ville de Val-d'Aurore"
+PAGE_SLUG = "ville-de-val-daurore"
+MONTHS_FR = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+             "novembre", "décembre"]
+HOUR_WEIGHTS = [1, 1, 1, 1, 1, 3, 8, 10, 9, 7, 8, 10, 9, 7, 7, 8, 9, 8, 6, 5, 4, 3, 2, 1]
+MONTH_ABBR = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+# --------------------------------------------------------------------------------------------------
+# Vocabulary
+# --------------------------------------------------------------------------------------------------
+
+FEMALE_FIRST = [
+    "Hélène", "Éloïse", "Camille", "Sophie", "Nathalie", "Isabelle", "Céline", "Amélie", "Léa", "Chloé",
+    "Manon", "Inès", "Élodie", "Aurélie", "Valérie", "Sandrine", "Stéphanie", "Julie", "Marion", "Laure",
+    "Mélanie", "Noémie", "Clémence", "Agnès", "Bérénice", "Françoise", "Geneviève", "Martine", "Sylvie",
+    "Christelle", "Anaïs", "Maëlle", "Zoé", "Juliette", "Pauline", "Émilie", "Gaëlle", "Margaux", "Coralie",
+    "Danièle", "Marie-Hélène", "Anne-Sophie", "Fatima", "Nadia", "Yasmina", "Aïcha", "Océane", "Solène",
+    "Capucine", "Josiane", "Mireille", "Raphaëlle", "Ophélie", "Lætitia", "Brigitte", "Corinne",
+]
+MALE_FIRST = [
+    "Jérôme", "Thomas", "Nicolas", "Julien", "Sébastien", "Frédéric", "Stéphane", "Laurent", "Olivier",
+    "Christophe", "Hervé", "Benoît", "Grégoire", "Mathieu", "Antoine", "Hugo", "Lucas", "Théo", "Rémi",
+    "Loïc", "Gaël", "Cédric", "Jean-Marc", "Jean-Luc", "Pierre-Yves", "François", "Raphaël", "Noël", "Joël",
+    "Maxime", "Romain", "Yannick", "Denis", "Patrice", "Didier", "Karim", "Mehdi", "Samir", "Bruno", "Éric",
+    "Gérard", "Damien", "Aurélien", "Clément", "Baptiste", "Victor", "Adrien", "Florian", "Guillaume",
+    "Xavier", "Thierry", "Anthony", "Jordan", "Mickaël", "Sylvain", "Hélio",
+]
+LAST_NAMES = [
+    "Lefèvre", "Bénard", "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand",
+    "Leroy", "Moreau", "Simon", "Laurent", "Lefebvre", "Michel", "Garcia", "David", "Bertrand", "Roux",
+    "Vincent", "Fournier", "Morel", "Girard", "André", "Mercier", "Dupont", "Lambert", "Bonnet", "François",
+    "Martinez", "Legrand", "Garnier", "Faure", "Rousseau", "Blanc", "Guérin", "Muller", "Henry", "Roussel",
+    "Perrin", "Morin", "Mathieu", "Clément", "Gauthier", "Dumont", "Lopez", "Fontaine", "Chevalier",
+    "Robin", "Masson", "Sanchez", "Gérard", "Nguyen", "Boyer", "Denis", "Lemaire", "Duval", "Joly",
+    "Gautier", "Roger", "Roche", "Noël", "Meyer", "Meunier", "Pérez", "Marchand", "Dufour", "Blanchard",
+    "Barbier", "Brun", "Dumas", "Brunet", "Schmitt", "Leroux", "Colin", "Fernandez", "Renard", "Arnaud",
+    "Rolland", "Caron", "Aubert", "Giraud", "Leclerc", "Vidal", "Bourgeois", "Renaud", "Lemoine", "Picard",
+    "Gaillard", "Lacroix", "Fabre", "Dupuis", "Rodriguez", "Da Silva", "Hubert", "Guillot", "Rivière",
+    "Le Gall", "Moulin", "Berger", "Lecomte", "Ménard", "Fleury", "Deschamps", "Carpentier", "Maillard",
+    "Aubry", "Vasseur", "Le Roux", "Jacquet", "Prévost", "Poirier", "Charpentier", "Royer", "Huet",
+    "Carré", "Hébert", "Besnard", "Thébault", "Crépin", "Bégué", "N'Diaye", "Benali", "Haddad", "Traoré",
+    "Lagarde", "Bouvier", "Després", "Châtelain", "Delaunay", "Pécresse", "Lévêque", "Bénichou",
+]
+
+DIRECTIONS: list[tuple[str, int, int]] = [
+    # (name, staff, ambassadors)
+    ("Direction de la communication", 14, 10),
+    ("Direction des ressources humaines", 22, 8),
+    ("Direction de l'éducation", 70, 8),
+    ("Direction des finances", 18, 4),
+    ("Direction des services techniques", 75, 8),
+    ("Direction de la culture", 38, 9),
+    ("Direction des solidarités", 35, 7),
+    ("Direction du numérique", 12, 6),
+    ("Direction de l'urbanisme", 16, 5),
+]
+COMM = "Direction de la communication"
+SITES: dict[str, list[str]] = {
+    COMM: ["Hôtel de ville"],
+    "Direction des ressources humaines": ["Hôtel de ville"],
+    "Direction de l'éducation": [
+        "Groupe scolaire Jean-Jaurès", "Groupe scolaire Louise-Michel", "Cuisine centrale", "Hôtel de ville",
+    ],
+    "Direction des finances": ["Hôtel de ville"],
+    "Direction des services techniques": ["Centre technique municipal", "Serres municipales"],
+    "Direction de la culture": ["Médiathèque Simone-Veil", "Conservatoire", "Espace culturel Les Tilleuls"],
+    "Direction des solidarités": ["Maison des solidarités (CCAS)", "Résidence autonomie Les Glycines"],
+    "Direction du numérique": ["Hôtel de ville", "Centre technique municipal"],
+    "Direction de l'urbanisme": ["Maison des services publics", "Hôtel de ville"],
+}
+TITLES: dict[str, list[tuple[str, str]]] = {
+    COMM: [
+        ("Chargée de communication", "Chargé de communication"),
+        ("Community manager", "Community manager"),
+        ("Graphiste", "Graphiste"),
+        ("Chargée de communication numérique", "Chargé de communication numérique"),
+        ("Photographe-vidéaste", "Photographe-vidéaste"),
+        ("Rédactrice du magazine municipal", "Rédacteur du magazine municipal"),
+        ("Chargée des relations presse", "Chargé des relations presse"),
+    ],
+    "Direction des ressources humaines": [
+        ("Gestionnaire carrière et paie", "Gestionnaire carrière et paie"),
+        ("Chargée de recrutement", "Chargé de recrutement"),
+        ("Conseillère formation", "Conseiller formation"),
+        ("Responsable du développement des compétences", "Responsable du développement des compétences"),
+        ("Assistante ressources humaines", "Assistant ressources humaines"),
+        ("Conseillère en prévention", "Conseiller en prévention"),
+    ],
+    "Direction de l'éducation": [
+        ("Atsem", "Atsem"),
+        ("Animatrice périscolaire", "Animateur périscolaire"),
+        ("Responsable de restauration scolaire", "Responsable de restauration scolaire"),
+        ("Agente d'entretien", "Agent d'entretien"),
+        ("Coordinatrice périscolaire", "Coordinateur périscolaire"),
+        ("Cuisinière", "Cuisinier"),
+    ],
+    "Direction des finances": [
+        ("Gestionnaire comptable", "Gestionnaire comptable"),
+        ("Chargée de la commande publique", "Chargé de la commande publique"),
+        ("Contrôleuse de gestion", "Contrôleur de gestion"),
+        ("Acheteuse publique", "Acheteur public"),
+        ("Responsable du budget", "Responsable du budget"),
+    ],
+    "Direction des services techniques": [
+        ("Agente des espaces verts", "Agent des espaces verts"),
+        ("Technicienne voirie", "Technicien voirie"),
+        ("Électricienne", "Électricien"),
+        ("Plombière", "Plombier"),
+        ("Cheffe d'équipe propreté", "Chef d'équipe propreté"),
+        ("Ingénieure travaux", "Ingénieur travaux"),
+        ("Mécanicienne", "Mécanicien"),
+        ("Menuisière", "Menuisier"),
+    ],
+    "Direction de la culture": [
+        ("Bibliothécaire", "Bibliothécaire"),
+        ("Médiatrice culturelle", "Médiateur culturel"),
+        ("Professeure de musique", "Professeur de musique"),
+        ("Chargée de programmation", "Chargé de programmation"),
+        ("Assistante de conservation", "Assistant de conservation"),
+        ("Régisseuse son et lumière", "Régisseur son et lumière"),
+    ],
+    "Direction des solidarités": [
+        ("Travailleuse sociale", "Travailleur social"),
+        ("Conseillère en économie sociale et familiale", "Conseiller en économie sociale et familiale"),
+        ("Chargée d'accueil", "Chargé d'accueil"),
+        ("Coordinatrice seniors", "Coordinateur seniors"),
+        ("Aide à domicile", "Aide à domicile"),
+    ],
+    "Direction du numérique": [
+        ("Administratrice systèmes et réseaux", "Administrateur systèmes et réseaux"),
+        ("Développeuse", "Développeur"),
+        ("Cheffe de projet numérique", "Chef de projet numérique"),
+        ("Technicienne support", "Technicien support"),
+        ("Responsable de la sécurité des systèmes d'information",
+         "Responsable de la sécurité des systèmes d'information"),
+    ],
+    "Direction de l'urbanisme": [
+        ("Instructrice des autorisations d'urbanisme", "Instructeur des autorisations d'urbanisme"),
+        ("Chargée d'opérations", "Chargé d'opérations"),
+        ("Urbaniste", "Urbaniste"),
+        ("Géomaticienne", "Géomaticien"),
+        ("Juriste urbanisme", "Juriste urbanisme"),
+    ],
+}
+SKILLS_BY_DIRECTION: dict[str, list[str]] = {
+    COMM: ["Communication", "Relations presse", "Réseaux sociaux", "Adobe InDesign", "Rédaction web",
+           "Communication publique", "Photographie", "Storytelling", "Social Media Marketing"],
+    "Direction des ressources humaines": ["Recrutement", "Gestion des carrières", "Paie", "Formation",
+                                         "Droit de la fonction publique", "GPEC", "Human Resources"],
+    "Direction de l'éducation": ["Animation", "Petite enfance", "Restauration collective", "Pédagogie",
+                                 "Hygiène et sécurité alimentaire"],
+    "Direction des finances": ["Marchés publics", "Finances publiques", "Comptabilité publique",
+                               "Contrôle de gestion", "Microsoft Excel", "Budget"],
+    "Direction des services techniques": ["Voirie", "Espaces verts", "Maintenance des bâtiments",
+                                          "Conduite de travaux", "AutoCAD", "Gestion d'équipe"],
+    "Direction de la culture": ["Médiation culturelle", "Programmation culturelle", "Bibliothéconomie",
+                                "Action culturelle", "Événementiel", "Éducation artistique"],
+    "Direction des solidarités": ["Accompagnement social", "Accueil du public", "Action sociale",
+                                  "Écoute active", "Politique de la ville"],
+    "Direction du numérique": ["Cybersécurité", "Administration réseau", "Linux", "Python",
+                               "Gestion de projet agile", "ITIL", "Cloud Computing", "Data Analysis"],
+    "Direction de l'urbanisme": ["Urbanisme", "Droit de l'urbanisme", "SIG", "QGIS",
+                                 "Aménagement du territoire", "Concertation"],
+}
+GENERIC_SKILLS = [
+    "Gestion de projet", "Management", "Microsoft Excel", "Microsoft Office", "Travail en équipe",
+    "Service public", "Accueil du public", "Conduite du changement", "Leadership", "Project Management",
+    "Communication", "Organisation", "Marchés publics", "Collectivités territoriales",
+]
+HASHTAGS = [
+    "#ServicePublic", "#GestionDeProjet", "#FonctionPubliqueTerritoriale", "#ValDAurore", "#Recrutement",
+    "#MarchésPublics", "#AccueilDuPublic", "#MédiationCulturelle", "#Cybersécurité", "#TransitionÉcologique",
+    "#Numérique", "#MarqueEmployeur", "#Collectivités", "#Territoires", "#Apprentissage",
+]
+EVENTS = [
+    "la Fête de la musique", "le Forum de l'emploi public", "la Nuit de la lecture", "la rentrée scolaire",
+    "les Journées européennes du patrimoine", "le Marché de Noël", "la Semaine du développement durable",
+    "le Salon des associations", "la réunion publique sur le PLU", "la Journée citoyenne",
+    "le Festival des Aubépines", "le Mois sans tabac", "la Semaine bleue",
+    "la cérémonie des vœux au personnel",
+    "le Hackathon des services publics", "la Fête de la science",
+]
+PROJECTS = [
+    "Plan vélo 2030", "Rénovation de l'école Louise-Michel", "Guichet numérique", "Végétalisation des cours",
+    "Nouvelle médiathèque", "Budget participatif", "Schéma directeur immobilier", "Portail famille",
+    "Plan de sobriété énergétique", "Maison des services publics", "Cœur de ville",
+    "Parcours d'accueil des nouveaux agents",
+]
+PLACES = [
+    "la médiathèque Simone-Veil", "l'Hôtel de ville", "l'Espace culturel Les Tilleuls",
+    "la Maison des solidarités", "la halle des Aubépines", "la Maison de quartier des Tilleuls",
+    "la Maison des services publics", "la salle Jean-Moulin",
+]
+STREETS = ["avenue de la République", "rue Victor-Hugo", "boulevard des Tilleuls", "place du Marché",
+           "rue de l'Église", "chemin des Vignes"]
+JOBS_ADVERTISED = [
+    "chargé(e) de communication", "technicien(ne) voirie", "bibliothécaire", "gestionnaire paie",
+    "acheteur(se) public(que)", "animateur(rice) périscolaire", "chef(fe) de projet numérique",
+    "travailleur(se) social(e)", "agent(e) des espaces verts", "instructeur(rice) urbanisme",
+    "apprenti(e) RH",
+]
+EXTERNAL_SITES = [
+    "https://www.val-daurore.fr/actualites/", "https://www.val-daurore.fr/agenda/",
+    "https://www.lagazettedescommunes.com/", "https://www.cnfpt.fr/actualites/",
+    "https://www.service-public.fr/particuliers/actualites/", "https://www.emploi-territorial.fr/offre/",
+]
+OTHER_AUTHORS = [
+    "cnfpt", "agglo-du-val-daurore", "departement-des-coteaux", "france-travail", "la-gazette-des-communes",
+    "association-des-maires-de-france", "cdg-des-coteaux", "prefecture-des-coteaux",
+    "marie-castel-4b21a9", "julien-perrot-88c1f0", "nadia-belkacem-2a7e31", "thomas-lemaitre-9f0b12",
+    "sophie-arnoux-70d5e2", "pierre-antoine-vial-1c3d4e",
+]
+COMPANIES = [
+    ORG, ORG, ORG, ORG, "Agglomération du Val-d'Aurore", "Département des Coteaux", "CNFPT",
+    "Centre de gestion des Coteaux", "France Travail", "Région Auvergne-Rhône-Alpes", "Ville de Lyon",
+    "Orange", "Capgemini", "Crédit Agricole", "La Poste", "SNCF", "Université Lyon 2", "Sopra Steria",
+    "EDF", "Bouygues Construction", "Freelance", "Sciences Po Lyon", "CCAS de Villeurbanne",
+]
+OTHER_POSITIONS = [
+    "Chargé de mission", "Directrice générale des services", "Consultant", "Cheffe de projet", "Ingénieur",
+    "Responsable communication", "Responsable RH", "Chargée de développement", "Directeur de projet",
+    "Étudiante", "Assistante de direction", "Conseiller numérique", "Juriste", "Technicien", "Élu municipal",
+]
+REACTION_TYPES = ["LIKE", "PRAISE", "EMPATHY", "INTEREST", "APPRECIATION", "ENTERTAINMENT"]
+REACTION_WEIGHTS = [55, 18, 10, 8, 6, 3]
+PERSONAL_DOMAINS = [
+    "gmail.com", "gmail.com", "gmail.com", "orange.fr", "free.fr", "laposte.net", "hotmail.fr",
+]
+
+INST_TEMPLATES = [
+    "📢 La Ville de Val-d'Aurore recrute un(e) {job} ! Candidatures ouvertes jusqu'au {day}.",
+    "Retour en images sur {event} : merci aux {n} participants !",
+    "Réouverture de {place} après travaux, ce samedi en présence de Madame la Maire.",
+    "Conseil municipal du {day} : les principales délibérations à retenir.",
+    "Travaux {street} : ce qui change pour la circulation à partir du {day}.",
+    "Nos agents à l'honneur : découvrez le métier de {job}.",
+    "{Event} : le programme complet est en ligne.",
+    "Budget participatif : {n} projets retenus par les habitants.",
+    "Cybersécurité : nos équipes du numérique sensibilisent {n} agents aux bons réflexes.",
+    "Plan climat : {n} arbres plantés dans nos quartiers cette saison.",
+    "Forum de l'emploi public le {day} à {place} : venez rencontrer nos équipes.",
+    "Rentrée : {n} enfants accueillis dans nos écoles et accueils périscolaires.",
+    "Nouveau : vos démarches d'état civil en ligne, 24h/24.",
+    "Accueil du public : horaires élargis à {place} dès le {day}.",
+    "Apprentissage : la Ville accueille {n} apprentis cette année.",
+    "Projet « {project} » : point d'étape et prochaines échéances.",
+    "Marchés publics : la Ville facilite l'accès des TPE et PME à la commande publique.",
+    "Solidarité : la collecte de la banque alimentaire a réuni {n} bénévoles.",
+    "Médiation culturelle : {n} classes accueillies à la médiathèque ce trimestre.",
+    "Qualité de vie au travail : {n} agents formés aux premiers secours.",
+]
+OWN_POSTS_FR = [
+    "Très fier{e} d'avoir participé à {event} avec l'équipe de la {dir}.",
+    "Belle journée à {place} pour {event} : merci à toutes et à tous pour votre mobilisation !",
+    (
+        "Nouvelle étape franchie sur le projet « {project} » : {n} mois de travail collectif "
+        "au service des habitants."
+    ),
+    "Formation terminée : {skill} 🎓 Merci au CNFPT pour la qualité des intervenants.",
+    "Nous recrutons à la Ville de Val-d'Aurore : poste de {job} à pourvoir. Partagez autour de vous !",
+    "Le service public local, c'est aussi « {skill} » au quotidien. Retour sur une semaine bien remplie.",
+    "Merci aux habitants venus nombreux à {event}. Le dialogue avec le public reste au cœur de notre métier.",
+    "Quelques mots sur mon métier de {title_low} : polyvalence, écoute et sens du collectif.",
+    "Premier bilan du projet « {project} » : des délais tenus grâce à une gestion de projet rigoureuse.",
+    "Retour d'expérience sur les marchés publics : anticiper le sourcing, c'est déjà gagner du temps.",
+    "Accueillir le public, c'est d'abord écouter. Merci à mes collègues de l'accueil pour leur énergie.",
+    (
+        "Médiation culturelle : {n} classes accueillies cette saison. "
+        "Quel plaisir de voir les enfants repartir avec un livre !"
+    ),
+    (
+        "Cybersécurité : rappel des bons réflexes avant les congés "
+        "(mots de passe, pièces jointes, mises à jour)."
+    ),
+    "Heureux{se} de rejoindre le réseau des ambassadeurs de la Ville pour faire connaître nos métiers.",
+    "Le « {project} » avance : merci aux équipes des services techniques pour leur réactivité.",
+]
+OWN_POSTS_EN = [
+    "Great day at {event} with the team from the City of Val-d'Aurore!",
+    "Happy to share that I completed a training on project management.",
+    "We're hiring at the City of Val-d'Aurore! Join a team that makes public service work.",
+]
+SECOND_LINES = [
+    "Merci à {colleague} pour son aide précieuse.",
+    "Plus d'infos sur le site de la Ville.",
+    "Prochaine étape : {event}.",
+    "Un travail d'équipe entre la {dir} et nos partenaires.",
+    "Les candidatures sont ouvertes jusqu'à la fin du mois.",
+    "Et vous, qu'en pensez-vous ?",
+    "Bravo à toutes les équipes mobilisées 👏",
+]
+RESHARE_COMMENTS = [
+    "Fier{e} de contribuer à ce projet avec mes collègues !", "À lire 👇",
+    "Bravo aux équipes pour ce beau travail.", "Une belle initiative pour nos habitants.", "Venez nombreux !",
+    "Je relaie avec plaisir.", "N'hésitez pas à postuler et à partager 🙏",
+    "Content{e} de voir ce projet aboutir.",
+    "Proud of our team!", "Un grand merci à tous les agents mobilisés.", "Rendez-vous le {day} !",
+    "Le service public en action 💪",
+    "Belle mise en lumière de nos métiers.", "Great work by our colleagues!",
+]
+COMMENT_MESSAGES = [
+    "Bravo à toute l'équipe !", 'Bravo pour ce "beau" projet', "Merci pour le partage !",
+    "Super initiative 👏",
+    'Le "Plan vélo" avance bien, bravo aux services techniques.', "Très belle réussite collective.",
+    "Hâte de voir le résultat !", "Félicitations {first} !", 'Une journée "riche" en échanges, merci.',
+    "Merci pour ce retour d'expérience, très utile pour les collègues.", "Congrats to the whole team!",
+    "Bravo !\nJ'y serai avec toute l'équipe.",
+    'Merci pour ce partage.\nLe "Forum de l\'emploi" était une réussite.',
+    "Quel beau projet, bravo {first} !", 'On parle de "sobriété" : les chiffres sont parlants !',
+]
+PREAMBLE = (
+    '"When exporting your connection data, you may notice that some of the email addresses are missing. '
+    "You will only see email addresses for connections who have allowed their connections to see or "
+    "download their email address using this setting https://www.linkedin.com/psettings/privacy/email. "
+    'You can learn more here https://www.linkedin.com/help/linkedin/answer/261"'
+)
+
+HEADERS: dict[str, list[str]] = {
+    "emails": ["Email Address", "Confirmed", "Primary", "Updated On"],
+    "shares": ["Date", "ShareLink", "ShareCommentary", "SharedUrl", "MediaUrl", "Visibility"],
+    "instant_reposts": ["Date", "Link"],
+    "comments": ["Date", "Link", "Message"],
+    "reactions": ["Date", "Type", "Link"],
+    "skills": ["Name"],
+    "endorsements": ["Endorsement Date", "Skill Name", "Endorser First Name", "Endorser Last Name",
+                     "Endorser Public Url", "Endorsement Status"],
+    "connections": ["First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On"],
+    "profile": ["First Name", "Last Name", "Maiden Name", "Address", "Birth Date", "Headline", "Summary",
+                "Industry", "Zip Code", "Geo Location", "Twitter Handles", "Websites", "Instant Messengers"],
+    "positions": ["Company Name", "Title", "Description", "Location", "Started On", "Finished On"],
+}
+FILE_NAMES = {
+    "emails": "Email Addresses", "shares": "Shares", "instant_reposts": "InstantReposts",
+    "comments": "Comments", "reactions": "Reactions", "skills": "Skills",
+    "endorsements": "Endorsement_Received_Info", "connections": "Connections", "profile": "Profile",
+    "positions": "Positions",
+}
+ENGAGEMENT_KINDS = ["shares", "instant_reposts", "comments", "reactions"]
+
+# --------------------------------------------------------------------------------------------------
+# Data model
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Agent:
+    agent_id: str
+    first: str
+    last: str
+    female: bool
+    email: str
+    direction: str
+    site: str
+    title: str
+    enrolled: date | None = None
+    consent: str = ""
+    withdrawn: date | None = None
+    status: str = "staff"  # staff | ambassador | refused | withdrawn | outsider
+
+
+@dataclass
+class Post:
+    activity_id: int
+    created: datetime
+    title: str
+    slug: str
+    author: str
+    suffix: str
+    content_type: str = "Text"
+    posted_by: str = ""
+    in_new: bool = False
+    in_old: bool = False
+    actions: dict[str, list[datetime]] = field(default_factory=dict)
+
+
+@dataclass
+class Share:
+    when: datetime
+    link: str
+    lines: list[str]
+    shared_url: str
+    media_url: str
+    visibility: str
+    inst_id: int | None
+    reshare: bool = False
+
+
+@dataclass
+class Event:
+    when: datetime
+    link: str
+    inst_id: int | None
+    extra: str = ""
+    blank_date: bool = False
+
+
+@dataclass
+class Member:
+    agent: Agent
+    level: float
+    shares: list[Share] = field(default_factory=list)
+    reposts: list[Event] = field(default_factory=list)
+    comments: list[Event] = field(default_factory=list)
+    reactions: list[Event] = field(default_factory=list)
+    emails: list[list[str]] = field(default_factory=list)
+    skills: list[str] = field(default_factory=list)
+    endorsements: list[tuple[datetime, list[str]]] = field(default_factory=list)
+    connections: list[tuple[date, list[str]]] = field(default_factory=list)
+    profile: list[str] = field(default_factory=list)
+    positions: list[list[str]] = field(default_factory=list)
+
+
+@dataclass
+class ArchiveSpec:
+    member: Member
+    relpath: str
+    unpacked: bool
+    exported: date
+    cutoff: datetime
+    suffix_id: str = ""
+    old_shares_header: bool = False
+    header_case: dict[str, str] = field(default_factory=dict)
+    preamble: bool = True
+    rows: dict[str, int] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------------------------------
+# Small helpers
+# --------------------------------------------------------------------------------------------------
+
+
+def ascii_fold(text: str) -> str:
+    """Strip accents (é -> e, æ -> ae) and keep the rest."""
+    text = text.replace("æ", "ae").replace("Æ", "Ae").replace("œ", "oe").replace("Œ", "Oe")
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
+def email_part(name: str) -> str:
+    """'Le Gall' -> 'le-gall', "N'Diaye" -> 'ndiaye', 'Hélène' -> 'helene'."""
+    return ascii_fold(name).lower().replace("'", "").replace(" ", "-")
+
+
+def slugify(text: str, words: int = 6) -> str:
+    folded = "".join(c if c.isalnum() else " " for c in ascii_fold(text).lower())
+    return "-".join(folded.split()[:words])
+
+
+def g(template: str, female: bool) -> str:
+    """Gender the {e}/{se} markers of a template ('fier{e}' -> 'fière')."""
+    text = template.replace("ier{e}", "ière" if female else "ier")
+    return text.replace("{e}", "e" if female else "").replace("{se}", "se" if female else "x")
+
+
+def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
+    start = datetime(year, month, 1)
+    end = datetime(year + month // 12, month % 12 + 1, 1)
+    return start, end
+
+
+def rand_dt(rng: random.Random, start: datetime, end: datetime) -> datetime:
+    seconds = int((end - start).total_seconds())
+    return start + timedelta(seconds=rng.randrange(max(seconds, 1)))
+
+
+def rand_daytime(rng: random.Random, start: datetime, end: datetime) -> datetime:
+    """A random moment in [start, end) on a day-shaped UTC hour profile (people post by day, Paris time)."""
+    day = start + timedelta(days=rng.randrange(max((end - start).days, 1)))
+    hour = rng.choices(range(24), weights=HOUR_WEIGHTS)[0]
+    when = day.replace(hour=hour, minute=rng.randrange(60), second=rng.randrange(60))
+    return min(max(when, start), end - timedelta(seconds=1))
+
+
+def rand_weekday(rng: random.Random, start: date, end: date) -> date:
+    """A random working day in [start, end)."""
+    while True:
+        day = start + timedelta(days=rng.randrange((end - start).days))
+        if day.weekday() < 5:
+            return day
+
+
+def epoch_ms(when: datetime) -> int:
+    return calendar.timegm(when.timetuple()) * 1000
+
+
+def urn_id(rng: random.Random, when: datetime) -> int:
+    """A 19-digit LinkedIn-like id: creation time in ms shifted left by 22 bits plus random bits."""
+    return ((epoch_ms(when) + rng.randrange(1000)) << 22) | rng.getrandbits(22)
+
+
+def fmt_share_date(when: datetime) -> str:
+    return when.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def fmt_mdy(day: date) -> str:
+    return f"{day.month}/{day.day}/{day.year}"
+
+
+def fmt_dmy(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def fmt_updated_on(when: datetime) -> str:
+    hour = when.hour % 12 or 12
+    half = "AM" if when.hour < 12 else "PM"
+    return f"{when.month}/{when.day}/{when.year % 100:02d}, {hour}:{when.minute:02d} {half}"
+
+
+def fmt_connected(day: date) -> str:
+    return f"{day.day:02d} {MONTH_ABBR[day.month - 1]} {day.year}"
+
+
+def fmt_month_year(day: date) -> str:
+    return f"{MONTH_ABBR[day.month - 1]} {day.year}"
+
+
+def paris_month(when: datetime) -> str:
+    """Calendar month in Europe/Paris of a naive UTC datetime (EU daylight-saving rule)."""
+    def last_sunday(year: int, month: int) -> datetime:
+        day = datetime(year, month, calendar.monthrange(year, month)[1], 1)
+        return day - timedelta(days=(day.weekday() + 1) % 7)
+
+    summer = last_sunday(when.year, 3) <= when < last_sunday(when.year, 10)
+    local = when + timedelta(hours=2 if summer else 1)
+    return local.strftime("%Y-%m")
+
+
+def utc_month(when: datetime) -> str:
+    return when.strftime("%Y-%m")
+
+
+def csv_field(value: str) -> str:
+    if any(c in value for c in ',"\r\n'):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def csv_line(values: list[str]) -> str:
+    return ",".join(csv_field(v) for v in values)
+
+
+# --------------------------------------------------------------------------------------------------
+# Staff and ambassadors
+# --------------------------------------------------------------------------------------------------
+
+
+def make_staff(rng: random.Random) -> list[Agent]:
+    numbers = sorted(rng.sample(range(100, 2400), 300))
+    rng.shuffle(numbers)
+    used_names: set[tuple[str, str]] = set()
+    used_emails: set[str] = set()
+    staff: list[Agent] = []
+    for direction, size, _ in DIRECTIONS:
+        for index in range(size):
+            agent = make_agent(rng, direction, index == 0, numbers.pop(), used_names, used_emails)
+            staff.append(agent)
+    return staff
+
+
+def make_agent(
+    rng: random.Random, direction: str, head: bool, number: int,
+    used_names: set[tuple[str, str]], used_emails: set[str],
+) -> Agent:
+    female = rng.random() < 0.62
+    while True:
+        first = rng.choice(FEMALE_FIRST if female else MALE_FIRST)
+        last = rng.choice(LAST_NAMES)
+        if (first, last) not in used_names:
+            break
+    used_names.add((first, last))
+    email = f"{email_part(first)}.{email_part(last)}@{DOMAIN}"
+    suffix = 2
+    while email in used_emails:
+        email = f"{email_part(first)}.{email_part(last)}{suffix}@{DOMAIN}"
+        suffix += 1
+    used_emails.add(email)
+    if head:
+        word = "Directrice" if female else "Directeur"
+        title = direction.replace("Direction", word, 1)
+    else:
+        title = rng.choice(TITLES[direction])[0 if female else 1]
+    site = SITES[direction][0] if head else rng.choice(SITES[direction])
+    return Agent(f"VDA{number:05d}", first, last, female, email, direction, site, title)
+
+
+def pick_ambassadors(rng: random.Random, staff: list[Agent]) -> list[Agent]:
+    chosen: list[Agent] = []
+    for direction, _, count in DIRECTIONS:
+        pool = [a for a in staff if a.direction == direction]
+        chosen.extend(rng.sample(pool, count))
+    return chosen
+
+
+def enrol(rng: random.Random, ambassadors: list[Agent]) -> None:
+    """Give enrolment dates (more early, communication first), consent and withdrawals."""
+    weights = [14, 12, 8, 6, 5, 4, 3, 3, 3, 2, 2, 1, 1, 1]
+    keyed = sorted(ambassadors, key=lambda a: rng.random() - (0.45 if a.direction == COMM else 0.0))
+    slots = [MONTHS[i] for i, n in enumerate(weights) for _ in range(n)]
+    for agent, (year, month) in zip(keyed, slots, strict=True):
+        start, end = month_bounds(year, month)
+        agent.enrolled = rand_weekday(rng, start.date(), end.date())
+        agent.consent = "oui" if rng.random() < 0.7 else "Oui"
+        agent.status = "ambassador"
+    non_comm = [a for a in ambassadors if a.direction != COMM]
+    for index, agent in enumerate(rng.sample(non_comm, 8)):
+        if index < 4:
+            agent.status, agent.consent = "refused", "non"
+            if index >= 2:
+                agent.enrolled = None
+        else:
+            agent.status = "withdrawn"
+            assert agent.enrolled is not None
+            earliest = min(agent.enrolled + timedelta(days=60), date(2026, 10, 1))
+            agent.withdrawn = rand_weekday(rng, earliest, date(2026, 10, 20))
+
+
+# --------------------------------------------------------------------------------------------------
+# Posts (institution and others)
+# --------------------------------------------------------------------------------------------------
+
+
+def fill(rng: random.Random, template: str, **extra: str) -> str:
+    event = rng.choice(EVENTS)
+    values = {
+        "job": rng.choice(JOBS_ADVERTISED), "event": event, "Event": event[0].upper() + event[1:],
+        "place": rng.choice(PLACES), "street": rng.choice(STREETS), "project": rng.choice(PROJECTS),
+        "n": str(rng.choice([8, 12, 15, 18, 20, 24, 30, 35, 42, 50, 60, 80])),
+        "day": f"{rng.randint(1, 28)} {rng.choice(MONTHS_FR)}",
+    }
+    values.update(extra)
+    return french_elisions(template.format(**values))
+
+
+def french_elisions(text: str) -> str:
+    """'à le' -> 'au', 'de le' -> 'du', 'de agent' -> "d'agent" after filling templates."""
+    pairs = ((" à le ", " au "), (" à les ", " aux "), (" de le ", " du "), (" de les ", " des "))
+    for wrong, right in pairs:
+        text = text.replace(wrong, right)
+    return re.sub(r"\b([Dd])e (?=[aeiouéèêAEIOUÉ])", r"\1'", text)
+
+
+def make_institution_posts(rng: random.Random, admins: list[Agent]) -> list[Post]:
+    """160 posts in the new export plus 8 older ones (Aug-Oct 2025) only in the older export."""
+    titles: set[str] = set()
+    posts = [institution_post(rng, month_of(rng, i), admins, titles) for i in range(160)]
+    for post in posts:
+        post.in_new = True
+    for _ in range(8):
+        post = institution_post(rng, rng.choice(MONTHS[:3]), admins, titles)
+        post.in_old = True
+        posts.append(post)
+    posts.sort(key=lambda p: p.created)
+    early_new = [p for p in posts if p.in_new and p.created < datetime(2025, 11, 1)]
+    for post in rng.sample(early_new, 12):
+        post.in_old = True
+    return posts
+
+
+def month_of(rng: random.Random, index: int) -> tuple[int, int]:
+    weights = [8 + i // 2 for i in range(len(MONTHS))]
+    return rng.choices(MONTHS, weights=weights)[0] if index >= 30 else MONTHS[index % 3]
+
+
+def institution_post(
+    rng: random.Random, month: tuple[int, int], admins: list[Agent], titles: set[str],
+) -> Post:
+    start, end = month_bounds(*month)
+    day = rand_weekday(rng, start.date(), end.date())
+    created = datetime(day.year, day.month, day.day, rng.randint(6, 15), rng.randrange(60), rng.randrange(60))
+    title = ""
+    while not title or title in titles:
+        announced = french_day(created + timedelta(days=rng.randint(3, 25)))
+        title = fill(rng, rng.choice(INST_TEMPLATES), day=announced)
+    titles.add(title)
+    post = Post(urn_id(rng, created), created, title, slugify(title), PAGE_SLUG, random_suffix(rng))
+    post.content_type = rng.choices(["Text", "Image", "Video", "Article"], weights=[20, 50, 15, 15])[0]
+    admin = rng.choice(admins)
+    post.posted_by = f"{admin.first} {admin.last}"
+    return post
+
+
+def french_day(when: datetime) -> str:
+    return f"{when.day} {MONTHS_FR[when.month - 1]}"
+
+
+def random_suffix(rng: random.Random) -> str:
+    return "".join(rng.choice(ALNUM + "-_") for _ in range(4))
+
+
+def make_other_posts(rng: random.Random) -> list[Post]:
+    posts = []
+    for _ in range(150):
+        created = rand_dt(rng, WINDOW_START - timedelta(days=5), WINDOW_END - timedelta(hours=2))
+        title = fill(rng, rng.choice(INST_TEMPLATES)).replace("Val-d'Aurore", "notre territoire")
+        posts.append(Post(urn_id(rng, created), created, title, slugify(title), rng.choice(OTHER_AUTHORS),
+                          random_suffix(rng)))
+    posts.sort(key=lambda p: p.created)
+    return posts
+
+
+def post_link(rng: random.Random, post: Post) -> str:
+    """One of the link forms LinkedIn uses for the same activity."""
+    aid = post.activity_id
+    form = rng.choices(range(4), weights=[35, 20, 30, 15])[0]
+    if form == 0:
+        return f"https://www.linkedin.com/feed/update/urn:li:activity:{aid}/"
+    if form == 1:
+        return f"https://www.linkedin.com/feed/update/urn:li:activity:{aid}"
+    if form == 2:
+        return (f"https://www.linkedin.com/posts/{post.author}_{post.slug}-activity-{aid}-{post.suffix}"
+                "?utm_source=share&utm_medium=member_desktop")
+    return f"https://www.linkedin.com/feed/update/urn%3Ali%3Aactivity%3A{aid}?trk=public_post"
+
+
+def pick_post(rng: random.Random, pool: list[Post], start: datetime, end: datetime) -> Post | None:
+    candidates = [p for p in pool if start - timedelta(days=4) <= p.created < end - timedelta(minutes=10)]
+    return rng.choice(candidates) if candidates else None
+
+
+def react_time(rng: random.Random, post: Post, start: datetime, end: datetime) -> datetime:
+    """When a member acts on a post: usually within hours, inside the month and the window."""
+    delay = timedelta(minutes=3 + int(rng.expovariate(1 / 540)))
+    when = max(post.created + delay, rand_daytime(rng, start, start + timedelta(days=2)))
+    latest = min(end, WINDOW_END) - timedelta(minutes=1)
+    if when > latest:  # posted late in the month: a quick reaction instead
+        when = post.created + timedelta(minutes=rng.randint(3, 45))
+    return min(when, latest)
+
+
+# --------------------------------------------------------------------------------------------------
+# Member activity
+# --------------------------------------------------------------------------------------------------
+
+
+def activity_factor(agent: Agent, index: int, start: datetime, dormant_from: int) -> float:
+    growth = 0.45 + 0.55 * index / (len(MONTHS) - 1)
+    if agent.enrolled is None:
+        return 0.6
+    if start.date() < agent.enrolled.replace(day=1):
+        return 0.07
+    if index >= dormant_from:
+        return 0.04
+    return growth
+
+
+def trials(rng: random.Random, n: int, p: float) -> int:
+    return sum(rng.random() < min(p, 0.95) for _ in range(n))
+
+
+@dataclass
+class Pools:
+    inst: list[Post]
+    other: list[Post]
+    first_names: list[str]
+
+
+def generate_activity(rng: random.Random, member: Member, pools: Pools, night_owl: bool) -> None:
+    agent = member.agent
+    dormant_from = rng.randint(6, 13) if rng.random() < 0.2 else 99
+    seen: set[int] = set()
+    for index, (year, month) in enumerate(MONTHS):
+        start, end = month_bounds(year, month)
+        factor = activity_factor(agent, index, start, dormant_from) * rng.uniform(0.6, 1.3)
+        rate = member.level * factor
+        month_shares = [make_share(rng, member, pools, start, end) for _ in range(trials(rng, 6, rate / 6))]
+        if night_owl and rng.random() < 0.35:
+            set_month_end_night(rng, month_shares, end)
+        member.shares.extend(month_shares)
+        for _ in range(trials(rng, 3, rate / 5)):
+            add_event(rng, member.reposts, pools, start, end, 0.85, "")
+        for _ in range(trials(rng, 4, rate / 8)):
+            add_event(rng, member.comments, pools, start, end, 0.6, comment_text(rng, pools))
+        for _ in range(trials(rng, 10, rate / 4)):
+            kind = rng.choices(REACTION_TYPES, weights=REACTION_WEIGHTS)[0]
+            add_event(rng, member.reactions, pools, start, end, 0.6, kind, seen)
+
+
+def set_month_end_night(rng: random.Random, shares: list[Share], end: datetime) -> None:
+    """Move one own post to 23:xx UTC on the month's last day: next month in Paris time."""
+    own = [s for s in shares if s.inst_id is None]
+    if own and end <= WINDOW_END:
+        own[0].when = end - timedelta(minutes=rng.randint(1, 59), seconds=rng.randrange(60))
+
+
+def add_event(
+    rng: random.Random, target: list[Event], pools: Pools, start: datetime, end: datetime,
+    inst_share: float, extra: str, seen: set[int] | None = None,
+) -> None:
+    institutional = rng.random() < inst_share
+    post = pick_post(rng, pools.inst if institutional else pools.other, start, end)
+    if post is None or (seen is not None and post.activity_id in seen):
+        return
+    if seen is not None:
+        seen.add(post.activity_id)
+    when = react_time(rng, post, start, end)
+    target.append(Event(when, post_link(rng, post), post.activity_id if institutional else None, extra))
+
+
+def comment_text(rng: random.Random, pools: Pools) -> str:
+    return rng.choice(COMMENT_MESSAGES).replace("{first}", rng.choice(pools.first_names))
+
+
+def make_share(rng: random.Random, member: Member, pools: Pools, start: datetime, end: datetime) -> Share:
+    agent = member.agent
+    visibility = "PUBLIC" if rng.random() < 0.6 else "MEMBER_NETWORK"
+    if rng.random() < 0.4:
+        institutional = rng.random() < 0.7
+        post = pick_post(rng, pools.inst if institutional else pools.other, start, end)
+        if post is not None:
+            when = react_time(rng, post, start, end)
+            lines = [fill(rng, g(rng.choice(RESHARE_COMMENTS), agent.female))]
+            inst_id = post.activity_id if institutional else None
+            link = post_link(rng, post)
+            return Share(when, share_link(rng, when), lines, link, "", visibility, inst_id, reshare=True)
+    when = rand_daytime(rng, start, min(end, WINDOW_END))
+    lines = own_post_lines(rng, member, pools)
+    return Share(when, share_link(rng, when), lines, external_url(rng), media_url(rng), visibility, None)
+
+
+def share_link(rng: random.Random, when: datetime) -> str:
+    kind = "share" if rng.random() < 0.7 else "ugcPost"
+    return f"https://www.linkedin.com/feed/update/urn%3Ali%3A{kind}%3A{urn_id(rng, when)}"
+
+
+def external_url(rng: random.Random) -> str:
+    if rng.random() < 0.55:
+        return ""
+    return rng.choice(EXTERNAL_SITES) + slugify(fill(rng, rng.choice(INST_TEMPLATES)), 7)
+
+
+def media_url(rng: random.Random) -> str:
+    if rng.random() < 0.7:
+        return ""
+    token = "".join(rng.choice(ALNUM) for _ in range(12))
+    return f"https://media.licdn.com/dms/image/v2/D4E22AQ{token}/feedshare-shrink_800/0/{rng.randrange(10**12)}"
+
+
+def own_post_lines(rng: random.Random, member: Member, pools: Pools) -> list[str]:
+    agent = member.agent
+    english = rng.random() < 0.08
+    skill = rng.choice(member.skills or GENERIC_SKILLS)
+    extra = {"dir": agent.direction.replace("Direction", "direction", 1), "skill": skill,
+             "skill_low": skill.lower(), "title_low": agent.title.lower(),
+             "colleague": rng.choice(pools.first_names)}
+    first = fill(rng, g(rng.choice(OWN_POSTS_EN if english else OWN_POSTS_FR), agent.female), **extra)
+    tags = " ".join(rng.sample(HASHTAGS, rng.randint(1, 3)))
+    if rng.random() < 0.33:
+        second = fill(rng, rng.choice(SECOND_LINES), **extra)
+        return [first, second, tags] if rng.random() < 0.7 else [first, "", second]
+    return [f"{first} {tags}" if rng.random() < 0.5 else first]
+
+
+# --------------------------------------------------------------------------------------------------
+# Member static files (e-mails, skills, endorsements, connections, profile, positions)
+# --------------------------------------------------------------------------------------------------
+
+
+def roster_case(rng: random.Random, email: str) -> str:
+    local, domain = email.split("@")
+    style = rng.randrange(4)
+    if style == 1:
+        return ".".join(p.capitalize() for p in local.split(".")) + "@Val-Daurore.fr"
+    if style == 2:
+        return ".".join(p.capitalize() for p in local.split(".")) + "@" + domain
+    if style == 3:
+        return local + "@" + domain.upper()
+    return email
+
+
+def personal_email(rng: random.Random, agent: Agent) -> str:
+    first, last = email_part(agent.first), email_part(agent.last)
+    local = rng.choice([f"{first}.{last}", f"{first}{last}{rng.randint(1, 99)}", f"{first[0]}.{last}",
+                        f"{last}.{first}"])
+    return f"{local}@{rng.choice(PERSONAL_DOMAINS)}"
+
+
+def updated_on(rng: random.Random) -> str:
+    roll = rng.random()
+    if roll < 0.15:
+        return "Not Available"
+    if roll < 0.25:
+        return ""
+    return fmt_updated_on(rand_dt(rng, datetime(2012, 1, 1), datetime(2026, 10, 1)))
+
+
+def make_emails(rng: random.Random, agent: Agent, with_roster: bool) -> list[list[str]]:
+    rows: list[list[str]] = []
+    if with_roster:
+        rows.append([roster_case(rng, agent.email), "Yes", "Yes", updated_on(rng)])
+        if rng.random() < 0.4:
+            rows.append([personal_email(rng, agent), "Yes", "No", updated_on(rng)])
+        if len(rows) == 2 and rng.random() < 0.25:
+            rows[0][2], rows[1][2] = "No", "Yes"  # the personal address is primary
+    else:
+        rows.append([personal_email(rng, agent), "Yes", "Yes", updated_on(rng)])
+        if rng.random() < 0.4:
+            other = rows[0][0]
+            while other == rows[0][0]:
+                other = personal_email(rng, agent)
+            rows.append([other, rng.choice(["Yes", "No"]), "No", updated_on(rng)])
+    rng.shuffle(rows)
+    return rows
+
+
+def make_skills(rng: random.Random, agent: Agent) -> list[str]:
+    own = SKILLS_BY_DIRECTION.get(agent.direction, [])
+    pool = list(dict.fromkeys(own + GENERIC_SKILLS))
+    count = min(len(pool), rng.randint(3, 15))
+    skills = rng.sample(own, min(len(own), max(2, count // 2))) if own else []
+    for skill in rng.sample(pool, len(pool)):
+        if len(skills) >= count:
+            break
+        if skill not in skills:
+            skills.append(skill)
+    return skills
+
+
+def person_slug(rng: random.Random, first: str, last: str) -> str:
+    return f"{email_part(first)}-{email_part(last)}-{rng.getrandbits(28):07x}"
+
+
+def random_person(rng: random.Random) -> tuple[str, str]:
+    first = rng.choice(FEMALE_FIRST + MALE_FIRST)
+    return first, rng.choice(LAST_NAMES)
+
+
+def make_endorsements(
+    rng: random.Random, skills: list[str], level: float,
+) -> list[tuple[datetime, list[str]]]:
+    rows = []
+    for _ in range(rng.randint(0, int(len(skills) * (0.5 + level)))):
+        when = rand_dt(rng, datetime(2023, 1, 1), WINDOW_END)
+        first, last = random_person(rng)
+        url = f"www.linkedin.com/in/{person_slug(rng, first, last)}"
+        rows.append((when, [when.strftime("%Y/%m/%d %H:%M:%S UTC"), rng.choice(skills), first, last, url,
+                            "ACCEPTED"]))
+    rows.sort(key=lambda r: r[0], reverse=True)
+    return rows
+
+
+def make_connections(rng: random.Random, agent: Agent, level: float) -> list[tuple[date, list[str]]]:
+    total = rng.randint(30, 400) if level > 1.5 else rng.randint(30, 260)
+    pivot = agent.enrolled or date(2025, 6, 1)
+    after = int(total * rng.uniform(0.25, 0.5))
+    rows = []
+    for index in range(total):
+        if index < after:
+            day = pivot + timedelta(days=rng.randrange(max((date(2026, 10, 31) - pivot).days, 1)))
+        else:
+            day = date(2015, 1, 1) + timedelta(days=rng.randrange((pivot - date(2015, 1, 1)).days))
+        rows.append((day, connection_row(rng, day)))
+    rows.sort(key=lambda r: r[0], reverse=True)
+    return rows
+
+
+def connection_row(rng: random.Random, day: date) -> list[str]:
+    first, last = random_person(rng)
+    company = rng.choice(COMPANIES)
+    if company == ORG:
+        direction = rng.choice(list(TITLES))
+        position = rng.choice(TITLES[direction])[0 if first in FEMALE_FIRST else 1]
+    else:
+        position = rng.choice(OTHER_POSITIONS)
+    mail = ""
+    if rng.random() < 0.08:
+        mail = f"{email_part(first)}.{email_part(last)}@{rng.choice(PERSONAL_DOMAINS)}"
+    url = f"https://www.linkedin.com/in/{person_slug(rng, first, last)}"
+    return [first, last, url, mail, company, position, fmt_connected(day)]
+
+
+def make_profile(rng: random.Random, agent: Agent) -> list[str]:
+    headline = f"{agent.title} à la {ORG}" if agent.status != "outsider" else agent.title
+    summary = rng.choice([
+        "", "Engagée pour un service public de qualité, au plus près des habitants.",
+        (
+            f"{agent.title} depuis plusieurs années, passionné(e) par les projets collectifs.\n"
+            "Ambassadeur(rice) de ma collectivité."
+        ),
+        (
+            "Curieuse, rigoureuse et attachée au travail en équipe, "
+            "je mets mes compétences au service du territoire."
+        ),
+    ])
+    birth = f"{MONTH_ABBR[rng.randrange(12)]} {rng.randint(1, 28)}" if rng.random() < 0.3 else ""
+    maiden = rng.choice(LAST_NAMES) if agent.female and rng.random() < 0.1 else ""
+    return [agent.first, agent.last, maiden, "", birth, headline, summary, "Government Administration", "",
+            "Val-d'Aurore, Auvergne-Rhône-Alpes, France", "", "", ""]
+
+
+def make_positions(rng: random.Random, agent: Agent) -> list[list[str]]:
+    start = date(rng.randint(2008, 2024), rng.randint(1, 12), 1)
+    company = ORG if agent.status != "outsider" else "Indépendante"
+    team = "Au sein de la " + agent.direction.lower() if agent.direction else "Missions de conseil"
+    rows = [[company, agent.title, rng.choice(["", team]),
+             "Val-d'Aurore, Auvergne-Rhône-Alpes, France", fmt_month_year(start), ""]]
+    end = start
+    for _ in range(rng.randint(0, 2)):
+        begin = date(end.year - rng.randint(1, 6), rng.randint(1, 12), 1)
+        finish = fmt_month_year(end) if rng.random() < 0.7 else str(end.year)
+        rows.append([rng.choice(COMPANIES[4:]), rng.choice(OTHER_POSITIONS), "", "France",
+                     fmt_month_year(begin) if rng.random() < 0.7 else str(begin.year), finish])
+        end = begin
+    return rows
+
+
+def build_member(rng: random.Random, agent: Agent, pools: Pools, silent: bool, roster_email: bool) -> Member:
+    if agent.direction == COMM:
+        level = rng.uniform(2.0, 4.0)
+    elif agent.direction == "Direction du numérique":
+        level = rng.uniform(1.0, 2.5)
+    else:
+        level = rng.uniform(0.4, 2.2)
+    member = Member(agent, level)
+    member.emails = make_emails(rng, agent, roster_email)
+    member.skills = make_skills(rng, agent)
+    member.endorsements = make_endorsements(rng, member.skills, level)
+    member.connections = make_connections(rng, agent, level)
+    member.profile = make_profile(rng, agent)
+    member.positions = make_positions(rng, agent)
+    if not silent:
+        generate_activity(rng, member, pools, night_owl=rng.random() < 0.2)
+    return member
+
+
+def pin_example_night_share(members: list[Member]) -> None:
+    """Make sure the canonical edge case exists: an own post at 2026-03-31 23:30:00 UTC (April in Paris)."""
+    for member in members:
+        march = [s for s in member.shares if not s.reshare and s.when.strftime("%Y-%m") == "2026-03"]
+        if member.agent.direction == COMM and march:
+            march[0].when = datetime(2026, 3, 31, 23, 30, 0)
+            return
+
+
+def blank_some_comment_dates(rng: random.Random, members: list[Member]) -> list[str]:
+    candidates = [m for m in members if len(m.comments) >= 3]
+    chosen = rng.sample(candidates, min(8, len(candidates)))
+    for member in chosen:
+        for event in rng.sample(member.comments, rng.randint(1, 3)):
+            event.blank_date = True
+    return [m.agent.agent_id or "not_in_roster" for m in chosen]
+
+
+# --------------------------------------------------------------------------------------------------
+# Archive writing
+# --------------------------------------------------------------------------------------------------
+
+
+def header_line(spec: ArchiveSpec, kind: str) -> str:
+    names = list(HEADERS[kind])
+    if kind == "shares" and spec.old_shares_header:
+        names = [*names[:3], "SharedURL", "MediaURL", *names[5:]]
+    if kind == "connections" and not spec.preamble:
+        names.remove("URL")
+    line = ",".join(names)
+    case = spec.header_case.get(kind)
+    return line.lower() if case == "lower" else line.upper() if case == "upper" else line
+
+
+def share_line(share: Share, eol: str) -> str:
+    text = f'"{eol}"'.join(share.lines)
+    quoted = '"' + text.replace('"', '""') + '"'
+    empty = '""'
+    return ",".join([fmt_share_date(share.when), share.link, quoted, share.shared_url or empty,
+                     share.media_url or empty, share.visibility])
+
+
+def comment_line(event: Event, eol: str) -> str:
+    message = event.extra.replace('"', '\\"').replace("\n", eol)
+    when = "" if event.blank_date else fmt_share_date(event.when)
+    return f'{when},{event.link},"{message}"'
+
+
+def body_lines(spec: ArchiveSpec, kind: str, eol: str) -> list[str]:
+    member, cutoff = spec.member, spec.cutoff
+    if kind == "shares":
+        return [share_line(s, eol) for s in newest_first(member.shares) if s.when < cutoff]
+    if kind == "instant_reposts":
+        return [f"{fmt_share_date(e.when)},{e.link}" for e in newest_first(member.reposts) if e.when < cutoff]
+    if kind == "comments":
+        return [comment_line(e, eol) for e in newest_first(member.comments) if e.when < cutoff]
+    if kind == "reactions":
+        return [f"{fmt_share_date(e.when)},{e.extra},{e.link}" for e in newest_first(member.reactions)
+                if e.when < cutoff]
+    if kind == "connections":
+        keep = [row for day, row in member.connections if day < cutoff.date()]
+        return [csv_line(row if spec.preamble else row[:2] + row[3:]) for row in keep]
+    if kind == "endorsements":
+        return [csv_line(row) for when, row in member.endorsements if when < cutoff]
+    static = {"emails": member.emails, "skills": [[s] for s in member.skills], "profile": [member.profile],
+              "positions": member.positions}
+    return [csv_line(row) for row in static[kind]]
+
+
+def newest_first(items: list) -> list:
+    return sorted(items, key=lambda item: item.when, reverse=True)
+
+
+def render_file(spec: ArchiveSpec, kind: str, eol: str) -> bytes:
+    rows = body_lines(spec, kind, eol)
+    spec.rows[kind] = len(rows)
+    lines = [header_line(spec, kind), *rows]
+    if kind == "connections" and spec.preamble:
+        lines = ["Notes:", PREAMBLE, "", *lines]
+    return (eol.join(lines) + eol).encode("utf-8")
+
+
+def archive_files(rng: random.Random, spec: ArchiveSpec) -> list[tuple[str, bytes]]:
+    files = []
+    for kind, base in FILE_NAMES.items():
+        eol = "\r\n" if rng.random() < 0.5 else "\n"
+        suffixed = spec.suffix_id and kind in ENGAGEMENT_KINDS
+        name = f"{base}_{spec.suffix_id}.csv" if suffixed else f"{base}.csv"
+        spec.files[kind] = name
+        files.append((name, render_file(spec, kind, eol)))
+    rng.shuffle(files)
+    return files
+
+
+def write_archive(rng: random.Random, spec: ArchiveSpec) -> None:
+    files = archive_files(rng, spec)
+    target = INBOX / spec.relpath
+    if spec.unpacked:
+        target.mkdir(parents=True, exist_ok=True)
+        for name, data in files:
+            (target / name).write_bytes(data)
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files:
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+
+
+def export_date(rng: random.Random, early: bool = False) -> date:
+    return date(2026, 6, rng.randint(1, 10)) if early else date(2026, 11, rng.randint(2, 20))
+
+
+def archive_path(scheme: str, agent_id: str, exported: date) -> tuple[str, bool]:
+    stamp = exported.strftime("%m-%d-%Y")
+    paths = {
+        "folder": f"archives/{agent_id}/Complete_LinkedInDataExport_{stamp}.zip",
+        "id_linkedin": f"archives/{agent_id}_linkedin.zip",
+        "ldexport": f"archives/LinkedInDataExport_{agent_id}.zip",
+        "unpacked": f"archives/{agent_id}_export",
+        "anonymous": f"archives/Complete_LinkedInDataExport_{stamp}.zip",
+    }
+    return paths[scheme], scheme == "unpacked"
+
+
+def plan_archives(
+    rng: random.Random, members: list[Member], roles: dict[str, list[str]],
+) -> list[ArchiveSpec]:
+    specs: list[ArchiveSpec] = []
+    special = set(roles["email_missing"]) | set(roles["two_archives"])
+    plain = sum(1 for m in members if m.agent.status != "outsider" and m.agent.agent_id not in special)
+    schemes = ["unpacked"] * 3 + rng.choices(["folder", "id_linkedin", "ldexport"], [45, 30, 25], k=plain - 3)
+    rng.shuffle(schemes)
+    missing_schemes = ["id_linkedin", "ldexport", "id_linkedin", "ldexport", "unpacked"]
+    for member in members:
+        aid = member.agent.agent_id
+        if member.agent.status == "outsider":
+            scheme = "anonymous"
+        elif aid in roles["email_missing"]:
+            scheme = missing_schemes.pop()
+        elif aid in roles["two_archives"]:
+            scheme = "folder"
+            early = export_date(rng, early=True)
+            path, _ = archive_path(scheme, aid, early)
+            specs.append(ArchiveSpec(member, path, False, early, EARLY_CUTOFF))
+        else:
+            scheme = schemes.pop()
+        exported = export_date(rng)
+        path, unpacked = archive_path(scheme, aid, exported)
+        specs.append(ArchiveSpec(member, path, unpacked, exported, WINDOW_END))
+    assign_quirks(rng, specs)
+    return specs
+
+
+def assign_quirks(rng: random.Random, specs: list[ArchiveSpec]) -> None:
+    order = rng.sample(range(len(specs)), len(specs))
+    for index in order[:6]:
+        specs[index].suffix_id = str(rng.randrange(100_000_000, 999_999_999))
+    for index in order[6:16]:
+        specs[index].old_shares_header = True
+    variants = [
+        {"shares": "lower"}, {"instant_reposts": "upper"}, {"reactions": "lower", "comments": "upper"},
+        {"shares": "upper", "instant_reposts": "lower"},
+    ]
+    for index, variant in zip(order[16:20], variants, strict=True):
+        specs[index].header_case = variant
+    for index in rng.sample(range(len(specs)), round(len(specs) * 0.3)):
+        specs[index].preamble = False
+
+
+# --------------------------------------------------------------------------------------------------
+# Roster and miscellaneous files
+# --------------------------------------------------------------------------------------------------
+
+
+def write_roster(staff: list[Agent]) -> None:
+    header = "matricule;prénom;nom;courriel;direction;site;fonction;date_adhesion;consentement;date_retrait"
+    lines = [header]
+    for agent in sorted(staff, key=lambda a: a.agent_id):
+        values = [
+            agent.agent_id, agent.first, agent.last, agent.email, agent.direction, agent.site, agent.title,
+            fmt_dmy(agent.enrolled) if agent.enrolled else "", agent.consent,
+            fmt_dmy(agent.withdrawn) if agent.withdrawn else "",
+        ]
+        assert not any(";" in v for v in values)
+        lines.append(";".join(values))
+    path = INBOX / "rh" / "export_agents_2026-11.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+
+
+def write_misc() -> None:
+    folder = INBOX / "divers"
+    folder.mkdir(parents=True, exist_ok=True)
+    note = (
+        "Réunion du comité de pilotage « Ambassadeurs » - 14 octobre 2026\n"
+        "Présents : direction de la communication, DRH, direction du numérique.\n\n"
+        "1. Bilan : la participation progresse depuis la rentrée ; la direction de la communication\n"
+        "   reste la plus active.\n"
+        "2. Relancer les ambassadeurs silencieux avant la fin de l'année (courriel + café d'échange).\n"
+        "3. Rappeler la procédure d'export des données LinkedIn (archive « complète »,\n"
+        "   pas l'archive de base).\n"
+        "4. Prochaine réunion : 9 décembre 2026, salle du conseil.\n"
+    )
+    (folder / "notes_reunion.txt").write_bytes(note.encode("utf-8"))
+    budget = [
+        "poste;montant", "Goodies ambassadeurs;1250,00", "Formation LinkedIn (CNFPT);0,00",
+        "Petit-déjeuner de lancement;480,50", "Impression kakémonos;312,00",
+        "Abonnement outil de veille;900,00",
+    ]
+    (folder / "budget.csv").write_bytes(("\r\n".join(budget) + "\r\n").encode("utf-8"))
+
+
+# --------------------------------------------------------------------------------------------------
+# Page exports (XLSX)
+# --------------------------------------------------------------------------------------------------
+
+METRIC_HEADERS = [
+    "Date", "Impressions (organic)", "Impressions (sponsored)", "Impressions (total)",
+    "Unique impressions (organic)", "Clicks (organic)", "Clicks (sponsored)", "Clicks (total)",
+    "Reactions (organic)", "Reactions (sponsored)", "Reactions (total)", "Comments (organic)",
+    "Comments (sponsored)", "Comments (total)", "Reposts (organic)", "Reposts (sponsored)", "Reposts (total)",
+    "Engagement rate (organic)", "Engagement rate (sponsored)", "Engagement rate (total)",
+]
+POST_HEADERS = [
+    "Post title", "Post link", "Post type", "Campaign name", "Posted by", "Created date",
+    "Campaign start date", "Campaign end date", "Audience", "Impressions",
+    "Views (excluding off-site video views)", "Off-site views", "Clicks", "Click through rate (CTR)", "Likes",
+    "Comments", "Reposts", "Follows", "Engagement rate", "Content Type",
+]
+UPDATE_HEADERS = [
+    "Update title", "Update link", "Update type", "Created date", "Impressions", "Video views", "Clicks",
+    "Click through rate (CTR)", "Likes", "Comments", "Shares", "Follows", "Engagement rate",
+]
+DECAY = [0.45, 0.25, 0.12, 0.08, 0.05, 0.03, 0.02]
+
+
+def record_actions(members: list[Member], posts: list[Post]) -> None:
+    """Remember, per institution post, when consenting-or-not members reposted, reacted and commented."""
+    by_id = {p.activity_id: p for p in posts}
+    for member in members:
+        pairs = [("reposts", s.inst_id, s.when) for s in member.shares]
+        pairs += [("reposts", e.inst_id, e.when) for e in member.reposts]
+        pairs += [("comments", e.inst_id, e.when) for e in member.comments]
+        pairs += [("likes", e.inst_id, e.when) for e in member.reactions]
+        for kind, inst_id, when in pairs:
+            if inst_id is not None:
+                by_id[inst_id].actions.setdefault(kind, []).append(when)
+
+
+def post_metrics(rng: random.Random, post: Post, cutoff: datetime) -> dict[str, int]:
+    def known(kind: str) -> int:
+        return sum(1 for when in post.actions.get(kind, []) if when < cutoff)
+
+    impressions = min(int(rng.triangular(300, 7000, 1100)) + 90 * known("reposts"), 8000)
+    metrics = {
+        "impressions": impressions,
+        "clicks": int(impressions * rng.uniform(0.005, 0.04)),
+        "likes": max(int(impressions * rng.uniform(0.01, 0.035)), known("likes") + rng.randint(0, 6)),
+        "comments": max(int(impressions * rng.uniform(0.0, 0.004)), known("comments") + rng.randint(0, 2)),
+        "reposts": max(int(impressions * rng.uniform(0.0, 0.004)), known("reposts") + rng.randint(0, 3)),
+        "follows": rng.choice([0, 0, 0, 1, 1, 2, 3]),
+    }
+    metrics["views"] = int(impressions * rng.uniform(0.3, 0.6)) if post.content_type == "Video" else 0
+    return metrics
+
+
+Measured = list[tuple[Post, dict[str, int]]]
+
+
+def daily_metrics(rng: random.Random, posts: Measured, days: list[date]) -> list[list]:
+    index = {day: i for i, day in enumerate(days)}
+    totals = {k: [0] * len(days) for k in ("impressions", "clicks", "likes", "comments", "reposts")}
+    for post, metrics in posts:
+        for offset, share in enumerate(DECAY):
+            i = index.get(post.created.date() + timedelta(days=offset))
+            if i is not None:
+                for kind, values in totals.items():
+                    values[i] += round(metrics[kind] * share)
+    rows = []
+    for i, day in enumerate(days):
+        imp = totals["impressions"][i] + rng.randint(15, 90)
+        clicks, likes = totals["clicks"][i] + rng.randint(0, 3), totals["likes"][i] + rng.randint(0, 2)
+        comments, reposts = totals["comments"][i], totals["reposts"][i]
+        rate = round((clicks + likes + comments + reposts) / imp, 6)
+        unique = int(imp * rng.uniform(0.6, 0.75))
+        rows.append([fmt_mdy(day), imp, 0, imp, unique, clicks, 0, clicks, likes, 0, likes,
+                     comments, 0, comments, reposts, 0, reposts, rate, 0, rate])
+    return rows
+
+
+def new_workbook(path: Path) -> xlsxwriter.Workbook:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook = xlsxwriter.Workbook(str(path))
+    workbook.set_properties({"created": WORKBOOK_CREATED, "author": "LinkedIn"})
+    return workbook
+
+
+def write_sheet(
+    workbook: xlsxwriter.Workbook, name: str, note: str, headers: list[str], rows: list[list],
+) -> None:
+    sheet = workbook.add_worksheet(name)
+    sheet.write_string(0, 0, note)
+    for col, header in enumerate(headers):
+        sheet.write_string(1, col, header)
+    for r, row in enumerate(rows, start=2):
+        for col, value in enumerate(row):
+            if value == "" or value is None:
+                continue
+            if isinstance(value, str):
+                sheet.write_string(r, col, value)
+            else:
+                sheet.write_number(r, col, value)
+
+
+def post_row(post: Post, m: dict[str, int]) -> list:
+    imp = m["impressions"]
+    engaged = m["clicks"] + m["likes"] + m["comments"] + m["reposts"] + m["follows"]
+    video = post.content_type == "Video"
+    return [
+        post.title, page_link(post), "Organic", "", post.posted_by, fmt_mdy(post.created.date()), "", "",
+        "All followers", imp, m["views"] if video else "", 0 if video else "", m["clicks"],
+        round(m["clicks"] / imp, 6), m["likes"], m["comments"], m["reposts"], m["follows"],
+        round(engaged / imp, 6), post.content_type,
+    ]
+
+
+def page_link(post: Post) -> str:
+    return f"https://www.linkedin.com/feed/update/urn:li:activity:{post.activity_id}"
+
+
+def update_row(post: Post, m: dict[str, int]) -> list:
+    imp = m["impressions"]
+    engaged = m["clicks"] + m["likes"] + m["comments"] + m["reposts"] + m["follows"]
+    return [
+        post.title, page_link(post), "Organic", fmt_mdy(post.created.date()), imp, m["views"], m["clicks"],
+        round(m["clicks"] / imp, 6), m["likes"], m["comments"], m["reposts"], m["follows"],
+        round(engaged / imp, 6),
+    ]
+
+
+def day_range(start: datetime, end: datetime) -> list[date]:
+    return [start.date() + timedelta(days=i) for i in range((end - start).days)]
+
+
+def write_content_export(rng: random.Random, posts: list[Post]) -> dict[int, dict[str, int]]:
+    measured = [(p, post_metrics(rng, p, WINDOW_END)) for p in posts if p.in_new]
+    workbook = new_workbook(INBOX / "page" / "val-daurore_content_1722470400000.xlsx")
+    note = ("Aggregated metrics for all posts in the selected date range. Metrics are updated daily and "
+            "reflect activity on each day (UTC).")
+    daily = daily_metrics(rng, measured, day_range(WINDOW_START, WINDOW_END))
+    write_sheet(workbook, "Metrics", note, METRIC_HEADERS, daily)
+    rows = [post_row(p, m) for p, m in sorted(measured, key=lambda pm: pm[0].created, reverse=True)]
+    note = "All posts published in the selected date range, with lifetime metrics as of the export date."
+    write_sheet(workbook, "All posts", note, POST_HEADERS, rows)
+    workbook.close()
+    return {p.activity_id: m for p, m in measured}
+
+
+def write_updates_export(rng: random.Random, posts: list[Post], newer: dict[int, dict[str, int]]) -> None:
+    """Older layout, taken early November 2025: daily metrics for all posts, ~20 posts listed."""
+    measured: Measured = []
+    for post in (p for p in posts if p.created < datetime(2025, 11, 1)):
+        metrics = post_metrics(rng, post, OLD_EXPORT_CUTOFF)
+        if post.activity_id in newer:  # taken earlier: a little below the newer figures
+            ratio = rng.uniform(0.85, 1.0)
+            metrics = {k: int(v * ratio) for k, v in newer[post.activity_id].items()}
+            metrics["impressions"] = max(metrics["impressions"], 1)
+        measured.append((post, metrics))
+    workbook = new_workbook(INBOX / "page" / "val-daurore_updates_2025.xlsx")
+    days = day_range(WINDOW_START, datetime(2025, 11, 1))
+    old_headers = [h.replace("Reposts", "Shares") for h in METRIC_HEADERS]
+    write_sheet(workbook, "Update metrics (aggregated)", "Aggregated metrics for all updates in the selected "
+                "date range.", old_headers, daily_metrics(rng, measured, days))
+    listed = sorted((pm for pm in measured if pm[0].in_old), key=lambda pm: pm[0].created, reverse=True)
+    rows = [update_row(p, m) for p, m in listed]
+    write_sheet(workbook, "Update engagement", "Engagement metrics for individual updates. Data for the "
+                "selected date range.", UPDATE_HEADERS, rows)
+    workbook.close()
+
+
+# --------------------------------------------------------------------------------------------------
+# Expected profile
+# --------------------------------------------------------------------------------------------------
+
+
+def owner_summary(member: Member) -> dict:
+    shares = member.shares
+    months: Counter[str] = Counter(utc_month(s.when) for s in shares)
+    paris: Counter[str] = Counter(paris_month(s.when) for s in shares)
+    events = [*member.reposts, *member.comments, *member.reactions]
+    all_dates = [s.when for s in shares] + [e.when for e in events]
+    return {
+        "shares": len(shares),
+        "reshares_with_comment": sum(1 for s in shares if s.reshare),
+        "reshares_of_institution_posts": sum(1 for s in shares if s.inst_id is not None),
+        "instant_reposts": len(member.reposts),
+        "instant_reposts_of_institution_posts": sum(1 for e in member.reposts if e.inst_id is not None),
+        "comments": len(member.comments),
+        "comments_blank_date": sum(1 for e in member.comments if e.blank_date),
+        "reactions": len(member.reactions),
+        "skills": len(member.skills),
+        "endorsements": len(member.endorsements),
+        "connections": len(member.connections),
+        "shares_in_next_month_in_paris": sum(1 for s in shares if paris_month(s.when) != utc_month(s.when)),
+        "first_activity": fmt_share_date(min(all_dates)) if all_dates else None,
+        "last_activity": fmt_share_date(max(all_dates)) if all_dates else None,
+        "shares_by_month_utc": dict(sorted(months.items())),
+        "shares_by_month_paris": dict(sorted(paris.items())),
+    }
+
+
+def archive_summary(spec: ArchiveSpec) -> dict:
+    agent = spec.member.agent
+    return {
+        "path": spec.relpath + ("/" if spec.unpacked else ""),
+        "owner_agent_id": agent.agent_id or None,
+        "owner_status": agent.status,
+        "unpacked": spec.unpacked,
+        "exported_on": spec.exported.isoformat(),
+        "covers_until": (spec.cutoff - timedelta(days=1)).date().isoformat(),
+        "member_id_suffix": spec.suffix_id or None,
+        "old_shares_header": spec.old_shares_header,
+        "header_case_variants": spec.header_case,
+        "connections_preamble": spec.preamble,
+        "files": spec.files,
+        "rows": spec.rows,
+    }
+
+
+def build_profile(staff: list[Agent], members: list[Member], specs: list[ArchiveSpec], posts: list[Post],
+                  roles: dict[str, list[str]]) -> dict:
+    statuses = Counter(a.status for a in staff)
+    included = [m for m in members if m.agent.status == "ambassador"]
+    totals: Counter[str] = Counter()
+    for member in included:
+        summary = owner_summary(member)
+        totals.update({k: v for k, v in summary.items() if isinstance(v, int)})
+    return {
+        "organisation": ORG,
+        "seed": SEED,
+        "staff": len(staff),
+        "directions": len(DIRECTIONS),
+        "sites": len({s for sites in SITES.values() for s in sites}),
+        "ambassadors": {
+            "enrolled_or_asked": sum(statuses[k] for k in ("ambassador", "refused", "withdrawn")),
+            "with_consent": statuses["ambassador"],
+            "refused": statuses["refused"],
+            "withdrawn": statuses["withdrawn"],
+            "by_direction": dict(Counter(a.direction for a in staff if a.status == "ambassador")),
+            "consent_values": dict(sorted(Counter(a.consent for a in staff if a.consent).items())),
+        },
+        "archives": {
+            "written": len(specs),
+            "zip_files": sum(1 for s in specs if not s.unpacked),
+            "unpacked_folders": sum(1 for s in specs if s.unpacked),
+            "distinct_owners": len(members),
+            "consenting_owners": len(included),
+            "consenting_ambassadors_without_archive": statuses["ambassador"] - len(included),
+            "withdrawn_owner": roles["withdrawn_owner"],
+            "owner_not_in_roster_archive": [s.relpath for s in specs if s.member.agent.status == "outsider"],
+            "owners_with_two_archives": roles["two_archives"],
+            "owners_without_roster_email": roles["email_missing"],
+            "silent_owners": roles["silent"],
+            "owners_with_blank_comment_dates": roles["blank_dates"],
+        },
+        "institution_posts": {
+            "content_export": sum(1 for p in posts if p.in_new),
+            "updates_export": sum(1 for p in posts if p.in_old),
+            "in_both_exports": sum(1 for p in posts if p.in_new and p.in_old),
+            "distinct": len(posts),
+            "metrics_days": len(day_range(WINDOW_START, WINDOW_END)),
+        },
+        "consenting_totals_deduplicated": dict(totals),
+        "owners": {m.agent.agent_id or "not_in_roster": {"status": m.agent.status, **owner_summary(m)}
+                   for m in members},
+        "archive_files": [archive_summary(s) for s in specs],
+    }
+
+
+# --------------------------------------------------------------------------------------------------
+# Main
+# --------------------------------------------------------------------------------------------------
+
+
+def outsider() -> Agent:
+    return Agent("", "Mathilde", "Castagné", True, "", "", "", "Consultante en communication publique",
+                 status="outsider")
+
+
+def choose_roles(rng: random.Random, real: list[Agent]) -> tuple[list[Agent], dict[str, list[str]]]:
+    """Pick archive owners among consenting ambassadors and the special cases."""
+    latest = sorted((a for a in real if a.direction != COMM), key=lambda a: a.enrolled or date.min)[-5:]
+    owners = [a for a in real if a not in latest]
+    non_comm = [a for a in owners if a.direction != COMM]
+    silent = rng.sample(non_comm, 6)
+    rest = [a for a in owners if a not in silent]
+    missing = rng.sample([a for a in rest if a.direction != COMM], 5)
+    early = [a for a in rest if a not in missing and a.enrolled and a.enrolled < date(2026, 3, 1)]
+    double = rng.sample(early, 2)
+    roles = {"silent": [a.agent_id for a in silent], "email_missing": [a.agent_id for a in missing],
+             "two_archives": [a.agent_id for a in double], "without_archive": [a.agent_id for a in latest]}
+    return owners, roles
+
+
+def main() -> None:
+    rng = random.Random(SEED)
+    if INBOX.exists():
+        shutil.rmtree(INBOX)
+    INBOX.mkdir(parents=True)
+    staff = make_staff(rng)
+    ambassadors = pick_ambassadors(rng, staff)
+    enrol(rng, ambassadors)
+    admins = rng.sample([a for a in staff if a.direction == COMM], 3)
+    posts = make_institution_posts(rng, admins)
+    pools = Pools(posts, make_other_posts(rng), sorted({a.first for a in staff}))
+    real = [a for a in ambassadors if a.status == "ambassador"]
+    owners, roles = choose_roles(rng, real)
+    withdrawn = rng.choice([a for a in ambassadors if a.status == "withdrawn"])
+    roles["withdrawn_owner"] = [withdrawn.agent_id]
+    members = [
+        build_member(rng, a, pools, a.agent_id in roles["silent"], a.agent_id not in roles["email_missing"])
+        for a in [*owners, withdrawn]
+    ]
+    members.append(build_member(rng, outsider(), pools, False, False))
+    pin_example_night_share(members)
+    roles["blank_dates"] = blank_some_comment_dates(rng, members)
+    specs = plan_archives(rng, members, roles)
+    for spec in specs:
+        write_archive(rng, spec)
+    record_actions(members, posts)
+    newer = write_content_export(rng, posts)
+    write_updates_export(rng, posts, newer)
+    write_roster(staff)
+    write_misc()
+    profile = build_profile(staff, members, specs, posts, roles)
+    PROFILE_PATH.write_text(json.dumps(profile, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,31 @@
+-- One row per department (every department of the roster) and month of the programme.
+-- headcount: roster staff; enrolled: ambassadors enrolled by the month's end; active: enrolled
+-- ambassadors with a post or reshare that month; participation_rate = active / enrolled (NULL when
+-- none is enrolled); adoption_rate = enrolled / headcount. Activity sums enrolled ambassadors only.
+WITH months AS (
+    SELECT DISTINCT month FROM marts.agent_month
+),
+activity AS (
+    SELECT department, month,
+           count(*) FILTER (WHERE is_enrolled) AS enrolled,
+           count(*) FILTER (WHERE is_enrolled AND is_active) AS active,
+           sum(posts) FILTER (WHERE is_enrolled) AS posts,
+           sum(reshares) FILTER (WHERE is_enrolled) AS reshares,
+           sum(institution_reshares) FILTER (WHERE is_enrolled) AS institution_reshares
+    FROM marts.agent_month
+    GROUP BY department, month
+)
+SELECT h.department,
+       m.month,
+       h.headcount,
+       coalesce(a.enrolled, 0) AS enrolled,
+       coalesce(a.active, 0) AS active,
+       CASE WHEN coalesce(a.enrolled, 0) > 0 THEN a.active / a.enrolled END AS participation_rate,
+       coalesce(a.enrolled, 0) / h.headcount AS adoption_rate,
+       CAST(coalesce(a.posts, 0) AS BIGINT) AS posts,
+       CAST(coalesce(a.reshares, 0) AS BIGINT) AS reshares,
+       CAST(coalesce(a.institution_reshares, 0) AS BIGINT) AS institution_reshares
+FROM staging.headcount AS h
+CROSS JOIN months AS m
+LEFT JOIN activity AS a ON a.department = h.department AND a.month = m.month
+ORDER BY m.month, h.department

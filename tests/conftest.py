@@ -1,0 +1,34 @@
+"""Test set-up: a throw-away default home, a fixed pseudonymisation key, and a pipeline runner."""
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+os.environ["RELAIS_HOME"] = tempfile.mkdtemp(prefix="relais-default-home-")
+os.environ["RELAIS_PSEUDONYM_KEY"] = "tests-pseudonym-key"
+os.environ.setdefault("DAGSTER_HOME", tempfile.mkdtemp(prefix="relais-dagster-home-"))
+
+from dagster import DagsterInstance  # noqa: E402
+
+from pipelines.definitions import build_definitions  # noqa: E402
+from pipelines.settings import load_home  # noqa: E402
+
+TEST_KEY = os.environ["RELAIS_PSEUDONYM_KEY"].encode()
+
+
+def run_pipeline(root: Path):
+    """Materialise every asset and check of Relais over the home at ``root``; return the result."""
+    home = load_home(root)
+    job = build_definitions(home).resolve_implicit_global_asset_job_def()
+    with DagsterInstance.ephemeral() as instance:
+        return job.execute_in_process(instance=instance, raise_on_error=True)
+
+
+@pytest.fixture
+def home_root(tmp_path: Path) -> Path:
+    """An empty home folder with its inbox."""
+    root = tmp_path / "home"
+    (root / "inbox").mkdir(parents=True)
+    return root
