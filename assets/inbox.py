@@ -14,16 +14,17 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from assets.linkedin_archive import ANCHOR_KINDS, classify_member
+from assets.linkedin_archive import ANCHOR_KINDS, candidate_header_lines, classify_member
 from assets.roster import ROSTER
 from assets.tables import header_matches
 from assets.textio import decode_text
-from assets.linkedin_archive import candidate_header_lines
 
 HEAD_BYTES = 64 * 1024
 MAX_MEMBER_BYTES = 512 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
+SYSTEM = "system"
+SYSTEM_REASON = "hidden or system file (editor lock, .DS_Store, __MACOSX): not an export, left unread"
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def file_sha256(path: Path) -> str:
 
 
 def classify_csv(name: str, head: bytes) -> str:
-    """The kind of a delimited text file from its first bytes: ``hr_roster``, an ``li_*`` kind, or ``unknown``."""
+    """The kind of a delimited text file from its first bytes: ``hr_roster``, ``li_*`` or ``unknown``."""
     text, _ = decode_text(head)
     if any(header_matches(fields, ROSTER) for fields in candidate_header_lines(text, limit=5)):
         return "hr_roster"
@@ -73,33 +74,42 @@ def classify_spreadsheet(path: Path) -> tuple[str, str]:
     if {"discovery", "engagement", "top posts"} <= sheets or "performance" in sheets:
         return "creator_analytics", "recognised as a creator analytics export, not ingested by this version"
     if "new followers" in sheets or "visitor metrics" in sheets:
-        return "page_audience", "recognised as a Page followers or visitors export, not ingested by this version"
+        return (
+            "page_audience",
+            "recognised as a Page followers or visitors export, not ingested by this version",
+        )
     return "unknown", f"spreadsheet with sheets {sorted(sheets)} matches no known export"
 
 
 def scan_inbox(inbox: Path) -> list[InboxFile]:
-    """Recognise every file under ``inbox`` (hidden files and editor lock files are skipped)."""
+    """Recognise every file under ``inbox``; hidden and system files are listed as such, not read."""
     if not inbox.exists():
         return []
     found: list[InboxFile] = []
     loose_csv: list[tuple[Path, str, InboxFile]] = []
-    for path in sorted(p for p in inbox.rglob("*") if p.is_file() and not _hidden(p.relative_to(inbox))):
+    for path in sorted(p for p in inbox.rglob("*") if p.is_file()):
         relative = path.relative_to(inbox).as_posix()
         stat = path.stat()
         base = {"sha256": file_sha256(path), "size_bytes": stat.st_size, "modified_at": stat.st_mtime}
         suffix = path.suffix.lower()
-        if zipfile.is_zipfile(path) and suffix not in SPREADSHEET_SUFFIXES:
+        if _hidden(path.relative_to(inbox)):
+            found.append(InboxFile(relative, relative, "file", SYSTEM, SYSTEM_REASON, **base))
+        elif zipfile.is_zipfile(path) and suffix not in SPREADSHEET_SUFFIXES:
             found.extend(_scan_zip(path, relative, stat.st_mtime))
         elif suffix in SPREADSHEET_SUFFIXES:
             kind, reason = classify_spreadsheet(path)
             found.append(InboxFile(relative, relative, "file", kind, reason, **base))
         elif suffix == ".zip":
-            found.append(InboxFile(relative, relative, "zip", "unknown", "corrupt zip file: cannot be opened", **base))
+            found.append(
+                InboxFile(relative, relative, "zip", "unknown", "corrupt zip file: cannot be opened", **base)
+            )
         else:
             with path.open("rb") as handle:
                 head = handle.read(HEAD_BYTES)
             kind = classify_csv(path.name, head) if _looks_textual(head) else "unknown"
-            reason = "" if kind != "unknown" else "not a recognised export (no known header line or sheet names)"
+            reason = (
+                "" if kind != "unknown" else "not a recognised export (no known header line or sheet names)"
+            )
             item = InboxFile(relative, relative, "file", kind, reason, **base)
             loose_csv.append((path, relative, item))
     found.extend(_group_unpacked_archives(inbox, loose_csv))
@@ -107,7 +117,11 @@ def scan_inbox(inbox: Path) -> list[InboxFile]:
 
 
 def _hidden(relative: Path) -> bool:
-    return any(part.startswith(".") or part.startswith("~$") or part == "__MACOSX" for part in relative.parts)
+    """Hidden files, editor lock files and macOS resource forks: listed, never read as exports."""
+    return any(
+        (part.startswith(".") and part not in {".", ".."}) or part.startswith("~$") or part == "__MACOSX"
+        for part in relative.parts
+    )
 
 
 def _looks_textual(head: bytes) -> bool:
@@ -118,7 +132,7 @@ def _group_unpacked_archives(inbox: Path, loose: list[tuple[Path, str, InboxFile
     """Attach CSV files to the nearest folder above them that holds LinkedIn archive members."""
     roots = {path.parent for path, _, item in loose if item.kind in ANCHOR_KINDS}
     grouped: list[InboxFile] = []
-    for path, relative, item in loose:
+    for path, _, item in loose:
         root = next((p for p in (path.parent, *path.parents) if p in roots), None)
         if root is None or item.kind == "hr_roster" or path.suffix.lower() not in {".csv", ".txt", ""}:
             if item.kind.startswith("li_"):
@@ -143,31 +157,54 @@ def _scan_zip(path: Path, relative: str, modified_at: float) -> list[InboxFile]:
     size = path.stat().st_size
     try:
         with zipfile.ZipFile(path) as archive:
-            members = [m for m in archive.infolist() if not m.is_dir() and not _hidden(Path(m.filename))]
-            problem = _unsafe_zip(members)
+            problem = _unsafe_zip(archive.infolist())
             if problem:
                 return [InboxFile(relative, relative, "zip", "unknown", problem, zip_sha, size, modified_at)]
+            members = [m for m in archive.infolist() if not m.is_dir()]
             items = []
             for member in members:
                 with archive.open(member) as handle:
                     data = handle.read()
-                kind = classify_csv(member.filename, data[:HEAD_BYTES]) if member.filename.lower().endswith(
-                    ".csv"
-                ) else "unknown"
+                is_csv = member.filename.lower().endswith(".csv") and not _hidden(Path(member.filename))
+                kind = classify_csv(member.filename, data[:HEAD_BYTES]) if is_csv else "unknown"
                 items.append((member, kind, hashlib.sha256(data).hexdigest()))
     except (zipfile.BadZipFile, OSError, EOFError, zipfile.LargeZipFile) as exc:
-        return [InboxFile(relative, relative, "zip", "unknown", f"corrupt zip file: {exc}", zip_sha, size, modified_at)]
+        return [
+            InboxFile(
+                relative, relative, "zip", "unknown", f"corrupt zip file: {exc}", zip_sha, size, modified_at
+            )
+        ]
     if not any(kind in ANCHOR_KINDS for _, kind, _ in items):
-        return [InboxFile(relative, relative, "zip", "unknown", "zip file holds no LinkedIn archive", zip_sha, size,
-                          modified_at)]
+        return [
+            InboxFile(
+                relative,
+                relative,
+                "zip",
+                "unknown",
+                "zip file holds no LinkedIn archive",
+                zip_sha,
+                size,
+                modified_at,
+            )
+        ]
     result = []
     for member, kind, sha in items:
         if kind in {"unknown", "hr_roster"}:
             kind, reason = "li_unused", "archive file not used by Relais (left unread)"
         else:
             reason = ""
-        result.append(InboxFile(f"{relative}!{member.filename}", relative, "zip", kind, reason, sha,
-                                member.file_size, modified_at))
+        result.append(
+            InboxFile(
+                f"{relative}!{member.filename}",
+                relative,
+                "zip",
+                kind,
+                reason,
+                sha,
+                member.file_size,
+                modified_at,
+            )
+        )
     return result
 
 
@@ -177,8 +214,11 @@ def _unsafe_zip(members: list[zipfile.ZipInfo]) -> str:
         if name.is_absolute() or ".." in name.parts:
             return f"unsafe zip file: member path '{member.filename}' escapes the archive"
         if member.file_size > MAX_MEMBER_BYTES:
-            return f"zip member '{member.filename}' unpacks to {member.file_size} bytes (limit {MAX_MEMBER_BYTES})"
+            size = member.file_size
+            return f"zip member '{member.filename}' unpacks to {size} bytes (over {MAX_MEMBER_BYTES})"
         ratio = member.file_size / member.compress_size if member.compress_size else 0
         if member.file_size > 16 * 1024 * 1024 and ratio > MAX_COMPRESSION_RATIO:
-            return f"zip member '{member.filename}' has a compression ratio above {MAX_COMPRESSION_RATIO} (zip bomb?)"
+            return (
+                f"zip member '{member.filename}' is compressed over {MAX_COMPRESSION_RATIO} times (zip bomb?)"
+            )
     return ""

@@ -15,7 +15,16 @@ from pathlib import Path
 from typing import Any
 
 from assets.inbox import InboxFile
-from assets.ledger import EXCLUDED, IGNORED, LOADED, QUARANTINED, FileOutcome, FileRejected, Ledger, RowProblem
+from assets.ledger import (
+    EXCLUDED,
+    IGNORED,
+    LOADED,
+    QUARANTINED,
+    FileOutcome,
+    FileRejected,
+    Ledger,
+    RowProblem,
+)
 from assets.linkedin_archive import (
     EMAIL_ADDRESSES,
     LOADED_SPECS,
@@ -115,8 +124,13 @@ def ingest_archives(
         other = bool(owner_email_keys & (roster_email_keys - ambassador_emails))
         ownership = find_owner(emails, _names_to_match(container), ambassadors, other)
         owners.append(
-            {"archive": container, "agent_id": ownership.agent_id, "matched_by": ownership.matched_by or None,
-             "reason": ownership.reason or None, "files": len(members)}
+            {
+                "archive": container,
+                "agent_id": ownership.agent_id,
+                "matched_by": ownership.matched_by or None,
+                "reason": ownership.reason or None,
+                "files": len(members),
+            }
         )
         for item in members:
             if item.kind == EMAIL_ADDRESSES.kind:

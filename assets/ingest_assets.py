@@ -23,23 +23,60 @@ from assets.warehouse import ensure_warehouse, replace_ledger, replace_table
 
 POOL = "relais_warehouse"
 GROUP = "ingest"
-S, I, F, D, T, B = pl.String(), pl.Int64(), pl.Float64(), pl.Date(), pl.Datetime("us"), pl.Boolean()
-SOURCE = {"archive": S, "agent_id": S, "_source_file": S, "_source_row": I}
+STR, INT, FLOAT, DATE, TS, BOOL = (
+    pl.String(),
+    pl.Int64(),
+    pl.Float64(),
+    pl.Date(),
+    pl.Datetime("us"),
+    pl.Boolean(),
+)
+SOURCE = {"archive": STR, "agent_id": STR, "_source_file": STR, "_source_row": INT}
 
-INBOX_SCHEMA = {"path": S, "container": S, "container_type": S, "kind": S, "reason": S, "sha256": S,
-                "size_bytes": I, "modified_at": F}
-ROSTER_SCHEMA = {"agent_key": S, "email_key": S, "agent_id": S, "first_name": S, "last_name": S, "email": S,
-                 "department": S, "site": S, "job_title": S, "enrolled_on": D, "is_current": B,
-                 "is_ambassador": B, "_source_file": S, "_source_row": I}
+INBOX_SCHEMA = {
+    "path": STR,
+    "container": STR,
+    "container_type": STR,
+    "kind": STR,
+    "reason": STR,
+    "sha256": STR,
+    "size_bytes": INT,
+    "modified_at": FLOAT,
+}
+ROSTER_SCHEMA = {
+    "agent_key": STR,
+    "email_key": STR,
+    "agent_id": STR,
+    "first_name": STR,
+    "last_name": STR,
+    "email": STR,
+    "department": STR,
+    "site": STR,
+    "job_title": STR,
+    "enrolled_on": DATE,
+    "is_current": BOOL,
+    "is_ambassador": BOOL,
+    "_source_file": STR,
+    "_source_row": INT,
+}
 ARCHIVE_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
-    "li_shares": {"shared_at": T, "share_link": S, "share_key": S, "commentary": S, "shared_url": S,
-                  "target_key": S, "media_url": S, "visibility": S, **SOURCE},
-    "li_instant_reposts": {"reposted_at": T, "link": S, "target_key": S, **SOURCE},
-    "li_comments": {"commented_at": T, "link": S, "target_key": S, "message": S, **SOURCE},
-    "li_reactions": {"reacted_at": T, "reaction_type": S, "link": S, "target_key": S, **SOURCE},
-    "li_skills": {"skill_name": S, **SOURCE},
-    "li_endorsements_received": {"endorsed_at": T, "skill_name": S, "status": S, **SOURCE},
-    "li_connections": {"connected_on": D, **SOURCE},
+    "li_shares": {
+        "shared_at": TS,
+        "share_link": STR,
+        "share_key": STR,
+        "commentary": STR,
+        "shared_url": STR,
+        "target_key": STR,
+        "media_url": STR,
+        "visibility": STR,
+        **SOURCE,
+    },
+    "li_instant_reposts": {"reposted_at": TS, "link": STR, "target_key": STR, **SOURCE},
+    "li_comments": {"commented_at": TS, "link": STR, "target_key": STR, "message": STR, **SOURCE},
+    "li_reactions": {"reacted_at": TS, "reaction_type": STR, "link": STR, "target_key": STR, **SOURCE},
+    "li_skills": {"skill_name": STR, **SOURCE},
+    "li_endorsements_received": {"endorsed_at": TS, "skill_name": STR, "status": STR, **SOURCE},
+    "li_connections": {"connected_on": DATE, **SOURCE},
 }
 ARCHIVE_DESCRIPTIONS = {
     "li_shares": "Shares.csv rows of ambassadors' archives: own posts and reshares with comment.",
@@ -50,12 +87,26 @@ ARCHIVE_DESCRIPTIONS = {
     "li_endorsements_received": "Endorsements received, reduced to date, skill and status (no endorser).",
     "li_connections": "Connections reduced to the date each was made (no names, e-mails or companies).",
 }
-OWNERS_SCHEMA = {"archive": S, "agent_id": S, "matched_by": S, "reason": S, "files": I}
-PAGE_POSTS_SCHEMA = {"post_key": S, "post_link": S, "title": S, "post_type": S, "content_type": S,
-                     "created_on": D, "impressions": I, "clicks": I, "likes": I, "comments": I, "reposts": I,
-                     "follows": I, "engagement_rate": F, "_source_file": S, "_source_row": I,
-                     "_file_modified_at": F}
-NOT_INGESTED = {"creator_analytics", "page_audience"}
+OWNERS_SCHEMA = {"archive": STR, "agent_id": STR, "matched_by": STR, "reason": STR, "files": INT}
+PAGE_POSTS_SCHEMA = {
+    "post_key": STR,
+    "post_link": STR,
+    "title": STR,
+    "post_type": STR,
+    "content_type": STR,
+    "created_on": DATE,
+    "impressions": INT,
+    "clicks": INT,
+    "likes": INT,
+    "comments": INT,
+    "reposts": INT,
+    "follows": INT,
+    "engagement_rate": FLOAT,
+    "_source_file": STR,
+    "_source_row": INT,
+    "_file_modified_at": FLOAT,
+}
+NOT_INGESTED = {"creator_analytics", "page_audience", "system"}
 MAX_LOGGED_PROBLEMS = 50
 
 
@@ -73,7 +124,9 @@ def report(context: AssetExecutionContext, ledger: Ledger) -> dict[str, Any]:
     for problem in ledger.problems[:MAX_LOGGED_PROBLEMS]:
         context.log.warning(f"Quarantined {problem.message()}")
     if len(ledger.problems) > MAX_LOGGED_PROBLEMS:
-        context.log.warning(f"... and {len(ledger.problems) - MAX_LOGGED_PROBLEMS} more rows: see quarantine.rows")
+        context.log.warning(
+            f"... and {len(ledger.problems) - MAX_LOGGED_PROBLEMS} more rows: see quarantine.rows"
+        )
     statuses = Counter(f.status for f in ledger.files)
     return {
         "files": len(ledger.files),
@@ -107,13 +160,26 @@ def inbox_files(
     kinds = Counter(i.kind for i in items)
     archives = len({i.container for i in items if i.kind.startswith("li_")})
     context.log.info(f"Inbox {home.inbox}: {count} files, {archives} LinkedIn archives, kinds {dict(kinds)}")
-    return MaterializeResult(metadata={"dagster/row_count": count, "archives": archives, "kinds": dict(kinds),
-                                       "quarantined_files": metadata["files_by_status"].get(QUARANTINED, 0)})
+    return MaterializeResult(
+        metadata={
+            "dagster/row_count": count,
+            "archives": archives,
+            "kinds": dict(kinds),
+            "quarantined_files": metadata["files_by_status"].get(QUARANTINED, 0),
+        }
+    )
 
 
 def _file_outcome(item: InboxFile, status: str, reason: str) -> FileOutcome:
-    return FileOutcome(item.path, item.kind, status, reason, container=item.container, sha256=item.sha256,
-                       size_bytes=item.size_bytes)
+    return FileOutcome(
+        item.path,
+        item.kind,
+        status,
+        reason,
+        container=item.container,
+        sha256=item.sha256,
+        size_bytes=item.size_bytes,
+    )
 
 
 @asset(key=["raw", "roster"], deps=[inbox_files], kinds={"duckdb"}, pool=POOL, group_name=GROUP)
@@ -131,7 +197,9 @@ def roster(
         count = replace_table(con, "raw.roster", rows, ROSTER_SCHEMA)
         replace_ledger(con, "raw/roster", ledger.files, ledger.problems)
     if not items:
-        context.log.warning("No HR roster in the inbox: no ambassador can be identified, no archive is loaded.")
+        context.log.warning(
+            "No HR roster in the inbox: no ambassador can be identified, no archive is loaded."
+        )
     metadata = report(context, ledger)
     ambassadors = sum(1 for r in rows if r["is_current"] and r["is_ambassador"])
     context.log.info(f"Roster: {count} rows from {len(items)} file(s), {ambassadors} consenting ambassadors")
@@ -140,10 +208,23 @@ def roster(
 
 @multi_asset(
     specs=[
-        *(AssetSpec(["raw", kind], deps=[roster], kinds={"duckdb"}, group_name=GROUP,
-                    description=ARCHIVE_DESCRIPTIONS[kind]) for kind in ARCHIVE_SCHEMAS),
-        AssetSpec(["raw", "archive_owners"], deps=[roster], kinds={"duckdb"}, group_name=GROUP,
-                  description="One row per LinkedIn archive: whose it is and how that was found, or why nobody's."),
+        *(
+            AssetSpec(
+                ["raw", kind],
+                deps=[roster],
+                kinds={"duckdb"},
+                group_name=GROUP,
+                description=ARCHIVE_DESCRIPTIONS[kind],
+            )
+            for kind in ARCHIVE_SCHEMAS
+        ),
+        AssetSpec(
+            ["raw", "archive_owners"],
+            deps=[roster],
+            kinds={"duckdb"},
+            group_name=GROUP,
+            description="One row per LinkedIn archive: whose it is and how that was found, or why nobody's.",
+        ),
     ],
     pool=POOL,
 )
@@ -160,12 +241,20 @@ def linkedin_archives(
         people = con.execute(
             "SELECT agent_id, email FROM raw.roster WHERE is_current AND is_ambassador ORDER BY agent_id"
         ).fetchall()
-        email_keys = {r[0] for r in con.execute(
-            "SELECT email_key FROM raw.roster WHERE is_current AND email_key IS NOT NULL").fetchall()}
+        email_keys = {
+            r[0]
+            for r in con.execute(
+                "SELECT email_key FROM raw.roster WHERE is_current AND email_key IS NOT NULL"
+            ).fetchall()
+        }
         ambassadors = [Ambassador(agent_id, email) for agent_id, email in people]
-        tables, owners, ledger = ingest_archives(home.inbox, items, ambassadors, email_keys, home.pseudonymiser)
-        counts = {kind: replace_table(con, f"raw.{kind}", tables[kind], schema)
-                  for kind, schema in ARCHIVE_SCHEMAS.items()}
+        tables, owners, ledger = ingest_archives(
+            home.inbox, items, ambassadors, email_keys, home.pseudonymiser
+        )
+        counts = {
+            kind: replace_table(con, f"raw.{kind}", tables[kind], schema)
+            for kind, schema in ARCHIVE_SCHEMAS.items()
+        }
         replace_table(con, "raw.archive_owners", owners, OWNERS_SCHEMA)
         replace_ledger(con, "raw/linkedin_archives", ledger.files, ledger.problems)
     for owner in owners:
@@ -178,8 +267,12 @@ def linkedin_archives(
         yield MaterializeResult(asset_key=["raw", kind], metadata={"dagster/row_count": count})
     yield MaterializeResult(
         asset_key=["raw", "archive_owners"],
-        metadata={"dagster/row_count": len(owners), "loaded": loaded, "not_loaded": len(owners) - loaded,
-                  **metadata},
+        metadata={
+            "dagster/row_count": len(owners),
+            "loaded": loaded,
+            "not_loaded": len(owners) - loaded,
+            **metadata,
+        },
     )
 
 
@@ -213,8 +306,8 @@ def quarantined_files(context: AssetExecutionContext, warehouse: DuckDBResource)
     """
     with warehouse.get_connection() as con:
         con.execute(
-            "CREATE OR REPLACE TABLE quarantine.files AS SELECT source_file, kind, reason, container, sha256, "
-            "size_bytes FROM raw.file_ledger WHERE status = 'quarantined' ORDER BY source_file"
+            "CREATE OR REPLACE TABLE quarantine.files AS SELECT source_file, kind, reason, container, "
+            "sha256, size_bytes FROM raw.file_ledger WHERE status = 'quarantined' ORDER BY source_file"
         )
         files = con.execute("SELECT count(*) FROM quarantine.files").fetchone()[0]
         rows = con.execute("SELECT count(*) FROM quarantine.rows").fetchone()[0]
@@ -223,4 +316,8 @@ def quarantined_files(context: AssetExecutionContext, warehouse: DuckDBResource)
 
 
 INGEST_ASSETS = [inbox_files, roster, linkedin_archives, page_posts, quarantined_files]
-RAW_TABLES = {"raw.roster": "hr_roster", "raw.page_posts": "page_content", **{f"raw.{k}": k for k in ARCHIVE_SCHEMAS}}
+RAW_TABLES = {
+    "raw.roster": "hr_roster",
+    "raw.page_posts": "page_content",
+    **{f"raw.{k}": k for k in ARCHIVE_SCHEMAS},
+}

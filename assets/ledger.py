@@ -51,7 +51,7 @@ class FileOutcome:
         return asdict(self)
 
 
-class FileRejected(Exception):  # noqa: N818 - a rejection is an outcome, not a programming error
+class FileRejected(Exception):
     """A whole file cannot be read (unknown layout, missing columns, corrupt container)."""
 
 

@@ -141,8 +141,15 @@ UNUSED_SPECS: tuple[TableSpec, ...] = (
 """Archive members recognised but not read: Votes, endorsements given, profile, positions, etc."""
 
 ANCHOR_KINDS = frozenset(
-    {"li_shares", "li_instant_reposts", "li_comments", "li_reactions", "li_connections",
-     "li_email_addresses", "li_endorsements_received"}
+    {
+        "li_shares",
+        "li_instant_reposts",
+        "li_comments",
+        "li_reactions",
+        "li_connections",
+        "li_email_addresses",
+        "li_endorsements_received",
+    }
 )
 """Member kinds whose presence makes a folder or zip a LinkedIn archive."""
 
@@ -227,11 +234,17 @@ def find_owner(
     if len(by_email) > 1:
         return Ownership(None, "", f"its e-mail addresses match several ambassadors ({len(by_email)})")
     if other_email_matched:
-        return Ownership(None, "", "its e-mail address belongs to a roster member who is not a consenting ambassador")
+        return Ownership(
+            None, "", "its e-mail address belongs to a roster member who is not a consenting ambassador"
+        )
     for name in names:
         by_name = sorted({a.agent_id for a in ambassadors if agent_id_in_name(a.agent_id, name)})
         if len(by_name) == 1:
             return Ownership(by_name[0], "name")
         if len(by_name) > 1:
             return Ownership(None, "", f"the name '{name}' holds several ambassadors' ids ({len(by_name)})")
-    return Ownership(None, "", "matches no consenting ambassador (no roster e-mail in Email Addresses.csv, no agent id in its name)")
+    return Ownership(
+        None,
+        "",
+        "matches no consenting ambassador (no roster e-mail in Email Addresses.csv, no agent id in its name)",
+    )

@@ -43,18 +43,26 @@ def _model_asset(layer: str, path: Path) -> AssetsDefinition:
 
 def build_model_assets(root: Path = SQL_ROOT) -> list[AssetsDefinition]:
     """One asset per SQL file under ``root/staging`` and ``root/marts``."""
-    return [_model_asset(layer, path) for layer in MODEL_LAYERS for path in sorted((root / layer).glob("*.sql"))]
+    return [
+        _model_asset(layer, path) for layer in MODEL_LAYERS for path in sorted((root / layer).glob("*.sql"))
+    ]
 
 
 MODEL_ASSETS = build_model_assets()
 MART_KEYS = [key for a in MODEL_ASSETS for key in a.keys if key.path[0] == "marts"]
 
 
-@asset(key=["serving", "relais_snapshot"], deps=[*MART_KEYS, AssetKey(["quarantine", "files"])], kinds={"duckdb"}, pool=POOL, group_name="serving")
+@asset(
+    key=["serving", "relais_snapshot"],
+    deps=[*MART_KEYS, AssetKey(["quarantine", "files"])],
+    kinds={"duckdb"},
+    pool=POOL,
+    group_name="serving",
+)
 def relais_snapshot(
     context: AssetExecutionContext, home: ResourceParam[RelaisHome], warehouse: DuckDBResource
 ) -> MaterializeResult:
-    """The analysts' read-only database ``serving/relais.duckdb``: the ``marts`` schema, swapped in atomically.
+    """The analysts' read-only database ``serving/relais.duckdb``: the marts schema, swapped in atomically.
 
     It carries no names, e-mails or HR identifiers; agents appear only as their pseudonymous agent_key.
     """
@@ -62,4 +70,6 @@ def relais_snapshot(
         tables = published_tables(con)
         path = publish_snapshot(con, home.serving, tables)
     context.log.info(f"Published {len(tables)} tables to {path}")
-    return MaterializeResult(metadata={"path": str(path), "tables": tables, "size_bytes": path.stat().st_size})
+    return MaterializeResult(
+        metadata={"path": str(path), "tables": tables, "size_bytes": path.stat().st_size}
+    )

@@ -45,7 +45,9 @@ def _title(text: str | None) -> str | None:
 
 
 POST_COLUMNS: tuple[Column, ...] = (
-    Column("post_link", ("post_link", "update_link", "lien_du_post", "lien_de_la_publication"), required=True),
+    Column(
+        "post_link", ("post_link", "update_link", "lien_du_post", "lien_de_la_publication"), required=True
+    ),
     Column("title", ("post_title", "update_title", "titre_du_post", "titre_de_la_publication"), _title),
     Column("post_type", ("post_type", "update_type", "type_de_post", "type_de_publication")),
     Column("content_type", ("content_type", "type_de_contenu")),
@@ -85,7 +87,8 @@ def read_page_posts(path: Path, source_file: str) -> TableRead:
     frame = reader.load_sheet_by_name(sheet_name, header_row=None, skip_rows=0, dtypes="string").to_polars()
     grid = [[_cell(v) for v in row] for row in frame.iter_rows()]
     header_index = next(
-        (i for i, row in enumerate(grid[:HEADER_SCAN_ROWS]) if _positions(row).get("post_link") is not None), None
+        (i for i, row in enumerate(grid[:HEADER_SCAN_ROWS]) if _positions(row).get("post_link") is not None),
+        None,
     )
     if header_index is None:
         raise FileRejected(f"sheet '{sheet_name}' has no header row with a post link column")
@@ -100,7 +103,9 @@ def read_page_posts(path: Path, source_file: str) -> TableRead:
         result.rows_read += 1
         row, reason = _post_row(cells, header, positions)
         if reason:
-            result.problems.append(RowProblem(source_file, offset, "page_posts", f"sheet '{sheet_name}': {reason}"))
+            result.problems.append(
+                RowProblem(source_file, offset, "page_posts", f"sheet '{sheet_name}': {reason}")
+            )
         else:
             row["_source_row"] = offset
             result.rows.append(row)
@@ -117,7 +122,9 @@ def _positions(header: list[str | None]) -> dict[str, int]:
     return positions
 
 
-def _post_row(cells: list[str | None], header: list[str | None], positions: dict[str, int]) -> tuple[dict, str]:
+def _post_row(
+    cells: list[str | None], header: list[str | None], positions: dict[str, int]
+) -> tuple[dict, str]:
     row: dict[str, Any] = {}
     for column in POST_COLUMNS:
         index = positions.get(column.name)

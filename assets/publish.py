@@ -37,9 +37,8 @@ def publish_snapshot(con: duckdb.DuckDBPyConnection, target: Path, tables: list[
     try:
         con.execute(f"CREATE SCHEMA snapshot.{PUBLISHED_SCHEMA}")
         for table in tables:
-            con.execute(
-                f"CREATE TABLE snapshot.{PUBLISHED_SCHEMA}.{table} AS SELECT * FROM {PUBLISHED_SCHEMA}.{table}"
-            )
+            source = f"{PUBLISHED_SCHEMA}.{table}"
+            con.execute(f"CREATE TABLE snapshot.{source} AS SELECT * FROM {source}")
         con.execute("CHECKPOINT snapshot")
     finally:
         con.execute("DETACH snapshot")

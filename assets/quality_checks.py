@@ -16,8 +16,11 @@ RAW_ROW_TABLES = ("raw.roster", "raw.page_posts", *(f"raw.{kind}" for kind in AR
 CONSERVATION_SQL = f"""
 WITH loaded AS (
     SELECT source_file, sum(n) AS n FROM (
-        {" UNION ALL ".join(f"SELECT _source_file AS source_file, count(*) AS n FROM {t} GROUP BY 1"
-                            for t in RAW_ROW_TABLES)}
+        {
+    " UNION ALL ".join(
+        f"SELECT _source_file AS source_file, count(*) AS n FROM {t} GROUP BY 1" for t in RAW_ROW_TABLES
+    )
+}
     ) GROUP BY 1
 ),
 quarantined AS (
@@ -32,9 +35,12 @@ SELECT f.path,
        CASE
            WHEN e.entries IS NULL THEN 'no ledger entry'
            WHEN e.entries > 1 THEN 'several ledger entries'
-           WHEN e.rows_read <> e.rows_loaded + e.rows_quarantined + e.rows_withheld THEN 'rows read <> loaded + quarantined + withheld'
-           WHEN e.rows_loaded <> coalesce(l.n, 0) THEN 'ledger says ' || e.rows_loaded || ' loaded, raw tables hold ' || coalesce(l.n, 0)
-           WHEN e.rows_quarantined <> coalesce(q.n, 0) THEN 'ledger says ' || e.rows_quarantined || ' quarantined, quarantine.rows holds ' || coalesce(q.n, 0)
+           WHEN e.rows_read <> e.rows_loaded + e.rows_quarantined + e.rows_withheld
+               THEN 'rows read <> loaded + quarantined + withheld'
+           WHEN e.rows_loaded <> coalesce(l.n, 0)
+               THEN 'ledger says ' || e.rows_loaded || ' loaded, raw tables hold ' || coalesce(l.n, 0)
+           WHEN e.rows_quarantined <> coalesce(q.n, 0)
+               THEN 'ledger: ' || e.rows_quarantined || ' quarantined, quarantine.rows: ' || coalesce(q.n, 0)
        END AS problem
 FROM raw.inbox_files AS f
 LEFT JOIN entries AS e ON e.source_file = f.path
@@ -49,9 +55,11 @@ ORDER BY f.path
     asset=quarantined_files,
     blocking=True,
     pool=POOL,
-    description="Every inbox file has one ledger entry and every row read is loaded, quarantined or withheld.",
+    description="Each inbox file has one ledger entry; each row read is loaded, quarantined or withheld.",
 )
-def every_row_accounted_for(context: AssetCheckExecutionContext, warehouse: DuckDBResource) -> AssetCheckResult:
+def every_row_accounted_for(
+    context: AssetCheckExecutionContext, warehouse: DuckDBResource
+) -> AssetCheckResult:
     """Row conservation over the whole inbox."""
     with warehouse.get_connection() as con:
         failures = con.execute(CONSERVATION_SQL).fetchall()
@@ -65,9 +73,15 @@ def every_row_accounted_for(context: AssetCheckExecutionContext, warehouse: Duck
     return AssetCheckResult(
         passed=not failures,
         severity=AssetCheckSeverity.ERROR,
-        metadata={"files": files, "rows_read": read, "rows_loaded": loaded, "rows_quarantined": quarantined,
-                  "rows_withheld": withheld, "failing_files": len(failures),
-                  "examples": [f"{p}: {m}" for p, m in failures[:5]]},
+        metadata={
+            "files": files,
+            "rows_read": read,
+            "rows_loaded": loaded,
+            "rows_quarantined": quarantined,
+            "rows_withheld": withheld,
+            "failing_files": len(failures),
+            "examples": [f"{p}: {m}" for p, m in failures[:5]],
+        },
     )
 
 

@@ -39,10 +39,14 @@ ROSTER = TableSpec(
         Column("agent_id", ("agent_id", "matricule", "id_agent"), _clean, required=True),
         Column("first_name", ("first_name", "prenom"), _clean, optional_header=True),
         Column("last_name", ("last_name", "nom", "nom_de_famille"), _clean, optional_header=True),
-        Column("email", ("email", "courriel", "e_mail", "mail", "adresse_mail"), _email, optional_header=True),
+        Column(
+            "email", ("email", "courriel", "e_mail", "mail", "adresse_mail"), _email, optional_header=True
+        ),
         Column("department", ("department", "direction", "service"), _clean),
         Column("site", ("site", "lieu", "etablissement"), _clean, optional_header=True),
-        Column("job_title", ("job_title", "fonction", "poste", "intitule_de_poste"), _clean, optional_header=True),
+        Column(
+            "job_title", ("job_title", "fonction", "poste", "intitule_de_poste"), _clean, optional_header=True
+        ),
         Column("enrolled_on", ("enrolled_on", "date_adhesion", "date_d_adhesion"), parse_day),
         Column("consent", ("consent", "consentement"), parse_consent),
         Column(
@@ -59,7 +63,11 @@ PERSONAL_FIELDS = ("agent_id", "first_name", "last_name", "email", "site", "job_
 
 def is_ambassador(row: dict[str, Any]) -> bool:
     """An ambassador has an enrolment date, has consented, and has not withdrawn."""
-    return row.get("enrolled_on") is not None and bool(row.get("consent")) and row.get("consent_withdrawn_on") is None
+    return (
+        row.get("enrolled_on") is not None
+        and bool(row.get("consent"))
+        and row.get("consent_withdrawn_on") is None
+    )
 
 
 @dataclass(frozen=True)
@@ -100,7 +108,10 @@ def resolve_roster(rows: list[RosterRow], pseudonymiser: Pseudonymiser) -> list[
     for row in rows:
         agent_id = row.values["agent_id"]
         current = latest.get(agent_id)
-        if current is None or (row.file_modified_at, row.source_file) > (current.file_modified_at, current.source_file):
+        if current is None or (row.file_modified_at, row.source_file) > (
+            current.file_modified_at,
+            current.source_file,
+        ):
             latest[agent_id] = row
     ambassadors = {agent_id for agent_id, row in latest.items() if is_ambassador(row.values)}
     output = []

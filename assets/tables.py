@@ -23,7 +23,7 @@ def _text(value: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class Column:
-    """A column of an export: output name, accepted header names, cell parser, and whether it must be filled."""
+    """A column of an export: output name, accepted header names, cell parser, whether it must be filled."""
 
     name: str
     aliases: tuple[str, ...]

@@ -20,7 +20,7 @@ csv.field_size_limit(64 * 1024 * 1024)
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
-    """Decode exported bytes as UTF-8 (BOM stripped) or, failing that, Windows-1252; return text and encoding."""
+    """Decode bytes as UTF-8 (BOM stripped) or, failing that, Windows-1252; return text and encoding."""
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
@@ -91,7 +91,9 @@ def iter_records(text: str, delimiter: str = ",", backslash_escapes: bool = Fals
             return
         except csv.Error as exc:
             broken = line_offset + previous + 1
-            yield Record([], broken, line_offset + max(reader.line_num, previous + 1), f"broken quoting ({exc})")
+            yield Record(
+                [], broken, line_offset + max(reader.line_num, previous + 1), f"broken quoting ({exc})"
+            )
             text = _after_line(text, previous + 1)
             line_offset = broken
             if not text:

@@ -69,11 +69,16 @@ def frame(rows: Iterable[Mapping[str, Any]], schema: Mapping[str, pl.DataType]) 
     """A Polars frame of exactly ``schema``'s columns from dict rows (missing keys become nulls)."""
     columns = list(schema)
     data = [{name: row.get(name) for name in columns} for row in rows]
-    return pl.DataFrame(data, schema=dict(schema), orient="row") if data else pl.DataFrame(schema=dict(schema))
+    return (
+        pl.DataFrame(data, schema=dict(schema), orient="row") if data else pl.DataFrame(schema=dict(schema))
+    )
 
 
 def replace_table(
-    con: duckdb.DuckDBPyConnection, table: str, rows: Iterable[Mapping[str, Any]], schema: Mapping[str, pl.DataType]
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    rows: Iterable[Mapping[str, Any]],
+    schema: Mapping[str, pl.DataType],
 ) -> int:
     """Replace ``table`` with the given rows, typed by ``schema``; return the number of rows."""
     data = frame(rows, schema)  # noqa: F841 - read by DuckDB's replacement scan below
@@ -105,8 +110,11 @@ def define_macros(con: duckdb.DuckDBPyConnection, timezone: str) -> None:
     """
     ZoneInfo(timezone)  # raises for an unknown zone before it reaches SQL
     literal = timezone.replace("'", "''")
-    con.execute(f"CREATE OR REPLACE TEMP MACRO local_date(ts) AS CAST(timezone('{literal}', timezone('UTC', ts)) AS DATE)")
-    con.execute("CREATE OR REPLACE TEMP MACRO local_month(ts) AS CAST(date_trunc('month', local_date(ts)) AS DATE)")
+    local = f"timezone('{literal}', timezone('UTC', ts))"
+    con.execute(f"CREATE OR REPLACE TEMP MACRO local_date(ts) AS CAST({local} AS DATE)")
+    con.execute(
+        "CREATE OR REPLACE TEMP MACRO local_month(ts) AS CAST(date_trunc('month', local_date(ts)) AS DATE)"
+    )
 
 
 _REFERENCE = re.compile(r"\b(raw|staging|marts|quarantine)\.([a-z_][a-z0-9_]*)\b", re.IGNORECASE)

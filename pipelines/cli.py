@@ -41,8 +41,12 @@ def summary_text(serving: Path, warehouse: Path) -> str:
             "institution_reshares FROM marts.programme_month ORDER BY month DESC LIMIT ?",
             [SUMMARY_MONTHS],
         ).fetchall()
-        tables = [r[0] for r in con.execute(
-            "SELECT table_schema || '.' || table_name FROM information_schema.tables ORDER BY 1").fetchall()]
+        tables = [
+            r[0]
+            for r in con.execute(
+                "SELECT table_schema || '.' || table_name FROM information_schema.tables ORDER BY 1"
+            ).fetchall()
+        ]
     lines.append(f"Published tables   : {', '.join(tables)}")
     if warehouse.exists():
         with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -50,7 +54,17 @@ def summary_text(serving: Path, warehouse: Path) -> str:
                 "SELECT (SELECT count(*) FROM quarantine.files), (SELECT count(*) FROM quarantine.rows)"
             ).fetchone()
         lines.append(f"Quarantine         : {files} file(s), {rows_q} row(s) (warehouse schema quarantine)")
-    header = ("month", "staff", "enrolled", "active", "particip.", "adoption", "posts", "reshares", "of institution")
+    header = (
+        "month",
+        "staff",
+        "enrolled",
+        "active",
+        "particip.",
+        "adoption",
+        "posts",
+        "reshares",
+        "of institution",
+    )
     table = [header] + [
         (str(m)[:7], str(h), str(e), str(a), _percent(p), _percent(ad), str(po), str(r), str(i))
         for m, h, e, a, p, ad, po, r, i in reversed(rows)

@@ -72,7 +72,9 @@ def prepare_home(root: Path) -> None:
         dagster_yaml.write_text(DAGSTER_YAML, encoding="utf-8")
 
 
-def load_home(root: Path | None = None, environ: dict[str, str] | os._Environ[str] | None = None) -> RelaisHome:
+def load_home(
+    root: Path | None = None, environ: dict[str, str] | os._Environ[str] | None = None
+) -> RelaisHome:
     """Prepare and describe a home: folders, settings and pseudonymisation key."""
     root = root or home_root(environ)
     prepare_home(root)

@@ -31,7 +31,7 @@ def csv_text(lines: list[str], newline: str = "\n") -> str:
 CONNECTIONS_PREAMBLE = [
     "Notes:",
     '"When exporting your connection data, you may notice that some of the email addresses are missing. '
-    'You will only see email addresses for connections who have allowed their connections to see or download '
+    "You will only see email addresses for connections who have allowed their connections to see or download "
     'their email address using this setting https://www.linkedin.com/psettings/privacy/email."',
     "",
 ]
@@ -49,25 +49,69 @@ def write_page_export(path: Path, posts: list[tuple], legacy: bool = False) -> P
     workbook.set_properties({"created": datetime(2026, 5, 1)})
     if legacy:
         sheets = ("Update metrics (aggregated)", "Update engagement")
-        header = ["Update title", "Update link", "Update type", "Created date", "Impressions", "Video views",
-                  "Clicks", "Click through rate (CTR)", "Likes", "Comments", "Shares", "Follows", "Engagement rate"]
+        header = [
+            "Update title",
+            "Update link",
+            "Update type",
+            "Created date",
+            "Impressions",
+            "Video views",
+            "Clicks",
+            "Click through rate (CTR)",
+            "Likes",
+            "Comments",
+            "Shares",
+            "Follows",
+            "Engagement rate",
+        ]
     else:
         sheets = ("Metrics", "All posts")
-        header = ["Post title", "Post link", "Post type", "Campaign name", "Posted by", "Created date",
-                  "Campaign start date", "Campaign end date", "Audience", "Impressions",
-                  "Views (excluding off-site video views)", "Off-site views", "Clicks", "Click through rate (CTR)",
-                  "Likes", "Comments", "Reposts", "Follows", "Engagement rate", "Content Type"]
+        header = [
+            "Post title",
+            "Post link",
+            "Post type",
+            "Campaign name",
+            "Posted by",
+            "Created date",
+            "Campaign start date",
+            "Campaign end date",
+            "Audience",
+            "Impressions",
+            "Views (excluding off-site video views)",
+            "Off-site views",
+            "Clicks",
+            "Click through rate (CTR)",
+            "Likes",
+            "Comments",
+            "Reposts",
+            "Follows",
+            "Engagement rate",
+            "Content Type",
+        ]
     metrics = workbook.add_worksheet(sheets[0])
     metrics.write_row(0, 0, ["Aggregated metrics for the selected range."])
     metrics.write_row(1, 0, ["Date", "Impressions (organic)"])
     sheet = workbook.add_worksheet(sheets[1])
     sheet.write_row(0, 0, ["All posts published in the selected range. Metrics are lifetime."])
     sheet.write_row(1, 0, header)
-    for index, (title, link, created, impressions, clicks, likes, comments, reposts) in enumerate(posts, start=2):
+    for index, (title, link, created, impressions, clicks, likes, comments, reposts) in enumerate(
+        posts, start=2
+    ):
         values = dict(zip(header, [None] * len(header), strict=True))
-        values.update({header[0]: title, header[1]: link, header[2]: "Organic", "Created date": created,
-                       "Impressions": impressions, "Clicks": clicks, "Likes": likes, "Comments": comments,
-                       header[10 if legacy else 16]: reposts, "Posted by": "Camille Admin"})
+        values.update(
+            {
+                header[0]: title,
+                header[1]: link,
+                header[2]: "Organic",
+                "Created date": created,
+                "Impressions": impressions,
+                "Clicks": clicks,
+                "Likes": likes,
+                "Comments": comments,
+                header[10 if legacy else 16]: reposts,
+                "Posted by": "Camille Admin",
+            }
+        )
         sheet.write_row(index, 0, [values[h] for h in header])
     workbook.close()
     return path

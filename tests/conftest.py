@@ -10,10 +10,10 @@ os.environ["RELAIS_HOME"] = tempfile.mkdtemp(prefix="relais-default-home-")
 os.environ["RELAIS_PSEUDONYM_KEY"] = "tests-pseudonym-key"
 os.environ.setdefault("DAGSTER_HOME", tempfile.mkdtemp(prefix="relais-dagster-home-"))
 
-from dagster import DagsterInstance  # noqa: E402
+from dagster import DagsterInstance
 
-from pipelines.definitions import build_definitions  # noqa: E402
-from pipelines.settings import load_home  # noqa: E402
+from pipelines.definitions import build_definitions
+from pipelines.settings import load_home
 
 TEST_KEY = os.environ["RELAIS_PSEUDONYM_KEY"].encode()
 

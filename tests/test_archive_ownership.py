@@ -33,9 +33,15 @@ def test_members_recognised_by_header_whatever_their_name():
     assert classify_member("x.csv", "Date,Link,Message\n").kind == "li_comments"
     assert classify_member("x.csv", "Date,Type,Link\n").kind == "li_reactions"
     assert classify_member("x.csv", "Date,Link,OptionText\n").kind == "li_unused"
-    assert classify_member("Shares_123.csv", "date,sharelink,sharecommentary,sharedurl,mediaurl,visibility\n").kind == (
-        "li_shares")
+    assert classify_member(
+        "Shares_123.csv", "date,sharelink,sharecommentary,sharedurl,mediaurl,visibility\n"
+    ).kind == ("li_shares")
     assert classify_member("Skills.csv", "Name\nExcel\n").kind == "li_skills"
     assert classify_member("Other.csv", "Name\nExcel\n") is None
-    assert classify_member("Connections.csv", "Notes:\n\"blah, blah\"\n\nFirst Name,Last Name,URL,Email Address,"
-                           "Company,Position,Connected On\n").kind == "li_connections"
+    assert (
+        classify_member(
+            "Connections.csv",
+            'Notes:\n"blah, blah"\n\nFirst Name,Last Name,URL,Email Address,Company,Position,Connected On\n',
+        ).kind
+        == "li_connections"
+    )

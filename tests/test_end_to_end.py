@@ -32,8 +32,10 @@ ROSTER = [
     "A06,Flo,Po,flo.po@ville.fr,Technique,Depot,Engineer,,,",
 ]
 SHARES_HEADER = "Date,ShareLink,ShareCommentary,SharedUrl,MediaUrl,Visibility"
-ANN_SHARE_JAN = ('2026-01-20 10:00:00,https://www.linkedin.com/feed/update/urn%3Ali%3Ashare%3A7000000000000000002,'
-                 '"Premier post""\n""sur deux lignes","","",PUBLIC')
+ANN_SHARE_JAN = (
+    "2026-01-20 10:00:00,https://www.linkedin.com/feed/update/urn%3Ali%3Ashare%3A7000000000000000002,"
+    '"Premier post""\n""sur deux lignes","","",PUBLIC'
+)
 
 
 def share(n: int) -> str:
@@ -42,58 +44,110 @@ def share(n: int) -> str:
 
 def build_organisation(inbox):
     write_text(inbox / "hr" / "roster.csv", ROSTER)
-    write_page_export(inbox / "page" / "content.xlsx", [
-        ("Budget 2026", POST_1001, "1/10/2026", 1000, 10, 20, 2, 3),
-        ("Recrutement", POST_1002, "2/5/2026", 800, 8, 15, 1, 2),
-    ])
-    write_zip(inbox / "linkedin" / "Complete_LinkedInDataExport_03-31-2026.zip", {
-        "Email Addresses.csv": csv_text(["Email Address,Confirmed,Primary,Updated On",
-                                         'ann.perso@gmail.com,Yes,No,"4/9/18, 2:05 AM"',
-                                         "Ann.Lee@Ville.FR,Yes,Yes,Not Available"]),
-        "Shares.csv": csv_text([
-            SHARES_HEADER,
-            f'2025-12-15 10:00:00,{share(1)},"Avant l\'adhésion",,,PUBLIC',
-            ANN_SHARE_JAN,
-            f'2026-01-31 23:30:00,{share(3)},"Fière de relayer",https://www.linkedin.com/posts/'
-            'ville_budget-activity-7100000000000001001-AbCd?utm_source=share&utm_medium=member_desktop,,PUBLIC',
-            f'2026-02-10 09:00:00,{share(4)},"Un article",https://www.example.org/article,,PUBLIC',
-        ], newline="\r\n"),
-        "InstantReposts_12345.csv": csv_text(["Date,Link", f"2026-02-06 08:00:00,{POST_1002}"]),
-        "Comments.csv": csv_text(["Date,Link,Message",
-                                  f'2026-01-21 09:00:00,{POST_1001},"Bravo pour ce \\"beau\\" budget"',
-                                  f',{POST_1001},"Sans date"']),
-        "Reactions.csv": csv_text(["Date,Type,Link", f"2026-02-28 23:30:00,LIKE,{POST_1002}"]),
-        "Connections.csv": csv_text([*CONNECTIONS_PREAMBLE,
-                                     "First Name,Last Name,URL,Email Address,Company,Position,Connected On",
-                                     "X1,Y1,https://www.linkedin.com/in/x1,,Acme,CTO,05 Jan 2026",
-                                     "X2,Y2,https://www.linkedin.com/in/x2,,Acme,CTO,28 Jan 2026",
-                                     "X3,Y3,https://www.linkedin.com/in/x3,,Acme,CTO,02 Mar 2026",
-                                     "X4,Y4,https://www.linkedin.com/in/x4,,Acme,CTO,10 Jun 2019"]),
-        "Endorsement_Received_Info.csv": csv_text([
-            "Endorsement Date,Skill Name,Endorser First Name,Endorser Last Name,Endorser Public Url,Endorsement Status",
-            "2026/02/02 10:00:00 UTC,Communication,Marc,Durand,www.linkedin.com/in/marc-durand,ACCEPTED"]),
-        "Skills.csv": csv_text(["Name", "Communication", "Gestion de projet"]),
-        "Profile.csv": csv_text(["First Name,Last Name,Maiden Name,Address,Birth Date,Headline,Summary,Industry,"
-                                 "Zip Code,Geo Location,Twitter Handles,Websites,Instant Messengers",
-                                 "Ann,Lee,,,,Chargée de com,,,,,,,"]),
-    })
+    write_page_export(
+        inbox / "page" / "content.xlsx",
+        [
+            ("Budget 2026", POST_1001, "1/10/2026", 1000, 10, 20, 2, 3),
+            ("Recrutement", POST_1002, "2/5/2026", 800, 8, 15, 1, 2),
+        ],
+    )
+    write_zip(
+        inbox / "linkedin" / "Complete_LinkedInDataExport_03-31-2026.zip",
+        {
+            "Email Addresses.csv": csv_text(
+                [
+                    "Email Address,Confirmed,Primary,Updated On",
+                    'ann.perso@gmail.com,Yes,No,"4/9/18, 2:05 AM"',
+                    "Ann.Lee@Ville.FR,Yes,Yes,Not Available",
+                ]
+            ),
+            "Shares.csv": csv_text(
+                [
+                    SHARES_HEADER,
+                    f'2025-12-15 10:00:00,{share(1)},"Avant l\'adhésion",,,PUBLIC',
+                    ANN_SHARE_JAN,
+                    f'2026-01-31 23:30:00,{share(3)},"Fière de relayer",https://www.linkedin.com/posts/'
+                    "ville_budget-activity-7100000000000001001-AbCd?utm_source=share&utm_medium=member_desktop,,PUBLIC",
+                    f'2026-02-10 09:00:00,{share(4)},"Un article",https://www.example.org/article,,PUBLIC',
+                ],
+                newline="\r\n",
+            ),
+            "InstantReposts_12345.csv": csv_text(["Date,Link", f"2026-02-06 08:00:00,{POST_1002}"]),
+            "Comments.csv": csv_text(
+                [
+                    "Date,Link,Message",
+                    f'2026-01-21 09:00:00,{POST_1001},"Bravo pour ce \\"beau\\" budget"',
+                    f',{POST_1001},"Sans date"',
+                ]
+            ),
+            "Reactions.csv": csv_text(["Date,Type,Link", f"2026-02-28 23:30:00,LIKE,{POST_1002}"]),
+            "Connections.csv": csv_text(
+                [
+                    *CONNECTIONS_PREAMBLE,
+                    "First Name,Last Name,URL,Email Address,Company,Position,Connected On",
+                    "X1,Y1,https://www.linkedin.com/in/x1,,Acme,CTO,05 Jan 2026",
+                    "X2,Y2,https://www.linkedin.com/in/x2,,Acme,CTO,28 Jan 2026",
+                    "X3,Y3,https://www.linkedin.com/in/x3,,Acme,CTO,02 Mar 2026",
+                    "X4,Y4,https://www.linkedin.com/in/x4,,Acme,CTO,10 Jun 2019",
+                ]
+            ),
+            "Endorsement_Received_Info.csv": csv_text(
+                [
+                    "Endorsement Date,Skill Name,Endorser First Name,Endorser Last Name,Endorser Public Url,Endorsement Status",
+                    "2026/02/02 10:00:00 UTC,Communication,Marc,Durand,www.linkedin.com/in/marc-durand,ACCEPTED",
+                ]
+            ),
+            "Skills.csv": csv_text(["Name", "Communication", "Gestion de projet"]),
+            "Profile.csv": csv_text(
+                [
+                    "First Name,Last Name,Maiden Name,Address,Birth Date,Headline,Summary,Industry,"
+                    "Zip Code,Geo Location,Twitter Handles,Websites,Instant Messengers",
+                    "Ann,Lee,,,,Chargée de com,,,,,,,",
+                ]
+            ),
+        },
+    )
     later = inbox / "linkedin" / "ann_2026-04"
-    write_text(later / "Email Addresses.csv", ["Email Address,Confirmed,Primary,Updated On", "ann.lee@ville.fr,Yes,Yes,"])
-    write_text(later / "Shares.csv", [SHARES_HEADER, ANN_SHARE_JAN, f'2026-03-05 12:00:00,{share(5)},"Mars",,,PUBLIC'])
-    write_text(later / "Connections.csv", ["First Name,Last Name,Email Address,Company,Position,Connected On",
-                                           "X1,Y1,,Acme,CTO,05 Jan 2026", "X3,Y3,,Acme,CTO,02 Mar 2026"])
+    write_text(
+        later / "Email Addresses.csv",
+        ["Email Address,Confirmed,Primary,Updated On", "ann.lee@ville.fr,Yes,Yes,"],
+    )
+    write_text(
+        later / "Shares.csv",
+        [SHARES_HEADER, ANN_SHARE_JAN, f'2026-03-05 12:00:00,{share(5)},"Mars",,,PUBLIC'],
+    )
+    write_text(
+        later / "Connections.csv",
+        [
+            "First Name,Last Name,Email Address,Company,Position,Connected On",
+            "X1,Y1,,Acme,CTO,05 Jan 2026",
+            "X3,Y3,,Acme,CTO,02 Mar 2026",
+        ],
+    )
     cy = inbox / "exports" / "A03_linkedin"
-    write_text(cy / "Email Addresses.csv", ["Email Address,Confirmed,Primary,Updated On", "cy.perso@gmail.com,Yes,Yes,"])
-    write_text(cy / "Shares.csv", [
-        "date,sharelink,sharecommentary,sharedurl,mediaurl,visibility",
-        f'2026-03-12 08:00:00,{share(10)},"Partage",https://www.linkedin.com/feed/update/urn:li:activity:7555555555555555555/,,PUBLIC',
-        f'2026-04-02 08:00:00,{share(11)},"Ligne 1""\r\n""Ligne 2",,,PUBLIC',
-    ], newline="\r\n")
+    write_text(
+        cy / "Email Addresses.csv",
+        ["Email Address,Confirmed,Primary,Updated On", "cy.perso@gmail.com,Yes,Yes,"],
+    )
+    write_text(
+        cy / "Shares.csv",
+        [
+            "date,sharelink,sharecommentary,sharedurl,mediaurl,visibility",
+            f'2026-03-12 08:00:00,{share(10)},"Partage",https://www.linkedin.com/feed/update/urn:li:activity:7555555555555555555/,,PUBLIC',
+            f'2026-04-02 08:00:00,{share(11)},"Ligne 1""\r\n""Ligne 2",,,PUBLIC',
+        ],
+        newline="\r\n",
+    )
     write_text(cy / "Reactions.csv", ["Date,Type,Link", f"hier,LIKE,{POST_1001}"])
-    write_zip(inbox / "linkedin" / "export_ed.zip", {
-        "Email Addresses.csv": csv_text(["Email Address,Confirmed,Primary,Updated On", "ed.ma@ville.fr,Yes,Yes,"]),
-        "Shares.csv": csv_text([SHARES_HEADER, f'2026-02-01 10:00:00,{share(20)},"Secret",,,PUBLIC']),
-    })
+    write_zip(
+        inbox / "linkedin" / "export_ed.zip",
+        {
+            "Email Addresses.csv": csv_text(
+                ["Email Address,Confirmed,Primary,Updated On", "ed.ma@ville.fr,Yes,Yes,"]
+            ),
+            "Shares.csv": csv_text([SHARES_HEADER, f'2026-02-01 10:00:00,{share(20)},"Secret",,,PUBLIC']),
+        },
+    )
     write_text(inbox / "misc" / "notes.txt", ["Réunion du comité : rien à signaler."])
 
 
@@ -101,8 +155,17 @@ def key(agent_id: str) -> str:
     return hmac.new(TEST_KEY, agent_id.encode(), hashlib.sha256).hexdigest()
 
 
-AGENT_MONTH_COLUMNS = ("is_enrolled", "posts", "reshares", "institution_reshares", "comments_given",
-                       "reactions_given", "new_connections", "endorsements_received", "is_active")
+AGENT_MONTH_COLUMNS = (
+    "is_enrolled",
+    "posts",
+    "reshares",
+    "institution_reshares",
+    "comments_given",
+    "reactions_given",
+    "new_connections",
+    "endorsements_received",
+    "is_active",
+)
 EXPECTED_AGENT_MONTH = {
     ("A01", date(2025, 12, 1)): (False, 1, 0, 0, 0, 0, 0, 0, True),
     ("A01", date(2026, 1, 1)): (True, 1, 0, 0, 1, 0, 2, 0, True),
@@ -148,7 +211,9 @@ def organisation(tmp_path_factory):
 
 def marts(root):
     with duckdb.connect(str(root / "serving" / "relais.duckdb"), read_only=True) as con:
-        agent = con.execute(f"SELECT agent_key, month, {', '.join(AGENT_MONTH_COLUMNS)} FROM marts.agent_month").fetchall()
+        agent = con.execute(
+            f"SELECT agent_key, month, {', '.join(AGENT_MONTH_COLUMNS)} FROM marts.agent_month"
+        ).fetchall()
         department = con.execute("SELECT * FROM marts.department_month").fetchall()
         programme = con.execute("SELECT * FROM marts.programme_month").fetchall()
     return agent, department, programme
@@ -173,8 +238,10 @@ def test_department_and_programme_month_match_hand_worked_figures(organisation):
     assert set(got_departments) == set(EXPECTED_DEPARTMENT_MONTH)
     for cell, expected in EXPECTED_DEPARTMENT_MONTH.items():
         assert got_departments[cell] == pytest.approx(expected), cell
-    assert approx_rows(programme) == {m: tuple(pytest.approx(v) if isinstance(v, float) else v for v in values)
-                                      for m, values in EXPECTED_PROGRAMME_MONTH.items()}
+    assert approx_rows(programme) == {
+        m: tuple(pytest.approx(v) if isinstance(v, float) else v for v in values)
+        for m, values in EXPECTED_PROGRAMME_MONTH.items()
+    }
 
 
 def test_published_file_is_pseudonymous(organisation):
@@ -190,15 +257,27 @@ def test_published_file_is_pseudonymous(organisation):
 def test_people_without_consent_leave_no_data(organisation):
     root, _ = organisation
     with duckdb.connect(str(root / "warehouse.duckdb"), read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM raw.li_shares WHERE _source_file LIKE '%export_ed%'").fetchone()[0] == 0
-        people = con.execute("SELECT agent_id, first_name, email, is_ambassador FROM raw.roster ORDER BY _source_row").fetchall()
+        assert (
+            con.execute(
+                "SELECT count(*) FROM raw.li_shares WHERE _source_file LIKE '%export_ed%'"
+            ).fetchone()[0]
+            == 0
+        )
+        people = con.execute(
+            "SELECT agent_id, first_name, email, is_ambassador FROM raw.roster ORDER BY _source_row"
+        ).fetchall()
         owners = dict(con.execute("SELECT archive, agent_id FROM raw.archive_owners").fetchall())
         excluded = con.execute(
-            "SELECT count(*) FROM raw.file_ledger WHERE status = 'excluded' AND container LIKE '%export_ed%'").fetchone()[0]
+            "SELECT count(*) FROM raw.file_ledger WHERE status = 'excluded' AND container LIKE '%export_ed%'"
+        ).fetchone()[0]
     assert [p[0] for p in people] == ["A01", "A02", "A03", None, None, None]
     assert all(p[1] is None and p[2] is None for p in people[3:])
-    assert owners == {"exports/A03_linkedin": "A03", "linkedin/Complete_LinkedInDataExport_03-31-2026.zip": "A01",
-                      "linkedin/ann_2026-04": "A01", "linkedin/export_ed.zip": None}
+    assert owners == {
+        "exports/A03_linkedin": "A03",
+        "linkedin/Complete_LinkedInDataExport_03-31-2026.zip": "A01",
+        "linkedin/ann_2026-04": "A01",
+        "linkedin/export_ed.zip": None,
+    }
     assert excluded == 1
     data = (root / "warehouse.duckdb").read_bytes()
     assert b"Secret" not in data and b"Marc" not in data and b"Durand" not in data
@@ -223,8 +302,10 @@ def test_rerun_and_redropped_archive_change_nothing(organisation, tmp_path):
     copy = tmp_path / "home"
     shutil.copytree(root, copy)
     (copy / "serving" / "relais.duckdb").unlink()
-    shutil.copy(copy / "inbox" / "linkedin" / "Complete_LinkedInDataExport_03-31-2026.zip",
-                copy / "inbox" / "linkedin" / "encore_la_meme_archive.zip")
+    shutil.copy(
+        copy / "inbox" / "linkedin" / "Complete_LinkedInDataExport_03-31-2026.zip",
+        copy / "inbox" / "linkedin" / "encore_la_meme_archive.zip",
+    )
     assert run_pipeline(copy).success
     assert marts(copy) == before
 
@@ -234,7 +315,9 @@ def test_withdrawal_removes_history_at_the_next_run(organisation, tmp_path):
     copy = tmp_path / "home"
     shutil.copytree(root, copy)
     roster = copy / "inbox" / "hr" / "roster_2026-05.csv"
-    write_text(roster, [ROSTER[0], "A03,Cy,Ng,cy.ng@ville.fr,Technique,Depot,Engineer,2026-03-10,1,2026-05-02"])
+    write_text(
+        roster, [ROSTER[0], "A03,Cy,Ng,cy.ng@ville.fr,Technique,Depot,Engineer,2026-03-10,1,2026-05-02"]
+    )
     later = time.time() + 60
     os.utime(roster, (later, later))
     assert run_pipeline(copy).success
@@ -243,7 +326,12 @@ def test_withdrawal_removes_history_at_the_next_run(organisation, tmp_path):
     with duckdb.connect(str(copy / "warehouse.duckdb"), read_only=True) as con:
         for table in ("raw.li_shares", "raw.li_reactions"):
             assert con.execute(f"SELECT count(*) FROM {table} WHERE agent_id = 'A03'").fetchone()[0] == 0
-        assert con.execute("SELECT count(*) FROM raw.roster WHERE agent_id = 'A03' OR first_name = 'Cy'").fetchone()[0] == 0
+        assert (
+            con.execute(
+                "SELECT count(*) FROM raw.roster WHERE agent_id = 'A03' OR first_name = 'Cy'"
+            ).fetchone()[0]
+            == 0
+        )
     headcount = {r[0]: r[1] for r in programme}
     assert max(headcount) == date(2026, 3, 1), "April held only Cy's data"
     assert headcount[date(2026, 3, 1)] == 6, "Cy still counts in the headcount"

@@ -34,8 +34,15 @@ def test_share_and_ugcpost_keep_their_own_type():
 
 @pytest.mark.parametrize(
     "link",
-    [None, "", "https://www.val-daurore.fr/actualites/budget", "https://www.linkedin.com/pulse/un-article-jane-doe",
-     "https://www.linkedin.com/in/jane-doe", "https://lnkd.in/eXaMpLe", "https://notlinkedin.com/feed/update/urn:li:activity:1"],
+    [
+        None,
+        "",
+        "https://www.val-daurore.fr/actualites/budget",
+        "https://www.linkedin.com/pulse/un-article-jane-doe",
+        "https://www.linkedin.com/in/jane-doe",
+        "https://lnkd.in/eXaMpLe",
+        "https://notlinkedin.com/feed/update/urn:li:activity:1",
+    ],
 )
 def test_links_that_are_not_posts(link):
     assert post_key(link) is None

@@ -2,13 +2,27 @@ from datetime import date, datetime
 
 import pytest
 
-from assets.values import parse_connection_date, parse_consent, parse_count, parse_day, parse_us_day, parse_utc_timestamp
+from assets.values import (
+    parse_connection_date,
+    parse_consent,
+    parse_count,
+    parse_day,
+    parse_us_day,
+    parse_utc_timestamp,
+)
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("2025-03-01", date(2025, 3, 1)), ("01/03/2025", date(2025, 3, 1)), ("1/3/2025", date(2025, 3, 1)),
-     ("01.03.2025", date(2025, 3, 1)), ("2025-03-01 00:00:00", date(2025, 3, 1)), ("", None), ("  ", None)],
+    [
+        ("2025-03-01", date(2025, 3, 1)),
+        ("01/03/2025", date(2025, 3, 1)),
+        ("1/3/2025", date(2025, 3, 1)),
+        ("01.03.2025", date(2025, 3, 1)),
+        ("2025-03-01 00:00:00", date(2025, 3, 1)),
+        ("", None),
+        ("  ", None),
+    ],
 )
 def test_day_iso_or_day_first(text, expected):
     assert parse_day(text) == expected
@@ -42,8 +56,20 @@ def test_connection_dates():
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("oui", True), ("Oui", True), ("OUI", True), ("yes", True), ("true", True), ("1", True), ("non", False),
-     ("No", False), ("false", False), ("0", False), ("", False), (None, False)],
+    [
+        ("oui", True),
+        ("Oui", True),
+        ("OUI", True),
+        ("yes", True),
+        ("true", True),
+        ("1", True),
+        ("non", False),
+        ("No", False),
+        ("false", False),
+        ("0", False),
+        ("", False),
+        (None, False),
+    ],
 )
 def test_consent_answers(text, expected):
     assert parse_consent(text) is expected

@@ -27,6 +27,7 @@ Run: ``python seeds/demo/generate.py`` (needs ``xlsxwriter``).
 
 from __future__ import annotations
 
+import argparse
 import calendar
 import json
 import random
@@ -56,8 +57,20 @@ DOMAIN = "val-daurore.fr"
 ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 ORG = "Ville de Val-d'Aurore"
 PAGE_SLUG = "ville-de-val-daurore"
-MONTHS_FR = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-             "novembre", "décembre"]
+MONTHS_FR = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
 HOUR_WEIGHTS = [1, 1, 1, 1, 1, 3, 8, 10, 9, 7, 8, 10, 9, 7, 7, 8, 9, 8, 6, 5, 4, 3, 2, 1]
 MONTH_ABBR = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
@@ -66,36 +79,256 @@ MONTH_ABBR = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oc
 # --------------------------------------------------------------------------------------------------
 
 FEMALE_FIRST = [
-    "Hélène", "Éloïse", "Camille", "Sophie", "Nathalie", "Isabelle", "Céline", "Amélie", "Léa", "Chloé",
-    "Manon", "Inès", "Élodie", "Aurélie", "Valérie", "Sandrine", "Stéphanie", "Julie", "Marion", "Laure",
-    "Mélanie", "Noémie", "Clémence", "Agnès", "Bérénice", "Françoise", "Geneviève", "Martine", "Sylvie",
-    "Christelle", "Anaïs", "Maëlle", "Zoé", "Juliette", "Pauline", "Émilie", "Gaëlle", "Margaux", "Coralie",
-    "Danièle", "Marie-Hélène", "Anne-Sophie", "Fatima", "Nadia", "Yasmina", "Aïcha", "Océane", "Solène",
-    "Capucine", "Josiane", "Mireille", "Raphaëlle", "Ophélie", "Lætitia", "Brigitte", "Corinne",
+    "Hélène",
+    "Éloïse",
+    "Camille",
+    "Sophie",
+    "Nathalie",
+    "Isabelle",
+    "Céline",
+    "Amélie",
+    "Léa",
+    "Chloé",
+    "Manon",
+    "Inès",
+    "Élodie",
+    "Aurélie",
+    "Valérie",
+    "Sandrine",
+    "Stéphanie",
+    "Julie",
+    "Marion",
+    "Laure",
+    "Mélanie",
+    "Noémie",
+    "Clémence",
+    "Agnès",
+    "Bérénice",
+    "Françoise",
+    "Geneviève",
+    "Martine",
+    "Sylvie",
+    "Christelle",
+    "Anaïs",
+    "Maëlle",
+    "Zoé",
+    "Juliette",
+    "Pauline",
+    "Émilie",
+    "Gaëlle",
+    "Margaux",
+    "Coralie",
+    "Danièle",
+    "Marie-Hélène",
+    "Anne-Sophie",
+    "Fatima",
+    "Nadia",
+    "Yasmina",
+    "Aïcha",
+    "Océane",
+    "Solène",
+    "Capucine",
+    "Josiane",
+    "Mireille",
+    "Raphaëlle",
+    "Ophélie",
+    "Lætitia",
+    "Brigitte",
+    "Corinne",
 ]
 MALE_FIRST = [
-    "Jérôme", "Thomas", "Nicolas", "Julien", "Sébastien", "Frédéric", "Stéphane", "Laurent", "Olivier",
-    "Christophe", "Hervé", "Benoît", "Grégoire", "Mathieu", "Antoine", "Hugo", "Lucas", "Théo", "Rémi",
-    "Loïc", "Gaël", "Cédric", "Jean-Marc", "Jean-Luc", "Pierre-Yves", "François", "Raphaël", "Noël", "Joël",
-    "Maxime", "Romain", "Yannick", "Denis", "Patrice", "Didier", "Karim", "Mehdi", "Samir", "Bruno", "Éric",
-    "Gérard", "Damien", "Aurélien", "Clément", "Baptiste", "Victor", "Adrien", "Florian", "Guillaume",
-    "Xavier", "Thierry", "Anthony", "Jordan", "Mickaël", "Sylvain", "Hélio",
+    "Jérôme",
+    "Thomas",
+    "Nicolas",
+    "Julien",
+    "Sébastien",
+    "Frédéric",
+    "Stéphane",
+    "Laurent",
+    "Olivier",
+    "Christophe",
+    "Hervé",
+    "Benoît",
+    "Grégoire",
+    "Mathieu",
+    "Antoine",
+    "Hugo",
+    "Lucas",
+    "Théo",
+    "Rémi",
+    "Loïc",
+    "Gaël",
+    "Cédric",
+    "Jean-Marc",
+    "Jean-Luc",
+    "Pierre-Yves",
+    "François",
+    "Raphaël",
+    "Noël",
+    "Joël",
+    "Maxime",
+    "Romain",
+    "Yannick",
+    "Denis",
+    "Patrice",
+    "Didier",
+    "Karim",
+    "Mehdi",
+    "Samir",
+    "Bruno",
+    "Éric",
+    "Gérard",
+    "Damien",
+    "Aurélien",
+    "Clément",
+    "Baptiste",
+    "Victor",
+    "Adrien",
+    "Florian",
+    "Guillaume",
+    "Xavier",
+    "Thierry",
+    "Anthony",
+    "Jordan",
+    "Mickaël",
+    "Sylvain",
+    "Hélio",
 ]
 LAST_NAMES = [
-    "Lefèvre", "Bénard", "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand",
-    "Leroy", "Moreau", "Simon", "Laurent", "Lefebvre", "Michel", "Garcia", "David", "Bertrand", "Roux",
-    "Vincent", "Fournier", "Morel", "Girard", "André", "Mercier", "Dupont", "Lambert", "Bonnet", "François",
-    "Martinez", "Legrand", "Garnier", "Faure", "Rousseau", "Blanc", "Guérin", "Muller", "Henry", "Roussel",
-    "Perrin", "Morin", "Mathieu", "Clément", "Gauthier", "Dumont", "Lopez", "Fontaine", "Chevalier",
-    "Robin", "Masson", "Sanchez", "Gérard", "Nguyen", "Boyer", "Denis", "Lemaire", "Duval", "Joly",
-    "Gautier", "Roger", "Roche", "Noël", "Meyer", "Meunier", "Pérez", "Marchand", "Dufour", "Blanchard",
-    "Barbier", "Brun", "Dumas", "Brunet", "Schmitt", "Leroux", "Colin", "Fernandez", "Renard", "Arnaud",
-    "Rolland", "Caron", "Aubert", "Giraud", "Leclerc", "Vidal", "Bourgeois", "Renaud", "Lemoine", "Picard",
-    "Gaillard", "Lacroix", "Fabre", "Dupuis", "Rodriguez", "Da Silva", "Hubert", "Guillot", "Rivière",
-    "Le Gall", "Moulin", "Berger", "Lecomte", "Ménard", "Fleury", "Deschamps", "Carpentier", "Maillard",
-    "Aubry", "Vasseur", "Le Roux", "Jacquet", "Prévost", "Poirier", "Charpentier", "Royer", "Huet",
-    "Carré", "Hébert", "Besnard", "Thébault", "Crépin", "Bégué", "N'Diaye", "Benali", "Haddad", "Traoré",
-    "Lagarde", "Bouvier", "Després", "Châtelain", "Delaunay", "Pécresse", "Lévêque", "Bénichou",
+    "Lefèvre",
+    "Bénard",
+    "Martin",
+    "Bernard",
+    "Dubois",
+    "Thomas",
+    "Robert",
+    "Richard",
+    "Petit",
+    "Durand",
+    "Leroy",
+    "Moreau",
+    "Simon",
+    "Laurent",
+    "Lefebvre",
+    "Michel",
+    "Garcia",
+    "David",
+    "Bertrand",
+    "Roux",
+    "Vincent",
+    "Fournier",
+    "Morel",
+    "Girard",
+    "André",
+    "Mercier",
+    "Dupont",
+    "Lambert",
+    "Bonnet",
+    "François",
+    "Martinez",
+    "Legrand",
+    "Garnier",
+    "Faure",
+    "Rousseau",
+    "Blanc",
+    "Guérin",
+    "Muller",
+    "Henry",
+    "Roussel",
+    "Perrin",
+    "Morin",
+    "Mathieu",
+    "Clément",
+    "Gauthier",
+    "Dumont",
+    "Lopez",
+    "Fontaine",
+    "Chevalier",
+    "Robin",
+    "Masson",
+    "Sanchez",
+    "Gérard",
+    "Nguyen",
+    "Boyer",
+    "Denis",
+    "Lemaire",
+    "Duval",
+    "Joly",
+    "Gautier",
+    "Roger",
+    "Roche",
+    "Noël",
+    "Meyer",
+    "Meunier",
+    "Pérez",
+    "Marchand",
+    "Dufour",
+    "Blanchard",
+    "Barbier",
+    "Brun",
+    "Dumas",
+    "Brunet",
+    "Schmitt",
+    "Leroux",
+    "Colin",
+    "Fernandez",
+    "Renard",
+    "Arnaud",
+    "Rolland",
+    "Caron",
+    "Aubert",
+    "Giraud",
+    "Leclerc",
+    "Vidal",
+    "Bourgeois",
+    "Renaud",
+    "Lemoine",
+    "Picard",
+    "Gaillard",
+    "Lacroix",
+    "Fabre",
+    "Dupuis",
+    "Rodriguez",
+    "Da Silva",
+    "Hubert",
+    "Guillot",
+    "Rivière",
+    "Le Gall",
+    "Moulin",
+    "Berger",
+    "Lecomte",
+    "Ménard",
+    "Fleury",
+    "Deschamps",
+    "Carpentier",
+    "Maillard",
+    "Aubry",
+    "Vasseur",
+    "Le Roux",
+    "Jacquet",
+    "Prévost",
+    "Poirier",
+    "Charpentier",
+    "Royer",
+    "Huet",
+    "Carré",
+    "Hébert",
+    "Besnard",
+    "Thébault",
+    "Crépin",
+    "Bégué",
+    "N'Diaye",
+    "Benali",
+    "Haddad",
+    "Traoré",
+    "Lagarde",
+    "Bouvier",
+    "Després",
+    "Châtelain",
+    "Delaunay",
+    "Pécresse",
+    "Lévêque",
+    "Bénichou",
 ]
 
 DIRECTIONS: list[tuple[str, int, int]] = [
@@ -115,7 +348,10 @@ SITES: dict[str, list[str]] = {
     COMM: ["Hôtel de ville"],
     "Direction des ressources humaines": ["Hôtel de ville"],
     "Direction de l'éducation": [
-        "Groupe scolaire Jean-Jaurès", "Groupe scolaire Louise-Michel", "Cuisine centrale", "Hôtel de ville",
+        "Groupe scolaire Jean-Jaurès",
+        "Groupe scolaire Louise-Michel",
+        "Cuisine centrale",
+        "Hôtel de ville",
     ],
     "Direction des finances": ["Hôtel de ville"],
     "Direction des services techniques": ["Centre technique municipal", "Serres municipales"],
@@ -187,8 +423,10 @@ TITLES: dict[str, list[tuple[str, str]]] = {
         ("Développeuse", "Développeur"),
         ("Cheffe de projet numérique", "Chef de projet numérique"),
         ("Technicienne support", "Technicien support"),
-        ("Responsable de la sécurité des systèmes d'information",
-         "Responsable de la sécurité des systèmes d'information"),
+        (
+            "Responsable de la sécurité des systèmes d'information",
+            "Responsable de la sécurité des systèmes d'information",
+        ),
     ],
     "Direction de l'urbanisme": [
         ("Instructrice des autorisations d'urbanisme", "Instructeur des autorisations d'urbanisme"),
@@ -199,88 +437,255 @@ TITLES: dict[str, list[tuple[str, str]]] = {
     ],
 }
 SKILLS_BY_DIRECTION: dict[str, list[str]] = {
-    COMM: ["Communication", "Relations presse", "Réseaux sociaux", "Adobe InDesign", "Rédaction web",
-           "Communication publique", "Photographie", "Storytelling", "Social Media Marketing"],
-    "Direction des ressources humaines": ["Recrutement", "Gestion des carrières", "Paie", "Formation",
-                                         "Droit de la fonction publique", "GPEC", "Human Resources"],
-    "Direction de l'éducation": ["Animation", "Petite enfance", "Restauration collective", "Pédagogie",
-                                 "Hygiène et sécurité alimentaire"],
-    "Direction des finances": ["Marchés publics", "Finances publiques", "Comptabilité publique",
-                               "Contrôle de gestion", "Microsoft Excel", "Budget"],
-    "Direction des services techniques": ["Voirie", "Espaces verts", "Maintenance des bâtiments",
-                                          "Conduite de travaux", "AutoCAD", "Gestion d'équipe"],
-    "Direction de la culture": ["Médiation culturelle", "Programmation culturelle", "Bibliothéconomie",
-                                "Action culturelle", "Événementiel", "Éducation artistique"],
-    "Direction des solidarités": ["Accompagnement social", "Accueil du public", "Action sociale",
-                                  "Écoute active", "Politique de la ville"],
-    "Direction du numérique": ["Cybersécurité", "Administration réseau", "Linux", "Python",
-                               "Gestion de projet agile", "ITIL", "Cloud Computing", "Data Analysis"],
-    "Direction de l'urbanisme": ["Urbanisme", "Droit de l'urbanisme", "SIG", "QGIS",
-                                 "Aménagement du territoire", "Concertation"],
+    COMM: [
+        "Communication",
+        "Relations presse",
+        "Réseaux sociaux",
+        "Adobe InDesign",
+        "Rédaction web",
+        "Communication publique",
+        "Photographie",
+        "Storytelling",
+        "Social Media Marketing",
+    ],
+    "Direction des ressources humaines": [
+        "Recrutement",
+        "Gestion des carrières",
+        "Paie",
+        "Formation",
+        "Droit de la fonction publique",
+        "GPEC",
+        "Human Resources",
+    ],
+    "Direction de l'éducation": [
+        "Animation",
+        "Petite enfance",
+        "Restauration collective",
+        "Pédagogie",
+        "Hygiène et sécurité alimentaire",
+    ],
+    "Direction des finances": [
+        "Marchés publics",
+        "Finances publiques",
+        "Comptabilité publique",
+        "Contrôle de gestion",
+        "Microsoft Excel",
+        "Budget",
+    ],
+    "Direction des services techniques": [
+        "Voirie",
+        "Espaces verts",
+        "Maintenance des bâtiments",
+        "Conduite de travaux",
+        "AutoCAD",
+        "Gestion d'équipe",
+    ],
+    "Direction de la culture": [
+        "Médiation culturelle",
+        "Programmation culturelle",
+        "Bibliothéconomie",
+        "Action culturelle",
+        "Événementiel",
+        "Éducation artistique",
+    ],
+    "Direction des solidarités": [
+        "Accompagnement social",
+        "Accueil du public",
+        "Action sociale",
+        "Écoute active",
+        "Politique de la ville",
+    ],
+    "Direction du numérique": [
+        "Cybersécurité",
+        "Administration réseau",
+        "Linux",
+        "Python",
+        "Gestion de projet agile",
+        "ITIL",
+        "Cloud Computing",
+        "Data Analysis",
+    ],
+    "Direction de l'urbanisme": [
+        "Urbanisme",
+        "Droit de l'urbanisme",
+        "SIG",
+        "QGIS",
+        "Aménagement du territoire",
+        "Concertation",
+    ],
 }
 GENERIC_SKILLS = [
-    "Gestion de projet", "Management", "Microsoft Excel", "Microsoft Office", "Travail en équipe",
-    "Service public", "Accueil du public", "Conduite du changement", "Leadership", "Project Management",
-    "Communication", "Organisation", "Marchés publics", "Collectivités territoriales",
+    "Gestion de projet",
+    "Management",
+    "Microsoft Excel",
+    "Microsoft Office",
+    "Travail en équipe",
+    "Service public",
+    "Accueil du public",
+    "Conduite du changement",
+    "Leadership",
+    "Project Management",
+    "Communication",
+    "Organisation",
+    "Marchés publics",
+    "Collectivités territoriales",
 ]
 HASHTAGS = [
-    "#ServicePublic", "#GestionDeProjet", "#FonctionPubliqueTerritoriale", "#ValDAurore", "#Recrutement",
-    "#MarchésPublics", "#AccueilDuPublic", "#MédiationCulturelle", "#Cybersécurité", "#TransitionÉcologique",
-    "#Numérique", "#MarqueEmployeur", "#Collectivités", "#Territoires", "#Apprentissage",
+    "#ServicePublic",
+    "#GestionDeProjet",
+    "#FonctionPubliqueTerritoriale",
+    "#ValDAurore",
+    "#Recrutement",
+    "#MarchésPublics",
+    "#AccueilDuPublic",
+    "#MédiationCulturelle",
+    "#Cybersécurité",
+    "#TransitionÉcologique",
+    "#Numérique",
+    "#MarqueEmployeur",
+    "#Collectivités",
+    "#Territoires",
+    "#Apprentissage",
 ]
 EVENTS = [
-    "la Fête de la musique", "le Forum de l'emploi public", "la Nuit de la lecture", "la rentrée scolaire",
-    "les Journées européennes du patrimoine", "le Marché de Noël", "la Semaine du développement durable",
-    "le Salon des associations", "la réunion publique sur le PLU", "la Journée citoyenne",
-    "le Festival des Aubépines", "le Mois sans tabac", "la Semaine bleue",
+    "la Fête de la musique",
+    "le Forum de l'emploi public",
+    "la Nuit de la lecture",
+    "la rentrée scolaire",
+    "les Journées européennes du patrimoine",
+    "le Marché de Noël",
+    "la Semaine du développement durable",
+    "le Salon des associations",
+    "la réunion publique sur le PLU",
+    "la Journée citoyenne",
+    "le Festival des Aubépines",
+    "le Mois sans tabac",
+    "la Semaine bleue",
     "la cérémonie des vœux au personnel",
-    "le Hackathon des services publics", "la Fête de la science",
+    "le Hackathon des services publics",
+    "la Fête de la science",
 ]
 PROJECTS = [
-    "Plan vélo 2030", "Rénovation de l'école Louise-Michel", "Guichet numérique", "Végétalisation des cours",
-    "Nouvelle médiathèque", "Budget participatif", "Schéma directeur immobilier", "Portail famille",
-    "Plan de sobriété énergétique", "Maison des services publics", "Cœur de ville",
+    "Plan vélo 2030",
+    "Rénovation de l'école Louise-Michel",
+    "Guichet numérique",
+    "Végétalisation des cours",
+    "Nouvelle médiathèque",
+    "Budget participatif",
+    "Schéma directeur immobilier",
+    "Portail famille",
+    "Plan de sobriété énergétique",
+    "Maison des services publics",
+    "Cœur de ville",
     "Parcours d'accueil des nouveaux agents",
 ]
 PLACES = [
-    "la médiathèque Simone-Veil", "l'Hôtel de ville", "l'Espace culturel Les Tilleuls",
-    "la Maison des solidarités", "la halle des Aubépines", "la Maison de quartier des Tilleuls",
-    "la Maison des services publics", "la salle Jean-Moulin",
+    "la médiathèque Simone-Veil",
+    "l'Hôtel de ville",
+    "l'Espace culturel Les Tilleuls",
+    "la Maison des solidarités",
+    "la halle des Aubépines",
+    "la Maison de quartier des Tilleuls",
+    "la Maison des services publics",
+    "la salle Jean-Moulin",
 ]
-STREETS = ["avenue de la République", "rue Victor-Hugo", "boulevard des Tilleuls", "place du Marché",
-           "rue de l'Église", "chemin des Vignes"]
+STREETS = [
+    "avenue de la République",
+    "rue Victor-Hugo",
+    "boulevard des Tilleuls",
+    "place du Marché",
+    "rue de l'Église",
+    "chemin des Vignes",
+]
 JOBS_ADVERTISED = [
-    "chargé(e) de communication", "technicien(ne) voirie", "bibliothécaire", "gestionnaire paie",
-    "acheteur(se) public(que)", "animateur(rice) périscolaire", "chef(fe) de projet numérique",
-    "travailleur(se) social(e)", "agent(e) des espaces verts", "instructeur(rice) urbanisme",
+    "chargé(e) de communication",
+    "technicien(ne) voirie",
+    "bibliothécaire",
+    "gestionnaire paie",
+    "acheteur(se) public(que)",
+    "animateur(rice) périscolaire",
+    "chef(fe) de projet numérique",
+    "travailleur(se) social(e)",
+    "agent(e) des espaces verts",
+    "instructeur(rice) urbanisme",
     "apprenti(e) RH",
 ]
 EXTERNAL_SITES = [
-    "https://www.val-daurore.fr/actualites/", "https://www.val-daurore.fr/agenda/",
-    "https://www.lagazettedescommunes.com/", "https://www.cnfpt.fr/actualites/",
-    "https://www.service-public.fr/particuliers/actualites/", "https://www.emploi-territorial.fr/offre/",
+    "https://www.val-daurore.fr/actualites/",
+    "https://www.val-daurore.fr/agenda/",
+    "https://www.lagazettedescommunes.com/",
+    "https://www.cnfpt.fr/actualites/",
+    "https://www.service-public.fr/particuliers/actualites/",
+    "https://www.emploi-territorial.fr/offre/",
 ]
 OTHER_AUTHORS = [
-    "cnfpt", "agglo-du-val-daurore", "departement-des-coteaux", "france-travail", "la-gazette-des-communes",
-    "association-des-maires-de-france", "cdg-des-coteaux", "prefecture-des-coteaux",
-    "marie-castel-4b21a9", "julien-perrot-88c1f0", "nadia-belkacem-2a7e31", "thomas-lemaitre-9f0b12",
-    "sophie-arnoux-70d5e2", "pierre-antoine-vial-1c3d4e",
+    "cnfpt",
+    "agglo-du-val-daurore",
+    "departement-des-coteaux",
+    "france-travail",
+    "la-gazette-des-communes",
+    "association-des-maires-de-france",
+    "cdg-des-coteaux",
+    "prefecture-des-coteaux",
+    "marie-castel-4b21a9",
+    "julien-perrot-88c1f0",
+    "nadia-belkacem-2a7e31",
+    "thomas-lemaitre-9f0b12",
+    "sophie-arnoux-70d5e2",
+    "pierre-antoine-vial-1c3d4e",
 ]
 COMPANIES = [
-    ORG, ORG, ORG, ORG, "Agglomération du Val-d'Aurore", "Département des Coteaux", "CNFPT",
-    "Centre de gestion des Coteaux", "France Travail", "Région Auvergne-Rhône-Alpes", "Ville de Lyon",
-    "Orange", "Capgemini", "Crédit Agricole", "La Poste", "SNCF", "Université Lyon 2", "Sopra Steria",
-    "EDF", "Bouygues Construction", "Freelance", "Sciences Po Lyon", "CCAS de Villeurbanne",
+    ORG,
+    ORG,
+    ORG,
+    ORG,
+    "Agglomération du Val-d'Aurore",
+    "Département des Coteaux",
+    "CNFPT",
+    "Centre de gestion des Coteaux",
+    "France Travail",
+    "Région Auvergne-Rhône-Alpes",
+    "Ville de Lyon",
+    "Orange",
+    "Capgemini",
+    "Crédit Agricole",
+    "La Poste",
+    "SNCF",
+    "Université Lyon 2",
+    "Sopra Steria",
+    "EDF",
+    "Bouygues Construction",
+    "Freelance",
+    "Sciences Po Lyon",
+    "CCAS de Villeurbanne",
 ]
 OTHER_POSITIONS = [
-    "Chargé de mission", "Directrice générale des services", "Consultant", "Cheffe de projet", "Ingénieur",
-    "Responsable communication", "Responsable RH", "Chargée de développement", "Directeur de projet",
-    "Étudiante", "Assistante de direction", "Conseiller numérique", "Juriste", "Technicien", "Élu municipal",
+    "Chargé de mission",
+    "Directrice générale des services",
+    "Consultant",
+    "Cheffe de projet",
+    "Ingénieur",
+    "Responsable communication",
+    "Responsable RH",
+    "Chargée de développement",
+    "Directeur de projet",
+    "Étudiante",
+    "Assistante de direction",
+    "Conseiller numérique",
+    "Juriste",
+    "Technicien",
+    "Élu municipal",
 ]
 REACTION_TYPES = ["LIKE", "PRAISE", "EMPATHY", "INTEREST", "APPRECIATION", "ENTERTAINMENT"]
 REACTION_WEIGHTS = [55, 18, 10, 8, 6, 3]
 PERSONAL_DOMAINS = [
-    "gmail.com", "gmail.com", "gmail.com", "orange.fr", "free.fr", "laposte.net", "hotmail.fr",
+    "gmail.com",
+    "gmail.com",
+    "gmail.com",
+    "orange.fr",
+    "free.fr",
+    "laposte.net",
+    "hotmail.fr",
 ]
 
 INST_TEMPLATES = [
@@ -346,23 +751,37 @@ SECOND_LINES = [
     "Bravo à toutes les équipes mobilisées 👏",
 ]
 RESHARE_COMMENTS = [
-    "Fier{e} de contribuer à ce projet avec mes collègues !", "À lire 👇",
-    "Bravo aux équipes pour ce beau travail.", "Une belle initiative pour nos habitants.", "Venez nombreux !",
-    "Je relaie avec plaisir.", "N'hésitez pas à postuler et à partager 🙏",
+    "Fier{e} de contribuer à ce projet avec mes collègues !",
+    "À lire 👇",
+    "Bravo aux équipes pour ce beau travail.",
+    "Une belle initiative pour nos habitants.",
+    "Venez nombreux !",
+    "Je relaie avec plaisir.",
+    "N'hésitez pas à postuler et à partager 🙏",
     "Content{e} de voir ce projet aboutir.",
-    "Proud of our team!", "Un grand merci à tous les agents mobilisés.", "Rendez-vous le {day} !",
+    "Proud of our team!",
+    "Un grand merci à tous les agents mobilisés.",
+    "Rendez-vous le {day} !",
     "Le service public en action 💪",
-    "Belle mise en lumière de nos métiers.", "Great work by our colleagues!",
+    "Belle mise en lumière de nos métiers.",
+    "Great work by our colleagues!",
 ]
 COMMENT_MESSAGES = [
-    "Bravo à toute l'équipe !", 'Bravo pour ce "beau" projet', "Merci pour le partage !",
+    "Bravo à toute l'équipe !",
+    'Bravo pour ce "beau" projet',
+    "Merci pour le partage !",
     "Super initiative 👏",
-    'Le "Plan vélo" avance bien, bravo aux services techniques.', "Très belle réussite collective.",
-    "Hâte de voir le résultat !", "Félicitations {first} !", 'Une journée "riche" en échanges, merci.',
-    "Merci pour ce retour d'expérience, très utile pour les collègues.", "Congrats to the whole team!",
+    'Le "Plan vélo" avance bien, bravo aux services techniques.',
+    "Très belle réussite collective.",
+    "Hâte de voir le résultat !",
+    "Félicitations {first} !",
+    'Une journée "riche" en échanges, merci.',
+    "Merci pour ce retour d'expérience, très utile pour les collègues.",
+    "Congrats to the whole team!",
     "Bravo !\nJ'y serai avec toute l'équipe.",
     'Merci pour ce partage.\nLe "Forum de l\'emploi" était une réussite.',
-    "Quel beau projet, bravo {first} !", 'On parle de "sobriété" : les chiffres sont parlants !',
+    "Quel beau projet, bravo {first} !",
+    'On parle de "sobriété" : les chiffres sont parlants !',
 ]
 PREAMBLE = (
     '"When exporting your connection data, you may notice that some of the email addresses are missing. '
@@ -378,17 +797,42 @@ HEADERS: dict[str, list[str]] = {
     "comments": ["Date", "Link", "Message"],
     "reactions": ["Date", "Type", "Link"],
     "skills": ["Name"],
-    "endorsements": ["Endorsement Date", "Skill Name", "Endorser First Name", "Endorser Last Name",
-                     "Endorser Public Url", "Endorsement Status"],
+    "endorsements": [
+        "Endorsement Date",
+        "Skill Name",
+        "Endorser First Name",
+        "Endorser Last Name",
+        "Endorser Public Url",
+        "Endorsement Status",
+    ],
     "connections": ["First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On"],
-    "profile": ["First Name", "Last Name", "Maiden Name", "Address", "Birth Date", "Headline", "Summary",
-                "Industry", "Zip Code", "Geo Location", "Twitter Handles", "Websites", "Instant Messengers"],
+    "profile": [
+        "First Name",
+        "Last Name",
+        "Maiden Name",
+        "Address",
+        "Birth Date",
+        "Headline",
+        "Summary",
+        "Industry",
+        "Zip Code",
+        "Geo Location",
+        "Twitter Handles",
+        "Websites",
+        "Instant Messengers",
+    ],
     "positions": ["Company Name", "Title", "Description", "Location", "Started On", "Finished On"],
 }
 FILE_NAMES = {
-    "emails": "Email Addresses", "shares": "Shares", "instant_reposts": "InstantReposts",
-    "comments": "Comments", "reactions": "Reactions", "skills": "Skills",
-    "endorsements": "Endorsement_Received_Info", "connections": "Connections", "profile": "Profile",
+    "emails": "Email Addresses",
+    "shares": "Shares",
+    "instant_reposts": "InstantReposts",
+    "comments": "Comments",
+    "reactions": "Reactions",
+    "skills": "Skills",
+    "endorsements": "Endorsement_Received_Info",
+    "connections": "Connections",
+    "profile": "Profile",
     "positions": "Positions",
 }
 ENGAGEMENT_KINDS = ["shares", "instant_reposts", "comments", "reactions"]
@@ -572,6 +1016,7 @@ def fmt_month_year(day: date) -> str:
 
 def paris_month(when: datetime) -> str:
     """Calendar month in Europe/Paris of a naive UTC datetime (EU daylight-saving rule)."""
+
     def last_sunday(year: int, month: int) -> datetime:
         day = datetime(year, month, calendar.monthrange(year, month)[1], 1)
         return day - timedelta(days=(day.weekday() + 1) % 7)
@@ -614,8 +1059,12 @@ def make_staff(rng: random.Random) -> list[Agent]:
 
 
 def make_agent(
-    rng: random.Random, direction: str, head: bool, number: int,
-    used_names: set[tuple[str, str]], used_emails: set[str],
+    rng: random.Random,
+    direction: str,
+    head: bool,
+    number: int,
+    used_names: set[tuple[str, str]],
+    used_emails: set[str],
 ) -> Agent:
     female = rng.random() < 0.62
     while True:
@@ -678,8 +1127,12 @@ def enrol(rng: random.Random, ambassadors: list[Agent]) -> None:
 def fill(rng: random.Random, template: str, **extra: str) -> str:
     event = rng.choice(EVENTS)
     values = {
-        "job": rng.choice(JOBS_ADVERTISED), "event": event, "Event": event[0].upper() + event[1:],
-        "place": rng.choice(PLACES), "street": rng.choice(STREETS), "project": rng.choice(PROJECTS),
+        "job": rng.choice(JOBS_ADVERTISED),
+        "event": event,
+        "Event": event[0].upper() + event[1:],
+        "place": rng.choice(PLACES),
+        "street": rng.choice(STREETS),
+        "project": rng.choice(PROJECTS),
         "n": str(rng.choice([8, 12, 15, 18, 20, 24, 30, 35, 42, 50, 60, 80])),
         "day": f"{rng.randint(1, 28)} {rng.choice(MONTHS_FR)}",
     }
@@ -718,7 +1171,10 @@ def month_of(rng: random.Random, index: int) -> tuple[int, int]:
 
 
 def institution_post(
-    rng: random.Random, month: tuple[int, int], admins: list[Agent], titles: set[str],
+    rng: random.Random,
+    month: tuple[int, int],
+    admins: list[Agent],
+    titles: set[str],
 ) -> Post:
     start, end = month_bounds(*month)
     day = rand_weekday(rng, start.date(), end.date())
@@ -748,8 +1204,16 @@ def make_other_posts(rng: random.Random) -> list[Post]:
     for _ in range(150):
         created = rand_dt(rng, WINDOW_START - timedelta(days=5), WINDOW_END - timedelta(hours=2))
         title = fill(rng, rng.choice(INST_TEMPLATES)).replace("Val-d'Aurore", "notre territoire")
-        posts.append(Post(urn_id(rng, created), created, title, slugify(title), rng.choice(OTHER_AUTHORS),
-                          random_suffix(rng)))
+        posts.append(
+            Post(
+                urn_id(rng, created),
+                created,
+                title,
+                slugify(title),
+                rng.choice(OTHER_AUTHORS),
+                random_suffix(rng),
+            )
+        )
     posts.sort(key=lambda p: p.created)
     return posts
 
@@ -763,8 +1227,10 @@ def post_link(rng: random.Random, post: Post) -> str:
     if form == 1:
         return f"https://www.linkedin.com/feed/update/urn:li:activity:{aid}"
     if form == 2:
-        return (f"https://www.linkedin.com/posts/{post.author}_{post.slug}-activity-{aid}-{post.suffix}"
-                "?utm_source=share&utm_medium=member_desktop")
+        return (
+            f"https://www.linkedin.com/posts/{post.author}_{post.slug}-activity-{aid}-{post.suffix}"
+            "?utm_source=share&utm_medium=member_desktop"
+        )
     return f"https://www.linkedin.com/feed/update/urn%3Ali%3Aactivity%3A{aid}?trk=public_post"
 
 
@@ -839,8 +1305,14 @@ def set_month_end_night(rng: random.Random, shares: list[Share], end: datetime) 
 
 
 def add_event(
-    rng: random.Random, target: list[Event], pools: Pools, start: datetime, end: datetime,
-    inst_share: float, extra: str, seen: set[int] | None = None,
+    rng: random.Random,
+    target: list[Event],
+    pools: Pools,
+    start: datetime,
+    end: datetime,
+    inst_share: float,
+    extra: str,
+    seen: set[int] | None = None,
 ) -> None:
     institutional = rng.random() < inst_share
     post = pick_post(rng, pools.inst if institutional else pools.other, start, end)
@@ -888,16 +1360,22 @@ def media_url(rng: random.Random) -> str:
     if rng.random() < 0.7:
         return ""
     token = "".join(rng.choice(ALNUM) for _ in range(12))
-    return f"https://media.licdn.com/dms/image/v2/D4E22AQ{token}/feedshare-shrink_800/0/{rng.randrange(10**12)}"
+    return (
+        f"https://media.licdn.com/dms/image/v2/D4E22AQ{token}/feedshare-shrink_800/0/{rng.randrange(10**12)}"
+    )
 
 
 def own_post_lines(rng: random.Random, member: Member, pools: Pools) -> list[str]:
     agent = member.agent
     english = rng.random() < 0.08
     skill = rng.choice(member.skills or GENERIC_SKILLS)
-    extra = {"dir": agent.direction.replace("Direction", "direction", 1), "skill": skill,
-             "skill_low": skill.lower(), "title_low": agent.title.lower(),
-             "colleague": rng.choice(pools.first_names)}
+    extra = {
+        "dir": agent.direction.replace("Direction", "direction", 1),
+        "skill": skill,
+        "skill_low": skill.lower(),
+        "title_low": agent.title.lower(),
+        "colleague": rng.choice(pools.first_names),
+    }
     first = fill(rng, g(rng.choice(OWN_POSTS_EN if english else OWN_POSTS_FR), agent.female), **extra)
     tags = " ".join(rng.sample(HASHTAGS, rng.randint(1, 3)))
     if rng.random() < 0.33:
@@ -925,8 +1403,9 @@ def roster_case(rng: random.Random, email: str) -> str:
 
 def personal_email(rng: random.Random, agent: Agent) -> str:
     first, last = email_part(agent.first), email_part(agent.last)
-    local = rng.choice([f"{first}.{last}", f"{first}{last}{rng.randint(1, 99)}", f"{first[0]}.{last}",
-                        f"{last}.{first}"])
+    local = rng.choice(
+        [f"{first}.{last}", f"{first}{last}{rng.randint(1, 99)}", f"{first[0]}.{last}", f"{last}.{first}"]
+    )
     return f"{local}@{rng.choice(PERSONAL_DOMAINS)}"
 
 
@@ -981,15 +1460,18 @@ def random_person(rng: random.Random) -> tuple[str, str]:
 
 
 def make_endorsements(
-    rng: random.Random, skills: list[str], level: float,
+    rng: random.Random,
+    skills: list[str],
+    level: float,
 ) -> list[tuple[datetime, list[str]]]:
     rows = []
     for _ in range(rng.randint(0, int(len(skills) * (0.5 + level)))):
         when = rand_dt(rng, datetime(2023, 1, 1), WINDOW_END)
         first, last = random_person(rng)
         url = f"www.linkedin.com/in/{person_slug(rng, first, last)}"
-        rows.append((when, [when.strftime("%Y/%m/%d %H:%M:%S UTC"), rng.choice(skills), first, last, url,
-                            "ACCEPTED"]))
+        rows.append(
+            (when, [when.strftime("%Y/%m/%d %H:%M:%S UTC"), rng.choice(skills), first, last, url, "ACCEPTED"])
+        )
     rows.sort(key=lambda r: r[0], reverse=True)
     return rows
 
@@ -1026,35 +1508,67 @@ def connection_row(rng: random.Random, day: date) -> list[str]:
 
 def make_profile(rng: random.Random, agent: Agent) -> list[str]:
     headline = f"{agent.title} à la {ORG}" if agent.status != "outsider" else agent.title
-    summary = rng.choice([
-        "", "Engagée pour un service public de qualité, au plus près des habitants.",
-        (
-            f"{agent.title} depuis plusieurs années, passionné(e) par les projets collectifs.\n"
-            "Ambassadeur(rice) de ma collectivité."
-        ),
-        (
-            "Curieuse, rigoureuse et attachée au travail en équipe, "
-            "je mets mes compétences au service du territoire."
-        ),
-    ])
+    summary = rng.choice(
+        [
+            "",
+            "Engagée pour un service public de qualité, au plus près des habitants.",
+            (
+                f"{agent.title} depuis plusieurs années, passionné(e) par les projets collectifs.\n"
+                "Ambassadeur(rice) de ma collectivité."
+            ),
+            (
+                "Curieuse, rigoureuse et attachée au travail en équipe, "
+                "je mets mes compétences au service du territoire."
+            ),
+        ]
+    )
     birth = f"{MONTH_ABBR[rng.randrange(12)]} {rng.randint(1, 28)}" if rng.random() < 0.3 else ""
     maiden = rng.choice(LAST_NAMES) if agent.female and rng.random() < 0.1 else ""
-    return [agent.first, agent.last, maiden, "", birth, headline, summary, "Government Administration", "",
-            "Val-d'Aurore, Auvergne-Rhône-Alpes, France", "", "", ""]
+    return [
+        agent.first,
+        agent.last,
+        maiden,
+        "",
+        birth,
+        headline,
+        summary,
+        "Government Administration",
+        "",
+        "Val-d'Aurore, Auvergne-Rhône-Alpes, France",
+        "",
+        "",
+        "",
+    ]
 
 
 def make_positions(rng: random.Random, agent: Agent) -> list[list[str]]:
     start = date(rng.randint(2008, 2024), rng.randint(1, 12), 1)
     company = ORG if agent.status != "outsider" else "Indépendante"
     team = "Au sein de la " + agent.direction.lower() if agent.direction else "Missions de conseil"
-    rows = [[company, agent.title, rng.choice(["", team]),
-             "Val-d'Aurore, Auvergne-Rhône-Alpes, France", fmt_month_year(start), ""]]
+    rows = [
+        [
+            company,
+            agent.title,
+            rng.choice(["", team]),
+            "Val-d'Aurore, Auvergne-Rhône-Alpes, France",
+            fmt_month_year(start),
+            "",
+        ]
+    ]
     end = start
     for _ in range(rng.randint(0, 2)):
         begin = date(end.year - rng.randint(1, 6), rng.randint(1, 12), 1)
         finish = fmt_month_year(end) if rng.random() < 0.7 else str(end.year)
-        rows.append([rng.choice(COMPANIES[4:]), rng.choice(OTHER_POSITIONS), "", "France",
-                     fmt_month_year(begin) if rng.random() < 0.7 else str(begin.year), finish])
+        rows.append(
+            [
+                rng.choice(COMPANIES[4:]),
+                rng.choice(OTHER_POSITIONS),
+                "",
+                "France",
+                fmt_month_year(begin) if rng.random() < 0.7 else str(begin.year),
+                finish,
+            ]
+        )
         end = begin
     return rows
 
@@ -1116,8 +1630,16 @@ def share_line(share: Share, eol: str) -> str:
     text = f'"{eol}"'.join(share.lines)
     quoted = '"' + text.replace('"', '""') + '"'
     empty = '""'
-    return ",".join([fmt_share_date(share.when), share.link, quoted, share.shared_url or empty,
-                     share.media_url or empty, share.visibility])
+    return ",".join(
+        [
+            fmt_share_date(share.when),
+            share.link,
+            quoted,
+            share.shared_url or empty,
+            share.media_url or empty,
+            share.visibility,
+        ]
+    )
 
 
 def comment_line(event: Event, eol: str) -> str:
@@ -1135,15 +1657,22 @@ def body_lines(spec: ArchiveSpec, kind: str, eol: str) -> list[str]:
     if kind == "comments":
         return [comment_line(e, eol) for e in newest_first(member.comments) if e.when < cutoff]
     if kind == "reactions":
-        return [f"{fmt_share_date(e.when)},{e.extra},{e.link}" for e in newest_first(member.reactions)
-                if e.when < cutoff]
+        return [
+            f"{fmt_share_date(e.when)},{e.extra},{e.link}"
+            for e in newest_first(member.reactions)
+            if e.when < cutoff
+        ]
     if kind == "connections":
         keep = [row for day, row in member.connections if day < cutoff.date()]
         return [csv_line(row if spec.preamble else row[:2] + row[3:]) for row in keep]
     if kind == "endorsements":
         return [csv_line(row) for when, row in member.endorsements if when < cutoff]
-    static = {"emails": member.emails, "skills": [[s] for s in member.skills], "profile": [member.profile],
-              "positions": member.positions}
+    static = {
+        "emails": member.emails,
+        "skills": [[s] for s in member.skills],
+        "profile": [member.profile],
+        "positions": member.positions,
+    }
     return [csv_line(row) for row in static[kind]]
 
 
@@ -1206,7 +1735,9 @@ def archive_path(scheme: str, agent_id: str, exported: date) -> tuple[str, bool]
 
 
 def plan_archives(
-    rng: random.Random, members: list[Member], roles: dict[str, list[str]],
+    rng: random.Random,
+    members: list[Member],
+    roles: dict[str, list[str]],
 ) -> list[ArchiveSpec]:
     specs: list[ArchiveSpec] = []
     special = set(roles["email_missing"]) | set(roles["two_archives"])
@@ -1241,7 +1772,9 @@ def assign_quirks(rng: random.Random, specs: list[ArchiveSpec]) -> None:
     for index in order[6:16]:
         specs[index].old_shares_header = True
     variants = [
-        {"shares": "lower"}, {"instant_reposts": "upper"}, {"reactions": "lower", "comments": "upper"},
+        {"shares": "lower"},
+        {"instant_reposts": "upper"},
+        {"reactions": "lower", "comments": "upper"},
         {"shares": "upper", "instant_reposts": "lower"},
     ]
     for index, variant in zip(order[16:20], variants, strict=True):
@@ -1260,8 +1793,15 @@ def write_roster(staff: list[Agent]) -> None:
     lines = [header]
     for agent in sorted(staff, key=lambda a: a.agent_id):
         values = [
-            agent.agent_id, agent.first, agent.last, agent.email, agent.direction, agent.site, agent.title,
-            fmt_dmy(agent.enrolled) if agent.enrolled else "", agent.consent,
+            agent.agent_id,
+            agent.first,
+            agent.last,
+            agent.email,
+            agent.direction,
+            agent.site,
+            agent.title,
+            fmt_dmy(agent.enrolled) if agent.enrolled else "",
+            agent.consent,
             fmt_dmy(agent.withdrawn) if agent.withdrawn else "",
         ]
         assert not any(";" in v for v in values)
@@ -1286,8 +1826,11 @@ def write_misc() -> None:
     )
     (folder / "notes_reunion.txt").write_bytes(note.encode("utf-8"))
     budget = [
-        "poste;montant", "Goodies ambassadeurs;1250,00", "Formation LinkedIn (CNFPT);0,00",
-        "Petit-déjeuner de lancement;480,50", "Impression kakémonos;312,00",
+        "poste;montant",
+        "Goodies ambassadeurs;1250,00",
+        "Formation LinkedIn (CNFPT);0,00",
+        "Petit-déjeuner de lancement;480,50",
+        "Impression kakémonos;312,00",
         "Abonnement outil de veille;900,00",
     ]
     (folder / "budget.csv").write_bytes(("\r\n".join(budget) + "\r\n").encode("utf-8"))
@@ -1298,21 +1841,63 @@ def write_misc() -> None:
 # --------------------------------------------------------------------------------------------------
 
 METRIC_HEADERS = [
-    "Date", "Impressions (organic)", "Impressions (sponsored)", "Impressions (total)",
-    "Unique impressions (organic)", "Clicks (organic)", "Clicks (sponsored)", "Clicks (total)",
-    "Reactions (organic)", "Reactions (sponsored)", "Reactions (total)", "Comments (organic)",
-    "Comments (sponsored)", "Comments (total)", "Reposts (organic)", "Reposts (sponsored)", "Reposts (total)",
-    "Engagement rate (organic)", "Engagement rate (sponsored)", "Engagement rate (total)",
+    "Date",
+    "Impressions (organic)",
+    "Impressions (sponsored)",
+    "Impressions (total)",
+    "Unique impressions (organic)",
+    "Clicks (organic)",
+    "Clicks (sponsored)",
+    "Clicks (total)",
+    "Reactions (organic)",
+    "Reactions (sponsored)",
+    "Reactions (total)",
+    "Comments (organic)",
+    "Comments (sponsored)",
+    "Comments (total)",
+    "Reposts (organic)",
+    "Reposts (sponsored)",
+    "Reposts (total)",
+    "Engagement rate (organic)",
+    "Engagement rate (sponsored)",
+    "Engagement rate (total)",
 ]
 POST_HEADERS = [
-    "Post title", "Post link", "Post type", "Campaign name", "Posted by", "Created date",
-    "Campaign start date", "Campaign end date", "Audience", "Impressions",
-    "Views (excluding off-site video views)", "Off-site views", "Clicks", "Click through rate (CTR)", "Likes",
-    "Comments", "Reposts", "Follows", "Engagement rate", "Content Type",
+    "Post title",
+    "Post link",
+    "Post type",
+    "Campaign name",
+    "Posted by",
+    "Created date",
+    "Campaign start date",
+    "Campaign end date",
+    "Audience",
+    "Impressions",
+    "Views (excluding off-site video views)",
+    "Off-site views",
+    "Clicks",
+    "Click through rate (CTR)",
+    "Likes",
+    "Comments",
+    "Reposts",
+    "Follows",
+    "Engagement rate",
+    "Content Type",
 ]
 UPDATE_HEADERS = [
-    "Update title", "Update link", "Update type", "Created date", "Impressions", "Video views", "Clicks",
-    "Click through rate (CTR)", "Likes", "Comments", "Shares", "Follows", "Engagement rate",
+    "Update title",
+    "Update link",
+    "Update type",
+    "Created date",
+    "Impressions",
+    "Video views",
+    "Clicks",
+    "Click through rate (CTR)",
+    "Likes",
+    "Comments",
+    "Shares",
+    "Follows",
+    "Engagement rate",
 ]
 DECAY = [0.45, 0.25, 0.12, 0.08, 0.05, 0.03, 0.02]
 
@@ -1366,8 +1951,30 @@ def daily_metrics(rng: random.Random, posts: Measured, days: list[date]) -> list
         comments, reposts = totals["comments"][i], totals["reposts"][i]
         rate = round((clicks + likes + comments + reposts) / imp, 6)
         unique = int(imp * rng.uniform(0.6, 0.75))
-        rows.append([fmt_mdy(day), imp, 0, imp, unique, clicks, 0, clicks, likes, 0, likes,
-                     comments, 0, comments, reposts, 0, reposts, rate, 0, rate])
+        rows.append(
+            [
+                fmt_mdy(day),
+                imp,
+                0,
+                imp,
+                unique,
+                clicks,
+                0,
+                clicks,
+                likes,
+                0,
+                likes,
+                comments,
+                0,
+                comments,
+                reposts,
+                0,
+                reposts,
+                rate,
+                0,
+                rate,
+            ]
+        )
     return rows
 
 
@@ -1379,7 +1986,11 @@ def new_workbook(path: Path) -> xlsxwriter.Workbook:
 
 
 def write_sheet(
-    workbook: xlsxwriter.Workbook, name: str, note: str, headers: list[str], rows: list[list],
+    workbook: xlsxwriter.Workbook,
+    name: str,
+    note: str,
+    headers: list[str],
+    rows: list[list],
 ) -> None:
     sheet = workbook.add_worksheet(name)
     sheet.write_string(0, 0, note)
@@ -1400,10 +2011,26 @@ def post_row(post: Post, m: dict[str, int]) -> list:
     engaged = m["clicks"] + m["likes"] + m["comments"] + m["reposts"] + m["follows"]
     video = post.content_type == "Video"
     return [
-        post.title, page_link(post), "Organic", "", post.posted_by, fmt_mdy(post.created.date()), "", "",
-        "All followers", imp, m["views"] if video else "", 0 if video else "", m["clicks"],
-        round(m["clicks"] / imp, 6), m["likes"], m["comments"], m["reposts"], m["follows"],
-        round(engaged / imp, 6), post.content_type,
+        post.title,
+        page_link(post),
+        "Organic",
+        "",
+        post.posted_by,
+        fmt_mdy(post.created.date()),
+        "",
+        "",
+        "All followers",
+        imp,
+        m["views"] if video else "",
+        0 if video else "",
+        m["clicks"],
+        round(m["clicks"] / imp, 6),
+        m["likes"],
+        m["comments"],
+        m["reposts"],
+        m["follows"],
+        round(engaged / imp, 6),
+        post.content_type,
     ]
 
 
@@ -1415,8 +2042,18 @@ def update_row(post: Post, m: dict[str, int]) -> list:
     imp = m["impressions"]
     engaged = m["clicks"] + m["likes"] + m["comments"] + m["reposts"] + m["follows"]
     return [
-        post.title, page_link(post), "Organic", fmt_mdy(post.created.date()), imp, m["views"], m["clicks"],
-        round(m["clicks"] / imp, 6), m["likes"], m["comments"], m["reposts"], m["follows"],
+        post.title,
+        page_link(post),
+        "Organic",
+        fmt_mdy(post.created.date()),
+        imp,
+        m["views"],
+        m["clicks"],
+        round(m["clicks"] / imp, 6),
+        m["likes"],
+        m["comments"],
+        m["reposts"],
+        m["follows"],
         round(engaged / imp, 6),
     ]
 
@@ -1428,8 +2065,10 @@ def day_range(start: datetime, end: datetime) -> list[date]:
 def write_content_export(rng: random.Random, posts: list[Post]) -> dict[int, dict[str, int]]:
     measured = [(p, post_metrics(rng, p, WINDOW_END)) for p in posts if p.in_new]
     workbook = new_workbook(INBOX / "page" / "val-daurore_content_1722470400000.xlsx")
-    note = ("Aggregated metrics for all posts in the selected date range. Metrics are updated daily and "
-            "reflect activity on each day (UTC).")
+    note = (
+        "Aggregated metrics for all posts in the selected date range. Metrics are updated daily and "
+        "reflect activity on each day (UTC)."
+    )
     daily = daily_metrics(rng, measured, day_range(WINDOW_START, WINDOW_END))
     write_sheet(workbook, "Metrics", note, METRIC_HEADERS, daily)
     rows = [post_row(p, m) for p, m in sorted(measured, key=lambda pm: pm[0].created, reverse=True)]
@@ -1452,12 +2091,22 @@ def write_updates_export(rng: random.Random, posts: list[Post], newer: dict[int,
     workbook = new_workbook(INBOX / "page" / "val-daurore_updates_2025.xlsx")
     days = day_range(WINDOW_START, datetime(2025, 11, 1))
     old_headers = [h.replace("Reposts", "Shares") for h in METRIC_HEADERS]
-    write_sheet(workbook, "Update metrics (aggregated)", "Aggregated metrics for all updates in the selected "
-                "date range.", old_headers, daily_metrics(rng, measured, days))
+    write_sheet(
+        workbook,
+        "Update metrics (aggregated)",
+        "Aggregated metrics for all updates in the selected date range.",
+        old_headers,
+        daily_metrics(rng, measured, days),
+    )
     listed = sorted((pm for pm in measured if pm[0].in_old), key=lambda pm: pm[0].created, reverse=True)
     rows = [update_row(p, m) for p, m in listed]
-    write_sheet(workbook, "Update engagement", "Engagement metrics for individual updates. Data for the "
-                "selected date range.", UPDATE_HEADERS, rows)
+    write_sheet(
+        workbook,
+        "Update engagement",
+        "Engagement metrics for individual updates. Data for the selected date range.",
+        UPDATE_HEADERS,
+        rows,
+    )
     workbook.close()
 
 
@@ -1510,8 +2159,13 @@ def archive_summary(spec: ArchiveSpec) -> dict:
     }
 
 
-def build_profile(staff: list[Agent], members: list[Member], specs: list[ArchiveSpec], posts: list[Post],
-                  roles: dict[str, list[str]]) -> dict:
+def build_profile(
+    staff: list[Agent],
+    members: list[Member],
+    specs: list[ArchiveSpec],
+    posts: list[Post],
+    roles: dict[str, list[str]],
+) -> dict:
     statuses = Counter(a.status for a in staff)
     included = [m for m in members if m.agent.status == "ambassador"]
     totals: Counter[str] = Counter()
@@ -1554,8 +2208,10 @@ def build_profile(staff: list[Agent], members: list[Member], specs: list[Archive
             "metrics_days": len(day_range(WINDOW_START, WINDOW_END)),
         },
         "consenting_totals_deduplicated": dict(totals),
-        "owners": {m.agent.agent_id or "not_in_roster": {"status": m.agent.status, **owner_summary(m)}
-                   for m in members},
+        "owners": {
+            m.agent.agent_id or "not_in_roster": {"status": m.agent.status, **owner_summary(m)}
+            for m in members
+        },
         "archive_files": [archive_summary(s) for s in specs],
     }
 
@@ -1566,8 +2222,17 @@ def build_profile(staff: list[Agent], members: list[Member], specs: list[Archive
 
 
 def outsider() -> Agent:
-    return Agent("", "Mathilde", "Castagné", True, "", "", "", "Consultante en communication publique",
-                 status="outsider")
+    return Agent(
+        "",
+        "Mathilde",
+        "Castagné",
+        True,
+        "",
+        "",
+        "",
+        "Consultante en communication publique",
+        status="outsider",
+    )
 
 
 def choose_roles(rng: random.Random, real: list[Agent]) -> tuple[list[Agent], dict[str, list[str]]]:
@@ -1580,12 +2245,23 @@ def choose_roles(rng: random.Random, real: list[Agent]) -> tuple[list[Agent], di
     missing = rng.sample([a for a in rest if a.direction != COMM], 5)
     early = [a for a in rest if a not in missing and a.enrolled and a.enrolled < date(2026, 3, 1)]
     double = rng.sample(early, 2)
-    roles = {"silent": [a.agent_id for a in silent], "email_missing": [a.agent_id for a in missing],
-             "two_archives": [a.agent_id for a in double], "without_archive": [a.agent_id for a in latest]}
+    roles = {
+        "silent": [a.agent_id for a in silent],
+        "email_missing": [a.agent_id for a in missing],
+        "two_archives": [a.agent_id for a in double],
+        "without_archive": [a.agent_id for a in latest],
+    }
     return owners, roles
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    """Write the demo inbox and its profile (into ``--out DIR`` instead of ``seeds/demo/`` if given)."""
+    global INBOX, PROFILE_PATH
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, help="write inbox/ and expected_profile.json under this folder")
+    args = parser.parse_args(argv)
+    if args.out:
+        INBOX, PROFILE_PATH = args.out / "inbox", args.out / "expected_profile.json"
     rng = random.Random(SEED)
     if INBOX.exists():
         shutil.rmtree(INBOX)

@@ -1,0 +1,110 @@
+"""The demo organisation: regenerated identically, and run through the real shell command."""
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO = REPO / "seeds" / "demo"
+BIN = Path(sys.executable).parent
+
+
+def _digests(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_committed_demo_is_what_the_generator_writes(tmp_path):
+    subprocess.run([sys.executable, str(DEMO / "generate.py"), "--out", str(tmp_path)], check=True)
+    assert _digests(tmp_path / "inbox") == _digests(DEMO / "inbox")
+    assert (tmp_path / "expected_profile.json").read_bytes() == (DEMO / "expected_profile.json").read_bytes()
+    size = sum(p.stat().st_size for p in (DEMO / "inbox").rglob("*") if p.is_file())
+    assert size < 4 * 1024 * 1024
+
+
+@pytest.fixture(scope="module")
+def demo_home(tmp_path_factory):
+    """A home holding the demo inbox, refreshed by the plain Dagster command an operator would type."""
+    root = tmp_path_factory.mktemp("demo") / "home"
+    env = {k: v for k, v in os.environ.items() if k not in {"DAGSTER_HOME", "RELAIS_PSEUDONYM_KEY"}}
+    env["RELAIS_HOME"] = str(root)
+    subprocess.run([str(BIN / "relais"), "demo"], env=env, check=True, capture_output=True)
+    run = subprocess.run(
+        [str(BIN / "dagster"), "asset", "materialize", "--select", "*", "-m", "pipelines.definitions"],
+        env=env,
+        cwd=root.parent,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    summary = subprocess.run(
+        [str(BIN / "relais"), "summary"], env=env, check=True, capture_output=True, text=True
+    )
+    return root, run.stderr + run.stdout, summary.stdout
+
+
+def test_demo_counts_match_what_the_generator_wrote(demo_home):
+    root, _, _ = demo_home
+    profile = json.loads((DEMO / "expected_profile.json").read_text())
+    totals = profile["consenting_totals_deduplicated"]
+    with duckdb.connect(str(root / "warehouse.duckdb"), read_only=True) as con:
+        activity = dict(con.execute("SELECT kind, count(*) FROM staging.activities GROUP BY kind").fetchall())
+        institution = con.execute(
+            "SELECT count(*) FROM staging.activities WHERE is_institution_target"
+        ).fetchone()[0]
+        given = dict(
+            con.execute("SELECT kind, count(*) FROM staging.engagements_given GROUP BY kind").fetchall()
+        )
+        connections = con.execute("SELECT sum(new_connections) FROM staging.connections_monthly").fetchone()[
+            0
+        ]
+        ambassadors = con.execute("SELECT count(*) FROM staging.agents").fetchone()[0]
+        headcount = con.execute("SELECT sum(headcount) FROM staging.headcount").fetchone()[0]
+        not_loaded = con.execute("SELECT count(*) FROM raw.archive_owners WHERE agent_id IS NULL").fetchone()[
+            0
+        ]
+        quarantined = {r[0] for r in con.execute("SELECT source_file FROM quarantine.files").fetchall()}
+    assert activity["post"] + totals["reshares_with_comment"] == totals["shares"]
+    assert activity["reshare"] == totals["reshares_with_comment"] + totals["instant_reposts"]
+    assert (
+        institution
+        == totals["reshares_of_institution_posts"] + totals["instant_reposts_of_institution_posts"]
+    )
+    assert (given["comment"], given["reaction"]) == (totals["comments"], totals["reactions"])
+    assert connections == totals["connections"]
+    assert headcount == profile["staff"]
+    assert ambassadors == profile["ambassadors"]["with_consent"]
+    assert not_loaded == 2, "the withdrawn person's archive and the stranger's"
+    assert quarantined == {"divers/budget.csv", "divers/notes_reunion.txt"}
+
+
+def test_demo_marts_are_consistent(demo_home):
+    root, _, _ = demo_home
+    with duckdb.connect(str(root / "serving" / "relais.duckdb"), read_only=True) as con:
+        sums = con.execute("""
+            SELECT p.month, p.posts, p.enrolled, sum(a.posts) FILTER (WHERE a.is_enrolled),
+                   count(*) FILTER (WHERE a.is_enrolled)
+            FROM marts.programme_month p JOIN marts.agent_month a USING (month)
+            GROUP BY p.month, p.posts, p.enrolled""").fetchall()
+        months = [r[0] for r in con.execute("SELECT month FROM marts.programme_month ORDER BY 1").fetchall()]
+    assert all(row[1] == row[3] and row[2] == row[4] for row in sums)
+    assert len(months) == 16 and str(months[0]) == "2025-08-01" and str(months[-1]) == "2026-11-01"
+
+
+def test_operator_sees_progress_and_summary(demo_home):
+    root, log, summary = demo_home
+    assert "Quarantined file divers/budget.csv" in log
+    assert "not loaded" in log
+    assert str(root / "serving" / "relais.duckdb") in summary
+    assert "Programme, last 6 months" in summary and "2026-10" in summary
+    assert (root / "secrets" / "pseudonym.key").exists()

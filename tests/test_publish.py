@@ -1,0 +1,93 @@
+import stat
+import subprocess
+import sys
+import textwrap
+
+import duckdb
+
+from assets.publish import publish_snapshot, published_tables
+from pipelines.settings import load_home, pseudonym_key
+
+
+def _warehouse(path, version: int):
+    con = duckdb.connect(str(path))
+    con.execute("CREATE SCHEMA IF NOT EXISTS marts")
+    con.execute("CREATE SCHEMA IF NOT EXISTS raw")
+    con.execute("CREATE OR REPLACE TABLE raw.secret AS SELECT 'Ann Lee' AS name")
+    con.execute(
+        f"CREATE OR REPLACE TABLE marts.a AS SELECT {version} AS version, range AS i FROM range(1000)"
+    )
+    con.execute(f"CREATE OR REPLACE TABLE marts.b AS SELECT {version} AS version")
+    return con
+
+
+def test_only_marts_are_published(tmp_path):
+    con = _warehouse(tmp_path / "wh.duckdb", 1)
+    target = publish_snapshot(con, tmp_path / "serving" / "relais.duckdb", published_tables(con))
+    with duckdb.connect(str(target), read_only=True) as reader:
+        tables = reader.execute("SELECT schema_name, table_name FROM duckdb_tables() ORDER BY 2").fetchall()
+    assert tables == [("marts", "a"), ("marts", "b")]
+    assert b"Ann Lee" not in target.read_bytes()
+    assert not list(target.parent.glob(".*tmp*")), "no temporary file left behind"
+
+
+def test_open_reader_keeps_its_snapshot_and_never_blocks_publication(tmp_path):
+    target = tmp_path / "serving" / "relais.duckdb"
+    con = _warehouse(tmp_path / "wh.duckdb", 1)
+    publish_snapshot(con, target, published_tables(con))
+    reader = duckdb.connect(str(target), read_only=True)
+    other_process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
+            import duckdb, sys, time
+            con = duckdb.connect({str(target)!r}, read_only=True)
+            print("open", flush=True)
+            sys.stdin.readline()
+            print(con.execute("SELECT min(version), max(version), count(*) FROM marts.a").fetchone(), flush=True)
+        """),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert other_process.stdout.readline().strip() == "open"
+    for version in (2, 3):
+        con.execute(
+            f"CREATE OR REPLACE TABLE marts.a AS SELECT {version} AS version, range AS i FROM range(1000)"
+        )
+        con.execute(f"CREATE OR REPLACE TABLE marts.b AS SELECT {version} AS version")
+        publish_snapshot(con, target, published_tables(con))
+    assert reader.execute("SELECT min(version), max(version), count(*) FROM marts.a").fetchone() == (
+        1,
+        1,
+        1000,
+    )
+    assert reader.execute("SELECT version FROM marts.b").fetchone() == (1,)
+    out, _ = other_process.communicate("go\n", timeout=30)
+    assert out.strip() == "(1, 1, 1000)"
+    reader.close()  # DuckDB shares one instance per path within a process: reopen to see the new file
+    with duckdb.connect(str(target), read_only=True) as fresh:
+        assert fresh.execute("SELECT DISTINCT version FROM marts.a").fetchall() == [(3,)]
+
+
+def test_generated_pseudonym_key_is_private_and_stable(tmp_path):
+    root = tmp_path / "home"
+    first = pseudonym_key(root, environ={})
+    assert len(first) == 64
+    path = root / "secrets" / "pseudonym.key"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert pseudonym_key(root, environ={}) == first
+    assert pseudonym_key(root, environ={"RELAIS_PSEUDONYM_KEY": "from-env"}) == b"from-env"
+
+
+def test_home_is_prepared_with_settings_and_key_hidden(tmp_path):
+    home = load_home(tmp_path / "h", environ={"RELAIS_PSEUDONYM_KEY": "k"})
+    assert (home.root / "relais.toml").exists() and home.inbox.is_dir()
+    assert (home.root / "dagster" / "dagster.yaml").exists()
+    assert home.timezone == "Europe/Paris"
+    assert "k" not in repr(home.pseudonymiser)
+    (home.root / "relais.toml").write_text('timezone = "America/Montreal"\n')
+    assert load_home(home.root, environ={"RELAIS_PSEUDONYM_KEY": "k"}).timezone == "America/Montreal"
