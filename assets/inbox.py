@@ -187,25 +187,25 @@ def _scan_zip(path: Path, relative: str, modified_at: float) -> list[InboxFile]:
                 modified_at,
             )
         ]
+    roots = {PurePosixPath(m.filename).parent for m, kind, _ in items if kind in ANCHOR_KINDS}
     result = []
     for member, kind, sha in items:
         if kind in {"unknown", "hr_roster"}:
             kind, reason = "li_unused", "archive file not used by Relais (left unread)"
         else:
             reason = ""
-        result.append(
-            InboxFile(
-                f"{relative}!{member.filename}",
-                relative,
-                "zip",
-                kind,
-                reason,
-                sha,
-                member.file_size,
-                modified_at,
-            )
-        )
+        container = _zip_container(relative, PurePosixPath(member.filename), roots)
+        path = f"{relative}!{member.filename}"
+        result.append(InboxFile(path, container, "zip", kind, reason, sha, member.file_size, modified_at))
     return result
+
+
+def _zip_container(relative: str, member: PurePosixPath, roots: set[PurePosixPath]) -> str:
+    """The archive a zip member belongs to: the zip itself, or ``zip!folder`` when the zip holds several."""
+    if len(roots) <= 1:
+        return relative
+    root = next((p for p in (member.parent, *member.parents) if p in roots), None)
+    return relative if root is None or root == PurePosixPath(".") else f"{relative}!{root.as_posix()}"
 
 
 def _unsafe_zip(members: list[zipfile.ZipInfo]) -> str:

@@ -45,7 +45,7 @@ def read_bytes(inbox: Path, item: InboxFile) -> bytes:
     """The bytes of an inbox file or of a zip member (``archive.zip!member.csv``)."""
     if item.container_type == "zip":
         member = item.path.split("!", 1)[1]
-        with zipfile.ZipFile(inbox / item.container) as archive:
+        with zipfile.ZipFile(inbox / item.container.split("!", 1)[0]) as archive:
             return archive.read(member)
     return (inbox / item.path).read_bytes()
 
@@ -179,9 +179,11 @@ def _archive_emails(inbox: Path, members: list[InboxFile], ledger: Ledger) -> li
 
 
 def _names_to_match(container: str) -> list[str]:
-    """The archive's own name, then the folders above it, nearest first."""
-    parts = Path(container).parts
-    return [parts[i] for i in range(len(parts) - 1, -1, -1)] if parts and container != "." else []
+    """The archive's own name, then the folders above it, nearest first (inside a zip, then outside)."""
+    names: list[str] = []
+    for piece in reversed(container.split("!")):
+        names.extend(reversed(Path(piece).parts))
+    return [name for name in names if name not in {".", ""}]
 
 
 def ingest_page_posts(inbox: Path, items: Iterable[InboxFile]) -> tuple[list[dict[str, Any]], Ledger]:

@@ -45,3 +45,11 @@ def test_members_recognised_by_header_whatever_their_name():
         ).kind
         == "li_connections"
     )
+
+
+def test_names_inside_a_zip_come_before_the_folders_outside():
+    from assets.ingest import _names_to_match
+
+    assert _names_to_match("hr/all.zip!exports/VDA1_export") == ["VDA1_export", "exports", "all.zip", "hr"]
+    assert _names_to_match("archives/VDA2/export.zip") == ["export.zip", "VDA2", "archives"]
+    assert _names_to_match(".") == []
