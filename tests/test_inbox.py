@@ -65,12 +65,15 @@ def test_empty_or_missing_inbox(tmp_path):
 def test_a_zip_of_several_archives_is_split_by_folder(tmp_path):
     inbox = tmp_path / "inbox"
     shares = "Date,ShareLink,ShareCommentary,SharedUrl,MediaUrl,Visibility\n"
-    write_zip(inbox / "all_exports.zip", {
-        "VDA1_export/Shares.csv": shares,
-        "VDA1_export/Jobs/Saved Jobs.csv": "Saved Date,Job Url\n",
-        "VDA2_export/Shares.csv": shares,
-        "readme.txt": "collected by HR",
-    })
+    write_zip(
+        inbox / "all_exports.zip",
+        {
+            "VDA1_export/Shares.csv": shares,
+            "VDA1_export/Jobs/Saved Jobs.csv": "Saved Date,Job Url\n",
+            "VDA2_export/Shares.csv": shares,
+            "readme.txt": "collected by HR",
+        },
+    )
     containers = {f.path: f.container for f in scan_inbox(inbox)}
     assert containers == {
         "all_exports.zip!VDA1_export/Shares.csv": "all_exports.zip!VDA1_export",
