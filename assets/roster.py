@@ -36,13 +36,18 @@ def _email(value: str | None) -> str | None:
 ROSTER = TableSpec(
     kind="hr_roster",
     columns=(
-        Column("agent_id", ("agent_id", "matricule", "id_agent"), _clean, required=True),
+        Column(
+            "agent_id",
+            ("agent_id", "matricule", "id_agent", "identifiant", "employee_id"),
+            _clean,
+            required=True,
+        ),
         Column("first_name", ("first_name", "prenom"), _clean, optional_header=True),
         Column("last_name", ("last_name", "nom", "nom_de_famille"), _clean, optional_header=True),
         Column(
             "email", ("email", "courriel", "e_mail", "mail", "adresse_mail"), _email, optional_header=True
         ),
-        Column("department", ("department", "direction", "service"), _clean),
+        Column("department", ("department", "direction", "service", "pole"), _clean, optional_header=True),
         Column("site", ("site", "lieu", "etablissement"), _clean, optional_header=True),
         Column(
             "job_title", ("job_title", "fonction", "poste", "intitule_de_poste"), _clean, optional_header=True

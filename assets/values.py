@@ -11,7 +11,7 @@ import re
 from datetime import date, datetime
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
-_DMY_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_DMY_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
 _ARCHIVE_TIMESTAMP = re.compile(r"^(\d{4})[-/](\d{2})[-/](\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?(?:\s*UTC)?$")
 _CONNECTION_DATE = "%d %b %Y"
 
@@ -38,7 +38,7 @@ def parse_day(text: str | None) -> date | None:
             raise ValueError(f"'{value}' is not a date (expected YYYY-MM-DD or DD/MM/YYYY)")
         day, month, year = (int(g) for g in match.groups())
     try:
-        return date(year, month, day)
+        return date(_full_year(year), month, day)
     except ValueError as exc:
         raise ValueError(f"'{value}' is not a real date ({exc})") from None
 
@@ -52,12 +52,17 @@ def parse_us_day(text: str | None) -> date | None:
     if match:
         month, day, year = (int(g) for g in match.groups())
         try:
-            return date(year, month, day)
+            return date(_full_year(year), month, day)
         except ValueError as exc:
             raise ValueError(f"'{value}' is not a real date ({exc})") from None
     if _ISO_DATE.match(value):
         return parse_day(value)
     raise ValueError(f"'{value}' is not a date (expected M/D/YYYY)")
+
+
+def _full_year(year: int) -> int:
+    """Four-digit year of a two-digit one (``25`` is 2025): exports of this century only."""
+    return year + 2000 if year < 100 else year
 
 
 def parse_utc_timestamp(text: str | None) -> datetime | None:

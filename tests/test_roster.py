@@ -109,3 +109,13 @@ def test_roster_without_required_columns_is_rejected(tmp_path):
     rows, ledger = _read(tmp_path, _item(tmp_path, "roster.csv"))
     assert rows == [] and ledger.files[0].status == "quarantined"
     assert "no header line" in ledger.files[0].reason
+
+
+def test_roster_without_department_column_counts_everyone_in_one_group(tmp_path):
+    write_text(tmp_path / "r.csv", ["Identifiant;Date d'adhésion;Consentement", "Z1;02/01/2026;o", "Z2;;"])
+    rows, ledger = _read(tmp_path, _item(tmp_path, "r.csv"))
+    assert ledger.problems == []
+    assert [(r["agent_id"], r["department"], r["is_ambassador"]) for r in rows] == [
+        ("Z1", "Non renseignée", True),
+        (None, "Non renseignée", False),
+    ]

@@ -88,3 +88,9 @@ def test_counts():
     for bad in ("-3", "abc", "1.5"):
         with pytest.raises(ValueError):
             parse_count(bad)
+
+
+def test_short_years_and_times_after_dates():
+    assert parse_day("01/03/25") == date(2025, 3, 1)
+    assert parse_day("01/03/2025 00:00") == date(2025, 3, 1)
+    assert parse_us_day("1/10/2026 10:30") == date(2026, 1, 10)
