@@ -117,11 +117,10 @@ def ingest_archives(
     tables: dict[str, list[dict[str, Any]]] = {kind: [] for kind in SPEC_BY_KIND}
     owners: list[dict[str, Any]] = []
     ledger = Ledger()
+    others_email_keys = roster_email_keys - {pseudonymiser.email_key(a.email) for a in ambassadors if a.email}
     for container, members in sorted(by_archive.items()):
         emails = _archive_emails(inbox, members, ledger)
-        owner_email_keys = {pseudonymiser.email_key(e) for e in emails}
-        ambassador_emails = {pseudonymiser.email_key(a.email) for a in ambassadors if a.email}
-        other = bool(owner_email_keys & (roster_email_keys - ambassador_emails))
+        other = any(pseudonymiser.email_key(e) in others_email_keys for e in emails)
         ownership = find_owner(emails, _names_to_match(container), ambassadors, other)
         owners.append(
             {

@@ -316,8 +316,3 @@ def quarantined_files(context: AssetExecutionContext, warehouse: DuckDBResource)
 
 
 INGEST_ASSETS = [inbox_files, roster, linkedin_archives, page_posts, quarantined_files]
-RAW_TABLES = {
-    "raw.roster": "hr_roster",
-    "raw.page_posts": "page_content",
-    **{f"raw.{k}": k for k in ARCHIVE_SCHEMAS},
-}

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from assets.post_identity import post_key
 from assets.tables import Column, TableSpec, header_matches
-from assets.textio import first_line, iter_records, normalise_header, sniff_delimiter
+from assets.textio import iter_records, normalise_header, sniff_delimiter
 from assets.values import parse_connection_date, parse_utc_timestamp
 
 _QUOTED_LINE_BREAK = re.compile(r'"\r?\n"')
@@ -186,11 +186,6 @@ def classify_member(name: str, text: str) -> TableSpec | None:
 
 def _width(spec: TableSpec) -> int:
     return len(spec.header_columns())
-
-
-def is_header_line(text: str) -> bool:
-    """True when the first line of a text is the header of a known archive member."""
-    return classify_member("", first_line(text)) is not None
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,7 @@ from typing import Any
 
 from assets.ledger import FileRejected, RowProblem
 from assets.post_identity import post_key
-from assets.tables import Column, TableRead
-from assets.textio import normalise_header
+from assets.tables import Column, TableRead, column_positions, typed_values
 from assets.values import is_blank, parse_count, parse_us_day
 
 
@@ -87,13 +86,17 @@ def read_page_posts(path: Path, source_file: str) -> TableRead:
     frame = reader.load_sheet_by_name(sheet_name, header_row=None, skip_rows=0, dtypes="string").to_polars()
     grid = [[_cell(v) for v in row] for row in frame.iter_rows()]
     header_index = next(
-        (i for i, row in enumerate(grid[:HEADER_SCAN_ROWS]) if _positions(row).get("post_link") is not None),
+        (
+            i
+            for i, row in enumerate(grid[:HEADER_SCAN_ROWS])
+            if column_positions(row, POST_COLUMNS).get("post_link") is not None
+        ),
         None,
     )
     if header_index is None:
         raise FileRejected(f"sheet '{sheet_name}' has no header row with a post link column")
     header = grid[header_index]
-    positions = _positions(header)
+    positions = column_positions(header, POST_COLUMNS)
     if "created_on" not in positions:
         raise FileRejected(f"sheet '{sheet_name}' has no 'Created date' column")
     result = TableRead()
@@ -112,30 +115,12 @@ def read_page_posts(path: Path, source_file: str) -> TableRead:
     return result
 
 
-def _positions(header: list[str | None]) -> dict[str, int]:
-    names = [normalise_header(h) if h else "" for h in header]
-    positions: dict[str, int] = {}
-    for column in POST_COLUMNS:
-        index = next((i for i, name in enumerate(names) if column.matches(name)), None)
-        if index is not None:
-            positions[column.name] = index
-    return positions
-
-
 def _post_row(
     cells: list[str | None], header: list[str | None], positions: dict[str, int]
-) -> tuple[dict, str]:
-    row: dict[str, Any] = {}
-    for column in POST_COLUMNS:
-        index = positions.get(column.name)
-        raw = cells[index] if index is not None and index < len(cells) else None
-        try:
-            value = column.parse(raw)
-        except ValueError as exc:
-            return {}, f"column '{header[index]}': {exc}"
-        if column.required and value is None:
-            return {}, f"column '{header[index] if index is not None else column.name}' is empty"
-        row[column.name] = value
+) -> tuple[dict[str, Any], str]:
+    row, reason = typed_values(cells, header, positions, POST_COLUMNS)
+    if reason:
+        return row, reason
     key = post_key(row["post_link"])
     if key is None:
         return {}, f"'{row['post_link']}' is not a link to a LinkedIn post"

@@ -11,7 +11,6 @@ anything is stored: only a pseudonymous key and the department remain.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from assets.pseudonym import Pseudonymiser
@@ -139,8 +138,3 @@ def resolve_roster(rows: list[RosterRow], pseudonymiser: Pseudonymiser) -> list[
             }
         )
     return output
-
-
-def enrolled_month(day: date) -> date:
-    """The first day of the month of a date."""
-    return day.replace(day=1)

@@ -9,7 +9,7 @@ wrong number of fields, unclosed quote, missing required value, or a cell its pa
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,7 +81,7 @@ def read_table(source_file: str, text: str, spec: TableSpec) -> TableRead:
     offset = sum(len(line) + 1 for line in lines[:header_index])
     records = iter_records(text[offset:], delimiter=delimiter, backslash_escapes=spec.backslash_escapes)
     header = next(records).fields
-    positions = _column_positions(header, spec)
+    positions = column_positions(header, spec.columns)
     result = TableRead(delimiter=delimiter)
     for record in records:
         line = record.first_line + header_index
@@ -112,15 +112,38 @@ def _find_header(lines: list[str], spec: TableSpec) -> int | None:
     return None
 
 
-def _column_positions(header: list[str], spec: TableSpec) -> dict[str, int]:
-    normalised = [normalise_header(h) for h in header]
+def column_positions(header: Sequence[str | None], columns: Sequence[Column]) -> dict[str, int]:
+    """Where each column stands in a header row, matched by normalised name (first match, each cell once)."""
+    normalised = [normalise_header(h) if h else "" for h in header]
     positions: dict[str, int] = {}
-    for column in spec.columns:
+    for column in columns:
         for index, name in enumerate(normalised):
             if column.matches(name) and index not in positions.values():
                 positions[column.name] = index
                 break
     return positions
+
+
+def typed_values(
+    cells: Sequence[str | None],
+    header: Sequence[str | None],
+    positions: dict[str, int],
+    columns: Sequence[Column],
+) -> tuple[dict[str, Any], str]:
+    """Parse one row's cells column by column; return the typed values, or the reason they cannot be read."""
+    row: dict[str, Any] = {}
+    for column in columns:
+        index = positions.get(column.name)
+        raw = cells[index] if index is not None and index < len(cells) else None
+        label = header[index] if index is not None else column.name
+        try:
+            value = column.parse(raw)
+        except ValueError as exc:
+            return {}, f"column '{label}': {exc}"
+        if column.required and value is None:
+            return {}, f"column '{label}' is empty"
+        row[column.name] = value
+    return row, ""
 
 
 def _typed_row(
@@ -136,15 +159,4 @@ def _typed_row(
                 f"({len(fields)} of {len(header)} fields)"
             )
         return {}, f"expected {len(header)} fields, found {len(fields)} (truncated row)"
-    row: dict[str, Any] = {}
-    for column in spec.columns:
-        index = positions.get(column.name)
-        raw = fields[index] if index is not None else None
-        try:
-            value = column.parse(raw)
-        except ValueError as exc:
-            return {}, f"column '{header[index] if index is not None else column.name}': {exc}"
-        if column.required and value is None:
-            return {}, f"column '{header[index] if index is not None else column.name}' is empty"
-        row[column.name] = value
-    return row, ""
+    return typed_values(fields, header, positions, spec.columns)

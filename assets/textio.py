@@ -46,11 +46,6 @@ def sniff_delimiter(header_line: str) -> str:
     return best if counts[best] > 0 else ","
 
 
-def first_line(text: str) -> str:
-    """The first line of a text, without its line ending."""
-    return text.split("\n", 1)[0].rstrip("\r")
-
-
 @dataclass(frozen=True)
 class Record:
     """One CSV record: its fields and the 1-based physical lines of the file it spans.
