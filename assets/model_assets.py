@@ -13,7 +13,14 @@ from dagster_duckdb import DuckDBResource
 from assets.home import RelaisHome
 from assets.ingest_assets import POOL
 from assets.publish import publish_snapshot, published_tables
-from assets.warehouse import SQL_ROOT, define_macros, model_description, model_references, run_model
+from assets.warehouse import (
+    SQL_ROOT,
+    compact_database,
+    define_macros,
+    model_description,
+    model_references,
+    run_model,
+)
 
 MODEL_LAYERS = ("staging", "marts")
 
@@ -73,3 +80,20 @@ def relais_snapshot(
     return MaterializeResult(
         metadata={"path": str(path), "tables": tables, "size_bytes": path.stat().st_size}
     )
+
+
+@asset(
+    key=["warehouse", "compaction"], deps=[relais_snapshot], kinds={"duckdb"}, pool=POOL, group_name="serving"
+)
+def warehouse_compaction(
+    context: AssetExecutionContext, home: ResourceParam[RelaisHome], warehouse: DuckDBResource
+) -> MaterializeResult:
+    """The working warehouse rewritten into a fresh file at the end of a refresh.
+
+    Rows this run removed (someone who withdrew consent, replaced raw tables) would otherwise stay
+    readable in the file's freed blocks; after this step none of them is on disk.
+    """
+    saved = compact_database(home.warehouse)
+    size = home.warehouse.stat().st_size
+    context.log.info(f"Warehouse compacted: {size} bytes ({saved} bytes of freed blocks dropped)")
+    return MaterializeResult(metadata={"size_bytes": size, "bytes_dropped": saved})

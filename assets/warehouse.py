@@ -6,6 +6,7 @@ replacement scan. Every model is rebuilt whole (``CREATE OR REPLACE``), so a run
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -140,3 +141,29 @@ def run_model(con: duckdb.DuckDBPyConnection, schema: str, name: str, sql: str) 
     """Rebuild ``schema.name`` from the model's SELECT; return its row count."""
     con.execute(f"CREATE OR REPLACE TABLE {schema}.{name} AS\n{sql}")
     return _count(con, f"{schema}.{name}")
+
+
+def compact_database(path: Path) -> int:
+    """Rewrite a DuckDB file into a fresh one and swap it in; return the bytes saved.
+
+    DuckDB leaves the blocks of replaced or dropped tables in the file until they are reused, so
+    rows removed by a run (a withdrawn consent, a replaced raw table) could still be read from the
+    disk. Copying the live tables into a new file and renaming it over the old one leaves no trace.
+    Every connection to ``path`` must be closed.
+    """
+    fresh = path.with_name(f".{path.name}.compact.tmp")
+    fresh.unlink(missing_ok=True)
+    before = path.stat().st_size
+    source = str(path).replace("'", "''")
+    with duckdb.connect(str(fresh)) as con:
+        con.execute(f"ATTACH '{source}' AS old (READ_ONLY)")
+        con.execute(f"COPY FROM DATABASE old TO {_database_name(con)}")
+        con.execute("DETACH old")
+        con.execute("CHECKPOINT")
+    os.replace(fresh, path)
+    path.with_name(path.name + ".wal").unlink(missing_ok=True)
+    return before - path.stat().st_size
+
+
+def _database_name(con: duckdb.DuckDBPyConnection) -> str:
+    return str(con.execute("SELECT current_database()").fetchone()[0])

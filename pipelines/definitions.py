@@ -11,12 +11,12 @@ from dagster import Definitions, define_asset_job, in_process_executor
 
 from assets.home import RelaisHome
 from assets.ingest_assets import INGEST_ASSETS
-from assets.model_assets import MODEL_ASSETS, relais_snapshot
+from assets.model_assets import MODEL_ASSETS, relais_snapshot, warehouse_compaction
 from assets.quality_checks import QUALITY_CHECKS
 from pipelines.resources import build_resources
 from pipelines.settings import load_home
 
-ALL_ASSETS = [*INGEST_ASSETS, *MODEL_ASSETS, relais_snapshot]
+ALL_ASSETS = [*INGEST_ASSETS, *MODEL_ASSETS, relais_snapshot, warehouse_compaction]
 
 refresh_job = define_asset_job(
     "refresh",

@@ -314,6 +314,13 @@ def test_withdrawal_removes_history_at_the_next_run(organisation, tmp_path):
     root, _ = organisation
     copy = tmp_path / "home"
     shutil.copytree(root, copy)
+    many = [
+        f'2026-03-{1 + i % 28:02d} 09:{i % 60:02d}:00,{share(30)}{i},"Marqueur-Cy-{i:05d}",,,PUBLIC'
+        for i in range(5000)
+    ]
+    write_text(copy / "inbox" / "exports" / "A03_linkedin" / "Shares_2.csv", [SHARES_HEADER, *many])
+    assert run_pipeline(copy).success
+    assert b"Marqueur-Cy" in (copy / "warehouse.duckdb").read_bytes()
     roster = copy / "inbox" / "hr" / "roster_2026-05.csv"
     write_text(
         roster, [ROSTER[0], "A03,Cy,Ng,cy.ng@ville.fr,Technique,Depot,Engineer,2026-03-10,1,2026-05-02"]
@@ -322,6 +329,8 @@ def test_withdrawal_removes_history_at_the_next_run(organisation, tmp_path):
     os.utime(roster, (later, later))
     assert run_pipeline(copy).success
     agent, _, programme = marts(copy)
+    for path in (copy / "warehouse.duckdb", copy / "serving" / "relais.duckdb"):
+        assert b"Marqueur-Cy" not in path.read_bytes(), f"Cy's post text is still on disk in {path.name}"
     assert key("A03") not in {row[0] for row in agent}
     with duckdb.connect(str(copy / "warehouse.duckdb"), read_only=True) as con:
         for table in ("raw.li_shares", "raw.li_reactions"):

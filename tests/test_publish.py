@@ -91,3 +91,24 @@ def test_home_is_prepared_with_settings_and_key_hidden(tmp_path):
     assert "k" not in repr(home.pseudonymiser)
     (home.root / "relais.toml").write_text('timezone = "America/Montreal"\n')
     assert load_home(home.root, environ={"RELAIS_PSEUDONYM_KEY": "k"}).timezone == "America/Montreal"
+
+
+def test_compaction_leaves_no_trace_of_replaced_rows(tmp_path):
+    from assets.warehouse import compact_database
+
+    path = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("CREATE SCHEMA raw")
+        con.execute(
+            "CREATE TABLE raw.x AS SELECT 'WITHDRAWN-PERSON-' || range::VARCHAR AS s FROM range(100000)"
+        )
+        con.execute("CREATE TABLE raw.keep AS SELECT range AS i FROM range(10)")
+        con.execute("CHECKPOINT")
+        con.execute("CREATE OR REPLACE TABLE raw.x AS SELECT 'other-' || range::VARCHAR AS s FROM range(100)")
+        con.execute("CHECKPOINT")
+    assert b"WITHDRAWN-PERSON" in path.read_bytes(), "DuckDB keeps freed blocks: the reason compaction exists"
+    compact_database(path)
+    assert b"WITHDRAWN-PERSON" not in path.read_bytes()
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM raw.x").fetchone() == (100,)
+        assert con.execute("SELECT sum(i) FROM raw.keep").fetchone() == (45,)
