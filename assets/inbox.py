@@ -10,6 +10,7 @@ belong to it. What nobody recognises is listed with the reason, so that it can b
 from __future__ import annotations
 
 import hashlib
+import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -24,6 +25,8 @@ MAX_MEMBER_BYTES = 512 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 SYSTEM = "system"
+DUPLICATE = "duplicate"
+SYMLINK_REASON = "symbolic link: not followed (it could point outside the inbox)"
 SYSTEM_REASON = "hidden or system file (editor lock, .DS_Store, __MACOSX): not an export, left unread"
 
 
@@ -81,19 +84,43 @@ def classify_spreadsheet(path: Path) -> tuple[str, str]:
     return "unknown", f"spreadsheet with sheets {sorted(sheets)} matches no known export"
 
 
+def inbox_paths(inbox: Path) -> list[Path]:
+    """Every file and symbolic link under ``inbox``, sorted; symbolic links to folders are not entered."""
+    paths: list[Path] = []
+    for folder, directories, files in os.walk(inbox, followlinks=False):
+        here = Path(folder)
+        paths.extend(here / name for name in files)
+        paths.extend(here / name for name in directories if (here / name).is_symlink())
+    return sorted(paths)
+
+
 def scan_inbox(inbox: Path) -> list[InboxFile]:
-    """Recognise every file under ``inbox``; hidden and system files are listed as such, not read."""
+    """Recognise every file under ``inbox``.
+
+    Hidden and system files are listed as such and not read; symbolic links are listed and never
+    followed (they could point outside the inbox); a file whose content is byte for byte that of a
+    file already listed (a re-dropped export) is listed as a duplicate and read once.
+    """
     if not inbox.exists():
         return []
     found: list[InboxFile] = []
     loose_csv: list[tuple[Path, str, InboxFile]] = []
-    for path in sorted(p for p in inbox.rglob("*") if p.is_file()):
+    first_with: dict[str, str] = {}
+    for path in inbox_paths(inbox):
         relative = path.relative_to(inbox).as_posix()
+        if path.is_symlink():
+            found.append(InboxFile(relative, relative, "file", "unknown", SYMLINK_REASON, "", 0, 0.0))
+            continue
         stat = path.stat()
         base = {"sha256": file_sha256(path), "size_bytes": stat.st_size, "modified_at": stat.st_mtime}
         suffix = path.suffix.lower()
+        original = first_with.setdefault(base["sha256"], relative) if stat.st_size else relative
         if _hidden(path.relative_to(inbox)):
             found.append(InboxFile(relative, relative, "file", SYSTEM, SYSTEM_REASON, **base))
+        elif original != relative and (suffix in SPREADSHEET_SUFFIXES or zipfile.is_zipfile(path)):
+            found.append(
+                InboxFile(relative, relative, "file", DUPLICATE, f"same content as {original}", **base)
+            )
         elif zipfile.is_zipfile(path) and suffix not in SPREADSHEET_SUFFIXES:
             found.extend(_scan_zip(path, relative, stat.st_mtime))
         elif suffix in SPREADSHEET_SUFFIXES:
@@ -112,8 +139,24 @@ def scan_inbox(inbox: Path) -> list[InboxFile]:
             )
             item = InboxFile(relative, relative, "file", kind, reason, **base)
             loose_csv.append((path, relative, item))
-    found.extend(_group_unpacked_archives(inbox, loose_csv))
+    found.extend(_mark_standalone_duplicates(_group_unpacked_archives(inbox, loose_csv), first_with))
     return sorted(found, key=lambda f: f.path)
+
+
+def _mark_standalone_duplicates(items: list[InboxFile], first_with: dict[str, str]) -> list[InboxFile]:
+    """Standalone files (not members of an unpacked archive) whose content was seen first elsewhere."""
+    marked = []
+    for item in items:
+        original = first_with.get(item.sha256, item.path)
+        if (
+            item.container_type == "file"
+            and item.size_bytes
+            and original != item.path
+            and item.kind != "unknown"
+        ):
+            item = _replace(item, kind=DUPLICATE, reason=f"same content as {original}")
+        marked.append(item)
+    return marked
 
 
 def _hidden(relative: Path) -> bool:
@@ -222,3 +265,29 @@ def _unsafe_zip(members: list[zipfile.ZipInfo]) -> str:
                 f"zip member '{member.filename}' is compressed over {MAX_COMPRESSION_RATIO} times (zip bomb?)"
             )
     return ""
+
+
+def fingerprint_inbox(inbox: Path, previous: dict[str, list]) -> dict[str, list]:
+    """``path -> [size, mtime_ns, sha256]`` for every file under ``inbox``.
+
+    A file whose size and modification time are those recorded in ``previous`` keeps its recorded
+    digest; only new or touched files are read, so a sensor can call this often on a large inbox.
+    """
+    result: dict[str, list] = {}
+    for path in inbox_paths(inbox) if inbox.exists() else []:
+        if path.is_symlink():
+            continue
+        relative = path.relative_to(inbox).as_posix()
+        stat = path.stat()
+        known = previous.get(relative)
+        if known and known[0] == stat.st_size and known[1] == stat.st_mtime_ns:
+            result[relative] = known
+        else:
+            result[relative] = [stat.st_size, stat.st_mtime_ns, file_sha256(path)]
+    return result
+
+
+def content_digest(fingerprint: dict[str, list]) -> str:
+    """One digest of the set of contents in the inbox: unchanged by renames, touches and re-drops."""
+    contents = sorted({entry[2] for entry in fingerprint.values()})
+    return hashlib.sha256("\n".join(contents).encode()).hexdigest()

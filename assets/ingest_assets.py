@@ -106,7 +106,7 @@ PAGE_POSTS_SCHEMA = {
     "_source_row": INT,
     "_file_modified_at": FLOAT,
 }
-NOT_INGESTED = {"creator_analytics", "page_audience", "system"}
+NOT_INGESTED = {"creator_analytics", "page_audience", "system", "duplicate"}
 MAX_LOGGED_PROBLEMS = 50
 
 

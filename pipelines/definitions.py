@@ -7,22 +7,18 @@ writes the same DuckDB file, so a run executes its steps one after another in on
 
 from __future__ import annotations
 
-from dagster import Definitions, define_asset_job, in_process_executor
+from dagster import Definitions, in_process_executor
 
 from assets.home import RelaisHome
 from assets.ingest_assets import INGEST_ASSETS
 from assets.model_assets import MODEL_ASSETS, relais_snapshot, warehouse_compaction
 from assets.quality_checks import QUALITY_CHECKS
+from pipelines.jobs import refresh_job
 from pipelines.resources import build_resources
+from pipelines.sensors import inbox_sensor
 from pipelines.settings import load_home
 
 ALL_ASSETS = [*INGEST_ASSETS, *MODEL_ASSETS, relais_snapshot, warehouse_compaction]
-
-refresh_job = define_asset_job(
-    "refresh",
-    selection="*",
-    description="Read the inbox, rebuild every table, check, and publish the analysts' snapshot.",
-)
 
 
 def build_definitions(home: RelaisHome) -> Definitions:
@@ -31,6 +27,7 @@ def build_definitions(home: RelaisHome) -> Definitions:
         assets=ALL_ASSETS,
         asset_checks=QUALITY_CHECKS,
         jobs=[refresh_job],
+        sensors=[inbox_sensor],
         resources=build_resources(home),
         executor=in_process_executor,
     )

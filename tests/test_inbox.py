@@ -81,3 +81,26 @@ def test_a_zip_of_several_archives_is_split_by_folder(tmp_path):
         "all_exports.zip!VDA2_export/Shares.csv": "all_exports.zip!VDA2_export",
         "all_exports.zip!readme.txt": "all_exports.zip",
     }
+
+
+def test_redropped_files_are_read_once_and_symlinks_never_followed(tmp_path):
+    inbox = tmp_path / "inbox"
+    roster = write_text(inbox / "rh" / "roster.csv", [ROSTER, "A1;A;B;a@b.fr;D;S;F;;;"])
+    write_text(inbox / "rh" / "copie de roster.csv", [ROSTER, "A1;A;B;a@b.fr;D;S;F;;;"])
+    write_zip(
+        inbox / "a.zip", {"Shares.csv": "Date,ShareLink,ShareCommentary,SharedUrl,MediaUrl,Visibility\n"}
+    )
+    (inbox / "b.zip").write_bytes((inbox / "a.zip").read_bytes())
+    outside = write_text(tmp_path / "secret.csv", [ROSTER])
+    (inbox / "link.csv").symlink_to(outside)
+    (inbox / "linked_folder").symlink_to(tmp_path)
+    found = {f.path: f for f in scan_inbox(inbox)}
+    assert found["rh/copie de roster.csv"].kind == "hr_roster", "the first in path order is read"
+    assert found["rh/roster.csv"].kind == "duplicate"
+    assert found["rh/roster.csv"].reason == "same content as rh/copie de roster.csv"
+    assert found["b.zip"].kind == "duplicate" and found["b.zip"].reason == "same content as a.zip"
+    assert found["a.zip!Shares.csv"].kind == "li_shares"
+    for link in ("link.csv", "linked_folder"):
+        assert found[link].kind == "unknown" and "symbolic link" in found[link].reason
+    assert not any("secret" in p for p in found)
+    assert roster.exists()
