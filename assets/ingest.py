@@ -8,13 +8,15 @@ archive is read only when it belongs to one.
 
 from __future__ import annotations
 
+import io
 import zipfile
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from assets.inbox import InboxFile
+from assets.inbox import HEAD_BYTES, InboxFile
 from assets.ledger import (
     EXCLUDED,
     IGNORED,
@@ -24,6 +26,7 @@ from assets.ledger import (
     FileRejected,
     Ledger,
     RowProblem,
+    RowWriter,
 )
 from assets.linkedin_archive import (
     EMAIL_ADDRESSES,
@@ -35,26 +38,50 @@ from assets.linkedin_archive import (
 from assets.page_export import read_page_posts
 from assets.pseudonym import Pseudonymiser
 from assets.roster import ROSTER, RosterRow, duplicate_problems, resolve_roster
-from assets.tables import TableRead, TableSpec, read_table
-from assets.textio import decode_text
+from assets.tables import TableRead, TableSpec, iter_table, read_table
+from assets.textio import decode_text, detect_encoding
 
 SPEC_BY_KIND: dict[str, TableSpec] = {spec.kind: spec for spec in LOADED_SPECS}
 
 
 def read_bytes(inbox: Path, item: InboxFile) -> bytes:
     """The bytes of an inbox file or of a zip member (``archive.zip!member.csv``)."""
+    with _open_binary(inbox, item) as handle:
+        return handle.read()
+
+
+@contextmanager
+def _open_binary(inbox: Path, item: InboxFile) -> Iterator[IO[bytes]]:
     if item.container_type == "zip":
         member = item.path.split("!", 1)[1]
-        with zipfile.ZipFile(inbox / item.container.split("!", 1)[0]) as archive:
-            return archive.read(member)
-    return (inbox / item.path).read_bytes()
+        with (
+            zipfile.ZipFile(inbox / item.container.split("!", 1)[0]) as archive,
+            archive.open(member) as handle,
+        ):
+            yield handle
+    else:
+        with (inbox / item.path).open("rb") as handle:
+            yield handle
+
+
+@contextmanager
+def open_lines(inbox: Path, item: InboxFile) -> Iterator[Iterable[str]]:
+    """The lines of an inbox file or zip member, decoded as they are read (UTF-8 or Windows-1252)."""
+    with _open_binary(inbox, item) as probe:
+        encoding = detect_encoding(probe.read(HEAD_BYTES))
+    with _open_binary(inbox, item) as handle:
+        yield io.TextIOWrapper(handle, encoding=encoding, errors="replace", newline="")
 
 
 def _outcome(
-    item: InboxFile, status: str, reason: str = "", read: TableRead | None = None, withheld: bool = False
+    item: InboxFile,
+    status: str,
+    reason: str = "",
+    rows_read: int = 0,
+    quarantined: int = 0,
+    withheld: bool = False,
 ) -> FileOutcome:
-    rows_read = read.rows_read if read else 0
-    quarantined = len(read.problems) if read else 0
+    """A file's outcome; rows read and not quarantined are loaded, or withheld when ``withheld``."""
     kept = rows_read - quarantined
     return FileOutcome(
         source_file=item.path,
@@ -69,6 +96,10 @@ def _outcome(
         sha256=item.sha256,
         size_bytes=item.size_bytes,
     )
+
+
+def _loaded(item: InboxFile, read: TableRead, reason: str = "", withheld: bool = False) -> FileOutcome:
+    return _outcome(item, LOADED, reason, read.rows_read, len(read.problems), withheld)
 
 
 def _read_text_table(inbox: Path, item: InboxFile, spec: TableSpec) -> TableRead:
@@ -92,7 +123,7 @@ def ingest_rosters(
         read.problems.extend(RowProblem(item.path, row, "hr_roster", reason) for row, reason in repeated)
         read.rows = kept
         ledger.problems.extend(read.problems)
-        ledger.files.append(_outcome(item, LOADED, read=read))
+        ledger.files.append(_loaded(item, read))
         collected.extend(RosterRow(r, item.path, r["_source_row"], item.modified_at) for r in kept)
     return resolve_roster(collected, pseudonymiser), ledger
 
@@ -103,18 +134,19 @@ def ingest_archives(
     ambassadors: list[Ambassador],
     roster_email_keys: set[str],
     pseudonymiser: Pseudonymiser,
-) -> tuple[dict[str, list[dict[str, Any]]], list[dict[str, Any]], Ledger]:
+    writer: RowWriter,
+) -> tuple[list[dict[str, Any]], Ledger]:
     """Read the LinkedIn archives that belong to consenting ambassadors.
 
-    Returns rows per member kind (each with ``agent_id``, ``archive`` and ``_source_*``), one row
-    per archive naming its owner or why it has none, and the ledger. ``roster_email_keys`` holds
+    Streams rows to ``writer`` per member kind (each with ``agent_id``, ``archive`` and
+    ``_source_*``) and returns one row per archive naming its owner or why it has none, and the
+    ledger (row problems of archive members go to the writer). ``roster_email_keys`` holds
     the keyed hashes of every roster e-mail, so that an archive whose address belongs to someone
     who is not a consenting ambassador is recognised as theirs and left unread.
     """
     by_archive: dict[str, list[InboxFile]] = defaultdict(list)
     for item in items:
         by_archive[item.container].append(item)
-    tables: dict[str, list[dict[str, Any]]] = {kind: [] for kind in SPEC_BY_KIND}
     owners: list[dict[str, Any]] = []
     ledger = Ledger()
     others_email_keys = roster_email_keys - {pseudonymiser.email_key(a.email) for a in ambassadors if a.email}
@@ -139,24 +171,32 @@ def ingest_archives(
             elif item.kind not in SPEC_BY_KIND:
                 ledger.files.append(_outcome(item, IGNORED, item.reason or "archive file not used by Relais"))
             else:
-                _load_member(inbox, item, ownership.agent_id, tables, ledger)
-    return tables, owners, ledger
+                _load_member(inbox, item, ownership.agent_id, writer, ledger)
+    return owners, ledger
 
 
-def _load_member(
-    inbox: Path, item: InboxFile, agent_id: str, tables: dict[str, list[dict[str, Any]]], ledger: Ledger
-) -> None:
+def _load_member(inbox: Path, item: InboxFile, agent_id: str, writer: RowWriter, ledger: Ledger) -> None:
+    """Stream one archive member's rows to the writer; its outcome goes to the ledger."""
+    counts = TableRead()
+    problems = 0
     try:
-        read = _read_text_table(inbox, item, SPEC_BY_KIND[item.kind])
+        with open_lines(inbox, item) as lines:
+            for entry in iter_table(item.path, lines, SPEC_BY_KIND[item.kind], counts):
+                if isinstance(entry, RowProblem):
+                    problems += 1
+                    writer.problem(entry)
+                    continue
+                entry.update(agent_id=agent_id, archive=item.container, _source_file=item.path)
+                add_post_keys(item.kind, entry)
+                writer.row(item.kind, entry)
     except FileRejected as exc:
         ledger.files.append(_outcome(item, QUARANTINED, str(exc)))
         return
-    for row in read.rows:
-        row.update(agent_id=agent_id, archive=item.container, _source_file=item.path)
-        add_post_keys(item.kind, row)
-    tables[item.kind].extend(read.rows)
-    ledger.problems.extend(read.problems)
-    ledger.files.append(_outcome(item, LOADED, read=read))
+    except (OSError, EOFError, zipfile.BadZipFile) as exc:
+        reason = f"reading stopped after {counts.rows_read} rows, the rest of the file is unreadable: {exc}"
+        ledger.files.append(_outcome(item, LOADED, reason, counts.rows_read, problems))
+        return
+    ledger.files.append(_outcome(item, LOADED, "", counts.rows_read, problems))
 
 
 def _archive_emails(inbox: Path, members: list[InboxFile], ledger: Ledger) -> list[str]:
@@ -172,7 +212,7 @@ def _archive_emails(inbox: Path, members: list[InboxFile], ledger: Ledger) -> li
             continue
         emails.extend(row["email"] for row in read.rows)
         ledger.problems.extend(read.problems)
-        outcome = _outcome(item, LOADED, "read to find the archive's owner; addresses not stored", read, True)
+        outcome = _loaded(item, read, "read to find the archive's owner; addresses not stored", withheld=True)
         ledger.files.append(outcome)
     return emails
 
@@ -202,5 +242,5 @@ def ingest_page_posts(inbox: Path, items: Iterable[InboxFile]) -> tuple[list[dic
             row.update(_source_file=item.path, _file_modified_at=item.modified_at)
         rows.extend(read.rows)
         ledger.problems.extend(read.problems)
-        ledger.files.append(_outcome(item, LOADED, read=read))
+        ledger.files.append(_loaded(item, read))
     return rows, ledger

@@ -19,7 +19,7 @@ from assets.inbox import InboxFile, scan_inbox
 from assets.ingest import ingest_archives, ingest_page_posts, ingest_rosters
 from assets.ledger import IGNORED, QUARANTINED, FileOutcome, Ledger
 from assets.linkedin_archive import Ambassador
-from assets.warehouse import ensure_warehouse, replace_ledger, replace_table
+from assets.warehouse import DuckDBWriter, ensure_warehouse, replace_ledger, replace_table
 
 POOL = "relais_warehouse"
 GROUP = "ingest"
@@ -108,6 +108,7 @@ PAGE_POSTS_SCHEMA = {
 }
 NOT_INGESTED = {"creator_analytics", "page_audience", "system", "duplicate"}
 MAX_LOGGED_PROBLEMS = 50
+ASSET_ARCHIVES = "raw/linkedin_archives"
 
 
 def load_inventory(con: duckdb.DuckDBPyConnection, kinds: set[str]) -> list[InboxFile]:
@@ -132,7 +133,7 @@ def report(context: AssetExecutionContext, ledger: Ledger) -> dict[str, Any]:
         "files": len(ledger.files),
         "files_by_status": dict(statuses),
         "rows_read": sum(f.rows_read for f in ledger.files),
-        "rows_quarantined": len(ledger.problems),
+        "rows_quarantined": max(ledger.problem_count, len(ledger.problems)),
     }
 
 
@@ -248,15 +249,16 @@ def linkedin_archives(
             ).fetchall()
         }
         ambassadors = [Ambassador(agent_id, email) for agent_id, email in people]
-        tables, owners, ledger = ingest_archives(
-            home.inbox, items, ambassadors, email_keys, home.pseudonymiser
+        tables = {kind: (f"raw.{kind}", schema) for kind, schema in ARCHIVE_SCHEMAS.items()}
+        writer = DuckDBWriter(con, ASSET_ARCHIVES, tables)
+        owners, ledger = ingest_archives(
+            home.inbox, items, ambassadors, email_keys, home.pseudonymiser, writer
         )
-        counts = {
-            kind: replace_table(con, f"raw.{kind}", tables[kind], schema)
-            for kind, schema in ARCHIVE_SCHEMAS.items()
-        }
+        counts = writer.close()
         replace_table(con, "raw.archive_owners", owners, OWNERS_SCHEMA)
-        replace_ledger(con, "raw/linkedin_archives", ledger.files, ledger.problems)
+        replace_ledger(con, ASSET_ARCHIVES, ledger.files)
+    ledger.problems = writer.logged_problems
+    ledger.problem_count = writer.problem_count
     for owner in owners:
         if owner["agent_id"] is None:
             context.log.warning(f"Archive {owner['archive']} not loaded: {owner['reason']}")

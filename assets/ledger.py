@@ -9,6 +9,7 @@ withheld on purpose (the e-mail addresses read only to find an archive's owner).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
 
 LOADED = "loaded"
 QUARANTINED = "quarantined"
@@ -61,8 +62,30 @@ class Ledger:
 
     files: list[FileOutcome] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
+    problem_count: int = 0
 
-    def extend(self, other: Ledger) -> None:
-        """Add another ledger's entries to this one."""
-        self.files.extend(other.files)
-        self.problems.extend(other.problems)
+
+class RowWriter(Protocol):
+    """Where an ingestion streams its rows and row problems, so files of any size fit in memory."""
+
+    def row(self, table: str, row: dict[str, Any]) -> None:
+        """Keep one typed row for ``table``."""
+
+    def problem(self, problem: RowProblem) -> None:
+        """Keep one row that could not be read."""
+
+
+@dataclass
+class MemoryWriter:
+    """A ``RowWriter`` that keeps everything in lists (tests, small sources)."""
+
+    tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    problems: list[RowProblem] = field(default_factory=list)
+
+    def row(self, table: str, row: dict[str, Any]) -> None:
+        """Append a row to its table's list."""
+        self.tables.setdefault(table, []).append(row)
+
+    def problem(self, problem: RowProblem) -> None:
+        """Append a problem."""
+        self.problems.append(problem)

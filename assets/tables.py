@@ -9,7 +9,9 @@ wrong number of fields, unclosed quote, missing required value, or a cell its pa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import io
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,44 +68,60 @@ def header_matches(fields: list[str], spec: TableSpec) -> bool:
     return all(any(c.matches(h) for h in normalised) for c in spec.header_columns())
 
 
-def read_table(source_file: str, text: str, spec: TableSpec) -> TableRead:
-    """Read ``text`` (one CSV file named ``source_file``) as described by ``spec``.
+def read_table(source_file: str, source: str | Iterable[str], spec: TableSpec) -> TableRead:
+    """Read a whole CSV file (its text, or its lines) as described by ``spec``, rows kept in memory.
 
     Rows are numbered by the physical line on which they start (1-based, as an editor shows).
     Raises ``FileRejected`` when no header line of the expected layout is found.
     """
-    lines = text.split("\n")
-    header_index = _find_header(lines, spec)
-    if header_index is None:
-        wanted = ", ".join(c.aliases[0] if c.aliases else c.name for c in spec.header_columns())
-        raise FileRejected(f"no header line with the columns of a {spec.kind} export ({wanted})")
-    delimiter = sniff_delimiter(lines[header_index].rstrip("\r"))
-    offset = sum(len(line) + 1 for line in lines[:header_index])
-    records = iter_records(text[offset:], delimiter=delimiter, backslash_escapes=spec.backslash_escapes)
-    header = next(records).fields
-    positions = column_positions(header, spec.columns)
-    result = TableRead(delimiter=delimiter)
-    for record in records:
-        line = record.first_line + header_index
-        if record.error:
-            result.rows_read += 1
-            result.problems.append(RowProblem(source_file, line, spec.kind, record.error))
-            continue
-        if not record.fields or (len(record.fields) == 1 and record.fields[0].strip() == ""):
-            continue
-        result.rows_read += 1
-        row, reason = _typed_row(record, header, positions, spec)
-        if reason:
-            result.problems.append(RowProblem(source_file, line, spec.kind, reason))
+    result = TableRead()
+    for item in iter_table(source_file, source, spec, result):
+        if isinstance(item, RowProblem):
+            result.problems.append(item)
         else:
-            row["_source_row"] = line
-            result.rows.append(row)
+            result.rows.append(item)
     return result
 
 
+def iter_table(
+    source_file: str, source: str | Iterable[str], spec: TableSpec, counts: TableRead
+) -> Iterator[dict[str, Any] | RowProblem]:
+    """Yield typed rows and row problems one at a time (bounded memory); ``counts`` gets rows read.
+
+    Raises ``FileRejected`` (before yielding anything) when no header line of the expected layout
+    is found among the first lines.
+    """
+    lines = iter(io.StringIO(source, newline="") if isinstance(source, str) else source)
+    head = list(itertools.islice(lines, spec.header_scan_lines))
+    header_index = _find_header(head, spec)
+    if header_index is None:
+        wanted = ", ".join(c.aliases[0] if c.aliases else c.name for c in spec.header_columns())
+        raise FileRejected(f"no header line with the columns of a {spec.kind} export ({wanted})")
+    counts.delimiter = sniff_delimiter(head[header_index].rstrip("\r\n"))
+    body = itertools.chain(head[header_index:], lines)
+    records = iter_records(body, delimiter=counts.delimiter, backslash_escapes=spec.backslash_escapes)
+    header = next(records).fields
+    positions = column_positions(header, spec.columns)
+    for record in records:
+        line = record.first_line + header_index
+        if record.error:
+            counts.rows_read += 1
+            yield RowProblem(source_file, line, spec.kind, record.error)
+            continue
+        if not record.fields or (len(record.fields) == 1 and record.fields[0].strip() == ""):
+            continue
+        counts.rows_read += 1
+        row, reason = _typed_row(record, header, positions, spec)
+        if reason:
+            yield RowProblem(source_file, line, spec.kind, reason)
+        else:
+            row["_source_row"] = line
+            yield row
+
+
 def _find_header(lines: list[str], spec: TableSpec) -> int | None:
-    for index, line in enumerate(lines[: spec.header_scan_lines]):
-        line = line.rstrip("\r")
+    for index, line in enumerate(lines):
+        line = line.rstrip("\r\n")
         if not line.strip():
             continue
         fields = next(iter_records(line, delimiter=sniff_delimiter(line))).fields

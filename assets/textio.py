@@ -11,12 +11,23 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 csv.field_size_limit(64 * 1024 * 1024)
+
+
+def detect_encoding(head: bytes) -> str:
+    """``utf-8-sig`` when a file's first bytes decode as UTF-8 (a cut last character allowed), else cp1252."""
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 3:
+            return "cp1252"
+    return "utf-8-sig"
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
@@ -60,18 +71,49 @@ class Record:
     error: str = ""
 
 
-def iter_records(text: str, delimiter: str = ",", backslash_escapes: bool = False) -> Iterator[Record]:
-    """Yield the CSV records of a text with the physical lines each spans.
+class _LineFeed:
+    """Lines handed to the CSV reader, remembered since the start of the current record."""
 
-    With ``backslash_escapes`` a ``\\"`` inside a quoted field stands for a quote (LinkedIn's
+    def __init__(self, lines: Iterator[str]) -> None:
+        self.lines = lines
+        self.since_record: list[str] = []
+
+    def __iter__(self) -> _LineFeed:
+        return self
+
+    def __next__(self) -> str:
+        if len(self.since_record) >= MAX_RECORD_LINES:
+            raise RecordTooLong(f"a quoted field runs over more than {MAX_RECORD_LINES} lines")
+        line = next(self.lines)
+        self.since_record.append(line)
+        return line
+
+
+MAX_RECORD_LINES = 10_000
+
+
+class RecordTooLong(Exception):
+    """One record spans more lines than any real export does: its quoting is broken."""
+
+
+def iter_records(
+    source: str | Iterable[str], delimiter: str = ",", backslash_escapes: bool = False
+) -> Iterator[Record]:
+    """Yield the CSV records of a text, or of an iterable of its lines, with the lines each spans.
+
+    Lines are consumed as they come, so a file of any size is read in bounded memory. With
+    ``backslash_escapes`` a ``\\"`` inside a quoted field stands for a quote (LinkedIn's
     Comments.csv) while doubled quotes keep working. Blank lines yield records with no fields. A
-    quote left open (which would swallow the rest of the file) yields an error record for the
-    line where it opened, and the lines after it are read again on their own.
+    record whose quoting is broken (a quote left open swallows what follows) yields an error record
+    for the line where it started, and the lines after that line are read again on their own.
     """
-    line_offset = 0
+    lines: Iterator[str] = iter(io.StringIO(source, newline="") if isinstance(source, str) else source)
+    offset = 0
+    replay: list[str] = []
     while True:
+        feed = _LineFeed(itertools.chain(replay, lines))
         reader = csv.reader(
-            io.StringIO(text, newline=""),
+            feed,
             delimiter=delimiter,
             quotechar='"',
             doublequote=True,
@@ -81,26 +123,12 @@ def iter_records(text: str, delimiter: str = ",", backslash_escapes: bool = Fals
         previous = 0
         try:
             for fields in reader:
-                yield Record(fields, line_offset + previous + 1, line_offset + reader.line_num)
+                yield Record(fields, offset + previous + 1, offset + reader.line_num)
                 previous = reader.line_num
+                feed.since_record.clear()
             return
-        except csv.Error as exc:
-            broken = line_offset + previous + 1
-            yield Record(
-                [], broken, line_offset + max(reader.line_num, previous + 1), f"broken quoting ({exc})"
-            )
-            text = _after_line(text, previous + 1)
-            line_offset = broken
-            if not text:
-                return
-
-
-def _after_line(text: str, line: int) -> str:
-    """The text after its first ``line`` physical lines."""
-    position = 0
-    for _ in range(line):
-        found = text.find("\n", position)
-        if found < 0:
-            return ""
-        position = found + 1
-    return text[position:]
+        except (csv.Error, RecordTooLong) as exc:
+            broken = offset + previous + 1
+            yield Record([], broken, offset + max(reader.line_num, previous + 1), f"broken quoting ({exc})")
+            replay = feed.since_record[1:]
+            offset = broken

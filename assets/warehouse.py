@@ -88,15 +88,83 @@ def replace_table(
 
 
 def replace_ledger(
-    con: duckdb.DuckDBPyConnection, asset: str, files: list[FileOutcome], problems: list[RowProblem]
+    con: duckdb.DuckDBPyConnection,
+    asset: str,
+    files: list[FileOutcome],
+    problems: list[RowProblem] | None = None,
 ) -> None:
-    """Replace one asset's entries in the file ledger and in ``quarantine.rows``."""
+    """Replace one asset's entries in the file ledger and, when ``problems`` is given, in ``quarantine.rows``.
+
+    An asset that streamed its problems through a ``DuckDBWriter`` passes ``problems=None``.
+    """
     ledger = frame(({"asset": asset, **f.as_row()} for f in files), LEDGER_SCHEMA)  # noqa: F841
-    quarantined = frame(({"asset": asset, **p.__dict__} for p in problems), PROBLEM_SCHEMA)  # noqa: F841
     con.execute("DELETE FROM raw.file_ledger WHERE asset = ?", [asset])
     con.execute("INSERT INTO raw.file_ledger BY NAME SELECT * FROM ledger")
-    con.execute("DELETE FROM quarantine.rows WHERE asset = ?", [asset])
-    con.execute("INSERT INTO quarantine.rows BY NAME SELECT * FROM quarantined")
+    if problems is not None:
+        quarantined = frame(({"asset": asset, **p.__dict__} for p in problems), PROBLEM_SCHEMA)  # noqa: F841
+        con.execute("DELETE FROM quarantine.rows WHERE asset = ?", [asset])
+        con.execute("INSERT INTO quarantine.rows BY NAME SELECT * FROM quarantined")
+
+
+class DuckDBWriter:
+    """A ``RowWriter`` that appends rows to warehouse tables in batches (bounded memory).
+
+    Opening it replaces each table with an empty one of its schema and removes the asset's rows
+    from ``quarantine.rows``; ``close`` writes what is left and returns the row count per table.
+    The first problems are kept in ``logged_problems`` for the run log.
+    """
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        asset: str,
+        tables: Mapping[str, tuple[str, Mapping[str, pl.DataType]]],
+        batch_rows: int = 50_000,
+        keep_problems: int = 50,
+    ) -> None:
+        self.con, self.asset, self.tables, self.batch_rows = con, asset, tables, batch_rows
+        self.keep_problems = keep_problems
+        self.pending: dict[str, list[dict[str, Any]]] = {name: [] for name in tables}
+        self.problems: list[dict[str, Any]] = []
+        self.logged_problems: list[RowProblem] = []
+        self.problem_count = 0
+        for target, schema in tables.values():
+            replace_table(con, target, [], schema)
+        con.execute("DELETE FROM quarantine.rows WHERE asset = ?", [asset])
+
+    def row(self, table: str, row: dict[str, Any]) -> None:
+        """Queue a row; write the table's batch when it is full."""
+        batch = self.pending[table]
+        batch.append(row)
+        if len(batch) >= self.batch_rows:
+            self._flush(table)
+
+    def problem(self, problem: RowProblem) -> None:
+        """Queue a quarantined row."""
+        self.problem_count += 1
+        if len(self.logged_problems) < self.keep_problems:
+            self.logged_problems.append(problem)
+        self.problems.append({"asset": self.asset, **problem.__dict__})
+        if len(self.problems) >= self.batch_rows:
+            self._flush_problems()
+
+    def _flush(self, table: str) -> None:
+        target, schema = self.tables[table]
+        data = frame(self.pending[table], schema)  # noqa: F841 - read by DuckDB's replacement scan
+        self.con.execute(f"INSERT INTO {target} BY NAME SELECT * FROM data")
+        self.pending[table] = []
+
+    def _flush_problems(self) -> None:
+        data = frame(self.problems, PROBLEM_SCHEMA)  # noqa: F841 - read by DuckDB's replacement scan
+        self.con.execute("INSERT INTO quarantine.rows BY NAME SELECT * FROM data")
+        self.problems = []
+
+    def close(self) -> dict[str, int]:
+        """Write the remaining rows; return the number of rows of each table."""
+        for table in self.tables:
+            self._flush(table)
+        self._flush_problems()
+        return {table: _count(self.con, target) for table, (target, _) in self.tables.items()}
 
 
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:

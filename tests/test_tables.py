@@ -135,3 +135,15 @@ def test_unclosed_quote_is_reported_not_swallowed_silently():
 def test_a_file_without_the_expected_header_is_rejected():
     with pytest.raises(FileRejected, match="no header line"):
         read_table("Reactions.csv", "foo,bar\n1,2\n", REACTIONS)
+
+
+def test_an_open_quote_in_a_long_file_is_recovered_in_bounded_memory(monkeypatch):
+    from assets import textio
+
+    monkeypatch.setattr(textio, "MAX_RECORD_LINES", 50)
+    rows = [f"2026-03-01 10:{i % 60:02d}:00,LIKE,https://x/{i}" for i in range(200)]
+    text = csv_text(["Date,Type,Link", '2026-03-01 09:00:00,LIKE,"https://broken', *rows])
+    read = read_table("Reactions.csv", text, REACTIONS)
+    assert [p.source_row for p in read.problems] == [2]
+    assert "more than 50 lines" in read.problems[0].reason
+    assert len(read.rows) == 200 and read.rows[0]["_source_row"] == 3 and read.rows[-1]["_source_row"] == 202
