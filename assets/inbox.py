@@ -15,10 +15,13 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from assets.advocacy import ADVOCACY_SPECS
+from assets.linkedin_api.files import is_api_envelope
 from assets.linkedin_archive import ANCHOR_KINDS, candidate_header_lines, classify_member
 from assets.roster import ROSTER
 from assets.tables import header_matches
 from assets.textio import decode_text
+from assets.workbooks import detect_workbook
 
 HEAD_BYTES = 64 * 1024
 MAX_MEMBER_BYTES = 512 * 1024 * 1024
@@ -54,34 +57,22 @@ def file_sha256(path: Path) -> str:
 
 
 def classify_csv(name: str, head: bytes) -> str:
-    """The kind of a delimited text file from its first bytes: ``hr_roster``, ``li_*`` or ``unknown``."""
+    """The kind of a delimited text file from its first bytes: roster, advocacy, ``li_*`` or ``unknown``."""
     text, _ = decode_text(head)
-    if any(header_matches(fields, ROSTER) for fields in candidate_header_lines(text, limit=5)):
+    candidates = list(candidate_header_lines(text, limit=5))
+    if any(header_matches(fields, ROSTER) for fields in candidates):
         return "hr_roster"
+    for spec in ADVOCACY_SPECS:
+        if any(header_matches(fields, spec) for fields in candidates):
+            return spec.kind
     spec = classify_member(name, text)
     return spec.kind if spec else "unknown"
 
 
 def classify_spreadsheet(path: Path) -> tuple[str, str]:
-    """The kind of a spreadsheet from its sheet names, with a reason when it is not ingested."""
-    import fastexcel
-
-    try:
-        sheets = {s.strip().lower() for s in fastexcel.read_excel(str(path)).sheet_names}
-    except Exception as exc:  # fastexcel raises its own error types for corrupt files
-        return "unknown", f"unreadable spreadsheet: {exc}"
-    if "all posts" in sheets:
-        return "page_content", ""
-    if {"update engagement", "update metrics (aggregated)"} & sheets:
-        return "page_content_legacy", ""
-    if {"discovery", "engagement", "top posts"} <= sheets or "performance" in sheets:
-        return "creator_analytics", "recognised as a creator analytics export, not ingested by this version"
-    if "new followers" in sheets or "visitor metrics" in sheets:
-        return (
-            "page_audience",
-            "recognised as a Page followers or visitors export, not ingested by this version",
-        )
-    return "unknown", f"spreadsheet with sheets {sorted(sheets)} matches no known export"
+    """The kind of a spreadsheet from its sheet names and first cells (see ``assets.workbooks``)."""
+    kind, reason = detect_workbook(path)
+    return kind, ("" if kind != "unknown" else reason)
 
 
 def inbox_paths(inbox: Path) -> list[Path]:
@@ -133,7 +124,10 @@ def scan_inbox(inbox: Path) -> list[InboxFile]:
         else:
             with path.open("rb") as handle:
                 head = handle.read(HEAD_BYTES)
-            kind = classify_csv(path.name, head) if _looks_textual(head) else "unknown"
+            if is_api_envelope(head):
+                kind = "li_api"
+            else:
+                kind = classify_csv(path.name, head) if _looks_textual(head) else "unknown"
             reason = (
                 "" if kind != "unknown" else "not a recognised export (no known header line or sheet names)"
             )

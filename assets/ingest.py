@@ -35,7 +35,6 @@ from assets.linkedin_archive import (
     add_post_keys,
     find_owner,
 )
-from assets.page_export import read_page_posts
 from assets.pseudonym import Pseudonymiser
 from assets.roster import ROSTER, RosterRow, duplicate_problems, resolve_roster
 from assets.tables import TableRead, TableSpec, iter_table, read_table
@@ -73,7 +72,7 @@ def open_lines(inbox: Path, item: InboxFile) -> Iterator[Iterable[str]]:
         yield io.TextIOWrapper(handle, encoding=encoding, errors="replace", newline="")
 
 
-def _outcome(
+def file_outcome(
     item: InboxFile,
     status: str,
     reason: str = "",
@@ -98,8 +97,8 @@ def _outcome(
     )
 
 
-def _loaded(item: InboxFile, read: TableRead, reason: str = "", withheld: bool = False) -> FileOutcome:
-    return _outcome(item, LOADED, reason, read.rows_read, len(read.problems), withheld)
+def loaded_outcome(item: InboxFile, read: TableRead, reason: str = "", withheld: bool = False) -> FileOutcome:
+    return file_outcome(item, LOADED, reason, read.rows_read, len(read.problems), withheld)
 
 
 def _read_text_table(inbox: Path, item: InboxFile, spec: TableSpec) -> TableRead:
@@ -117,13 +116,13 @@ def ingest_rosters(
         try:
             read = _read_text_table(inbox, item, ROSTER)
         except FileRejected as exc:
-            ledger.files.append(_outcome(item, QUARANTINED, str(exc)))
+            ledger.files.append(file_outcome(item, QUARANTINED, str(exc)))
             continue
         kept, repeated = duplicate_problems(read.rows)
         read.problems.extend(RowProblem(item.path, row, "hr_roster", reason) for row, reason in repeated)
         read.rows = kept
         ledger.problems.extend(read.problems)
-        ledger.files.append(_loaded(item, read))
+        ledger.files.append(loaded_outcome(item, read))
         collected.extend(RosterRow(r, item.path, r["_source_row"], item.modified_at) for r in kept)
     return resolve_roster(collected, pseudonymiser), ledger
 
@@ -167,9 +166,11 @@ def ingest_archives(
             if item.kind == EMAIL_ADDRESSES.kind:
                 continue
             if ownership.agent_id is None:
-                ledger.files.append(_outcome(item, EXCLUDED, f"archive not loaded: {ownership.reason}"))
+                ledger.files.append(file_outcome(item, EXCLUDED, f"archive not loaded: {ownership.reason}"))
             elif item.kind not in SPEC_BY_KIND:
-                ledger.files.append(_outcome(item, IGNORED, item.reason or "archive file not used by Relais"))
+                ledger.files.append(
+                    file_outcome(item, IGNORED, item.reason or "archive file not used by Relais")
+                )
             else:
                 _load_member(inbox, item, ownership.agent_id, writer, ledger)
     return owners, ledger
@@ -190,13 +191,13 @@ def _load_member(inbox: Path, item: InboxFile, agent_id: str, writer: RowWriter,
                 add_post_keys(item.kind, entry)
                 writer.row(item.kind, entry)
     except FileRejected as exc:
-        ledger.files.append(_outcome(item, QUARANTINED, str(exc)))
+        ledger.files.append(file_outcome(item, QUARANTINED, str(exc)))
         return
     except (OSError, EOFError, zipfile.BadZipFile) as exc:
         reason = f"reading stopped after {counts.rows_read} rows, the rest of the file is unreadable: {exc}"
-        ledger.files.append(_outcome(item, LOADED, reason, counts.rows_read, problems))
+        ledger.files.append(file_outcome(item, LOADED, reason, counts.rows_read, problems))
         return
-    ledger.files.append(_outcome(item, LOADED, "", counts.rows_read, problems))
+    ledger.files.append(file_outcome(item, LOADED, "", counts.rows_read, problems))
 
 
 def _archive_emails(inbox: Path, members: list[InboxFile], ledger: Ledger) -> list[str]:
@@ -208,11 +209,13 @@ def _archive_emails(inbox: Path, members: list[InboxFile], ledger: Ledger) -> li
         try:
             read = _read_text_table(inbox, item, EMAIL_ADDRESSES)
         except FileRejected as exc:
-            ledger.files.append(_outcome(item, QUARANTINED, str(exc)))
+            ledger.files.append(file_outcome(item, QUARANTINED, str(exc)))
             continue
         emails.extend(row["email"] for row in read.rows)
         ledger.problems.extend(read.problems)
-        outcome = _loaded(item, read, "read to find the archive's owner; addresses not stored", withheld=True)
+        outcome = loaded_outcome(
+            item, read, "read to find the archive's owner; addresses not stored", withheld=True
+        )
         ledger.files.append(outcome)
     return emails
 
@@ -223,24 +226,3 @@ def _names_to_match(container: str) -> list[str]:
     for piece in reversed(container.split("!")):
         names.extend(reversed(Path(piece).parts))
     return [name for name in names if name not in {".", ""}]
-
-
-def ingest_page_posts(inbox: Path, items: Iterable[InboxFile]) -> tuple[list[dict[str, Any]], Ledger]:
-    """Read the per-post sheet of every Page content export."""
-    ledger = Ledger()
-    rows: list[dict[str, Any]] = []
-    for item in items:
-        try:
-            read = read_page_posts(inbox / item.path, item.path)
-        except FileRejected as exc:
-            ledger.files.append(_outcome(item, QUARANTINED, str(exc)))
-            continue
-        except Exception as exc:  # a spreadsheet library error on a corrupt file
-            ledger.files.append(_outcome(item, QUARANTINED, f"unreadable spreadsheet: {exc}"))
-            continue
-        for row in read.rows:
-            row.update(_source_file=item.path, _file_modified_at=item.modified_at)
-        rows.extend(read.rows)
-        ledger.problems.extend(read.problems)
-        ledger.files.append(_loaded(item, read))
-    return rows, ledger

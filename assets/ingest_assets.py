@@ -16,7 +16,7 @@ from dagster_duckdb import DuckDBResource
 
 from assets.home import RelaisHome
 from assets.inbox import InboxFile, scan_inbox
-from assets.ingest import ingest_archives, ingest_page_posts, ingest_rosters
+from assets.ingest import ingest_archives, ingest_rosters
 from assets.ledger import IGNORED, QUARANTINED, FileOutcome, Ledger
 from assets.linkedin_archive import Ambassador
 from assets.warehouse import DuckDBWriter, ensure_warehouse, replace_ledger, replace_table
@@ -88,25 +88,7 @@ ARCHIVE_DESCRIPTIONS = {
     "li_connections": "Connections reduced to the date each was made (no names, e-mails or companies).",
 }
 OWNERS_SCHEMA = {"archive": STR, "agent_id": STR, "matched_by": STR, "reason": STR, "files": INT}
-PAGE_POSTS_SCHEMA = {
-    "post_key": STR,
-    "post_link": STR,
-    "title": STR,
-    "post_type": STR,
-    "content_type": STR,
-    "created_on": DATE,
-    "impressions": INT,
-    "clicks": INT,
-    "likes": INT,
-    "comments": INT,
-    "reposts": INT,
-    "follows": INT,
-    "engagement_rate": FLOAT,
-    "_source_file": STR,
-    "_source_row": INT,
-    "_file_modified_at": FLOAT,
-}
-NOT_INGESTED = {"creator_analytics", "page_audience", "system", "duplicate"}
+NOT_INGESTED = {"system", "duplicate"}
 MAX_LOGGED_PROBLEMS = 50
 ASSET_ARCHIVES = "raw/linkedin_archives"
 
@@ -278,43 +260,6 @@ def linkedin_archives(
     )
 
 
-@asset(key=["raw", "page_posts"], deps=[inbox_files], kinds={"duckdb"}, pool=POOL, group_name=GROUP)
-def page_posts(
-    context: AssetExecutionContext, home: ResourceParam[RelaisHome], warehouse: DuckDBResource
-) -> MaterializeResult:
-    """The institution's posts with their figures, from Page content exports (today's and older layouts)."""
-    with warehouse.get_connection() as con:
-        items = load_inventory(con, {"page_content", "page_content_legacy"})
-        rows, ledger = ingest_page_posts(home.inbox, items)
-        count = replace_table(con, "raw.page_posts", rows, PAGE_POSTS_SCHEMA)
-        replace_ledger(con, "raw/page_posts", ledger.files, ledger.problems)
-    metadata = report(context, ledger)
-    context.log.info(f"Page exports: {count} post rows from {len(items)} file(s)")
-    return MaterializeResult(metadata={"dagster/row_count": count, **metadata})
-
-
-@asset(
-    key=["quarantine", "files"],
-    deps=[inbox_files, roster, *linkedin_archives.keys, page_posts],
-    kinds={"duckdb"},
-    pool=POOL,
-    group_name=GROUP,
-)
-def quarantined_files(context: AssetExecutionContext, warehouse: DuckDBResource) -> MaterializeResult:
-    """Inbox files that could not be read at all, with the reason; rows are in ``quarantine.rows``.
-
-    Built from the file ledger once every source has been read, so its check can prove that every
-    inbox file and every row read is accounted for.
-    """
-    with warehouse.get_connection() as con:
-        con.execute(
-            "CREATE OR REPLACE TABLE quarantine.files AS SELECT source_file, kind, reason, container, "
-            "sha256, size_bytes FROM raw.file_ledger WHERE status = 'quarantined' ORDER BY source_file"
-        )
-        files = con.execute("SELECT count(*) FROM quarantine.files").fetchone()[0]
-        rows = con.execute("SELECT count(*) FROM quarantine.rows").fetchone()[0]
-    context.log.info(f"Quarantine: {files} file(s) and {rows} row(s) could not be read")
-    return MaterializeResult(metadata={"dagster/row_count": files, "quarantined_rows": rows})
-
-
-INGEST_ASSETS = [inbox_files, roster, linkedin_archives, page_posts, quarantined_files]
+INGEST_ASSETS = [inbox_files, roster, linkedin_archives]
+ROW_TABLES = ["raw.roster", *(f"raw.{kind}" for kind in ARCHIVE_SCHEMAS)]
+"""Raw tables whose rows carry ``_source_file``: what row conservation counts."""

@@ -17,6 +17,7 @@ from assets.ledger import FileRejected, RowProblem
 from assets.post_identity import post_key
 from assets.tables import Column, TableRead, column_positions, typed_values
 from assets.values import is_blank, parse_count, parse_us_day
+from assets.workbooks import PAGE_SHEETS, find_sheet
 
 
 def _rate(text: str | None) -> float | None:
@@ -59,7 +60,6 @@ POST_COLUMNS: tuple[Column, ...] = (
     Column("follows", ("follows", "abonnements"), parse_count),
     Column("engagement_rate", ("engagement_rate", "taux_d_engagement"), _rate),
 )
-POST_SHEETS = ("all posts", "update engagement", "toutes les publications")
 HEADER_SCAN_ROWS = 10
 
 
@@ -80,9 +80,10 @@ def read_page_posts(path: Path, source_file: str) -> TableRead:
     import fastexcel
 
     reader = fastexcel.read_excel(str(path))
-    sheet_name = next((s for s in reader.sheet_names if s.strip().lower() in POST_SHEETS), None)
+    names = list(reader.sheet_names)
+    sheet_name = find_sheet(names, PAGE_SHEETS["all_posts"]) or find_sheet(names, PAGE_SHEETS["legacy_posts"])
     if sheet_name is None:
-        raise FileRejected(f"no per-post sheet (expected one of {', '.join(POST_SHEETS)})")
+        raise FileRejected(f"no per-post sheet (All posts, Update engagement or a translation) among {names}")
     frame = reader.load_sheet_by_name(sheet_name, header_row=None, skip_rows=0, dtypes="string").to_polars()
     grid = [[_cell(v) for v in row] for row in frame.iter_rows()]
     header_index = next(

@@ -9,16 +9,15 @@ each mart has one row per key.
 from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetKey, asset_check
 from dagster_duckdb import DuckDBResource
 
-from assets.ingest_assets import ARCHIVE_SCHEMAS, POOL, quarantined_files
-
-RAW_ROW_TABLES = ("raw.roster", "raw.page_posts", *(f"raw.{kind}" for kind in ARCHIVE_SCHEMAS))
+from assets.ingest_assets import POOL
+from assets.quarantine_assets import ROW_TABLES, quarantined_files
 
 CONSERVATION_SQL = f"""
 WITH loaded AS (
     SELECT source_file, sum(n) AS n FROM (
         {
     " UNION ALL ".join(
-        f"SELECT _source_file AS source_file, count(*) AS n FROM {t} GROUP BY 1" for t in RAW_ROW_TABLES
+        f"SELECT _source_file AS source_file, count(*) AS n FROM {t} GROUP BY 1" for t in ROW_TABLES
     )
 }
     ) GROUP BY 1

@@ -10,15 +10,15 @@ from __future__ import annotations
 from dagster import Definitions, in_process_executor
 
 from assets.home import RelaisHome
-from assets.ingest_assets import INGEST_ASSETS
 from assets.model_assets import MODEL_ASSETS, relais_snapshot, warehouse_compaction
 from assets.quality_checks import QUALITY_CHECKS
+from assets.quarantine_assets import SOURCE_ASSETS, quarantined_files
 from pipelines.jobs import refresh_job
 from pipelines.resources import build_resources
 from pipelines.sensors import inbox_sensor
 from pipelines.settings import load_home
 
-ALL_ASSETS = [*INGEST_ASSETS, *MODEL_ASSETS, relais_snapshot, warehouse_compaction]
+ALL_ASSETS = [*SOURCE_ASSETS, quarantined_files, *MODEL_ASSETS, relais_snapshot, warehouse_compaction]
 
 
 def build_definitions(home: RelaisHome) -> Definitions:

@@ -2,7 +2,10 @@
 -- first activity month (posts, reshares, comments, reactions) to the last month holding any data.
 -- posts: Shares rows not relaying a LinkedIn post; reshares: Shares rows relaying a LinkedIn post
 -- plus InstantReposts rows; institution_reshares: reshares of an institution post; is_enrolled:
--- enrolled on or before the month's last day; is_active: posts + reshares >= 1.
+-- enrolled on or before the month's last day; is_active: posts + reshares >= 1. impressions,
+-- engagements_received (reactions + comments + reposts on their posts and reshares) and
+-- followers_gained sum one value per day (see staging.agent_day_metrics); clicks are the clicks
+-- advocacy platforms report for the month.
 WITH activity_months AS (
     SELECT agent_key, month FROM staging.activities
     UNION ALL
@@ -14,6 +17,8 @@ data_months AS (
     UNION ALL SELECT month FROM staging.endorsements
     UNION ALL SELECT CAST(date_trunc('month', created_on) AS DATE) FROM staging.institution_posts
     UNION ALL SELECT CAST(date_trunc('month', enrolled_on) AS DATE) FROM staging.agents
+    UNION ALL SELECT month FROM staging.agent_day_metrics
+    UNION ALL SELECT month FROM staging.platform_activity
 ),
 last_month AS (
     SELECT max(month) AS month FROM data_months
@@ -47,6 +52,17 @@ given AS (
     WHERE month IS NOT NULL
     GROUP BY agent_key, month
 ),
+reach AS (
+    SELECT agent_key, month,
+           sum(value) FILTER (WHERE metric = 'impressions') AS impressions,
+           sum(value) FILTER (WHERE metric = 'engagements') AS engagements_received,
+           sum(value) FILTER (WHERE metric = 'followers_gained') AS followers_gained
+    FROM staging.agent_day_metrics
+    GROUP BY agent_key, month
+),
+platform AS (
+    SELECT agent_key, month, sum(clicks) AS clicks FROM staging.platform_activity GROUP BY agent_key, month
+),
 endorsed AS (
     SELECT agent_key, month, sum(endorsements) AS endorsements_received
     FROM staging.endorsements
@@ -63,10 +79,16 @@ SELECT g.agent_key,
        coalesce(v.reactions_given, 0) AS reactions_given,
        CAST(coalesce(c.new_connections, 0) AS BIGINT) AS new_connections,
        CAST(coalesce(e.endorsements_received, 0) AS BIGINT) AS endorsements_received,
-       coalesce(p.posts, 0) + coalesce(p.reshares, 0) >= 1 AS is_active
+       coalesce(p.posts, 0) + coalesce(p.reshares, 0) >= 1 AS is_active,
+       CAST(coalesce(r.impressions, 0) AS BIGINT) AS impressions,
+       CAST(coalesce(r.engagements_received, 0) AS BIGINT) AS engagements_received,
+       CAST(coalesce(r.followers_gained, 0) AS BIGINT) AS followers_gained,
+       CAST(coalesce(k.clicks, 0) AS BIGINT) AS clicks
 FROM grid AS g
 LEFT JOIN published AS p USING (agent_key, month)
 LEFT JOIN given AS v USING (agent_key, month)
 LEFT JOIN staging.connections_monthly AS c USING (agent_key, month)
 LEFT JOIN endorsed AS e USING (agent_key, month)
+LEFT JOIN reach AS r USING (agent_key, month)
+LEFT JOIN platform AS k USING (agent_key, month)
 ORDER BY g.agent_key, g.month

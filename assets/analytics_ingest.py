@@ -1,0 +1,266 @@
+"""From analytics exports to rows: creator analytics, Page exports and advocacy platform reports.
+
+Creator exports (aggregate and single-post) belong to the ambassador whose agent id is a token of
+the file's name or of a folder above it, else whose first and last name are the name LinkedIn
+wrote in the file name; an unknown or ambiguous owner is reported and the file is not read. Rows
+of advocacy reports are matched to ambassadors by name; rows naming anybody else are withheld
+(counted, never stored). Every row carries its file, its row and when its file was obtained (the
+file's modification time), so that the most recently obtained figure can win downstream.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from assets.advocacy import EVERYONESOCIAL_USERS, FIRSTUP_SOURCES
+from assets.creator_analytics import read_creator_analytics, read_post_analytics
+from assets.export_owner import owner_name_from_file, same_person
+from assets.inbox import InboxFile
+from assets.ingest import file_outcome, loaded_outcome, open_lines
+from assets.ledger import EXCLUDED, LOADED, QUARANTINED, FileRejected, Ledger
+from assets.linkedin_api.files import (
+    CREATOR_ANALYTICS,
+    FOLLOWERS,
+    MEMBER,
+    POSTS,
+    SHARE_STATISTICS,
+    SOCIAL_METADATA,
+    read_api_file,
+)
+from assets.linkedin_archive import Ambassador, Ownership, find_owner
+from assets.page_audience import SheetRead, read_page_followers, read_page_metrics, read_page_visitors
+from assets.page_export import read_page_posts
+from assets.tables import TableRead, read_table
+
+Rows = dict[str, list[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Person:
+    """An ambassador as analytics ownership needs them: id and names (never stored from here)."""
+
+    agent_id: str
+    first_name: str | None
+    last_name: str | None
+
+
+def obtained_at(item: InboxFile) -> datetime:
+    """When a file was obtained: its modification time, as naive UTC."""
+    return datetime.fromtimestamp(item.modified_at, tz=UTC).replace(tzinfo=None)
+
+
+def file_owner(path: str, people: list[Person]) -> Ownership:
+    """The ambassador an analytics export belongs to: agent id in its name or folders, else its name."""
+    parts = list(reversed(PurePosixPath(path.split("!")[0]).parts))
+    ownership = find_owner([], parts, [Ambassador(p.agent_id, None) for p in people])
+    if ownership.agent_id or "several" in ownership.reason:
+        return ownership
+    name = owner_name_from_file(parts[0]) if parts else None
+    if name is None:
+        return Ownership(None, "", "no agent id in its name or folders, and no member name in its file name")
+    matches = sorted({p.agent_id for p in people if same_person(name, p.first_name, p.last_name)})
+    if len(matches) == 1:
+        return Ownership(matches[0], "member_name")
+    if matches:
+        return Ownership(None, "", f"the name '{name}' matches several ambassadors ({len(matches)})")
+    return Ownership(None, "", f"the name '{name}' matches no consenting ambassador")
+
+
+def _stamp(rows: Iterable[dict[str, Any]], item: InboxFile, **extra: Any) -> list[dict[str, Any]]:
+    when = obtained_at(item)
+    return [{**row, **extra, "_source_file": item.path, "_obtained_at": when} for row in rows]
+
+
+def ingest_creator_exports(
+    inbox: Path, items: Iterable[InboxFile], people: list[Person]
+) -> tuple[Rows, list[dict[str, Any]], Ledger]:
+    """Read creator analytics and single-post exports of consenting ambassadors.
+
+    Returns rows for ``creator_daily``, ``creator_followers_daily``, ``creator_top_posts``,
+    ``creator_periods`` and ``post_analytics``, one row per file naming its owner (or why none), and
+    the ledger.
+    """
+    tables: Rows = {
+        name: []
+        for name in (
+            "creator_daily",
+            "creator_followers_daily",
+            "creator_top_posts",
+            "creator_periods",
+            "post_analytics",
+        )
+    }
+    owners: list[dict[str, Any]] = []
+    ledger = Ledger()
+    for item in items:
+        ownership = file_owner(item.path, people)
+        owners.append(
+            {
+                "source_file": item.path,
+                "kind": item.kind,
+                "agent_id": ownership.agent_id,
+                "matched_by": ownership.matched_by or None,
+                "reason": ownership.reason or None,
+            }
+        )
+        if ownership.agent_id is None:
+            ledger.files.append(file_outcome(item, EXCLUDED, f"not loaded: {ownership.reason}"))
+            continue
+        try:
+            if item.kind == "creator_analytics":
+                read = read_creator_analytics(inbox / item.path, item.path)
+                agent = {"agent_id": ownership.agent_id}
+                tables["creator_daily"] += _stamp(read.daily, item, **agent)
+                tables["creator_followers_daily"] += _stamp(read.followers_daily, item, **agent)
+                tables["creator_top_posts"] += _stamp(read.top_posts, item, **agent)
+                tables["creator_periods"] += _stamp([read.summary_row()], item, **agent, _source_row=1)
+                rows_read, problems = read.rows_read, read.problems
+            else:
+                single = read_post_analytics(inbox / item.path, item.path)
+                tables["post_analytics"] += _stamp(single.rows, item, agent_id=ownership.agent_id)
+                rows_read, problems = single.rows_read, single.problems
+        except FileRejected as exc:
+            ledger.files.append(file_outcome(item, QUARANTINED, str(exc)))
+            continue
+        except Exception as exc:  # a spreadsheet library error on a corrupt file
+            ledger.files.append(file_outcome(item, QUARANTINED, f"unreadable spreadsheet: {exc}"))
+            continue
+        ledger.problems.extend(problems)
+        ledger.files.append(file_outcome(item, LOADED, "", rows_read, len(problems)))
+    return tables, owners, ledger
+
+
+PAGE_READERS = {
+    "page_content": (("page_posts", read_page_posts), ("page_metrics_daily", read_page_metrics)),
+    "page_content_legacy": (("page_posts", read_page_posts), ("page_metrics_daily", read_page_metrics)),
+    "page_followers": (("page_followers_daily", read_page_followers),),
+    "page_visitors": (("page_visitors_daily", read_page_visitors),),
+}
+"""Which sheets of each Page export are read, into which raw table."""
+
+
+def ingest_page_exports(inbox: Path, items: Iterable[InboxFile]) -> tuple[Rows, Ledger]:
+    """Read every sheet Relais uses of every Page export; one ledger entry per file, all sheets counted."""
+    tables: Rows = {table: [] for readers in PAGE_READERS.values() for table, _ in readers}
+    ledger = Ledger()
+    for item in items:
+        rows_read, problems, found, reasons = 0, [], {}, []
+        for table, reader in PAGE_READERS[item.kind]:
+            try:
+                read: TableRead | SheetRead = reader(inbox / item.path, item.path)
+            except FileRejected as exc:
+                reasons.append(str(exc))
+                continue
+            except Exception as exc:  # a spreadsheet library error on a corrupt file
+                reasons.append(f"unreadable spreadsheet: {exc}")
+                continue
+            found[table] = _stamp(read.rows, item, _file_modified_at=item.modified_at)
+            rows_read += read.rows_read
+            problems += read.problems
+        if not found:
+            ledger.files.append(file_outcome(item, QUARANTINED, "; ".join(reasons)))
+            continue
+        for table, rows in found.items():
+            tables[table] += rows
+        ledger.problems.extend(problems)
+        ledger.files.append(file_outcome(item, LOADED, "; ".join(reasons), rows_read, len(problems)))
+    return tables, ledger
+
+
+ADVOCACY = {
+    "everyonesocial_users": ("EveryoneSocial", EVERYONESOCIAL_USERS, "name"),
+    "firstup_sources": ("Firstup", FIRSTUP_SOURCES, "post_source"),
+}
+_FILE_DAY = re.compile(r"(?<!\d)(\d{4})[-_.]?(\d{2})(?:[-_.]?(\d{2}))?(?!\d)")
+
+
+def report_month(file_name: str, obtained: datetime) -> date:
+    """The month a report covers: the last date written in its file name, else the month it was obtained."""
+    found = [
+        m for m in _FILE_DAY.finditer(file_name) if 1 <= int(m.group(2)) <= 12 and int(m.group(1)) >= 2000
+    ]
+    if found:
+        year, month = int(found[-1].group(1)), int(found[-1].group(2))
+        return date(year, month, 1)
+    return obtained.date().replace(day=1)
+
+
+def ingest_advocacy(
+    inbox: Path, items: Iterable[InboxFile], people: list[Person]
+) -> tuple[list[dict[str, Any]], Ledger]:
+    """Read advocacy platform reports; keep the rows of consenting ambassadors, withhold the others.
+
+    A row is an ambassador's when its name is their first and last name (accents, case and order
+    ignored). Rows naming nobody, or several ambassadors, are counted as withheld and not stored.
+    """
+    rows: list[dict[str, Any]] = []
+    ledger = Ledger()
+    for item in items:
+        platform, spec, name_column = ADVOCACY[item.kind]
+        try:
+            with open_lines(inbox, item) as lines:
+                read = read_table(item.path, lines, spec)
+        except FileRejected as exc:
+            ledger.files.append(file_outcome(item, QUARANTINED, str(exc)))
+            continue
+        month = report_month(PurePosixPath(item.path).name, obtained_at(item))
+        kept, withheld = [], 0
+        for row in read.rows:
+            matches = {p.agent_id for p in people if same_person(row[name_column], p.first_name, p.last_name)}
+            if len(matches) != 1:
+                withheld += 1
+                continue
+            row = {k: v for k, v in row.items() if k not in {"name", "post_source", "post_source_url"}}
+            kept.append({**row, "agent_id": matches.pop(), "platform": platform, "report_month": month})
+        rows += _stamp(kept, item)
+        ledger.problems.extend(read.problems)
+        outcome = loaded_outcome(
+            item, read, f"{withheld} row(s) naming no consenting ambassador withheld" if withheld else ""
+        )
+        outcome.rows_loaded, outcome.rows_withheld = len(kept), withheld
+        ledger.files.append(outcome)
+    return rows, ledger
+
+
+API_TABLES = {
+    POSTS: "api_posts",
+    SOCIAL_METADATA: "api_social_metadata",
+    CREATOR_ANALYTICS: "api_member_daily",
+    FOLLOWERS: "api_member_followers",
+    SHARE_STATISTICS: "api_org_share_stats",
+}
+"""The raw table of each LinkedIn API endpoint's rows."""
+
+
+def ingest_api_files(inbox: Path, items: Iterable[InboxFile], ambassadors: set[str]) -> tuple[Rows, Ledger]:
+    """Read the LinkedIn API answers the connector saved in the inbox (one envelope per file).
+
+    Answers about a member who is not a consenting ambassador are excluded whole; the others keep
+    the API's ``obtained_at`` as the moment their figures were obtained.
+    """
+    tables: Rows = {table: [] for table in API_TABLES.values()}
+    ledger = Ledger()
+    for item in items:
+        try:
+            read = read_api_file(inbox / item.path, item.path)
+        except FileRejected as exc:
+            ledger.files.append(file_outcome(item, QUARANTINED, str(exc)))
+            continue
+        if read.owner_kind == MEMBER and read.agent_id not in ambassadors:
+            ledger.files.append(
+                file_outcome(item, EXCLUDED, "not loaded: the member is not a consenting ambassador")
+            )
+            continue
+        when = read.obtained_at.replace(tzinfo=None)
+        tables[API_TABLES[read.endpoint]] += [
+            {**row, "agent_id": read.agent_id, "_source_file": item.path, "_obtained_at": when}
+            for row in read.rows
+        ]
+        ledger.problems.extend(read.problems)
+        ledger.files.append(file_outcome(item, LOADED, "", read.rows_read, len(read.problems)))
+    return tables, ledger

@@ -1,0 +1,331 @@
+"""Spreadsheet exports: sheets read as grids of text, localised labels, dates, and which export a workbook is.
+
+LinkedIn's spreadsheets come in the interface language of whoever exported them. Sheet names and
+labels are therefore matched through alias tables (one tuple of labels per language, compared after
+``normalise_header``), cells are read as text with the spreadsheet's row numbers kept, and header
+rows are found by scanning. ``detect_workbook`` tells the exports apart by sheet names and first
+cells, never by the file name. Dates are read in an explicit order (``MDY`` or ``DMY``) because the
+French interface writes them day first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from assets.ledger import FileRejected, RowProblem
+from assets.tables import Column, TableRead, column_positions, typed_values
+from assets.textio import normalise_header, strip_accents
+from assets.values import is_blank, parse_day, parse_us_day
+
+Labels = dict[str, tuple[str, ...]]
+"""Labels of one thing by interface language: ``{"en": ("Post URL",), "fr": ("URL du post",)}``."""
+
+Grid = list[list[str | None]]
+"""A sheet as text cells; ``grid[i]`` is spreadsheet row ``i + 1``."""
+
+CREATOR_SHEETS: tuple[Labels, ...] = (
+    {"en": ("DISCOVERY",), "fr": ("DÉCOUVERTE",)},
+    {"en": ("ENGAGEMENT",), "fr": ("ENGAGEMENT", "INTERACTIONS")},
+    {"en": ("TOP POSTS",), "fr": ("POSTS LES PLUS PERFORMANTS", "MEILLEURS POSTS", "PRINCIPAUX POSTS")},
+    {"en": ("FOLLOWERS",), "fr": ("ABONNÉS",)},
+    {"en": ("DEMOGRAPHICS",), "fr": ("DONNÉES DÉMOGRAPHIQUES", "DÉMOGRAPHIE")},
+)
+"""Sheet names of a creator analytics export, in their order (the reader goes by position)."""
+
+OVERALL_PERFORMANCE: Labels = {
+    "en": ("Overall Performance",),
+    "fr": ("Performances globales", "Performance globale", "Performances générales"),
+}
+POST_PERFORMANCE_SHEET: Labels = {"en": ("PERFORMANCE",), "fr": ("PERFORMANCES", "PERFORMANCE")}
+POST_URL: Labels = {"en": ("Post URL",), "fr": ("URL du post", "URL de la publication")}
+
+PAGE_SHEETS: dict[str, Labels] = {
+    "all_posts": {
+        "en": ("All posts",),
+        "fr": ("Toutes les publications", "Tous les posts"),
+        "de": ("Alle Beiträge",),
+        "es": ("Todas las publicaciones",),
+    },
+    "metrics": {
+        "en": ("Metrics",),
+        "fr": ("Statistiques", "Métriques", "Indicateurs"),
+        "de": ("Kennzahlen", "Metriken"),
+        "es": ("Métricas",),
+    },
+    "legacy_posts": {"en": ("Update engagement",)},
+    "legacy_metrics": {"en": ("Update metrics (aggregated)",)},
+    "new_followers": {
+        "en": ("New followers",),
+        "fr": ("Nouveaux abonnés",),
+        "de": ("Neue Follower",),
+        "es": ("Nuevos seguidores",),
+    },
+    "visitor_metrics": {
+        "en": ("Visitor metrics",),
+        "fr": ("Statistiques des visiteurs", "Métriques des visiteurs", "Indicateurs des visiteurs"),
+        "de": ("Besucherkennzahlen", "Besucher-Kennzahlen"),
+        "es": ("Métricas de visitantes",),
+    },
+}
+"""Sheet names of the Page exports; the French, German and Spanish ones are unverified guesses."""
+
+ORDERS = ("MDY", "DMY")
+LANGUAGE_DATE_ORDER = {"en": "MDY", "fr": "DMY", "de": "DMY", "es": "DMY"}
+DETECTION_ROWS = 8
+
+_NUMERIC_DAY = re.compile(
+    r"^(\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2}))(?:,?\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?)?(?:\s*(?:utc|gmt|z))?$",
+    re.IGNORECASE,
+)
+_ISO_DAY = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:[ T].*)?$")
+_MONTH_FIRST = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})(?:[\s,].*)?$")
+_DAY_FIRST = re.compile(r"^(\d{1,2})(?:er)?\s+([a-z]+)\.?,?\s+(\d{4})(?:[\s,].*)?$")
+_MONTHS = {
+    **dict.fromkeys(("jan", "january", "janv", "janvier"), 1),
+    **dict.fromkeys(("feb", "february", "fev", "fevr", "fevrier"), 2),
+    **dict.fromkeys(("mar", "march", "mars"), 3),
+    **dict.fromkeys(("apr", "april", "avr", "avril"), 4),
+    **dict.fromkeys(("may", "mai"), 5),
+    **dict.fromkeys(("jun", "june", "juin"), 6),
+    **dict.fromkeys(("jul", "july", "juil", "juillet"), 7),
+    **dict.fromkeys(("aug", "august", "aout"), 8),
+    **dict.fromkeys(("sep", "sept", "september", "septembre"), 9),
+    **dict.fromkeys(("oct", "october", "octobre"), 10),
+    **dict.fromkeys(("nov", "november", "novembre"), 11),
+    **dict.fromkeys(("dec", "december", "decembre"), 12),
+}
+
+
+def aliases(labels: Labels) -> frozenset[str]:
+    """Every label of a table, normalised for comparison."""
+    return frozenset(normalise_header(label) for names in labels.values() for label in names)
+
+
+def label_is(text: str | None, labels: Labels) -> bool:
+    """True when a cell's text is one of the labels (case, accents and punctuation ignored)."""
+    return bool(text) and normalise_header(text) in aliases(labels)
+
+
+def languages_of(text: str | None, labels: Labels) -> set[str]:
+    """The interface languages in which a cell's text is one of the labels."""
+    if not text:
+        return set()
+    folded = normalise_header(text)
+    return {lang for lang, names in labels.items() if folded in {normalise_header(n) for n in names}}
+
+
+def vote_language(evidence: Iterable[tuple[str | None, Labels]]) -> str | None:
+    """The language most texts are written in; a text shared by every language of its table is no evidence."""
+    votes: Counter[str] = Counter()
+    for text, labels in evidence:
+        found = languages_of(text, labels)
+        if found and found != set(labels):
+            votes.update(found)
+    ranked = votes.most_common(2)
+    if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
+        return None
+    return ranked[0][0]
+
+
+def column(name: str, labels: Labels, parse: Any, required: bool = False) -> Column:
+    """A ``Column`` whose header may be any label of the table, in any language."""
+    return Column(name, tuple(sorted(aliases(labels))), parse, required=required)
+
+
+def find_sheet(sheet_names: Sequence[str], labels: Labels) -> str | None:
+    """The first sheet whose name is one of the labels."""
+    return next((name for name in sheet_names if label_is(name, labels)), None)
+
+
+def open_workbook(path: Path) -> Any:
+    """Open a spreadsheet with fastexcel; an unreadable file is rejected with the library's reason."""
+    import fastexcel
+
+    try:
+        return fastexcel.read_excel(str(path))
+    except Exception as exc:  # fastexcel raises its own error types for corrupt files
+        raise FileRejected(f"unreadable spreadsheet: {exc}") from None
+
+
+def load_grid(reader: Any, sheet_name: str, n_rows: int | None = None) -> Grid:
+    """A sheet's cells as text, blank cells as None, row ``i`` of the list being spreadsheet row ``i + 1``.
+
+    Dates arrive as ISO text (``2026-01-10 00:00:00``) and whole numbers without decimals.
+    """
+    frame = reader.load_sheet_by_name(
+        sheet_name, header_row=None, skip_rows=0, n_rows=n_rows, dtypes="string"
+    ).to_polars()
+    return [[_text(value) for value in row] for row in frame.iter_rows()]
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value)
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    return text if text.strip() else None
+
+
+def cell(row: Sequence[str | None], index: int) -> str | None:
+    """The cell at ``index`` of a row, None past its end."""
+    return row[index] if 0 <= index < len(row) else None
+
+
+def first_filled(row: Sequence[str | None]) -> int | None:
+    """Index of a row's first non-blank cell."""
+    return next((i for i, value in enumerate(row) if value is not None and value.strip()), None)
+
+
+def is_blank_row(row: Sequence[str | None]) -> bool:
+    """True when every cell of a row is empty."""
+    return first_filled(row) is None
+
+
+def find_header_row(
+    grid: Grid, columns: Sequence[Column], required: Sequence[str], scan_rows: int = 12
+) -> int | None:
+    """Index of the first row naming every required column and at least two known columns."""
+    for index, row in enumerate(grid[:scan_rows]):
+        positions = column_positions(row, columns)
+        if all(name in positions for name in required) and len(positions) >= 2:
+            return index
+    return None
+
+
+def read_sheet_rows(
+    grid: Grid, header_index: int, columns: Sequence[Column], sheet: str, source_file: str, kind: str
+) -> TableRead:
+    """Type every non-blank row below a header row; a row that cannot be read becomes a problem.
+
+    Rows carry ``_source_row`` (as the spreadsheet numbers it) and ``_sheet``.
+    """
+    header = grid[header_index]
+    positions = column_positions(header, columns)
+    result = TableRead()
+    for row_number, cells in enumerate(grid[header_index + 1 :], start=header_index + 2):
+        if is_blank_row(cells):
+            continue
+        result.rows_read += 1
+        row, reason = typed_values(cells, header, positions, columns)
+        if reason:
+            result.problems.append(RowProblem(source_file, row_number, kind, f"sheet '{sheet}': {reason}"))
+            continue
+        row["_source_row"] = row_number
+        row["_sheet"] = sheet
+        result.rows.append(row)
+    return result
+
+
+def order_for_language(language: str | None) -> str:
+    """The date order an interface language writes (``MDY`` when the language is unknown)."""
+    return LANGUAGE_DATE_ORDER.get(language or "", "MDY")
+
+
+def parse_day_in_order(text: str | None, order: str = "MDY") -> date | None:
+    """Parse a date written in ``order`` (``3/31/2025`` MDY, ``31/03/2025`` DMY), ISO, or with a month name.
+
+    A time after the date (``3/4/2026 10:15 AM``, ``2026-03-04 00:00:00``) is ignored, and
+    ``Mar 4, 2026``, ``4 March 2026`` and ``4 mars 2026`` are read whatever the order.
+    """
+    if is_blank(text):
+        return None
+    value = text.strip()
+    numeric = _NUMERIC_DAY.match(value)
+    if numeric:
+        return parse_us_day(numeric.group(1)) if order == "MDY" else parse_day(numeric.group(1))
+    if _ISO_DAY.match(value):
+        return parse_day(value)
+    folded = strip_accents(value).lower()
+    month_first = _MONTH_FIRST.match(folded)
+    day_first = _DAY_FIRST.match(folded)
+    if month_first and month_first.group(1) in _MONTHS:
+        return _named_day(
+            value, int(month_first.group(3)), _MONTHS[month_first.group(1)], month_first.group(2)
+        )
+    if day_first and day_first.group(2) in _MONTHS:
+        return _named_day(value, int(day_first.group(3)), _MONTHS[day_first.group(2)], day_first.group(1))
+    written = "M/D/YYYY" if order == "MDY" else "D/M/YYYY"
+    raise ValueError(f"'{value}' is not a date (expected {written}, YYYY-MM-DD or 'Mar 4, 2026')")
+
+
+def _named_day(value: str, year: int, month: int, day: str) -> date:
+    try:
+        return date(year, month, int(day))
+    except ValueError as exc:
+        raise ValueError(f"'{value}' is not a real date ({exc})") from None
+
+
+def day_parser(order: str) -> Any:
+    """A one-argument date parser for ``order``, for use as a ``Column`` parser."""
+
+    def parse(text: str | None) -> date | None:
+        return parse_day_in_order(text, order)
+
+    return parse
+
+
+def readable_in(texts: Iterable[str | None], order: str) -> bool:
+    """True when every text reads as a date in ``order``."""
+    try:
+        for text in texts:
+            parse_day_in_order(text, order)
+    except ValueError:
+        return False
+    return True
+
+
+def detect_workbook_kind(sheet_names: list[str], first_cells: dict[str, Grid]) -> tuple[str, str]:
+    """The kind of export a workbook is, from its sheet names and the first rows of its sheets.
+
+    Returns ``(kind, reason)``; kind is one of ``creator_analytics``, ``post_analytics``,
+    ``page_content``, ``page_content_legacy``, ``page_followers``, ``page_visitors`` or ``unknown``.
+    """
+    first = sheet_names[0] if sheet_names else ""
+    first_grid = first_cells.get(first, [])
+    a1 = cell(first_grid[0], 0) if first_grid else None
+    named = label_is(first, CREATOR_SHEETS[0])
+    titled = label_is(a1, OVERALL_PERFORMANCE)
+    if len(sheet_names) >= 4 and (named or titled):
+        language = vote_language([(first, CREATOR_SHEETS[0]), (a1, OVERALL_PERFORMANCE)])
+        return (
+            "creator_analytics",
+            f"creator analytics export ({len(sheet_names)} sheets, language {language})",
+        )
+    performance = find_sheet(sheet_names, POST_PERFORMANCE_SHEET)
+    labelled = next((n for n in sheet_names if _has_label(first_cells.get(n, []), POST_URL)), None)
+    if performance or labelled:
+        return "post_analytics", f"single-post analytics export (sheet '{performance or labelled}')"
+    for kind, sheet_kinds in (
+        ("page_content", ("all_posts", "metrics")),
+        ("page_content_legacy", ("legacy_posts", "legacy_metrics")),
+        ("page_followers", ("new_followers",)),
+        ("page_visitors", ("visitor_metrics",)),
+    ):
+        for sheet_kind in sheet_kinds:
+            found = find_sheet(sheet_names, PAGE_SHEETS[sheet_kind])
+            if found:
+                return kind, f"Page export (sheet '{found}')"
+    return "unknown", f"spreadsheet with sheets {sorted(sheet_names)} matches no known export"
+
+
+def _has_label(grid: Grid, labels: Labels) -> bool:
+    return any(label_is(cell(row, first_filled(row) or 0), labels) for row in grid)
+
+
+def detect_workbook(path: Path) -> tuple[str, str]:
+    """Open a workbook and tell which export it is (see ``detect_workbook_kind``)."""
+    try:
+        reader = open_workbook(path)
+        names = list(reader.sheet_names)
+        first_cells = {name: load_grid(reader, name, n_rows=DETECTION_ROWS) for name in names[:12]}
+    except FileRejected as exc:
+        return "unknown", str(exc)
+    except Exception as exc:  # a sheet fastexcel cannot decode
+        return "unknown", f"unreadable spreadsheet: {exc}"
+    return detect_workbook_kind(names, first_cells)

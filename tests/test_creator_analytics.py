@@ -1,0 +1,372 @@
+"""Creator analytics exports: English and French aggregate workbooks, date order, and the single-post sheet."""
+
+from datetime import date
+
+import pytest
+
+from assets.creator_analytics import decide_date_order, read_creator_analytics, read_post_analytics
+from assets.export_owner import owner_name_from_file, same_person
+from assets.ledger import FileRejected
+from tests.export_builders import ENGLISH, FRENCH, write_creator_export, write_post_analytics, write_workbook
+
+POST_A = "https://www.linkedin.com/feed/update/urn:li:activity:7200000000000000001/"
+POST_B = (
+    "https://www.linkedin.com/posts/helene-lefevre_budget-activity-7200000000000000002-AbCd?utm_source=share"
+)
+POST_C = "https://www.linkedin.com/feed/update/urn:li:share:7200000000000000003/"
+
+
+def test_english_content_export_of_2024(tmp_path):
+    path = write_creator_export(
+        tmp_path / "Content_2024-04-01_2025-03-31_HeleneLefevre.xlsx",
+        ENGLISH,
+        period="4/1/2024 - 3/31/2025",
+        discovery=(123456, 45678),
+        days=[["4/1/2024", 120, 5], ["4/2/2024", 80, 3], ["3/31/2025", 10, 0]],
+        top_by_engagements=[[POST_A, "3/14/2025", 42], [POST_B, "4/2/2024", 17]],
+        top_by_impressions=[
+            [POST_B, "4/2/2024", 5400],
+            [POST_A, "3/14/2025", 3100],
+            [POST_C, "1/5/2024", 90],
+        ],
+        followers_on="3/31/2025",
+        followers_total=961,
+        follower_days=[["4/1/2024", 2], ["4/2/2024", 0]],
+    )
+    read = read_creator_analytics(path, "inbox/Content_2024-04-01_2025-03-31_HeleneLefevre.xlsx")
+    assert read.problems == []
+    assert (read.language, read.date_order, read.owner_name) == ("en", "MDY", "HeleneLefevre")
+    assert (read.period_start, read.period_end) == (date(2024, 4, 1), date(2025, 3, 31))
+    assert read.discovery == {"impressions": 123456, "members_reached": 45678}
+    assert [(r["day"], r["impressions"], r["engagements"], r["_source_row"]) for r in read.daily] == [
+        (date(2024, 4, 1), 120, 5, 2),
+        (date(2024, 4, 2), 80, 3, 3),
+        (date(2025, 3, 31), 10, 0, 4),
+    ]
+    assert read.daily[0]["_sheet"] == "ENGAGEMENT"
+    assert [
+        (r["list"], r["metric"], r["rank"], r["post_key"], r["published_on"], r["value"], r["_source_row"])
+        for r in read.top_posts
+    ] == [
+        ("engagements", "engagements", 1, "activity:7200000000000000001", date(2025, 3, 14), 42, 4),
+        ("impressions", "impressions", 1, "activity:7200000000000000002", date(2024, 4, 2), 5400, 4),
+        ("engagements", "engagements", 2, "activity:7200000000000000002", date(2024, 4, 2), 17, 5),
+        ("impressions", "impressions", 2, "activity:7200000000000000001", date(2025, 3, 14), 3100, 5),
+        ("impressions", "impressions", 3, "share:7200000000000000003", date(2024, 1, 5), 90, 6),
+    ]
+    assert read.top_posts[0]["post_url"] == POST_A and read.top_posts[0]["_sheet"] == "TOP POSTS"
+    assert (read.followers_total, read.followers_total_on) == (961, date(2025, 3, 31))
+    assert [(r["day"], r["new_followers"], r["_source_row"]) for r in read.followers_daily] == [
+        (date(2024, 4, 1), 2, 4),
+        (date(2024, 4, 2), 0, 5),
+    ]
+    assert read.rows_read == 3 + 5 + 2 + 1 == read.rows_loaded
+    assert read.summary_row()["members_reached"] == 45678
+
+
+def test_aggregate_analytics_of_2026_with_text_numbers_and_date_cells(tmp_path):
+    path = write_creator_export(
+        tmp_path / "AggregateAnalytics_Hélène Lefèvre_2026-01-01_2026-03-31.xlsx",
+        ENGLISH,
+        period="1/1/2026 - 3/31/2026",
+        discovery=("12,345", "4 321"),
+        days=[[date(2026, 1, 1), "1,200", "15"], [date(2026, 3, 31), "7", "0"]],
+        top_by_engagements=[[POST_A, date(2026, 2, 3), "12"]],
+        top_by_impressions=[[POST_A, date(2026, 2, 3), "2,048"]],
+        followers_on="3/31/2026",
+        followers_total="1,002",
+        follower_days=[[date(2026, 1, 1), "3"]],
+    )
+    read = read_creator_analytics(path, path.name)
+    assert read.problems == []
+    assert read.owner_name == "Hélène Lefèvre"
+    assert read.discovery == {"impressions": 12345, "members_reached": 4321}
+    assert [(r["day"], r["impressions"]) for r in read.daily] == [
+        (date(2026, 1, 1), 1200),
+        (date(2026, 3, 31), 7),
+    ]
+    assert [(r["list"], r["value"], r["published_on"]) for r in read.top_posts] == [
+        ("engagements", 12, date(2026, 2, 3)),
+        ("impressions", 2048, date(2026, 2, 3)),
+    ]
+    assert (read.followers_total, read.followers_total_on) == (1002, date(2026, 3, 31))
+    assert read.followers_daily[0]["new_followers"] == 3
+
+
+def _french(tmp_path, name, period, days, labels=FRENCH):
+    return write_creator_export(
+        tmp_path / name,
+        labels,
+        period=period,
+        discovery=(5000, 1200),
+        days=days,
+        top_by_engagements=[[POST_A, days[0][0], 9]],
+        top_by_impressions=[[POST_A, days[0][0], 800]],
+        followers_on=days[-1][0],
+        followers_total=250,
+        follower_days=[[days[0][0], 1]],
+    )
+
+
+def test_french_export_with_a_day_above_twelve(tmp_path):
+    path = _french(
+        tmp_path,
+        "Content_2024-04-01_2025-03-31_Helene-Lefevre.xlsx",
+        "01/04/2024 - 31/03/2025",
+        [["01/04/2024", 100, 4], ["15/04/2024", 60, 2], ["31/03/2025", 5, 1]],
+    )
+    read = read_creator_analytics(path, path.name)
+    assert read.problems == []
+    assert (read.language, read.date_order) == ("fr", "DMY")
+    assert (read.period_start, read.period_end) == (date(2024, 4, 1), date(2025, 3, 31))
+    assert read.discovery == {"impressions": 5000, "members_reached": 1200}
+    assert [r["day"] for r in read.daily] == [date(2024, 4, 1), date(2024, 4, 15), date(2025, 3, 31)]
+    assert read.daily[0]["_sheet"] == "ENGAGEMENT"
+    assert [(r["list"], r["published_on"], r["value"]) for r in read.top_posts] == [
+        ("engagements", date(2024, 4, 1), 9),
+        ("impressions", date(2024, 4, 1), 800),
+    ]
+    assert read.top_posts[0]["_sheet"] == "POSTS LES PLUS PERFORMANTS"
+    assert (read.followers_total, read.followers_total_on) == (250, date(2025, 3, 31))
+    assert read.followers_daily[0]["day"] == date(2024, 4, 1)
+
+
+def test_dates_decide_the_order_before_the_language(tmp_path):
+    path = _french(
+        tmp_path,
+        "fr_but_month_first.xlsx",
+        "4/1/2024 - 4/30/2024",
+        [["4/1/2024", 10, 1], ["4/15/2024", 20, 2]],
+    )
+    read = read_creator_analytics(path, path.name)
+    assert (read.language, read.date_order, read.problems) == ("fr", "MDY", [])
+    assert [r["day"] for r in read.daily] == [date(2024, 4, 1), date(2024, 4, 15)]
+
+
+def test_all_ambiguous_dates_follow_the_interface_language(tmp_path):
+    days = [["01/02/2025", 10, 1], ["05/02/2025", 20, 2], ["10/02/2025", 30, 3]]
+    french = read_creator_analytics(_french(tmp_path, "fr.xlsx", "01/02/2025 - 10/02/2025", days), "fr.xlsx")
+    assert (french.language, french.date_order) == ("fr", "DMY")
+    assert (french.period_start, french.period_end) == (date(2025, 2, 1), date(2025, 2, 10))
+    assert [r["day"] for r in french.daily] == [date(2025, 2, 1), date(2025, 2, 5), date(2025, 2, 10)]
+    english = read_creator_analytics(
+        _french(tmp_path, "en.xlsx", "01/02/2025 - 10/02/2025", days, labels=ENGLISH), "en.xlsx"
+    )
+    assert (english.language, english.date_order) == ("en", "MDY")
+    assert [r["day"] for r in english.daily] == [date(2025, 1, 2), date(2025, 5, 2), date(2025, 10, 2)]
+    assert french.problems == english.problems == []
+
+
+def test_days_outside_the_period_are_problems(tmp_path):
+    path = _french(
+        tmp_path,
+        "outside.xlsx",
+        "4/1/2024 - 4/30/2024",
+        [["4/2/2024", 10, 1], ["5/3/2024", 20, 2]],
+        labels=ENGLISH,
+    )
+    read = read_creator_analytics(path, "outside.xlsx")
+    assert read.date_order == "MDY"
+    assert [r["day"] for r in read.daily] == [date(2024, 4, 2)]
+    [problem] = read.problems
+    assert (problem.source_file, problem.source_row) == ("outside.xlsx", 3)
+    assert "sheet 'ENGAGEMENT'" in problem.reason and "2024-05-03" in problem.reason
+    assert "outside the export period" in problem.reason
+    assert read.rows_read == len(read.daily) + len(read.top_posts) + len(read.followers_daily) + 1 + 1
+
+
+def test_decide_date_order_directly():
+    assert decide_date_order("01/04/2024 - 31/03/2025", ["01/04/2024"], "en") == "DMY"
+    assert decide_date_order("01/02/2025 - 10/02/2025", ["05/02/2025"], "fr") == "DMY"
+    assert decide_date_order("01/02/2025 - 10/02/2025", ["05/02/2025"], None) == "MDY"
+    assert decide_date_order(None, ["13/02/2025"], "en") == "DMY"
+
+
+def test_bad_values_are_reported_with_row_sheet_and_column(tmp_path):
+    path = write_creator_export(
+        tmp_path / "bad.xlsx",
+        ENGLISH,
+        period="1/1/2026 - 3/31/2026",
+        discovery=(-5, "beaucoup"),
+        days=[["1/2/2026", "-3", 1], ["1/3/2026", "12", "n/a"], ["2/30/2026", 1, 1], ["1/4/2026", 4, 2]],
+        top_by_engagements=[["https://www.example.org/x", "1/5/2026", 3], [POST_A, "1/5/2026", "-1"]],
+        top_by_impressions=[[POST_A, "yesterday", 10]],
+        followers_on="3/31/2026",
+        followers_total="lots",
+        follower_days=[["1/2/2026", "x"], ["1/3/2026", 2]],
+    )
+    read = read_creator_analytics(path, "bad.xlsx")
+    reasons = {(p.source_row, p.reason) for p in read.problems}
+    assert all(p.source_file == "bad.xlsx" for p in read.problems)
+
+    def has(row: int, *words: str) -> bool:
+        return any(r == row and all(w in reason for w in words) for r, reason in reasons)
+
+    assert has(2, "sheet 'DISCOVERY'", "'Impressions'", "'-5'")
+    assert has(3, "sheet 'DISCOVERY'", "'Members reached'", "'beaucoup'")
+    assert has(2, "sheet 'ENGAGEMENT'", "column 'Impressions'", "'-3'")
+    assert has(3, "sheet 'ENGAGEMENT'", "column 'Engagements'", "'n/a'")
+    assert has(4, "sheet 'ENGAGEMENT'", "column 'Date'", "'2/30/2026'")
+    assert has(4, "sheet 'TOP POSTS'", "engagements list", "column 'Post URL'", "example.org")
+    assert has(5, "sheet 'TOP POSTS'", "engagements list", "column 'Engagements'", "'-1'")
+    assert has(4, "sheet 'TOP POSTS'", "impressions list", "column 'Post publish date'", "'yesterday'")
+    assert has(1, "sheet 'FOLLOWERS'", "'lots'")
+    assert has(4, "sheet 'FOLLOWERS'", "column 'New followers'", "'x'")
+    assert len(read.problems) == 10
+    assert read.discovery == {"impressions": None, "members_reached": None}
+    assert [r["day"] for r in read.daily] == [date(2026, 1, 4)]
+    assert read.top_posts == [] and [r["_source_row"] for r in read.followers_daily] == [5]
+    assert read.rows_read == 1 + 0 + 1 + 1 + 10
+
+
+def test_demographics_is_not_read_and_unrecognised_layout_is_rejected(tmp_path):
+    ok = write_creator_export(
+        tmp_path / "ok.xlsx",
+        ENGLISH,
+        period="1/1/2026 - 1/31/2026",
+        discovery=(1, 1),
+        days=[["1/2/2026", 1, 0]],
+        top_by_engagements=[],
+        top_by_impressions=[],
+        followers_on="1/31/2026",
+        followers_total=3,
+        follower_days=[],
+    )
+    read = read_creator_analytics(ok, "ok.xlsx")
+    assert read.problems == [] and read.top_posts == [] and "Chargé" not in str(read)
+    broken = write_workbook(
+        tmp_path / "broken.xlsx",
+        {
+            "DISCOVERY": [["Overall Performance", "1/1/2026 - 1/31/2026"]],
+            "ENGAGEMENT": [["Jour inconnu", "Vues"], ["1/2/2026", 3]],
+            "TOP POSTS": [],
+            "FOLLOWERS": [],
+            "DEMOGRAPHICS": [],
+        },
+    )
+    with pytest.raises(FileRejected, match="sheet 'ENGAGEMENT'"):
+        read_creator_analytics(broken, "broken.xlsx")
+    with pytest.raises(FileRejected, match="five sheets"):
+        read_creator_analytics(write_workbook(tmp_path / "one.xlsx", {"DISCOVERY": [["x"]]}), "one.xlsx")
+
+
+def test_single_post_export_in_english_with_extra_rows(tmp_path):
+    path = write_post_analytics(
+        tmp_path / "PostAnalytics_HeleneLefevre_7200000000000000001.xlsx",
+        [
+            ["Post URL", POST_A],
+            ["Post Date", "Jan 10, 2026"],
+            ["Post Publish Time", "9:30 AM"],
+            [],
+            ["Post Performance"],
+            ["Impressions", 1234],
+            ["Members reached", "987"],
+            ["Profile viewers from this post", 4],
+            ["Reactions", 40],
+            ["Comments", 5],
+            ["Reposts", "2"],
+            ["Saves", 1],
+            ["Sends on LinkedIn", 0],
+        ],
+    )
+    read = read_post_analytics(path, path.name)
+    assert read.problems == [] and read.owner_name == "HeleneLefevre" and read.language == "en"
+    post = read.post
+    assert {k: v for k, v in post.items() if not k.startswith("_")} == {
+        "post_url": POST_A,
+        "post_key": "activity:7200000000000000001",
+        "post_date": date(2026, 1, 10),
+        "impressions": 1234,
+        "members_reached": 987,
+        "reactions": 40,
+        "comments": 5,
+        "reposts": 2,
+        "saves": 1,
+        "sends": 0,
+    }
+    assert (post["_source_row"], post["_sheet"]) == (1, "PERFORMANCE")
+    assert "PERFORMANCE: Profile viewers from this post" in read.ignored_labels
+    assert read.rows_read == 1
+
+
+def test_single_post_export_in_french_with_bad_values(tmp_path):
+    path = write_post_analytics(
+        tmp_path / "PostAnalytics_Hélène Lefèvre_7200000000000000002.xlsx",
+        [
+            ["Impressions", "1 234"],
+            ["URL du post", POST_B],
+            ["Date du post", "05/02/2026"],
+            ["Membres touchés", "1,001"],
+            ["Réactions", 12],
+            ["Commentaires", "trois"],
+            ["Republications", 1],
+            ["Enregistrements", -2],
+            ["Envois sur LinkedIn", 3],
+        ],
+        sheet="PERFORMANCES",
+    )
+    read = read_post_analytics(path, "PostAnalytics.xlsx")
+    assert read.language == "fr" and read.owner_name is None
+    post = read.post
+    assert post["post_key"] == "activity:7200000000000000002"
+    assert (post["post_date"], post["impressions"], post["members_reached"]) == (date(2026, 2, 5), 1234, 1001)
+    assert (post["reactions"], post["comments"], post["reposts"], post["saves"], post["sends"]) == (
+        12,
+        None,
+        1,
+        None,
+        3,
+    )
+    assert [(p.source_row, p.kind) for p in read.problems] == [
+        (6, "creator_post_analytics"),
+        (8, "creator_post_analytics"),
+    ]
+    assert "'Commentaires'" in read.problems[0].reason and "'trois'" in read.problems[0].reason
+    assert "sheet 'PERFORMANCES'" in read.problems[1].reason and "'-2'" in read.problems[1].reason
+    assert read.rows_read == 3
+
+
+def test_single_post_export_with_a_date_cell_and_a_foreign_link(tmp_path):
+    dated = write_post_analytics(tmp_path / "a.xlsx", [["Post URL", POST_C], ["Post Date", date(2026, 3, 4)]])
+    assert read_post_analytics(dated, "a.xlsx").post["post_date"] == date(2026, 3, 4)
+    foreign = write_post_analytics(
+        tmp_path / "b.xlsx", [["Post URL", "https://example.org/p/1"], ["Impressions", 3]]
+    )
+    read = read_post_analytics(foreign, "b.xlsx")
+    assert read.post is None and read.rows == [] and read.rows_read == 1
+    assert read.problems[0].source_row == 1 and "not a link to a LinkedIn post" in read.problems[0].reason
+    with pytest.raises(FileRejected, match="no 'Post URL' row"):
+        read_post_analytics(write_post_analytics(tmp_path / "c.xlsx", [["Impressions", 3]]), "c.xlsx")
+
+
+@pytest.mark.parametrize(
+    ("file_name", "expected"),
+    [
+        ("Content_2024-04-01_2025-03-31_HeleneLefevre.xlsx", "HeleneLefevre"),
+        ("Content_2024-04-01_2025-03-31_Hélène Lefèvre (1).xlsx", "Hélène Lefèvre"),
+        ("AggregateAnalytics_Helene-Lefevre_2026-01-01_2026-03-31.xlsx", "Helene-Lefevre"),
+        ("exports/PostAnalytics_Lefèvre Hélène_7200000000000000001.xlsx", "Lefèvre Hélène"),
+        ("analytics.xlsx", None),
+        ("Content_2024-04-01_2025-03-31_.xlsx", None),
+    ],
+)
+def test_owner_name_from_file(file_name, expected):
+    assert owner_name_from_file(file_name) == expected
+
+
+def test_same_person_ignores_accents_case_separators_and_order():
+    for written in ("Helene-Lefevre", "hélène lefèvre", "HeleneLefevre", "Lefèvre Hélène", "HELENE_LEFEVRE"):
+        assert same_person(written, "Hélène", "Lefèvre"), written
+    assert not same_person("Helene", "Hélène", "Lefèvre")
+    assert not same_person("Helene Martin", "Hélène", "Lefèvre")
+    assert not same_person("HeleneLefevre", "Hélène", None)
+    assert same_person("Jean-Pierre Le Gall", "Jean Pierre", "Le-Gall")
+
+
+def test_single_post_sheet_found_by_its_post_url_row_when_renamed(tmp_path):
+    path = write_workbook(
+        tmp_path / "p.xlsx", {"Feuil1": [["Note"], ["Post URL", POST_A], ["Impressions", 7]]}
+    )
+    read = read_post_analytics(path, "p.xlsx")
+    assert (read.post["impressions"], read.post["_sheet"], read.post["_source_row"]) == (7, "Feuil1", 2)
+    assert read.ignored_labels == ["Feuil1: Note"]

@@ -1,0 +1,98 @@
+"""Telling LinkedIn workbooks apart by sheet names and first cells, never by file name."""
+
+from datetime import date
+
+import pytest
+
+from assets.workbooks import detect_workbook, detect_workbook_kind, parse_day_in_order
+from tests.builders import write_page_export
+from tests.export_builders import ENGLISH, FRENCH, write_creator_export, write_post_analytics, write_workbook
+
+
+def _creator(path, labels):
+    return write_creator_export(
+        path,
+        labels,
+        period="1/1/2026 - 1/31/2026",
+        discovery=(10, 5),
+        days=[["1/2/2026", 1, 0]],
+        top_by_engagements=[],
+        top_by_impressions=[],
+        followers_on="1/31/2026",
+        followers_total=3,
+        follower_days=[],
+    )
+
+
+def test_creator_exports_in_english_and_french(tmp_path):
+    kind, reason = detect_workbook(_creator(tmp_path / "whatever.xlsx", ENGLISH))
+    assert kind == "creator_analytics" and "language en" in reason
+    kind, reason = detect_workbook(_creator(tmp_path / "Content_x.xlsx", FRENCH))
+    assert kind == "creator_analytics" and "language fr" in reason
+
+
+def test_creator_export_recognised_by_a1_when_sheet_names_are_unknown():
+    names = ["ENTDECKUNG", "B", "C", "D", "E"]
+    assert detect_workbook_kind(names, {"ENTDECKUNG": [["Overall Performance", "1/1/2026 - 1/31/2026"]]})[
+        0
+    ] == ("creator_analytics")
+    assert detect_workbook_kind(names, {"ENTDECKUNG": [["Gesamtleistung", "x"]]})[0] == "unknown"
+
+
+def test_single_post_export(tmp_path):
+    path = write_post_analytics(
+        tmp_path / "p.xlsx", [["Post URL", "https://www.linkedin.com/feed/update/urn:li:activity:1/"]]
+    )
+    assert detect_workbook(path)[0] == "post_analytics"
+    french = write_post_analytics(tmp_path / "q.xlsx", [["URL du post", "x"]], sheet="PERFORMANCES")
+    assert detect_workbook(french)[0] == "post_analytics"
+
+
+def test_page_exports(tmp_path):
+    assert detect_workbook(write_page_export(tmp_path / "c.xlsx", []))[0] == "page_content"
+    assert (
+        detect_workbook(write_page_export(tmp_path / "l.xlsx", [], legacy=True))[0] == "page_content_legacy"
+    )
+    followers = write_workbook(tmp_path / "f.xlsx", {"New followers": [["Date"]], "Location": [["Location"]]})
+    assert detect_workbook(followers)[0] == "page_followers"
+    visitors = write_workbook(tmp_path / "v.xlsx", {"Visitor metrics": [["Date"]], "Job function": [["x"]]})
+    assert detect_workbook(visitors)[0] == "page_visitors"
+
+
+@pytest.mark.parametrize(
+    ("sheets", "kind"),
+    [
+        (["Toutes les publications", "Statistiques"], "page_content"),
+        (["Alle Beiträge"], "page_content"),
+        (["Nouveaux abonnés", "Lieu"], "page_followers"),
+        (["Nuevos seguidores"], "page_followers"),
+        (["Besucherkennzahlen"], "page_visitors"),
+        (["Statistiques des visiteurs"], "page_visitors"),
+        (["Feuil1"], "unknown"),
+    ],
+)
+def test_localised_page_sheet_names(sheets, kind):
+    assert detect_workbook_kind(sheets, {})[0] == kind
+
+
+def test_unreadable_and_unknown_files(tmp_path):
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a workbook")
+    kind, reason = detect_workbook(broken)
+    assert kind == "unknown" and reason.startswith("unreadable spreadsheet: ")
+    kind, reason = detect_workbook(write_workbook(tmp_path / "budget.xlsx", {"Feuil1": [["Budget", 3]]}))
+    assert kind == "unknown" and "Feuil1" in reason
+
+
+def test_parse_day_in_order():
+    assert parse_day_in_order("4/1/2024", "MDY") == date(2024, 4, 1)
+    assert parse_day_in_order("4/1/2024", "DMY") == date(2024, 1, 4)
+    assert parse_day_in_order("2024-04-01 00:00:00", "DMY") == date(2024, 4, 1)
+    assert parse_day_in_order("4 janv. 2026", "DMY") == date(2026, 1, 4)
+    assert parse_day_in_order("1er février 2026", "DMY") == date(2026, 2, 1)
+    with pytest.raises(ValueError, match="D/M/YYYY"):
+        parse_day_in_order("hier", "DMY")
+
+
+def test_single_post_export_recognised_by_its_post_url_row():
+    assert detect_workbook_kind(["Feuil1"], {"Feuil1": [[None], ["Post URL", "x"]]})[0] == "post_analytics"
