@@ -292,7 +292,7 @@ def linkedin_api_files(
 ):
     """Read the LinkedIn API answers saved in the inbox by the connector (one JSON envelope per call)."""
     with warehouse.get_connection() as con:
-        items = load_inventory(con, {"li_api"})
+        items = load_inventory(con, {"linkedin_api"})
         ambassadors = {p.agent_id for p in _people(con)}
         tables, ledger = ingest_api_files(home.inbox, items, ambassadors)
         counts = {t: replace_table(con, f"raw.{t}", tables[t], s) for t, s in API_SCHEMAS.items()}

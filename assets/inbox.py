@@ -125,7 +125,7 @@ def scan_inbox(inbox: Path) -> list[InboxFile]:
             with path.open("rb") as handle:
                 head = handle.read(HEAD_BYTES)
             if is_api_envelope(head):
-                kind = "li_api"
+                kind = "linkedin_api"
             else:
                 kind = classify_csv(path.name, head) if _looks_textual(head) else "unknown"
             reason = (

@@ -365,13 +365,19 @@ def test_unauthorized_and_retired_version_stop_one_member_each(tmp_path, api):
     assert (three.status, three.days_fetched) == ("ok", 30) and len(three.files_written) == 6
     assert any("member VDA001 stops (unauthorized)" in line for line in home.logs)
     owners = load_state(home.state).owners
-    assert owners["member-VDA003"].last_day == UNTIL
-    assert owners.get("member-VDA001") is None or owners["member-VDA001"].last_day is None
-    assert owners["member-VDA002"].last_day is None
+    assert list(owners) == ["member-VDA003"] and owners["member-VDA003"].last_day == UNTIL
 
 
 def test_budget_exhausted_mid_run_stops_cleanly_and_keeps_completed_days(tmp_path, api):
     home = make_home(tmp_path, api, members=("VDA001", "VDA002", "VDA003"), organization=False)
+    stopped_at_once = home.run(set(MEMBERS), request_budget=1, until=date(2026, 11, 1))
+    assert stopped_at_once.owner("member-VDA001").status == "budget-exhausted"
+    assert (
+        "left for the next run: days 2026-10-03 to 2026-11-01"
+        in stopped_at_once.owner("member-VDA001").message
+    )
+    assert not home.state.exists() or load_state(home.state).owners == {}
+    api.requests.clear()
     # Per member: 1 posts page + 3 chunks of 10 days x (4 creator metrics + followers) = 16 requests.
     report = home.run(set(MEMBERS), request_budget=24, days_per_call=10)
     assert [(o.status, o.days_fetched, o.requests) for o in report.owners] == [
@@ -387,7 +393,7 @@ def test_budget_exhausted_mid_run_stops_cleanly_and_keeps_completed_days(tmp_pat
     owners = load_state(home.state).owners
     assert owners["member-VDA001"].last_day == UNTIL
     assert owners["member-VDA002"].last_day == date(2026, 11, 1)
-    assert "member-VDA003" not in owners or owners["member-VDA003"].last_day is None
+    assert "member-VDA003" not in owners
 
     first = len(api.requests)
     report = home.run(set(MEMBERS), days_per_call=10)

@@ -309,8 +309,11 @@ class _OwnerRun:
             until = self.state.block(name, self.clock())
             self._stop(DAY_LIMIT, f"{exc}; skipped until {until:%Y-%m-%d %H:%M} UTC")
         except BudgetExhausted as exc:
-            left = f"{max(window[0], (self.report.through or window[0]) + timedelta(days=1))} to {window[1]}"
-            self._stop(BUDGET_EXHAUSTED, f"stopped: {exc}; left for the next run: days {left}")
+            through = self.report.through
+            first_left = max(window[0], through + timedelta(days=1)) if through else window[0]
+            self._stop(
+                BUDGET_EXHAUSTED, f"stopped: {exc}; left for the next run: days {first_left} to {window[1]}"
+            )
         except LinkedInApiError as exc:
             self._stop(FAILED, str(exc))
         finally:
@@ -374,7 +377,11 @@ class _OwnerRun:
         kept = [p for p in elements if created(p) is None or first_ms <= created(p) < end_ms]
         request = self._client.describe(POSTS, {**params, "count": self.settings.page_size})
         self._write(POSTS, request, window, kept)
-        return [p["id"] for p in kept if created(p) is not None and post_key(p.get("id")) is not None]
+        return [
+            p["id"]
+            for p in kept
+            if created(p) is not None and isinstance(p.get("id"), str) and post_key(p["id"]) is not None
+        ]
 
     def _finder(self, endpoint: str, params: Params, chunk: tuple[date, date]) -> None:
         elements = self._client.paginate(endpoint, params, self.settings.page_size)
