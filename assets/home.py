@@ -7,8 +7,10 @@ database, ``serving/relais.duckdb`` the snapshot analysts open read-only. The se
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from assets.pseudonym import Pseudonymiser
 
@@ -21,6 +23,7 @@ class RelaisHome:
     timezone: str = "Europe/Paris"
     organisation: str = "Relais"
     pseudonymiser: Pseudonymiser = field(default_factory=lambda: Pseudonymiser(b""), repr=False)
+    settings: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def inbox(self) -> Path:
@@ -41,3 +44,13 @@ class RelaisHome:
     def serving(self) -> Path:
         """The published read-only snapshot."""
         return self.serving_dir / "relais.duckdb"
+
+    @property
+    def linkedin_tokens(self) -> Path:
+        """The LinkedIn API token store (owner-only permissions)."""
+        return self.root / "secrets" / "linkedin_tokens.json"
+
+    @property
+    def linkedin_state(self) -> Path:
+        """The LinkedIn API connector's incremental cursor."""
+        return self.root / "state" / "linkedin_api.json"

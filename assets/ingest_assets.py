@@ -11,7 +11,15 @@ from typing import Any
 
 import duckdb
 import polars as pl
-from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, ResourceParam, asset, multi_asset
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetSpec,
+    MaterializeResult,
+    ResourceParam,
+    asset,
+    multi_asset,
+)
 from dagster_duckdb import DuckDBResource
 
 from assets.home import RelaisHome
@@ -119,7 +127,13 @@ def report(context: AssetExecutionContext, ledger: Ledger) -> dict[str, Any]:
     }
 
 
-@asset(key=["raw", "inbox_files"], kinds={"duckdb"}, pool=POOL, group_name=GROUP)
+@asset(
+    key=["raw", "inbox_files"],
+    deps=[AssetKey(["raw", "linkedin_api_pull"])],
+    kinds={"duckdb"},
+    pool=POOL,
+    group_name=GROUP,
+)
 def inbox_files(
     context: AssetExecutionContext, home: ResourceParam[RelaisHome], warehouse: DuckDBResource
 ) -> MaterializeResult:

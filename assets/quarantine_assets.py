@@ -5,9 +5,10 @@ from dagster_duckdb import DuckDBResource
 
 from assets import analytics_assets, ingest_assets
 from assets.analytics_assets import ANALYTICS_ASSETS
+from assets.api_assets import linkedin_api_pull
 from assets.ingest_assets import GROUP, INGEST_ASSETS, POOL
 
-SOURCE_ASSETS = [*INGEST_ASSETS, *ANALYTICS_ASSETS]
+SOURCE_ASSETS = [linkedin_api_pull, *INGEST_ASSETS, *ANALYTICS_ASSETS]
 ROW_TABLES = [*ingest_assets.ROW_TABLES, *analytics_assets.ROW_TABLES]
 """Every raw table whose rows carry ``_source_file``."""
 

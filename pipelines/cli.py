@@ -8,12 +8,14 @@ snapshot (opened read-only, like an analyst would).
 from __future__ import annotations
 
 import argparse
+import getpass
 import shutil
 import sys
 from pathlib import Path
 
 import duckdb
 
+from assets.linkedin_api.tokens import TokenStore
 from pipelines.settings import SEEDS, load_home
 
 DEMO_INBOX = SEEDS / "demo" / "inbox"
@@ -77,6 +79,33 @@ def summary_text(serving: Path, warehouse: Path) -> str:
     return "\n".join(lines)
 
 
+def _read_token() -> str:
+    """The token from standard input (never from the command line, where other users can see it)."""
+    token = getpass.getpass("Token: ") if sys.stdin.isatty() else sys.stdin.readline()
+    token = token.strip()
+    if not token:
+        raise SystemExit("relais: no token given on standard input")
+    return token
+
+
+def linkedin_token(home_tokens: Path, args: argparse.Namespace) -> str:
+    """Store, remove or list LinkedIn API tokens; return what to tell the operator (never a token)."""
+    store = TokenStore(home_tokens)
+    if args.action == "organization":
+        store.set_organization(args.urn, _read_token())
+        return f"Stored the organisation's token for {args.urn} in {home_tokens}"
+    if args.action == "member":
+        store.set_member(args.agent_id, args.person_urn, _read_token())
+        return f"Stored the token of {args.agent_id} in {home_tokens}"
+    if args.action == "remove":
+        removed = store.remove_member(args.agent_id)
+        return f"Removed the token of {args.agent_id}" if removed else f"No token stored for {args.agent_id}"
+    organization = store.organization()
+    lines = [f"organisation: {organization.urn if organization else 'none'}"]
+    lines += [f"member: {agent_id}" for agent_id in store.member_ids()]
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``relais`` command."""
     parser = argparse.ArgumentParser(prog="relais", description=__doc__.splitlines()[0])
@@ -84,6 +113,18 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("init", help="create the home folder (RELAIS_HOME, default .relais) and its settings")
     commands.add_parser("demo", help="copy the demo organisation's exports into the home's inbox")
     commands.add_parser("summary", help="print where the results are and the headline figures")
+    tokens = commands.add_parser(
+        "linkedin-token", help="store LinkedIn API tokens (read from standard input)"
+    )
+    actions = tokens.add_subparsers(dest="action", required=True)
+    actions.add_parser("organization", help="the institution's token").add_argument("--urn", required=True)
+    member = actions.add_parser("member", help="an ambassador's token")
+    member.add_argument("--agent-id", required=True)
+    member.add_argument("--person-urn", required=True)
+    actions.add_parser("remove", help="forget an ambassador's token").add_argument(
+        "--agent-id", required=True
+    )
+    actions.add_parser("list", help="who has a token stored (tokens are never shown)")
     args = parser.parse_args(argv)
     home = load_home()
     if args.command == "demo":
@@ -91,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Copied {count} demo files into {home.inbox}")
     elif args.command == "summary":
         print(summary_text(home.serving, home.warehouse))
+    elif args.command == "linkedin-token":
+        print(linkedin_token(home.linkedin_tokens, args))
     else:
         print(f"Home ready: {home.root}")
     return 0

@@ -13,8 +13,9 @@ from assets.home import RelaisHome
 from assets.model_assets import MODEL_ASSETS, relais_snapshot, warehouse_compaction
 from assets.quality_checks import QUALITY_CHECKS
 from assets.quarantine_assets import SOURCE_ASSETS, quarantined_files
-from pipelines.jobs import refresh_job
+from pipelines.jobs import linkedin_api_daily_job, refresh_job
 from pipelines.resources import build_resources
+from pipelines.schedules import linkedin_api_schedule
 from pipelines.sensors import inbox_sensor
 from pipelines.settings import load_home
 
@@ -22,11 +23,13 @@ ALL_ASSETS = [*SOURCE_ASSETS, quarantined_files, *MODEL_ASSETS, relais_snapshot,
 
 
 def build_definitions(home: RelaisHome) -> Definitions:
-    """Every asset, check and job of Relais, bound to one home."""
+    """Every asset, check, job, schedule and sensor of Relais, bound to one home."""
+    api_job = linkedin_api_daily_job(home.settings)
     return Definitions(
         assets=ALL_ASSETS,
         asset_checks=QUALITY_CHECKS,
-        jobs=[refresh_job],
+        jobs=[refresh_job, api_job],
+        schedules=[linkedin_api_schedule(api_job)],
         sensors=[inbox_sensor],
         resources=build_resources(home),
         executor=in_process_executor,

@@ -84,4 +84,5 @@ def load_home(
         timezone=str(settings.get("timezone", "Europe/Paris")),
         organisation=str(settings.get("organisation", "Relais")),
         pseudonymiser=Pseudonymiser(pseudonym_key(root, environ)),
+        settings=settings,
     )

@@ -76,7 +76,7 @@ class Home:
         self.logs: list[str] = []
         self.sleeps: list[float] = []
 
-    def run(self, ambassadors, until=UNTIL, now=NOW, **settings):
+    def run(self, ambassadors, until=UNTIL, now=NOW, days=None, **settings):
         options = {"version": CURRENT_VERSION, "base_url": self.api.base_url, **settings}
         return sync(
             self.inbox,
@@ -88,6 +88,7 @@ class Home:
             self.logs.append,
             client_factory=self.client_factory,
             clock=lambda: now,
+            days=days,
         )
 
     def client_factory(self, token, settings, budget, log, label):
@@ -437,6 +438,20 @@ def test_a_daily_run_asks_only_for_the_new_day(tmp_path, api):
     report = home.run({"VDA001"}, until=date(2026, 11, 22), now=datetime(2026, 11, 23, 10, tzinfo=UTC))
     assert [(o.status, o.requests) for o in report.owners] == [("ok", 0), ("ok", 0)]
     assert "up to date through 2026-11-22" in report.owner("member-VDA001").message
+
+
+def test_a_partition_fetches_its_own_day_whatever_the_cursor(tmp_path, api):
+    home = make_home(tmp_path, api)
+    home.run({"VDA001"}, until=date(2026, 11, 22), now=datetime(2026, 11, 23, 9, tzinfo=UTC))
+    first = len(api.requests)
+    backfill = (date(2026, 9, 1), date(2026, 9, 1))
+    report = home.run({"VDA001"}, until=date(2026, 11, 22), now=datetime(2026, 11, 23, 10, tzinfo=UTC), days=backfill)
+    assert [(o.status, o.days_fetched) for o in report.owners] == [("ok", 1), ("ok", 1)]
+    ranges = {r.raw_params["dateRange"] for r in api.requests[first:] if r.endpoint in ANALYTICS_AND_FOLLOWERS}
+    assert ranges == {"(start:(day:1,month:9,year:2026),end:(day:2,month:9,year:2026))"}
+    assert "up to date through 2026-11-22" in home.run(
+        {"VDA001"}, until=date(2026, 11, 22), now=datetime(2026, 11, 23, 11, tzinfo=UTC)
+    ).owner("member-VDA001").message, "a backfilled day never moves the cursor back"
 
 
 def test_tokens_never_appear_in_logs_messages_files_or_representations(tmp_path, api):

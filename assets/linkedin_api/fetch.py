@@ -182,11 +182,14 @@ def sync(
     log: Log,
     client_factory: ClientFactory = default_client_factory,
     clock: Callable[[], datetime] | None = None,
+    days: tuple[date, date] | None = None,
 ) -> SyncReport:
     """Fetch every owner's new days into ``inbox`` and move the cursor in ``state_path``; see the module.
 
     ``ambassadors`` are the agent ids of consenting ambassadors; ``clock`` (aware UTC datetimes)
-    dates the files and the DAY-limit blocks. The report lists each owner's status (ok, no-token,
+    dates the files and the DAY-limit blocks. ``days`` (first, last) fetches exactly those days for
+    every owner whatever the cursor says (a daily partition, or its backfill); the cursor never
+    moves back. The report lists each owner's status (ok, no-token,
     not-consenting, unauthorized, version-retired, day-limit, budget-exhausted, failed).
     """
     clock = clock or (lambda: datetime.now(UTC))
@@ -208,7 +211,7 @@ def sync(
                 )
             )
             continue
-        run = _OwnerRun(inbox, state_path, state, settings, owner, fetched_on, until, log, clock)
+        run = _OwnerRun(inbox, state_path, state, settings, owner, fetched_on, until, log, clock, days)
         report.owners.append(run.sync(credentials, client_factory, budget))
         report.budget_exhausted = report.budget_exhausted or report.owners[-1].status == BUDGET_EXHAUSTED
     report.requests = budget.used
@@ -268,8 +271,10 @@ class _OwnerRun:
         until: date,
         log: Log,
         clock: Callable[[], datetime],
+        days: tuple[date, date] | None = None,
     ) -> None:
         self.inbox, self.state_path, self.state, self.settings = inbox, state_path, state, settings
+        self.days = days
         self.owner, self.fetched_on, self.until, self.log, self.clock = owner, fetched_on, until, log, clock
         self.label = "organisation" if owner.kind == "organization" else f"member {owner.agent_id}"
         self.report = OwnerReport(owner.name, OK, through=state.last_day(owner.name))
@@ -289,7 +294,7 @@ class _OwnerRun:
                 DAY_LIMIT,
                 f"skipped: LinkedIn's DAY limit was reached; calls resume after {blocked:%Y-%m-%d %H:%M} UTC",
             )
-        window = self.state.window(name, self.until, self.settings.backfill_days)
+        window = self.days or self.state.window(name, self.until, self.settings.backfill_days)
         if window is None:
             self.report.message = f"up to date through {self.report.through}"
             return self.report
