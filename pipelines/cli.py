@@ -40,7 +40,8 @@ def summary_text(serving: Path, warehouse: Path) -> str:
     with duckdb.connect(str(serving), read_only=True) as con:
         rows = con.execute(
             "SELECT month, headcount, enrolled, active, participation_rate, adoption_rate, posts, reshares, "
-            "institution_reshares FROM marts.programme_month ORDER BY month DESC LIMIT ?",
+            "institution_reshares, impressions, engagements_received, page_impressions "
+            "FROM marts.programme_month ORDER BY month DESC LIMIT ?",
             [SUMMARY_MONTHS],
         ).fetchall()
         tables = [
@@ -66,10 +67,26 @@ def summary_text(serving: Path, warehouse: Path) -> str:
         "posts",
         "reshares",
         "of institution",
+        "impressions",
+        "engagements",
+        "Page impr.",
     )
     table = [header] + [
-        (str(m)[:7], str(h), str(e), str(a), _percent(p), _percent(ad), str(po), str(r), str(i))
-        for m, h, e, a, p, ad, po, r, i in reversed(rows)
+        (
+            str(m)[:7],
+            str(h),
+            str(e),
+            str(a),
+            _percent(p),
+            _percent(ad),
+            str(po),
+            str(r),
+            str(i),
+            str(im),
+            str(en),
+            "—" if pg is None else str(pg),
+        )
+        for m, h, e, a, p, ad, po, r, i, im, en, pg in reversed(rows)
     ]
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     lines.append("")
