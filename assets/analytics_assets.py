@@ -22,7 +22,7 @@ from assets.ingest_assets import GROUP, POOL, inbox_files, load_inventory, repor
 from assets.warehouse import replace_ledger, replace_table
 
 STR, INT, FLOAT, DATE, TS = pl.String(), pl.Int64(), pl.Float64(), pl.Date(), pl.Datetime("us")
-LINEAGE = {"_source_file": STR, "_source_row": INT, "_obtained_at": TS}
+LINEAGE = {"_source_file": STR, "_source_row": INT, "_obtained_at": TS, "_file_modified_at": FLOAT}
 AGENT_LINEAGE = {"agent_id": STR, **LINEAGE}
 
 PAGE_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
@@ -41,7 +41,6 @@ PAGE_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "follows": INT,
         "engagement_rate": FLOAT,
         **LINEAGE,
-        "_file_modified_at": FLOAT,
     },
     "page_metrics_daily": {
         "day": DATE,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -49,8 +49,15 @@ class Person:
     last_name: str | None
 
 
-def obtained_at(item: InboxFile) -> datetime:
-    """When a file was obtained: its modification time, as naive UTC."""
+def obtained_at(item: InboxFile, covers_until: date | None = None) -> datetime:
+    """When a file was obtained (naive UTC): the day after the last day it covers, else its modified time.
+
+    An export covering days up to D cannot have been obtained before D + 1, and that holds however
+    the file was copied since; the modification time (which copies and checkouts reset) only
+    decides between files covering the same days, through ``_file_modified_at``.
+    """
+    if covers_until is not None:
+        return datetime.combine(covers_until + timedelta(days=1), datetime.min.time())
     return datetime.fromtimestamp(item.modified_at, tz=UTC).replace(tzinfo=None)
 
 
@@ -71,9 +78,17 @@ def file_owner(path: str, people: list[Person]) -> Ownership:
     return Ownership(None, "", f"the name '{name}' matches no consenting ambassador")
 
 
-def _stamp(rows: Iterable[dict[str, Any]], item: InboxFile, **extra: Any) -> list[dict[str, Any]]:
-    when = obtained_at(item)
-    return [{**row, **extra, "_source_file": item.path, "_obtained_at": when} for row in rows]
+def _stamp(
+    rows: Iterable[dict[str, Any]], item: InboxFile, covers_until: date | None = None, **extra: Any
+) -> list[dict[str, Any]]:
+    when = obtained_at(item, covers_until)
+    lineage = {"_source_file": item.path, "_obtained_at": when, "_file_modified_at": item.modified_at}
+    return [{**row, **extra, **lineage} for row in rows]
+
+
+def _last_day(*row_sets: Iterable[dict[str, Any]], column: str = "day") -> date | None:
+    days = [row[column] for rows in row_sets for row in rows if row.get(column) is not None]
+    return max(days) if days else None
 
 
 def ingest_creator_exports(
@@ -115,10 +130,11 @@ def ingest_creator_exports(
             if item.kind == "creator_analytics":
                 read = read_creator_analytics(inbox / item.path, item.path)
                 agent = {"agent_id": ownership.agent_id}
-                tables["creator_daily"] += _stamp(read.daily, item, **agent)
-                tables["creator_followers_daily"] += _stamp(read.followers_daily, item, **agent)
-                tables["creator_top_posts"] += _stamp(read.top_posts, item, **agent)
-                tables["creator_periods"] += _stamp([read.summary_row()], item, **agent, _source_row=1)
+                until = read.period_end or _last_day(read.daily, read.followers_daily)
+                tables["creator_daily"] += _stamp(read.daily, item, until, **agent)
+                tables["creator_followers_daily"] += _stamp(read.followers_daily, item, until, **agent)
+                tables["creator_top_posts"] += _stamp(read.top_posts, item, until, **agent)
+                tables["creator_periods"] += _stamp([read.summary_row()], item, until, **agent, _source_row=1)
                 rows_read, problems = read.rows_read, read.problems
             else:
                 single = read_post_analytics(inbox / item.path, item.path)
@@ -159,14 +175,15 @@ def ingest_page_exports(inbox: Path, items: Iterable[InboxFile]) -> tuple[Rows, 
             except Exception as exc:  # a spreadsheet library error on a corrupt file
                 reasons.append(f"unreadable spreadsheet: {exc}")
                 continue
-            found[table] = _stamp(read.rows, item, _file_modified_at=item.modified_at)
+            found[table] = read.rows
             rows_read += read.rows_read
             problems += read.problems
         if not found:
             ledger.files.append(file_outcome(item, QUARANTINED, "; ".join(reasons)))
             continue
+        until = _last_day(*(rows for table, rows in found.items() if table != "page_posts"))
         for table, rows in found.items():
-            tables[table] += rows
+            tables[table] += _stamp(rows, item, until)
         ledger.problems.extend(problems)
         ledger.files.append(file_outcome(item, LOADED, "; ".join(reasons), rows_read, len(problems)))
     return tables, ledger
@@ -209,6 +226,7 @@ def ingest_advocacy(
             ledger.files.append(file_outcome(item, QUARANTINED, str(exc)))
             continue
         month = report_month(PurePosixPath(item.path).name, obtained_at(item))
+        month_end = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
         kept, withheld = [], 0
         for row in read.rows:
             matches = {p.agent_id for p in people if same_person(row[name_column], p.first_name, p.last_name)}
@@ -217,7 +235,7 @@ def ingest_advocacy(
                 continue
             row = {k: v for k, v in row.items() if k not in {"name", "post_source", "post_source_url"}}
             kept.append({**row, "agent_id": matches.pop(), "platform": platform, "report_month": month})
-        rows += _stamp(kept, item)
+        rows += _stamp(kept, item, month_end)
         ledger.problems.extend(read.problems)
         outcome = loaded_outcome(
             item, read, f"{withheld} row(s) naming no consenting ambassador withheld" if withheld else ""
@@ -257,9 +275,9 @@ def ingest_api_files(inbox: Path, items: Iterable[InboxFile], ambassadors: set[s
             )
             continue
         when = read.obtained_at.replace(tzinfo=None)
+        lineage = {"_source_file": item.path, "_obtained_at": when, "_file_modified_at": item.modified_at}
         tables[API_TABLES[read.endpoint]] += [
-            {**row, "agent_id": read.agent_id, "_source_file": item.path, "_obtained_at": when}
-            for row in read.rows
+            {**row, "agent_id": read.agent_id, **lineage} for row in read.rows
         ]
         ledger.problems.extend(read.problems)
         ledger.files.append(file_outcome(item, LOADED, "", read.rows_read, len(read.problems)))

@@ -85,7 +85,32 @@ def test_demo_counts_match_what_the_generator_wrote(demo_home):
     assert headcount == profile["staff"]
     assert ambassadors == profile["ambassadors"]["with_consent"]
     assert not_loaded == 2, "the withdrawn person's archive and the stranger's"
-    assert quarantined == {"divers/budget.csv", "divers/notes_reunion.txt"}
+    assert quarantined == set(profile["analytics"]["expected_quarantined_files"])
+
+
+def test_demo_reach_matches_what_the_generator_wrote(demo_home):
+    root, _, _ = demo_home
+    expected = json.loads((DEMO / "expected_profile.json").read_text())["analytics"]["agent_month"][
+        "by_agent"
+    ]
+    env_key = (root / "secrets" / "pseudonym.key").read_text().strip().encode()
+    import hashlib
+    import hmac
+
+    by_key = {hmac.new(env_key, a.encode(), hashlib.sha256).hexdigest(): a for a in expected}
+    with duckdb.connect(str(root / "serving" / "relais.duckdb"), read_only=True) as con:
+        rows = con.execute(
+            "SELECT agent_key, strftime(month, '%Y-%m'), impressions, engagements_received, followers_gained "
+            "FROM marts.agent_month WHERE impressions + engagements_received + followers_gained > 0"
+        ).fetchall()
+    got = {(by_key.get(k, k), m): (i, e, f) for k, m, i, e, f in rows}
+    want = {
+        (agent, month): (v["impressions"], v["engagements"], v["followers_gained"])
+        for agent, detail in expected.items()
+        for month, v in detail["by_month"].items()
+        if v["impressions"] + v["engagements"] + v["followers_gained"] > 0
+    }
+    assert got == want
 
 
 def test_demo_marts_are_consistent(demo_home):

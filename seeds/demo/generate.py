@@ -18,6 +18,19 @@ writes:
 * ``page/val-daurore_updates_2025.xlsx`` - the same Page in the older ``Update ...`` layout,
   partly overlapping the newer export.
 * ``divers/notes_reunion.txt`` and ``divers/budget.csv`` - files no importer recognises.
+* ``analytique/...`` - creator analytics exports of 12 ambassadors (``AggregateAnalytics_`` 2026 layout
+  and two older ``Content_`` files, three from a French interface with day-first dates), two of them
+  with two overlapping exports (identical overlap for one, revised upwards in the later file for the
+  other), two single-post ``PostAnalytics_`` exports, a byte-for-byte re-drop under ``analytique/copie/``
+  and a truncated (unreadable) export.
+* ``page/val-daurore_followers_<ms>.xlsx`` and ``page/val-daurore_visitors_<ms>.xlsx`` - the Page's
+  ``New followers`` and ``Visitor metrics`` exports, 2025-08-01..2026-10-31.
+* ``advocacy/everyonesocial_users_2026-10.csv`` - an EveryoneSocial users report: 20 ambassadors (names
+  as the vendor spells them), 4 staff who are not consenting ambassadors and 1 outsider.
+
+Analytics files draw from ``random.Random(20261123)`` after everything else is written, so the files
+above them do not change. Every file's modification time is set (``os.utime``) to noon UTC of the day
+it was exported, so "the most recently obtained file wins" is reproducible.
 
 It also writes ``seeds/demo/expected_profile.json`` with the counts the generator knows, so tests can
 sanity-check what the pipeline ingests.
@@ -30,6 +43,7 @@ from __future__ import annotations
 import argparse
 import calendar
 import json
+import os
 import random
 import re
 import shutil
@@ -2111,6 +2125,971 @@ def write_updates_export(rng: random.Random, posts: list[Post], newer: dict[int,
 
 
 # --------------------------------------------------------------------------------------------------
+# Analytics exports (creator analytics, single posts, Page audience, advocacy report)
+# --------------------------------------------------------------------------------------------------
+# Everything below draws from its own ``random.Random(SEED + 1)`` after every file above is written,
+# so adding or changing analytics never changes the roster, the archives or the Page exports.
+
+ANALYTICS_SEED = SEED + 1
+FULL_START = date(2025, 8, 1)
+YEAR_START = date(2025, 11, 1)  # trailing 365 days ending 2026-10-31
+QUARTER_START = date(2026, 8, 3)  # trailing 90 days ending 2026-10-31
+EARLY_END = date(2026, 4, 30)  # end of the first of two overlapping exports
+LAST_DAY = date(2026, 10, 31)
+ANALYTICS_DIR = "analytique"
+COPY_DIR = f"{ANALYTICS_DIR}/copie"
+REDROP_DAY = date(2026, 11, 21)
+BASE_EXPORT_DATES = {
+    "rh/export_agents_2026-11.csv": date(2026, 11, 2),
+    "page/val-daurore_content_1722470400000.xlsx": date(2026, 11, 2),
+    "page/val-daurore_updates_2025.xlsx": OLD_EXPORT_CUTOFF.date(),
+    "divers/notes_reunion.txt": date(2026, 10, 14),
+    "divers/budget.csv": date(2026, 9, 15),
+}
+"""When the roster, the Page content exports and the stray files were exported (their mtimes)."""
+
+CREATOR_LABELS: dict[str, dict[str, object]] = {
+    "en": {
+        "sheets": ("DISCOVERY", "ENGAGEMENT", "TOP POSTS", "FOLLOWERS", "DEMOGRAPHICS"),
+        "overall": "Overall Performance",
+        "impressions": "Impressions",
+        "members_reached": "Members reached",
+        "date": "Date",
+        "engagements": "Engagements",
+        "post_url": "Post URL",
+        "publish_date": "Post publish date",
+        "total_followers_on": "Total followers on",
+        "new_followers": "New followers",
+        "banner": "Maximum of 50 posts available to include in this list",
+        "demographics": ("Top Demographics", "Value", "Percentage"),
+        "categories": (
+            ("Job titles", "Chargé de communication"),
+            ("Locations", "Lyon, Auvergne-Rhône-Alpes, France"),
+            ("Industries", "Government Administration"),
+            ("Seniority", "Senior"),
+            ("Company size", "1001-5000 employees"),
+            ("Companies", ORG),
+        ),
+    },
+    "fr": {
+        "sheets": (
+            "DÉCOUVERTE",
+            "ENGAGEMENT",
+            "POSTS LES PLUS PERFORMANTS",
+            "ABONNÉS",
+            "DONNÉES DÉMOGRAPHIQUES",
+        ),
+        "overall": "Performances globales",
+        "impressions": "Impressions",
+        "members_reached": "Membres touchés",
+        "date": "Date",
+        "engagements": "Interactions",
+        "post_url": "URL du post",
+        "publish_date": "Date de publication du post",
+        "total_followers_on": "Nombre total d'abonnés au",
+        "new_followers": "Nouveaux abonnés",
+        "banner": "50 posts au maximum peuvent figurer dans cette liste",
+        "demographics": ("Principales données démographiques", "Valeur", "Pourcentage"),
+        "categories": (
+            ("Intitulés de poste", "Chargé de communication"),
+            ("Lieux", "Lyon, Auvergne-Rhône-Alpes, France"),
+            ("Secteurs", "Administration publique"),
+            ("Niveau hiérarchique", "Confirmé"),
+            ("Taille de l'entreprise", "1 001-5 000 employés"),
+            ("Entreprises", ORG),
+        ),
+    },
+}
+"""Sheet names and labels of a creator analytics export, as ``assets/workbooks.py`` and
+``assets/creator_analytics.py`` know them (English, and the French interface)."""
+
+POST_LABELS_BY_LANGUAGE: dict[str, dict[str, str]] = {
+    "en": {
+        "sheet": "PERFORMANCE",
+        "demographics": "TOP DEMOGRAPHICS",
+        "post_url": "Post URL",
+        "post_date": "Post Date",
+        "time": "Post Publish Time",
+        "section": "Post Performance",
+        "impressions": "Impressions",
+        "members_reached": "Members reached",
+        "profile_viewers": "Profile viewers from this post",
+        "followers": "Followers gained from this post",
+        "social": "Social engagement",
+        "reactions": "Reactions",
+        "comments": "Comments",
+        "reposts": "Reposts",
+        "saves": "Saves",
+        "sends": "Sends on LinkedIn",
+        "category": "Category",
+        "value": "Value",
+        "location": "Location",
+        "company": "Company",
+    },
+    "fr": {
+        "sheet": "PERFORMANCES",
+        "demographics": "DONNÉES DÉMOGRAPHIQUES",
+        "post_url": "URL du post",
+        "post_date": "Date du post",
+        "time": "Heure de publication",
+        "section": "Performances du post",
+        "impressions": "Impressions",
+        "members_reached": "Membres touchés",
+        "profile_viewers": "Vues du profil grâce à ce post",
+        "followers": "Abonnés gagnés grâce à ce post",
+        "social": "Interactions sociales",
+        "reactions": "Réactions",
+        "comments": "Commentaires",
+        "reposts": "Republications",
+        "saves": "Enregistrements",
+        "sends": "Envois sur LinkedIn",
+        "category": "Catégorie",
+        "value": "Valeur",
+        "location": "Lieu",
+        "company": "Entreprise",
+    },
+}
+"""Labels of the single-post export's PERFORMANCE sheet (rows are matched on the label)."""
+
+
+@dataclass
+class CreatorSeries:
+    """One ambassador's daily creator figures over the whole window, and each post's share of them."""
+
+    member: Member
+    impressions: dict[date, int]
+    engagements: dict[date, int]
+    followers: dict[date, int]
+    followers_before: int
+    posts: list[tuple[Share, dict[date, tuple[int, int]]]]
+
+
+@dataclass
+class CreatorExport:
+    """One aggregate creator analytics file to write, and what it holds."""
+
+    series: CreatorSeries
+    relpath: str
+    layout: str  # "aggregate" (AggregateAnalytics_, 2026) or "content" (Content_, older)
+    language: str
+    start: date
+    end: date
+    exported: date
+    owner_found_by: str  # "folder" (agent id in a folder name) or "file_name"
+    revised: bool = False  # later export whose overlap with an earlier one was revised upwards
+    broken: bool = False
+    daily: dict[date, tuple[int, int, int]] = field(default_factory=dict)
+
+    @property
+    def agent_id(self) -> str:
+        return self.series.member.agent.agent_id
+
+
+def days_between(start: date, end: date) -> list[date]:
+    """Every day from ``start`` to ``end`` inclusive."""
+    return [start + timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+def noon_utc(day: date) -> float:
+    """The POSIX time of noon UTC on ``day`` (every generated file's modification time)."""
+    return float(calendar.timegm((day.year, day.month, day.day, 12, 0, 0)))
+
+
+def compact_name(text: str) -> str:
+    """A name as ``assets/export_owner.py`` compares it: accents, case and separators dropped."""
+    marks = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return re.sub(r"[^0-9a-z]+", "", marks.lower())
+
+
+def name_owners(written: str, people: list[Agent]) -> list[str]:
+    """The consenting ambassadors a written name designates (first-last or last-first)."""
+    key = compact_name(written)
+    return [
+        a.agent_id
+        for a in people
+        if key in {compact_name(a.first) + compact_name(a.last), compact_name(a.last) + compact_name(a.first)}
+    ]
+
+
+def strip_marks(text: str) -> str:
+    """Accents removed the way a vendor export would ('Hélène' -> 'Helene')."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def first_month(member: Member) -> str:
+    """The first Paris month with the member's enrolment or activity: where marts.agent_month starts."""
+    months = [paris_month(s.when) for s in member.shares] + [paris_month(e.when) for e in member.reposts]
+    months += [paris_month(e.when) for e in member.comments if not e.blank_date]
+    months += [paris_month(e.when) for e in member.reactions]
+    if member.agent.enrolled:
+        months.append(member.agent.enrolled.strftime("%Y-%m"))
+    return min(months)
+
+
+def stochastic_round(rng: random.Random, value: float) -> int:
+    return int(value + rng.random())
+
+
+def creator_series(rng: random.Random, member: Member) -> CreatorSeries:
+    """Daily impressions, engagements and new followers of one ambassador from 2025-08-01 to 2026-10-31.
+
+    Each Shares row (own post or reshare with comment) earns impressions over a week (``DECAY``);
+    every day also has a small baseline (older posts, reposts of their posts). Communication staff
+    reach thousands of impressions a month, the others hundreds.
+    """
+    comm = member.agent.direction == COMM
+    days = days_between(FULL_START, LAST_DAY)
+    imp = dict.fromkeys(days, 0)
+    eng = dict.fromkeys(days, 0)
+    posts: list[tuple[Share, dict[date, tuple[int, int]]]] = []
+    for share in sorted(member.shares, key=lambda s: s.when):
+        published = share.when.date()
+        if not FULL_START <= published <= LAST_DAY:
+            continue
+        if comm:
+            reach = rng.uniform(500, 2600) if not share.reshare else rng.uniform(150, 800)
+        else:
+            reach = rng.uniform(60, 420) if not share.reshare else rng.uniform(25, 160)
+        rate = rng.uniform(0.02, 0.065)
+        per_day: dict[date, tuple[int, int]] = {}
+        for offset, part in enumerate(DECAY):
+            day = published + timedelta(days=offset)
+            if day > LAST_DAY:
+                break
+            per_day[day] = (round(reach * part), stochastic_round(rng, reach * rate * part))
+            imp[day] += per_day[day][0]
+            eng[day] += per_day[day][1]
+        posts.append((share, per_day))
+    followers = {}
+    for day in days:
+        imp[day] += rng.randint(15, 70) if comm else rng.choice([0, 0, 1, 2, 3, 4, 5, 6, 8])
+        eng[day] += rng.randint(0, 2) if comm else int(rng.random() < 0.08)
+        expected = (0.8 if comm else 0.08) + imp[day] * (0.003 if comm else 0.004)
+        followers[day] = trials(rng, 10, expected / 10)
+    before = len(member.connections) + rng.randint(20, 300)
+    return CreatorSeries(member, imp, eng, followers, before, posts)
+
+
+def fill_export_days(rng: random.Random, export: CreatorExport, revise_from: date, revise_to: date) -> None:
+    """The export's daily (impressions, engagements, new followers); revised exports read higher on
+    the days ``revise_from``..``revise_to`` (LinkedIn recounts figures after the fact)."""
+    series = export.series
+    for day in days_between(export.start, export.end):
+        values = (series.impressions[day], series.engagements[day], series.followers[day])
+        if export.revised and revise_from <= day <= revise_to:
+            imp, eng, fol = values
+            imp += max(1, round(imp * rng.uniform(0.01, 0.05)))
+            eng += int(rng.random() < 0.3)
+            fol += int(rng.random() < 0.05)
+            values = (imp, eng, fol)
+        export.daily[day] = values
+
+
+def top_posts(export: CreatorExport) -> list[tuple[Share, int, int]]:
+    """Posts published in the export's period with their (impressions, engagements) inside it."""
+    scale = 1.03 if export.revised else 1.0
+    found = []
+    for share, per_day in export.series.posts:
+        if not export.start <= share.when.date() <= export.end:
+            continue
+        inside = [v for day, v in per_day.items() if export.start <= day <= export.end]
+        found.append((share, round(sum(v[0] for v in inside) * scale), sum(v[1] for v in inside)))
+    return found
+
+
+def share_url(rng: random.Random, share: Share) -> str:
+    """The post's ShareLink as the archive writes it, or its decoded form with a trailing slash."""
+    if rng.random() < 0.6:
+        return share.link
+    return share.link.replace("%3A", ":") + "/"
+
+
+def fmt_in(day: date, language: str) -> str:
+    return fmt_dmy(day) if language == "fr" else fmt_mdy(day)
+
+
+def creator_sheets(rng: random.Random, export: CreatorExport) -> dict[str, list[list]]:
+    """The five sheets of an aggregate creator export, as rows of cells."""
+    labels = CREATOR_LABELS[export.language]
+    lang, new_layout = export.language, export.layout == "aggregate"
+    total_imp = sum(v[0] for v in export.daily.values())
+    reached = round(total_imp * rng.uniform(0.35, 0.55))
+    as_text = new_layout and lang == "en"  # 2026 English files write these totals as text
+    discovery = [
+        [labels["overall"], f"{fmt_in(export.start, lang)} - {fmt_in(export.end, lang)}"],
+        [labels["impressions"], f"{total_imp:,}" if as_text else total_imp],
+        [labels["members_reached"], f"{reached:,}" if as_text else reached],
+    ]
+    engagement = [[labels["date"], labels["impressions"], labels["engagements"]]]
+    engagement += [[fmt_in(day, lang), imp, eng] for day, (imp, eng, _) in sorted(export.daily.items())]
+    found = top_posts(export)
+    by_eng = sorted(found, key=lambda p: (-p[2], p[0].when))[:50]
+    by_imp = sorted(found, key=lambda p: (-p[1], p[0].when))[:50]
+    urls = {id(share): share_url(rng, share) for share, _, _ in found}
+    header = [labels["post_url"], labels["publish_date"], labels["engagements"]]
+    header += ["", labels["post_url"], labels["publish_date"], labels["impressions"]]
+    top = [[labels["banner"]], [], header]
+    for index in range(max(len(by_eng), len(by_imp))):
+        row: list = ["", "", "", ""]
+        if index < len(by_eng):
+            share, _, value = by_eng[index]
+            row[:3] = [urls[id(share)], fmt_in(share.when.date(), lang), value]
+        if index < len(by_imp):
+            share, value, _ = by_imp[index]
+            row += [urls[id(share)], fmt_in(share.when.date(), lang), value]
+        top.append(row)
+    gained = sum(v[2] for day, v in export.daily.items())
+    earlier = sum(v for day, v in export.series.followers.items() if day < export.start)
+    total = export.series.followers_before + earlier + gained
+    followers: list[list] = [
+        [f"{labels['total_followers_on']} {fmt_in(export.end, lang)}", total],
+        [],
+        [labels["date"], labels["new_followers"]],
+    ]
+    followers += [[fmt_in(day, lang), fol] for day, (_, _, fol) in sorted(export.daily.items())]
+    demographics = [list(labels["demographics"])]
+    shares = sorted((rng.uniform(0.005, 0.4) for _ in labels["categories"]), reverse=True)
+    for (category, value), part in zip(labels["categories"], shares, strict=True):
+        if new_layout:
+            percent = "< 1%" if part < 0.01 else f"{round(part * 100)}%"
+            demographics.append([category, value, percent])
+        else:
+            demographics.append([category, value, round(part, 3)])
+    return dict(zip(labels["sheets"], [discovery, engagement, top, followers, demographics], strict=True))
+
+
+def write_rows_workbook(path: Path, sheets: dict[str, list[list]]) -> None:
+    """An XLSX file with one sheet per entry; strings as text, numbers as numbers, '' left empty."""
+    workbook = new_workbook(path)
+    for name, rows in sheets.items():
+        sheet = workbook.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value == "" or value is None:
+                    continue
+                if isinstance(value, str):
+                    sheet.write_string(r, c, value)
+                else:
+                    sheet.write_number(r, c, value)
+    workbook.close()
+
+
+def creator_file_name(export: CreatorExport, written_name: str) -> str:
+    start, end = export.start.isoformat(), export.end.isoformat()
+    if export.layout == "content":
+        return f"Content_{start}_{end}_{written_name}.xlsx"
+    return f"AggregateAnalytics_{written_name}_{start}_{end}.xlsx"
+
+
+def pick_analytics_people(
+    rng: random.Random, members: list[Member], roles: dict[str, list[str]], people: list[Agent]
+) -> tuple[list[Member], Member]:
+    """About 12 consenting ambassadors with an archive and some activity (4 from communication),
+    plus one more whose only export arrives broken."""
+    silent = set(roles["silent"])
+    candidates = [
+        m
+        for m in members
+        if m.agent.status == "ambassador"
+        and m.agent.agent_id not in silent
+        and m.shares
+        and first_month(m) <= "2026-08"
+        and len(name_owners(f"{m.agent.first} {m.agent.last}", people)) == 1
+    ]
+    comm = [m for m in candidates if m.agent.direction == COMM]
+    others = [m for m in candidates if m.agent.direction != COMM]
+    chosen = rng.sample(comm, 4) + rng.sample(others, 8)
+    broken = rng.choice([m for m in others if m not in chosen])
+    return chosen, broken
+
+
+def plan_creator_exports(
+    rng: random.Random, chosen: list[Member], broken_owner: Member, people: list[Agent]
+) -> tuple[list[CreatorExport], dict[str, str]]:
+    """Decide each creator export's period, layout, language, place and export date.
+
+    Periods never start before the ambassador's first month in marts.agent_month, so every day
+    of every export is published. Returns the exports and the agent ids of the special cases.
+    """
+    early = [m for m in chosen if first_month(m) <= "2025-08"]
+    comm_early = [m for m in early if m.agent.direction == COMM]
+    other_early = [m for m in early if m.agent.direction != COMM]
+    revised = rng.choice(comm_early or early)
+    same = rng.choice([m for m in (other_early or early) if m is not revised])
+    rest = [m for m in chosen if m not in (revised, same)]
+    french = [same, *rng.sample(rest, 2)]
+    content = [*rng.sample([m for m in rest if m not in french], 1), french[1]]
+    exports: list[CreatorExport] = []
+    for member in chosen:
+        series = creator_series(rng, member)
+        language = "fr" if member in french else "en"
+        layout = "content" if member in content else "aggregate"
+        where = "folder" if rng.random() < 0.45 else "file_name"
+        if member in (revised, french[2]):  # both placements for English, French and overlapping files
+            where = "file_name"
+        elif member is same:
+            where = "folder"
+        if member in (revised, same):
+            first = CreatorExport(
+                series, "", layout, language, FULL_START, EARLY_END, date(2026, 5, rng.randint(2, 12)), where
+            )
+            second = CreatorExport(
+                series, "", layout, language, YEAR_START, LAST_DAY, date(2026, 11, rng.randint(2, 12)), where
+            )
+            second.revised = member is revised
+            exports += [first, second]
+            continue
+        month = first_month(member)
+        roll = rng.random()
+        if month <= "2025-08" and roll < 0.7:
+            start = FULL_START
+        elif month <= "2025-11" and roll < 0.9:
+            start = YEAR_START
+        else:
+            start = QUARTER_START
+        exports.append(
+            CreatorExport(
+                series, "", layout, language, start, LAST_DAY, date(2026, 11, rng.randint(2, 20)), where
+            )
+        )
+    series = creator_series(rng, broken_owner)
+    exports.append(
+        CreatorExport(
+            series, "", "aggregate", "en", YEAR_START, LAST_DAY, date(2026, 11, 9), "file_name", broken=True
+        )
+    )
+    for export in exports:
+        agent = export.series.member.agent
+        if export.layout == "content":
+            written = re.sub(r"[\s'-]+", "", strip_marks(agent.first + agent.last))
+        elif rng.random() < 0.2:
+            written = strip_marks(f"{agent.first} {agent.last}")
+        else:
+            written = f"{agent.first} {agent.last}"
+        name = creator_file_name(export, written)
+        folder = f"{ANALYTICS_DIR}/{agent.agent_id}" if export.owner_found_by == "folder" else ANALYTICS_DIR
+        export.relpath = f"{folder}/{name}"
+        if export.owner_found_by == "file_name":
+            assert name_owners(written, people) == [agent.agent_id], written
+    roles = {"revised_overlap": revised.agent.agent_id, "identical_overlap": same.agent.agent_id}
+    return exports, roles
+
+
+def write_creator_exports(rng: random.Random, exports: list[CreatorExport]) -> None:
+    for export in exports:
+        fill_export_days(rng, export, YEAR_START, EARLY_END)
+        path = INBOX / export.relpath
+        write_rows_workbook(path, creator_sheets(rng, export))
+        if export.broken:  # a download cut short: the zip's central directory is missing
+            data = path.read_bytes()
+            path.write_bytes(data[: len(data) * 2 // 5])
+
+
+def write_redrop(exports: list[CreatorExport], rng: random.Random) -> tuple[str, str]:
+    """Copy one creator export, byte for byte, under another name (the same file dropped twice)."""
+    candidates = [
+        e for e in exports if not e.broken and e.owner_found_by == "file_name" and e.end == LAST_DAY
+    ]
+    original = rng.choice(candidates)
+    stem = Path(original.relpath).stem
+    copy = f"{COPY_DIR}/{stem} (1).xlsx"
+    (INBOX / copy).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(INBOX / original.relpath, INBOX / copy)
+    return original.relpath, copy
+
+
+def post_date_text(when: datetime, language: str) -> tuple[str, str]:
+    """The single-post export's date and time cells."""
+    if language == "fr":
+        return fmt_dmy(when.date()), when.strftime("%H:%M")
+    hour = when.hour % 12 or 12
+    half = "AM" if when.hour < 12 else "PM"
+    return f"{MONTH_ABBR[when.month - 1]} {when.day}, {when.year}", f"{hour}:{when.minute:02d} {half}"
+
+
+def write_post_exports(rng: random.Random, exports: list[CreatorExport]) -> list[dict]:
+    """Two single-post exports: an English one in its owner's folder, a French one named after its owner."""
+    loaded = [e for e in exports if not e.broken and e.end == LAST_DAY and own_posts(e)]
+    english = [e for e in loaded if e.language == "en" and e.owner_found_by == "folder"]
+    french = [e for e in loaded if e.language == "fr" and e.owner_found_by == "file_name"]
+    english = english or [e for e in loaded if e.language == "en"]
+    french = french or [e for e in loaded if e.language == "fr"]
+    written = []
+    for export in [rng.choice(english), rng.choice(french)]:
+        share, per_day = max(
+            own_posts(export), key=lambda sd: (sum(v[0] for v in sd[1].values()), sd[0].when)
+        )
+        impressions = round(sum(v[0] for v in per_day.values()) * rng.uniform(1.0, 1.04))
+        engagements = sum(v[1] for v in per_day.values())
+        reposts = round(engagements * rng.uniform(0.05, 0.12))
+        comments = round(engagements * rng.uniform(0.08, 0.2))
+        figures = {
+            "impressions": impressions,
+            "members_reached": round(impressions * rng.uniform(0.6, 0.8)),
+            "reactions": max(engagements - comments - reposts, 0),
+            "comments": comments,
+            "reposts": reposts,
+            "saves": rng.randint(0, 4),
+            "sends": rng.randint(0, 3),
+        }
+        labels = POST_LABELS_BY_LANGUAGE[export.language]
+        agent = export.series.member.agent
+        post_id = share.link.rsplit("%3A", 1)[1]
+        folder = Path(export.relpath).parent.as_posix()
+        relpath = f"{folder}/PostAnalytics_{agent.first} {agent.last}_{post_id}.xlsx"
+        day_text, time_text = post_date_text(share.when, export.language)
+        rows: list[list] = [
+            [labels["post_url"], share.link],
+            [labels["post_date"], day_text],
+            [labels["time"], time_text],
+            [],
+            [labels["section"]],
+            [labels["impressions"], figures["impressions"]],
+            [labels["members_reached"], figures["members_reached"]],
+            [labels["profile_viewers"], rng.randint(0, 12)],
+            [labels["followers"], rng.randint(0, 5)],
+            [],
+            [labels["social"]],
+            *([labels[k], figures[k]] for k in ("reactions", "comments", "reposts", "saves", "sends")),
+        ]
+        demographics = [
+            [labels["category"], labels["value"], "%"],
+            [labels["location"], "Lyon", 0.12],
+            [labels["company"], ORG, 0.21],
+        ]
+        write_rows_workbook(INBOX / relpath, {labels["sheet"]: rows, labels["demographics"]: demographics})
+        exported = export.exported + timedelta(days=rng.randint(1, 6))
+        written.append(
+            {
+                "path": relpath,
+                "owner_agent_id": agent.agent_id,
+                "owner_found_by": export.owner_found_by,
+                "language": export.language,
+                "exported_on": exported.isoformat(),
+                "post_key": post_identity_key(share.link),
+                "post_date": share.when.date().isoformat(),
+                **figures,
+                "top_posts_engagements": engagements_in_top(export, share),
+            }
+        )
+    return written
+
+
+def own_posts(export: CreatorExport) -> list[tuple[Share, dict[date, tuple[int, int]]]]:
+    """The export owner's own posts (not reshares) published in its period."""
+    return [(s, d) for s, d in export.series.posts if not s.reshare and export.start <= s.when.date()]
+
+
+def post_identity_key(link: str) -> str:
+    """``share:<id>`` or ``ugcPost:<id>`` of a ShareLink (the key Relais gives the post)."""
+    kind, number = link.split("%3Ali%3A", 1)[1].split("%3A")
+    return f"{kind}:{number}"
+
+
+def engagements_in_top(export: CreatorExport, share: Share) -> int | None:
+    found = top_posts(export)
+    ranked = sorted(found, key=lambda p: (-p[2], p[0].when))[:50]
+    return next((eng for s, _, eng in ranked if s is share), None)
+
+
+def resolve_daily(exports: list[CreatorExport], mtimes: dict[str, float]) -> dict[str, dict[date, dict]]:
+    """Per ambassador and day, the figures of the most recently obtained export (ties: the greater path)."""
+    best: dict[str, dict[date, tuple[tuple[float, str], tuple[int, int, int]]]] = {}
+    for export in exports:
+        if export.broken:
+            continue
+        stamp = (mtimes[export.relpath], export.relpath)
+        days = best.setdefault(export.agent_id, {})
+        for day, values in export.daily.items():
+            if day not in days or stamp > days[day][0]:
+                days[day] = (stamp, values)
+    return {
+        agent: {day: {"values": v, "file": stamp[1]} for day, (stamp, v) in sorted(days.items())}
+        for agent, days in best.items()
+    }
+
+
+def monthly(resolved: dict[date, dict]) -> dict[str, dict[str, int]]:
+    months: dict[str, dict[str, int]] = {}
+    for day, entry in resolved.items():
+        month = months.setdefault(
+            day.strftime("%Y-%m"), {"impressions": 0, "engagements": 0, "followers_gained": 0}
+        )
+        imp, eng, fol = entry["values"]
+        month["impressions"] += imp
+        month["engagements"] += eng
+        month["followers_gained"] += fol
+    return months
+
+
+# Page audience exports -----------------------------------------------------------------------------
+
+FOLLOWER_DEMOGRAPHICS = {
+    "Location": [("Lyon, Auvergne-Rhône-Alpes", 0.41), ("Val-d'Aurore, Auvergne-Rhône-Alpes", 0.27)],
+    "Job function": [("Administrative", 0.18), ("Community and Social Services", 0.12)],
+    "Seniority": [("Entry", 0.31), ("Senior", 0.27)],
+    "Industry": [("Government Administration", 0.34), ("Education", 0.09)],
+    "Company size": [("1001-5000 employees", 0.22), ("11-50 employees", 0.11)],
+}
+
+
+def write_page_audience(rng: random.Random, posts: list[Post]) -> dict:
+    """The Page's followers export (``New followers``) and visitors export (``Visitor metrics``)."""
+    days = days_between(FULL_START, LAST_DAY)
+    post_days = Counter(p.created.date() for p in posts if p.in_new)
+    followers_rows, visitor_rows = [], []
+    by_month: dict[str, Counter] = {}
+    for index, day in enumerate(days):
+        growth = 1 + 2.0 * index / len(days)
+        weekend = day.weekday() >= 5
+        organic = (
+            trials(rng, 12, (0.25 if weekend else 0.4) * growth / 2) + rng.randint(2, 6) * post_days[day]
+        )
+        campaign = date(2025, 9, 8) <= day <= date(2025, 9, 21)  # sponsored Forum de l'emploi campaign
+        sponsored = rng.randint(4, 18) if campaign else 0
+        invited = rng.randint(1, 3) if rng.random() < 0.1 else 0
+        total = organic + sponsored + invited
+        followers_rows.append([fmt_mdy(day), sponsored, organic, invited, total])
+        scale = (0.4 if weekend else 1.0) * growth
+        overview = [round(rng.randint(12, 40) * scale), round(rng.randint(18, 55) * scale)]
+        overview[1] += 15 * post_days[day]
+        jobs = [round(rng.randint(3, 15) * scale), round(rng.randint(2, 12) * scale)]
+        life = [rng.randint(0, 4), rng.randint(0, 3)]
+        views = [overview[i] + jobs[i] + life[i] for i in range(2)]
+        unique = [max(1, round(v * rng.uniform(0.5, 0.7))) for v in views]
+        row = [fmt_mdy(day)]
+        for pair in (overview, [round(v * 0.6) for v in overview], life, [round(v * 0.6) for v in life]):
+            row += [pair[0], pair[1], pair[0] + pair[1]]
+        for pair in (jobs, [round(v * 0.6) for v in jobs], views, unique):
+            row += [pair[0], pair[1], pair[0] + pair[1]]
+        visitor_rows.append(row)
+        month = by_month.setdefault(day.strftime("%Y-%m"), Counter())
+        month.update(
+            {
+                "new_followers_total": total,
+                "sponsored_followers": sponsored,
+                "page_views_total": views[0] + views[1],
+                "unique_visitors_total": unique[0] + unique[1],
+            }
+        )
+    demographic = {
+        sheet: [[sheet, "Total followers"], *([name, round(part * 2400)] for name, part in values)]
+        for sheet, values in FOLLOWER_DEMOGRAPHICS.items()
+    }
+    followers_path = f"page/val-daurore_followers_{epoch_ms(datetime(2026, 11, 3, 9, 12))}.xlsx"
+    header = ["Date", "Sponsored followers", "Organic followers", "Auto-invited followers", "Total followers"]
+    write_rows_workbook(INBOX / followers_path, {"New followers": [header, *followers_rows], **demographic})
+    visitor_header = ["Date"]
+    for measure in (
+        "Overview page views",
+        "Overview unique visitors",
+        "Life page views",
+        "Life unique visitors",
+        "Jobs page views",
+        "Jobs unique visitors",
+        "Total page views",
+        "Total unique visitors",
+    ):
+        visitor_header += [f"{measure} ({device})" for device in ("desktop", "mobile", "total")]
+    visitors_path = f"page/val-daurore_visitors_{epoch_ms(datetime(2026, 11, 3, 9, 14))}.xlsx"
+    visitor_demographic = {
+        sheet: [[sheet, "Total views"], *([name, round(part * 9000)] for name, part in values)]
+        for sheet, values in FOLLOWER_DEMOGRAPHICS.items()
+    }
+    write_rows_workbook(
+        INBOX / visitors_path, {"Visitor metrics": [visitor_header, *visitor_rows], **visitor_demographic}
+    )
+    return {
+        "followers_file": followers_path,
+        "visitors_file": visitors_path,
+        "exported_on": "2026-11-03",
+        "days": len(days),
+        "by_month": {m: dict(c) for m, c in sorted(by_month.items())},
+    }
+
+
+# EveryoneSocial users report -------------------------------------------------------------------------
+
+
+def es_row(
+    rng: random.Random, name: str, kind: str, created: date, reach: int, posts: int, shares: int, clicks: int
+) -> str:
+    onboarded = created + timedelta(days=rng.randint(0, 12))
+    onboarded_text = "" if rng.random() < 0.15 else fmt_mdy(onboarded)
+    last = datetime(2026, 10, rng.randint(20, 31), rng.randint(7, 18), rng.randrange(60))
+    last_text = (
+        f"{MONTH_ABBR[last.month - 1]} {last.day}, {last.year}"
+        if rng.random() < 0.5
+        else fmt_share_date(last)
+    )
+    reach_text = f"{reach:,}"
+    return csv_line(
+        [
+            name,
+            kind,
+            created.isoformat(),
+            onboarded_text,
+            last_text,
+            reach_text,
+            str(posts),
+            str(shares),
+            str(clicks),
+        ]
+    )
+
+
+def write_everyonesocial(
+    rng: random.Random, staff: list[Agent], members: list[Member], people: list[Agent]
+) -> dict:
+    """October 2026 users report: ~20 ambassadors (names as the vendor spells them), 4 staff who are
+    not consenting ambassadors and one outsider (withheld by the pipeline)."""
+    by_id = {m.agent.agent_id: m for m in members}
+    october = ("2026-10-01 00:00:00", "2026-11-01 00:00:00")
+    pool = [a for a in people if len(name_owners(f"{a.first} {a.last}", people)) == 1]
+    chosen = rng.sample(pool, 20)
+    styles = ["exact"] * 11 + ["stripped"] * 4 + ["upper"] * 2 + ["lower"] * 2 + ["reversed"]
+    rng.shuffle(styles)
+    lines = ["Name,Type,Created On,Onboarded,Last Active,Reach,Posts,Shares,Clicks"]
+    kept: dict[str, dict] = {}
+    rows: list[tuple[str, str]] = []
+    for agent, style in zip(chosen, styles, strict=True):
+        full = f"{agent.first} {agent.last}"
+        if style == "stripped" and strip_marks(full) != full and "æ" not in full.lower():
+            written = strip_marks(full)
+        elif style == "upper":
+            written = full.upper()
+        elif style == "lower":
+            written = full.lower()
+        elif style == "reversed":
+            written = f"{agent.last} {agent.first}"
+        else:
+            written = full
+        assert name_owners(written, people) == [agent.agent_id], written
+        member = by_id.get(agent.agent_id)
+        if member is not None:
+            in_oct = [s for s in member.shares if october[0] <= fmt_share_date(s.when) < october[1]]
+            posts_n = sum(1 for s in in_oct if not s.reshare)
+            shares_n = sum(1 for s in in_oct if s.inst_id is not None) + rng.randint(0, 3)
+            connections = len(member.connections)
+        else:
+            posts_n, shares_n, connections = rng.randint(0, 2), rng.randint(0, 4), rng.randint(60, 300)
+        clicks = shares_n * rng.randint(2, 14) + rng.randint(0, 9)
+        kind = "Admin" if agent.direction == COMM and rng.random() < 0.3 else "User"
+        created = max(agent.enrolled or date(2025, 9, 1), date(2025, 9, 1)) + timedelta(
+            days=rng.randint(0, 20)
+        )
+        rows.append(
+            (written, es_row(rng, written, kind, created, connections * shares_n, posts_n, shares_n, clicks))
+        )
+        kept[agent.agent_id] = {
+            "name_as_written": written,
+            "posts": posts_n,
+            "shares": shares_n,
+            "clicks": clicks,
+        }
+    withheld = []
+    others = [
+        ("refused", rng.choice([a for a in staff if a.status == "refused"])),
+        ("withdrawn", rng.choice([a for a in staff if a.status == "withdrawn"])),
+        *(
+            ("staff", a)
+            for a in rng.sample([a for a in staff if a.direction == COMM and a.status == "staff"], 2)
+        ),
+        ("outsider", outsider()),
+    ]
+    for why, agent in others:
+        written = f"{agent.first} {agent.last}"
+        assert not name_owners(written, people), written
+        shares_n = rng.randint(0, 6)
+        clicks = shares_n * rng.randint(2, 10)
+        line = es_row(
+            rng,
+            written,
+            "Admin" if why in ("staff", "outsider") else "User",
+            date(2025, 9, 1),
+            rng.randint(100, 900) * shares_n,
+            0,
+            shares_n,
+            clicks,
+        )
+        rows.append((written, line))
+        withheld.append({"name_as_written": written, "why": why, "clicks": clicks})
+    rows.sort(key=lambda r: compact_name(r[0]))
+    lines += [line for _, line in rows]
+    relpath = "advocacy/everyonesocial_users_2026-10.csv"
+    path = INBOX / relpath
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8"))
+    return {
+        "path": relpath,
+        "report_month": "2026-10",
+        "exported_on": "2026-11-03",
+        "rows": len(rows),
+        "rows_kept": len(kept),
+        "rows_withheld": len(withheld),
+        "withheld": withheld,
+        "by_agent": dict(sorted(kept.items())),
+    }
+
+
+# Modification times --------------------------------------------------------------------------------
+
+
+def set_mtimes(specs: list[ArchiveSpec], dated: dict[str, date]) -> dict[str, float]:
+    """Give every file under the inbox the noon (UTC) of the day it was exported, and every folder
+    the latest of them: "most recently obtained" is then reproducible. Returns path -> mtime."""
+    days = dict(dated)
+    for spec in specs:
+        if spec.unpacked:
+            for name in spec.files.values():
+                days[f"{spec.relpath}/{name}"] = spec.exported
+        else:
+            days[spec.relpath] = spec.exported
+    mtimes = {}
+    for path in sorted(p for p in INBOX.rglob("*") if p.is_file()):
+        relative = path.relative_to(INBOX).as_posix()
+        if relative not in days:
+            raise ValueError(f"no export date for {relative}")
+        mtimes[relative] = noon_utc(days[relative])
+        os.utime(path, (mtimes[relative], mtimes[relative]))
+    latest = max(mtimes.values())
+    for folder in sorted((p for p in INBOX.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
+        os.utime(folder, (latest, latest))
+    os.utime(INBOX, (latest, latest))
+    return mtimes
+
+
+def write_analytics(
+    staff: list[Agent], members: list[Member], roles: dict[str, list[str]], posts: list[Post]
+) -> tuple[dict, dict[str, date]]:
+    """Write every analytics file; return their profile section and each file's export date."""
+    rng = random.Random(ANALYTICS_SEED)
+    people = [a for a in staff if a.status == "ambassador"]
+    chosen, broken_owner = pick_analytics_people(rng, members, roles, people)
+    exports, special = plan_creator_exports(rng, chosen, broken_owner, people)
+    write_creator_exports(rng, exports)
+    original, copy = write_redrop(exports, rng)
+    singles = write_post_exports(rng, exports)
+    page = write_page_audience(rng, posts)
+    advocacy = write_everyonesocial(rng, staff, members, people)
+    dated = {e.relpath: e.exported for e in exports}
+    dated[copy] = REDROP_DAY
+    dated.update({s["path"]: date.fromisoformat(s["exported_on"]) for s in singles})
+    dated[page["followers_file"]] = dated[page["visitors_file"]] = date(2026, 11, 3)
+    dated[advocacy["path"]] = date(2026, 11, 3)
+    section = {
+        "exports": exports,
+        "special": special,
+        "redrop": {"path": copy, "same_content_as": original},
+        "single_posts": singles,
+        "page_audience": page,
+        "everyonesocial": advocacy,
+    }
+    return section, dated
+
+
+def analytics_profile(section: dict, mtimes: dict[str, float]) -> dict:
+    """The analytics part of expected_profile.json: files, overlaps and what the marts must show."""
+    exports: list[CreatorExport] = section["exports"]
+    resolved = resolve_daily(exports, mtimes)
+    files = []
+    for e in exports:
+        files.append(
+            {
+                "path": e.relpath,
+                "owner_agent_id": e.agent_id,
+                "owner_found_by": e.owner_found_by,
+                "layout": "AggregateAnalytics (2026)" if e.layout == "aggregate" else "Content (older)",
+                "language": e.language,
+                "date_order": "DMY" if e.language == "fr" else "MDY",
+                "period_start": e.start.isoformat(),
+                "period_end": e.end.isoformat(),
+                "exported_on": e.exported.isoformat(),
+                "modified_at_utc": utc_text(mtimes[e.relpath]),
+                "expected_status": "quarantined" if e.broken else "loaded",
+                "daily_rows": 0 if e.broken else len(e.daily),
+                "top_posts_listed": 0 if e.broken else len(top_posts(e)),
+            }
+        )
+    overlaps = []
+    for key, figures in (("revised_overlap", "later export higher"), ("identical_overlap", "identical")):
+        agent_id = section["special"][key]
+        pair = sorted((e for e in exports if e.agent_id == agent_id), key=lambda e: e.exported)
+        overlap = [d for d in pair[0].daily if d in pair[1].daily]
+        differing = sum(1 for d in overlap if pair[0].daily[d] != pair[1].daily[d])
+        overlaps.append(
+            {
+                "agent_id": agent_id,
+                "earlier": pair[0].relpath,
+                "later": pair[1].relpath,
+                "overlap": [min(overlap).isoformat(), max(overlap).isoformat()],
+                "overlap_figures": figures,
+                "overlap_days_differing": differing,
+                "winner_on_overlap": pair[1].relpath,
+                "earlier_sum_on_overlap": sums_over(pair[0], overlap),
+                "later_sum_on_overlap": sums_over(pair[1], overlap),
+            }
+        )
+    broken = next(e for e in exports if e.broken)
+    ambassadors = {}
+    for agent_id in sorted(resolved):
+        member = next(e.series.member for e in exports if e.agent_id == agent_id)
+        months = monthly(resolved[agent_id])
+        ambassadors[agent_id] = {
+            "direction": member.agent.direction,
+            "first_month_in_marts": first_month(member),
+            "files": sorted(e.relpath for e in exports if e.agent_id == agent_id),
+            "days": len(resolved[agent_id]),
+            "by_month": months,
+            "totals": {
+                k: sum(m[k] for m in months.values())
+                for k in ("impressions", "engagements", "followers_gained")
+            },
+        }
+    es = section["everyonesocial"]
+    return {
+        "mtime_rule": "every file's modification time is noon UTC of the day it was exported",
+        "creator_files": files,
+        "creator_ambassadors": len(ambassadors),
+        "overlapping_exports": overlaps,
+        "redrop": {**section["redrop"], "expected_status": "ignored", "expected_kind": "duplicate"},
+        "broken_file": {
+            "path": broken.relpath,
+            "owner_agent_id": broken.agent_id,
+            "expected_status": "quarantined",
+            "why": "truncated download: not a readable xlsx (zip central directory missing)",
+        },
+        "expected_quarantined_files": sorted(
+            [broken.relpath, "divers/budget.csv", "divers/notes_reunion.txt"]
+        ),
+        "single_posts": section["single_posts"],
+        "agent_month": {
+            "rule": (
+                "per ambassador and day the most recently obtained export wins; impressions, "
+                "engagements_received and followers_gained of marts.agent_month are the sums below "
+                "(months not listed: 0); clicks come from the EveryoneSocial report, month 2026-10"
+            ),
+            "by_agent": ambassadors,
+            "clicks_2026_10": {k: v["clicks"] for k, v in es["by_agent"].items()},
+        },
+        "page_audience": section["page_audience"],
+        "everyonesocial": es,
+    }
+
+
+def utc_text(timestamp: float) -> str:
+    return (datetime(1970, 1, 1) + timedelta(seconds=timestamp)).isoformat() + "Z"
+
+
+def sums_over(export: CreatorExport, days: list[date]) -> dict[str, int]:
+    return {
+        "impressions": sum(export.daily[d][0] for d in days),
+        "engagements": sum(export.daily[d][1] for d in days),
+        "followers_gained": sum(export.daily[d][2] for d in days),
+    }
+
+
+# --------------------------------------------------------------------------------------------------
 # Expected profile
 # --------------------------------------------------------------------------------------------------
 
@@ -2291,7 +3270,10 @@ def main(argv: list[str] | None = None) -> None:
     write_updates_export(rng, posts, newer)
     write_roster(staff)
     write_misc()
+    section, dated = write_analytics(staff, members, roles, posts)
+    mtimes = set_mtimes(specs, {**BASE_EXPORT_DATES, **dated})
     profile = build_profile(staff, members, specs, posts, roles)
+    profile["analytics"] = analytics_profile(section, mtimes)
     PROFILE_PATH.write_text(json.dumps(profile, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 

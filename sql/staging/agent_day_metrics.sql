@@ -1,33 +1,35 @@
 -- One value per ambassador, day and metric (impressions, engagements, followers_gained), whatever
 -- the number of exports and API pulls that give it: the most recently obtained figure wins, and
--- its lineage (file and row, or the API answer's file) is kept. engagements from the API are the
+-- its lineage (file and row, or the API answer's file) is kept. A file counts as obtained the day
+-- after the last day it covers (its modification time breaks ties); an API answer when received. engagements from the API are the
 -- day's reactions + comments + reposts; from creator analytics exports, LinkedIn's Engagements.
 WITH ambassadors AS (
     SELECT agent_id, agent_key FROM raw.roster WHERE is_current AND is_ambassador
 ),
 api_engagements AS (
     SELECT agent_id, day, sum(value) AS value, max(_obtained_at) AS _obtained_at,
-           max(_source_file) AS _source_file, min(_source_row) AS _source_row
+           max(_source_file) AS _source_file, min(_source_row) AS _source_row,
+           max(_file_modified_at) AS _file_modified_at
     FROM raw.api_member_daily
     WHERE metric IN ('reactions', 'comments', 'reposts') AND day IS NOT NULL
     GROUP BY agent_id, day
 ),
 facts AS (
-    SELECT agent_id, day, 'impressions' AS metric, impressions AS value, _obtained_at, _source_file, _source_row
+    SELECT agent_id, day, 'impressions' AS metric, impressions AS value, _obtained_at, _file_modified_at, _source_file, _source_row
     FROM raw.creator_daily WHERE impressions IS NOT NULL
     UNION ALL
-    SELECT agent_id, day, 'engagements', engagements, _obtained_at, _source_file, _source_row
+    SELECT agent_id, day, 'engagements', engagements, _obtained_at, _file_modified_at, _source_file, _source_row
     FROM raw.creator_daily WHERE engagements IS NOT NULL
     UNION ALL
-    SELECT agent_id, day, 'followers_gained', new_followers, _obtained_at, _source_file, _source_row
+    SELECT agent_id, day, 'followers_gained', new_followers, _obtained_at, _file_modified_at, _source_file, _source_row
     FROM raw.creator_followers_daily WHERE new_followers IS NOT NULL
     UNION ALL
-    SELECT agent_id, day, 'impressions', value, _obtained_at, _source_file, _source_row
+    SELECT agent_id, day, 'impressions', value, _obtained_at, _file_modified_at, _source_file, _source_row
     FROM raw.api_member_daily WHERE metric = 'impressions' AND day IS NOT NULL
     UNION ALL
-    SELECT agent_id, day, 'engagements', value, _obtained_at, _source_file, _source_row FROM api_engagements
+    SELECT agent_id, day, 'engagements', value, _obtained_at, _file_modified_at, _source_file, _source_row FROM api_engagements
     UNION ALL
-    SELECT agent_id, day, 'followers_gained', new_followers, _obtained_at, _source_file, _source_row
+    SELECT agent_id, day, 'followers_gained', new_followers, _obtained_at, _file_modified_at, _source_file, _source_row
     FROM raw.api_member_followers WHERE day IS NOT NULL AND new_followers IS NOT NULL
 )
 SELECT a.agent_key, f.day, CAST(date_trunc('month', f.day) AS DATE) AS month, f.metric,
@@ -36,6 +38,6 @@ SELECT a.agent_key, f.day, CAST(date_trunc('month', f.day) AS DATE) AS month, f.
 FROM facts AS f
 JOIN ambassadors AS a USING (agent_id)
 QUALIFY row_number() OVER (
-    PARTITION BY a.agent_key, f.day, f.metric ORDER BY f._obtained_at DESC, f._source_file DESC, f._source_row
+    PARTITION BY a.agent_key, f.day, f.metric ORDER BY f._obtained_at DESC, f._file_modified_at DESC, f._source_file DESC, f._source_row
 ) = 1
 ORDER BY a.agent_key, f.day, f.metric

@@ -9,6 +9,6 @@ SELECT r.agent_key, p.platform, p.report_month AS month, p.shares, p.clicks, p.p
 FROM raw.advocacy_users AS p
 JOIN raw.roster AS r ON r.agent_id = p.agent_id AND r.is_current AND r.is_ambassador
 QUALIFY row_number() OVER (
-    PARTITION BY r.agent_key, p.platform, p.report_month ORDER BY p._obtained_at DESC, p._source_file DESC
+    PARTITION BY r.agent_key, p.platform, p.report_month ORDER BY p._obtained_at DESC, p._file_modified_at DESC, p._source_file DESC
 ) = 1
 ORDER BY r.agent_key, p.platform, p.report_month

@@ -5,23 +5,23 @@ WITH ambassadors AS (
     SELECT agent_id, agent_key FROM raw.roster WHERE is_current AND is_ambassador
 ),
 facts AS (
-    SELECT agent_id, post_key, metric, value, _obtained_at, _source_file, _source_row
+    SELECT agent_id, post_key, metric, value, _obtained_at, _file_modified_at, _source_file, _source_row
     FROM raw.creator_top_posts WHERE post_key IS NOT NULL AND value IS NOT NULL
     UNION ALL
     SELECT agent_id, post_key, unnest(['impressions', 'members_reached', 'reactions', 'comments', 'reposts',
                                        'saves', 'sends']) AS metric,
            unnest([impressions, members_reached, reactions, comments, reposts, saves, sends]) AS value,
-           _obtained_at, _source_file, _source_row
+           _obtained_at, _file_modified_at, _source_file, _source_row
     FROM raw.post_analytics WHERE post_key IS NOT NULL
     UNION ALL
     SELECT agent_id, post_key, unnest(['reactions', 'comments']) AS metric, unnest([reactions, comments]) AS value,
-           _obtained_at, _source_file, _source_row
+           _obtained_at, _file_modified_at, _source_file, _source_row
     FROM raw.api_social_metadata WHERE post_key IS NOT NULL
     UNION ALL
     SELECT NULL AS agent_id, post_key,
            unnest(['impressions', 'clicks', 'reactions', 'comments', 'reposts']) AS metric,
            unnest([impressions, clicks, likes, comments, reposts]) AS value,
-           to_timestamp(_file_modified_at)::TIMESTAMP AS _obtained_at, _source_file, _source_row
+           to_timestamp(_file_modified_at)::TIMESTAMP AS _obtained_at, _file_modified_at, _source_file, _source_row
     FROM raw.page_posts
 )
 SELECT f.post_key, a.agent_key, f.agent_id IS NULL AS is_institution_post, f.metric,
@@ -31,6 +31,6 @@ FROM facts AS f
 LEFT JOIN ambassadors AS a USING (agent_id)
 WHERE f.value IS NOT NULL AND (f.agent_id IS NULL OR a.agent_key IS NOT NULL)
 QUALIFY row_number() OVER (
-    PARTITION BY f.post_key, f.metric ORDER BY f._obtained_at DESC, f._source_file DESC, f._source_row
+    PARTITION BY f.post_key, f.metric ORDER BY f._obtained_at DESC, f._file_modified_at DESC, f._source_file DESC, f._source_row
 ) = 1
 ORDER BY f.post_key, f.metric

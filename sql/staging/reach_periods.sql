@@ -7,6 +7,6 @@ FROM raw.creator_periods AS c
 JOIN raw.roster AS r ON r.agent_id = c.agent_id AND r.is_current AND r.is_ambassador
 WHERE c.period_start IS NOT NULL AND c.period_end IS NOT NULL
 QUALIFY row_number() OVER (
-    PARTITION BY r.agent_key, c.period_start, c.period_end ORDER BY c._obtained_at DESC, c._source_file DESC
+    PARTITION BY r.agent_key, c.period_start, c.period_end ORDER BY c._obtained_at DESC, c._file_modified_at DESC, c._source_file DESC
 ) = 1
 ORDER BY r.agent_key, c.period_start
