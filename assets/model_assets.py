@@ -41,7 +41,7 @@ def _model_asset(layer: str, path: Path) -> AssetsDefinition:
     )
     def _model(home: ResourceParam[RelaisHome], warehouse: DuckDBResource) -> MaterializeResult:
         with warehouse.get_connection() as con:
-            define_macros(con, home.timezone)
+            define_macros(con, home.timezone, home.settings)
             count = run_model(con, layer, name, sql)
         return MaterializeResult(metadata={"dagster/row_count": count})
 

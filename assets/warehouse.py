@@ -171,12 +171,46 @@ def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
     return int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
 
-def define_macros(con: duckdb.DuckDBPyConnection, timezone: str) -> None:
-    """Session macros the SQL models use, bound to the organisation's time zone.
+METRIC_SETTINGS: dict[str, float] = {
+    "emv_cpm": 12.0,
+    "emv_cpc": 1.5,
+    "score_weight_activity": 0.25,
+    "score_weight_reach": 0.25,
+    "score_weight_engagement": 0.20,
+    "score_weight_amplification": 0.20,
+    "score_weight_consistency": 0.10,
+    "tier_champion_score": 75.0,
+    "lapsed_after_months": 3.0,
+}
+"""Numeric settings the SQL models read as ``cfg_<name>()`` macros, with their defaults."""
+
+
+def metric_settings(settings: Mapping[str, Any]) -> dict[str, float]:
+    """The numeric metric settings of a home (``relais.toml``), defaults filled in, checked."""
+    values: dict[str, float] = {}
+    for name, default in METRIC_SETTINGS.items():
+        value = settings.get(name, default)
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise ValueError(f"relais.toml: {name} must be a non-negative number, not {value!r}")
+        values[name] = float(value)
+    if sum(v for k, v in values.items() if k.startswith("score_weight_")) <= 0:
+        raise ValueError("relais.toml: at least one score_weight_* must be positive")
+    return values
+
+
+def define_macros(
+    con: duckdb.DuckDBPyConnection, timezone: str, settings: Mapping[str, Any] | None = None
+) -> None:
+    """Session macros the SQL models use, bound to the organisation's time zone and settings.
 
     ``local_date(ts)`` and ``local_month(ts)`` turn a naive UTC timestamp into the calendar day and
-    the first day of the calendar month in that zone.
+    the first day of the calendar month in that zone; ``cfg_<name>()`` returns a metric setting
+    (``METRIC_SETTINGS``) and ``cfg_emv_currency()`` the currency of earned media value.
     """
+    for name, value in metric_settings(settings or {}).items():
+        con.execute(f"CREATE OR REPLACE TEMP MACRO cfg_{name}() AS CAST({value!r} AS DOUBLE)")
+    currency = str((settings or {}).get("emv_currency", "EUR")).replace("'", "''")
+    con.execute(f"CREATE OR REPLACE TEMP MACRO cfg_emv_currency() AS '{currency}'")
     ZoneInfo(timezone)  # raises for an unknown zone before it reaches SQL
     literal = timezone.replace("'", "''")
     local = f"timezone('{literal}', timezone('UTC', ts))"
@@ -207,6 +241,7 @@ def model_description(sql: str) -> str:
 
 def run_model(con: duckdb.DuckDBPyConnection, schema: str, name: str, sql: str) -> int:
     """Rebuild ``schema.name`` from the model's SELECT; return its row count."""
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     con.execute(f"CREATE OR REPLACE TABLE {schema}.{name} AS\n{sql}")
     return _count(con, f"{schema}.{name}")
 

@@ -1,94 +1,99 @@
--- One row per ambassador per calendar month, from the earlier of their enrolment month and their
--- first activity month (posts, reshares, comments, reactions) to the last month holding any data.
--- posts: Shares rows not relaying a LinkedIn post; reshares: Shares rows relaying a LinkedIn post
--- plus InstantReposts rows; institution_reshares: reshares of an institution post; is_enrolled:
--- enrolled on or before the month's last day; is_active: posts + reshares >= 1. impressions,
--- engagements_received (reactions + comments + reposts on their posts and reshares) and
--- followers_gained sum one value per day (see staging.agent_day_metrics); clicks are the clicks
--- advocacy platforms report for the month.
-WITH activity_months AS (
-    SELECT agent_key, month FROM staging.activities
-    UNION ALL
-    SELECT agent_key, month FROM staging.engagements_given WHERE month IS NOT NULL
+-- One row per ambassador per calendar month (see staging.agent_month_base for the counts), with
+-- the ambassador metrics of docs/metrics.md: engagement_rate = engagements_received / impressions
+-- (NULL without impressions); emv = impressions / 1000 x emv_cpm + clicks x emv_cpc; active_streak
+-- = consecutive active months up to this one; active_months_last_6 = active months among this one
+-- and the five before; ambassador_score (0-100, enrolled months only) = weighted mean of percentile
+-- ranks among the month's enrolled ambassadors over activity (posts + reshares), reach
+-- (impressions), engagement (engagements_received), institution amplification
+-- (institution_reshares) and consistency (active_months_last_6), a zero scoring 0; tier = champion
+-- (active, score >= tier_champion_score), active, occasional (inactive, active in the last six
+-- months) or dormant; is_new_enrolment = enrolled during the month; is_lapsed = enrolled for at
+-- least lapsed_after_months months and inactive for that many months or more.
+WITH history AS (
+    SELECT *,
+           max(CASE WHEN NOT is_active THEN month END)
+               OVER (PARTITION BY agent_key ORDER BY month ROWS UNBOUNDED PRECEDING) AS last_inactive_month,
+           max(CASE WHEN is_active THEN month END)
+               OVER (PARTITION BY agent_key ORDER BY month ROWS UNBOUNDED PRECEDING) AS last_active_month,
+           min(month) OVER (PARTITION BY agent_key) AS first_month,
+           CAST(sum(CAST(is_active AS INTEGER))
+               OVER (PARTITION BY agent_key ORDER BY month ROWS BETWEEN 5 PRECEDING AND CURRENT ROW)
+               AS BIGINT) AS active_months_last_6
+    FROM staging.agent_month_base
 ),
-data_months AS (
-    SELECT month FROM activity_months
-    UNION ALL SELECT month FROM staging.connections_monthly
-    UNION ALL SELECT month FROM staging.endorsements
-    UNION ALL SELECT CAST(date_trunc('month', created_on) AS DATE) FROM staging.institution_posts
-    UNION ALL SELECT CAST(date_trunc('month', enrolled_on) AS DATE) FROM staging.agents
-    UNION ALL SELECT month FROM staging.agent_day_metrics
-    UNION ALL SELECT month FROM staging.platform_activity
+measures AS (
+    SELECT *,
+           posts + reshares AS activity,
+           CASE WHEN is_active
+                THEN date_diff('month', coalesce(last_inactive_month,
+                                                 CAST(first_month - INTERVAL 1 MONTH AS DATE)), month)
+                ELSE 0 END AS active_streak
+    FROM history
 ),
-last_month AS (
-    SELECT max(month) AS month FROM data_months
-),
-spans AS (
-    SELECT a.agent_key, a.department, a.enrolled_on,
-           least(CAST(date_trunc('month', a.enrolled_on) AS DATE), min(m.month)) AS first_month
-    FROM staging.agents AS a
-    LEFT JOIN activity_months AS m USING (agent_key)
-    GROUP BY a.agent_key, a.department, a.enrolled_on
-),
-grid AS (
-    SELECT s.agent_key, s.department, s.enrolled_on, CAST(g.month AS DATE) AS month
-    FROM spans AS s
-    CROSS JOIN last_month AS l
-    CROSS JOIN LATERAL (SELECT unnest(generate_series(s.first_month, l.month, INTERVAL 1 MONTH)) AS month) AS g
-),
-published AS (
+enrolled AS (
     SELECT agent_key, month,
-           count(*) FILTER (WHERE kind = 'post') AS posts,
-           count(*) FILTER (WHERE kind = 'reshare') AS reshares,
-           count(*) FILTER (WHERE kind = 'reshare' AND is_institution_target) AS institution_reshares
-    FROM staging.activities
-    GROUP BY agent_key, month
+           (rank() OVER (PARTITION BY month ORDER BY activity) - 1
+            + 0.5 * count(*) OVER (PARTITION BY month, activity)) / count(*) OVER (PARTITION BY month)
+               * (activity > 0)::INTEGER AS p_activity,
+           (rank() OVER (PARTITION BY month ORDER BY impressions) - 1
+            + 0.5 * count(*) OVER (PARTITION BY month, impressions)) / count(*) OVER (PARTITION BY month)
+               * (impressions > 0)::INTEGER AS p_reach,
+           (rank() OVER (PARTITION BY month ORDER BY engagements_received) - 1
+            + 0.5 * count(*) OVER (PARTITION BY month, engagements_received)) / count(*) OVER (PARTITION BY month)
+               * (engagements_received > 0)::INTEGER AS p_engagement,
+           (rank() OVER (PARTITION BY month ORDER BY institution_reshares) - 1
+            + 0.5 * count(*) OVER (PARTITION BY month, institution_reshares)) / count(*) OVER (PARTITION BY month)
+               * (institution_reshares > 0)::INTEGER AS p_amplification,
+           (rank() OVER (PARTITION BY month ORDER BY active_months_last_6) - 1
+            + 0.5 * count(*) OVER (PARTITION BY month, active_months_last_6)) / count(*) OVER (PARTITION BY month)
+               * (active_months_last_6 > 0)::INTEGER AS p_consistency
+    FROM measures
+    WHERE is_enrolled
 ),
-given AS (
+scored AS (
     SELECT agent_key, month,
-           count(*) FILTER (WHERE kind = 'comment') AS comments_given,
-           count(*) FILTER (WHERE kind = 'reaction') AS reactions_given
-    FROM staging.engagements_given
-    WHERE month IS NOT NULL
-    GROUP BY agent_key, month
-),
-reach AS (
-    SELECT agent_key, month,
-           sum(value) FILTER (WHERE metric = 'impressions') AS impressions,
-           sum(value) FILTER (WHERE metric = 'engagements') AS engagements_received,
-           sum(value) FILTER (WHERE metric = 'followers_gained') AS followers_gained
-    FROM staging.agent_day_metrics
-    GROUP BY agent_key, month
-),
-platform AS (
-    SELECT agent_key, month, sum(clicks) AS clicks FROM staging.platform_activity GROUP BY agent_key, month
-),
-endorsed AS (
-    SELECT agent_key, month, sum(endorsements) AS endorsements_received
-    FROM staging.endorsements
-    GROUP BY agent_key, month
+           round(100 * (cfg_score_weight_activity() * p_activity + cfg_score_weight_reach() * p_reach
+                        + cfg_score_weight_engagement() * p_engagement
+                        + cfg_score_weight_amplification() * p_amplification
+                        + cfg_score_weight_consistency() * p_consistency)
+                 / (cfg_score_weight_activity() + cfg_score_weight_reach() + cfg_score_weight_engagement()
+                    + cfg_score_weight_amplification() + cfg_score_weight_consistency()), 1) AS ambassador_score
+    FROM enrolled
 )
-SELECT g.agent_key,
-       g.department,
-       g.month,
-       g.enrolled_on <= last_day(g.month) AS is_enrolled,
-       coalesce(p.posts, 0) AS posts,
-       coalesce(p.reshares, 0) AS reshares,
-       coalesce(p.institution_reshares, 0) AS institution_reshares,
-       coalesce(v.comments_given, 0) AS comments_given,
-       coalesce(v.reactions_given, 0) AS reactions_given,
-       CAST(coalesce(c.new_connections, 0) AS BIGINT) AS new_connections,
-       CAST(coalesce(e.endorsements_received, 0) AS BIGINT) AS endorsements_received,
-       coalesce(p.posts, 0) + coalesce(p.reshares, 0) >= 1 AS is_active,
-       CAST(coalesce(r.impressions, 0) AS BIGINT) AS impressions,
-       CAST(coalesce(r.engagements_received, 0) AS BIGINT) AS engagements_received,
-       CAST(coalesce(r.followers_gained, 0) AS BIGINT) AS followers_gained,
-       CAST(coalesce(k.clicks, 0) AS BIGINT) AS clicks
-FROM grid AS g
-LEFT JOIN published AS p USING (agent_key, month)
-LEFT JOIN given AS v USING (agent_key, month)
-LEFT JOIN staging.connections_monthly AS c USING (agent_key, month)
-LEFT JOIN endorsed AS e USING (agent_key, month)
-LEFT JOIN reach AS r USING (agent_key, month)
-LEFT JOIN platform AS k USING (agent_key, month)
-ORDER BY g.agent_key, g.month
+SELECT m.agent_key,
+       m.department,
+       m.month,
+       m.is_enrolled,
+       m.posts,
+       m.reshares,
+       m.institution_reshares,
+       m.comments_given,
+       m.reactions_given,
+       m.new_connections,
+       m.endorsements_received,
+       m.is_active,
+       m.impressions,
+       m.engagements_received,
+       m.followers_gained,
+       m.clicks,
+       CASE WHEN m.impressions > 0 THEN m.engagements_received / m.impressions END AS engagement_rate,
+       round(m.impressions / 1000 * cfg_emv_cpm() + m.clicks * cfg_emv_cpc(), 2) AS emv,
+       CAST(m.active_streak AS BIGINT) AS active_streak,
+       m.active_months_last_6,
+       s.ambassador_score,
+       CASE
+           WHEN NOT m.is_enrolled THEN NULL
+           WHEN m.is_active AND s.ambassador_score >= cfg_tier_champion_score() THEN 'champion'
+           WHEN m.is_active THEN 'active'
+           WHEN m.active_months_last_6 >= 1 THEN 'occasional'
+           ELSE 'dormant'
+       END AS tier,
+       m.month = CAST(date_trunc('month', m.enrolled_on) AS DATE) AS is_new_enrolment,
+       m.is_enrolled
+           AND date_diff('month', CAST(date_trunc('month', m.enrolled_on) AS DATE), m.month) + 1
+               >= cfg_lapsed_after_months()
+           AND coalesce(date_diff('month', m.last_active_month, m.month), 100000) >= cfg_lapsed_after_months()
+           AS is_lapsed
+FROM measures AS m
+LEFT JOIN scored AS s USING (agent_key, month)
+ORDER BY m.agent_key, m.month

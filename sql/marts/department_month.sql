@@ -2,8 +2,12 @@
 -- headcount: roster staff; enrolled: ambassadors enrolled by the month's end; active: enrolled
 -- ambassadors with a post or reshare that month; participation_rate = active / enrolled (NULL when
 -- none is enrolled); adoption_rate = enrolled / headcount. Activity and reach columns (posts,
--- reshares, institution_reshares, impressions, engagements_received, followers_gained, clicks) sum
--- enrolled ambassadors only.
+-- reshares, institution_reshares, impressions, engagements_received, followers_gained, clicks, emv)
+-- sum enrolled ambassadors only; engagement_rate = engagements_received / impressions;
+-- institution_share = institution_reshares / (posts + reshares); median_score is the median
+-- ambassador_score of the enrolled; tier_* count enrolled ambassadors per tier; new_enrolments
+-- count ambassadors enrolled during the month; lapsed counts enrolled ambassadors inactive for
+-- lapsed_after_months months or more.
 WITH months AS (
     SELECT DISTINCT month FROM marts.agent_month
 ),
@@ -17,7 +21,15 @@ activity AS (
            sum(impressions) FILTER (WHERE is_enrolled) AS impressions,
            sum(engagements_received) FILTER (WHERE is_enrolled) AS engagements_received,
            sum(followers_gained) FILTER (WHERE is_enrolled) AS followers_gained,
-           sum(clicks) FILTER (WHERE is_enrolled) AS clicks
+           sum(clicks) FILTER (WHERE is_enrolled) AS clicks,
+           sum(emv) FILTER (WHERE is_enrolled) AS emv,
+           median(ambassador_score) FILTER (WHERE is_enrolled) AS median_score,
+           count(*) FILTER (WHERE tier = 'champion') AS tier_champion,
+           count(*) FILTER (WHERE tier = 'active') AS tier_active,
+           count(*) FILTER (WHERE tier = 'occasional') AS tier_occasional,
+           count(*) FILTER (WHERE tier = 'dormant') AS tier_dormant,
+           count(*) FILTER (WHERE is_new_enrolment) AS new_enrolments,
+           count(*) FILTER (WHERE is_lapsed) AS lapsed
     FROM marts.agent_month
     GROUP BY department, month
 )
@@ -31,10 +43,21 @@ SELECT h.department,
        CAST(coalesce(a.posts, 0) AS BIGINT) AS posts,
        CAST(coalesce(a.reshares, 0) AS BIGINT) AS reshares,
        CAST(coalesce(a.institution_reshares, 0) AS BIGINT) AS institution_reshares,
+       CASE WHEN coalesce(a.posts, 0) + coalesce(a.reshares, 0) > 0
+            THEN a.institution_reshares / (a.posts + a.reshares) END AS institution_share,
        CAST(coalesce(a.impressions, 0) AS BIGINT) AS impressions,
        CAST(coalesce(a.engagements_received, 0) AS BIGINT) AS engagements_received,
+       CASE WHEN coalesce(a.impressions, 0) > 0 THEN a.engagements_received / a.impressions END AS engagement_rate,
        CAST(coalesce(a.followers_gained, 0) AS BIGINT) AS followers_gained,
-       CAST(coalesce(a.clicks, 0) AS BIGINT) AS clicks
+       CAST(coalesce(a.clicks, 0) AS BIGINT) AS clicks,
+       round(coalesce(a.emv, 0), 2) AS emv,
+       a.median_score,
+       coalesce(a.tier_champion, 0) AS tier_champion,
+       coalesce(a.tier_active, 0) AS tier_active,
+       coalesce(a.tier_occasional, 0) AS tier_occasional,
+       coalesce(a.tier_dormant, 0) AS tier_dormant,
+       coalesce(a.new_enrolments, 0) AS new_enrolments,
+       coalesce(a.lapsed, 0) AS lapsed
 FROM staging.headcount AS h
 CROSS JOIN months AS m
 LEFT JOIN activity AS a ON a.department = h.department AND a.month = m.month

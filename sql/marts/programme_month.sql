@@ -1,20 +1,24 @@
 -- One row per month of the programme for the whole organisation: the department figures summed,
--- with participation_rate = active / enrolled (NULL when none is enrolled) and adoption_rate =
--- enrolled / headcount recomputed on the totals; page_impressions are the institution's own Page
--- impressions that month (organic + sponsored, one value per day, NULL when no Page figure covers it).
+-- with participation_rate = active / enrolled (NULL when none is enrolled), adoption_rate =
+-- enrolled / headcount, engagement_rate and institution_share recomputed on the totals and
+-- median_score taken over all enrolled ambassadors; page_impressions are the institution's own
+-- Page impressions that month (organic + sponsored, one value per day, NULL when no Page figure
+-- covers it).
 WITH totals AS (
     SELECT month,
-           sum(headcount) AS headcount,
-           sum(enrolled) AS enrolled,
-           sum(active) AS active,
-           sum(posts) AS posts,
-           sum(reshares) AS reshares,
-           sum(institution_reshares) AS institution_reshares,
-           sum(impressions) AS impressions,
-           sum(engagements_received) AS engagements_received,
-           sum(followers_gained) AS followers_gained,
-           sum(clicks) AS clicks
+           sum(headcount) AS headcount, sum(enrolled) AS enrolled, sum(active) AS active,
+           sum(posts) AS posts, sum(reshares) AS reshares, sum(institution_reshares) AS institution_reshares,
+           sum(impressions) AS impressions, sum(engagements_received) AS engagements_received,
+           sum(followers_gained) AS followers_gained, sum(clicks) AS clicks, sum(emv) AS emv,
+           sum(tier_champion) AS tier_champion, sum(tier_active) AS tier_active,
+           sum(tier_occasional) AS tier_occasional, sum(tier_dormant) AS tier_dormant,
+           sum(new_enrolments) AS new_enrolments, sum(lapsed) AS lapsed
     FROM marts.department_month
+    GROUP BY month
+),
+scores AS (
+    SELECT month, median(ambassador_score) FILTER (WHERE is_enrolled) AS median_score
+    FROM marts.agent_month
     GROUP BY month
 ),
 page AS (
@@ -23,20 +27,32 @@ page AS (
     WHERE metric = 'page_impressions'
     GROUP BY month
 )
-SELECT month,
-       CAST(headcount AS BIGINT) AS headcount,
-       CAST(enrolled AS BIGINT) AS enrolled,
-       CAST(active AS BIGINT) AS active,
-       CASE WHEN enrolled > 0 THEN active / enrolled END AS participation_rate,
-       enrolled / headcount AS adoption_rate,
-       CAST(posts AS BIGINT) AS posts,
-       CAST(reshares AS BIGINT) AS reshares,
-       CAST(institution_reshares AS BIGINT) AS institution_reshares,
-       CAST(impressions AS BIGINT) AS impressions,
-       CAST(engagements_received AS BIGINT) AS engagements_received,
-       CAST(followers_gained AS BIGINT) AS followers_gained,
-       CAST(clicks AS BIGINT) AS clicks,
+SELECT t.month,
+       CAST(t.headcount AS BIGINT) AS headcount,
+       CAST(t.enrolled AS BIGINT) AS enrolled,
+       CAST(t.active AS BIGINT) AS active,
+       CASE WHEN t.enrolled > 0 THEN t.active / t.enrolled END AS participation_rate,
+       t.enrolled / t.headcount AS adoption_rate,
+       CAST(t.posts AS BIGINT) AS posts,
+       CAST(t.reshares AS BIGINT) AS reshares,
+       CAST(t.institution_reshares AS BIGINT) AS institution_reshares,
+       CASE WHEN t.posts + t.reshares > 0 THEN t.institution_reshares / (t.posts + t.reshares) END
+           AS institution_share,
+       CAST(t.impressions AS BIGINT) AS impressions,
+       CAST(t.engagements_received AS BIGINT) AS engagements_received,
+       CASE WHEN t.impressions > 0 THEN t.engagements_received / t.impressions END AS engagement_rate,
+       CAST(t.followers_gained AS BIGINT) AS followers_gained,
+       CAST(t.clicks AS BIGINT) AS clicks,
+       round(t.emv, 2) AS emv,
+       s.median_score,
+       CAST(t.tier_champion AS BIGINT) AS tier_champion,
+       CAST(t.tier_active AS BIGINT) AS tier_active,
+       CAST(t.tier_occasional AS BIGINT) AS tier_occasional,
+       CAST(t.tier_dormant AS BIGINT) AS tier_dormant,
+       CAST(t.new_enrolments AS BIGINT) AS new_enrolments,
+       CAST(t.lapsed AS BIGINT) AS lapsed,
        CAST(p.page_impressions AS BIGINT) AS page_impressions
-FROM totals
+FROM totals AS t
+LEFT JOIN scores AS s USING (month)
 LEFT JOIN page AS p USING (month)
-ORDER BY month
+ORDER BY t.month

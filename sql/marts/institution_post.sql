@@ -1,0 +1,28 @@
+-- One row per institution post: its Page figures (the most recently obtained), how many consenting
+-- ambassadors relayed it (relaying_ambassadors), how many reshares they made, the impressions of
+-- those reshares where known (reshare_impressions, over reshares_with_impressions of them), and
+-- amplification_ratio = reshare_impressions / the post's own impressions (NULL when either is
+-- unknown or zero).
+WITH relays AS (
+    SELECT a.target_key AS post_key,
+           count(*) AS reshares,
+           count(DISTINCT a.agent_key) AS relaying_ambassadors,
+           CAST(sum(m.impressions) AS BIGINT) AS reshare_impressions,
+           count(m.impressions) AS reshares_with_impressions
+    FROM staging.activities AS a
+    LEFT JOIN marts.post_metrics AS m ON m.post_key = a.item_key
+    WHERE a.is_institution_target
+    GROUP BY a.target_key
+)
+SELECT p.post_key, p.post_link, p.title, p.created_on, p.content_type,
+       f.impressions, f.clicks, f.reactions, f.comments, f.reposts,
+       coalesce(r.relaying_ambassadors, 0) AS relaying_ambassadors,
+       coalesce(r.reshares, 0) AS reshares,
+       r.reshare_impressions,
+       coalesce(r.reshares_with_impressions, 0) AS reshares_with_impressions,
+       CASE WHEN f.impressions > 0 AND r.reshare_impressions > 0
+            THEN r.reshare_impressions / f.impressions END AS amplification_ratio
+FROM staging.institution_posts AS p
+LEFT JOIN marts.post_metrics AS f USING (post_key)
+LEFT JOIN relays AS r USING (post_key)
+ORDER BY p.created_on, p.post_key
