@@ -12,6 +12,7 @@ from dagster_duckdb import DuckDBResource
 
 from assets.home import RelaisHome
 from assets.ingest_assets import POOL
+from assets.metric_docs import load_metric_docs
 from assets.publish import publish_snapshot, published_tables
 from assets.warehouse import (
     SQL_ROOT,
@@ -75,7 +76,7 @@ def relais_snapshot(
     """
     with warehouse.get_connection() as con:
         tables = published_tables(con)
-        path = publish_snapshot(con, home.serving, tables)
+        path = publish_snapshot(con, home.serving, tables, load_metric_docs())
     context.log.info(f"Published {len(tables)} tables to {path}")
     return MaterializeResult(
         metadata={"path": str(path), "tables": tables, "size_bytes": path.stat().st_size}

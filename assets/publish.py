@@ -13,6 +13,8 @@ from pathlib import Path
 
 import duckdb
 
+from assets.metric_docs import TableDoc
+
 PUBLISHED_SCHEMA = "marts"
 
 
@@ -26,8 +28,42 @@ def published_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in rows]
 
 
-def publish_snapshot(con: duckdb.DuckDBPyConnection, target: Path, tables: list[str]) -> Path:
-    """Copy ``marts.<table>`` for each table into a fresh file, then rename it over ``target``."""
+_WHERE_TABLE = "database_name = ? AND schema_name = ? AND table_name = ?"
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def comment_tables(con: duckdb.DuckDBPyConnection, database: str, docs: dict[str, TableDoc]) -> None:
+    """Attach the documentation of ``docs/metrics.md`` to the published tables and columns."""
+    for name, doc in docs.items():
+        schema, table = name.split(".")
+        target = f"{database}.{schema}.{table}"
+        exists = con.execute(
+            f"SELECT count(*) FROM duckdb_tables() WHERE {_WHERE_TABLE}",
+            [database, schema, table],
+        ).fetchone()[0]
+        if not exists:
+            continue
+        if doc.description:
+            con.execute(f"COMMENT ON TABLE {target} IS {_quote(doc.description)}")
+        present = {
+            r[0]
+            for r in con.execute(
+                f"SELECT column_name FROM duckdb_columns() WHERE {_WHERE_TABLE}",
+                [database, schema, table],
+            ).fetchall()
+        }
+        for column, column_doc in doc.columns.items():
+            if column in present:
+                con.execute(f'COMMENT ON COLUMN {target}."{column}" IS {_quote(column_doc.comment())}')
+
+
+def publish_snapshot(
+    con: duckdb.DuckDBPyConnection, target: Path, tables: list[str], docs: dict[str, TableDoc] | None = None
+) -> Path:
+    """Copy ``marts.<table>`` for each table into a fresh file, documented, then rename it over ``target``."""
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     for leftover in (temporary, temporary.with_name(temporary.name + ".wal")):
@@ -39,6 +75,7 @@ def publish_snapshot(con: duckdb.DuckDBPyConnection, target: Path, tables: list[
         for table in tables:
             source = f"{PUBLISHED_SCHEMA}.{table}"
             con.execute(f"CREATE TABLE snapshot.{source} AS SELECT * FROM {source}")
+        comment_tables(con, "snapshot", docs or {})
         con.execute("CHECKPOINT snapshot")
     finally:
         con.execute("DETACH snapshot")
