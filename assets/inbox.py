@@ -4,33 +4,72 @@ Every file under ``inbox/`` is recognised by its content, never by its place: CS
 header line (an HR roster, or a member of a LinkedIn archive), spreadsheets by their sheet names
 (a Page content export, in today's or the older layout), zip files by the archive members inside.
 A folder holding LinkedIn archive files is an unpacked archive, and the CSV files beneath it
-belong to it. What nobody recognises is listed with the reason, so that it can be quarantined.
+belong to it. What nobody recognises is listed with the reason, so that it can be quarantined; a
+file whose header is almost a known one (a column removed or renamed) says which columns it lacks.
+Empty files are listed as such; symbolic links and special files (pipes, sockets) are never
+opened; zip files are refused when a member path escapes the archive or when they unpack to more
+than the size and compression-ratio limits below (zip bombs), and their members are read in
+chunks, never whole.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
+import stat as stat_mode
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 from assets.advocacy import ADVOCACY_SPECS
 from assets.linkedin_api.files import is_api_envelope
-from assets.linkedin_archive import ANCHOR_KINDS, candidate_header_lines, classify_member
+from assets.linkedin_archive import ANCHOR_KINDS, LOADED_SPECS, candidate_header_lines, classify_member
 from assets.roster import ROSTER
-from assets.tables import header_matches
-from assets.textio import decode_text
+from assets.tables import TableSpec, header_matches, near_miss
+from assets.textio import UTF8_BOM, UTF16_BOMS, decode_text
 from assets.workbooks import detect_workbook
 
 HEAD_BYTES = 64 * 1024
+CHUNK_BYTES = 1024 * 1024
 MAX_MEMBER_BYTES = 512 * 1024 * 1024
+"""A zip member unpacking to more than this is refused (LinkedIn archive files are far smaller)."""
+MAX_ZIP_BYTES = 4 * 1024 * 1024 * 1024
+"""A zip file whose members unpack to more than this in all is refused."""
+MAX_ZIP_MEMBERS = 20_000
 MAX_COMPRESSION_RATIO = 200
+"""Text compresses 5 to 20 times; a member (or a whole zip) compressed more than this is a zip bomb..."""
+RATIO_FLOOR_BYTES = 16 * 1024 * 1024
+"""...once it unpacks to more than this (tiny files of repeated text compress very well too)."""
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 SYSTEM = "system"
 DUPLICATE = "duplicate"
+UNUSED = "li_unused"
+API = "linkedin_api"
 SYMLINK_REASON = "symbolic link: not followed (it could point outside the inbox)"
+SPECIAL_REASON = "not a regular file (named pipe, socket or device): not opened"
 SYSTEM_REASON = "hidden or system file (editor lock, .DS_Store, __MACOSX): not an export, left unread"
+EMPTY_REASON = "empty file (0 bytes): nothing to read"
+BLANK_REASON = "empty file (only blank lines or a byte-order mark): nothing to read"
+UNRECOGNISED_REASON = "not a recognised export (no known header line or sheet names)"
+UNUSED_REASON = "archive file not used by Relais (left unread)"
+ZIP_SYMLINK_REASON = "symbolic link stored in the zip: not followed"
+_EMPTY = "empty"
+_DRIVE = re.compile(r"^[A-Za-z]:")
+_NEAR_MISS_SPECS: tuple[TableSpec, ...] = (ROSTER, *ADVOCACY_SPECS, *LOADED_SPECS)
+_KIND_LABELS = {
+    "hr_roster": "an HR roster",
+    "everyonesocial_users": "an EveryoneSocial users report",
+    "firstup_sources": "a Firstup sources report",
+    "li_shares": "a LinkedIn archive's Shares.csv",
+    "li_instant_reposts": "a LinkedIn archive's InstantReposts.csv",
+    "li_comments": "a LinkedIn archive's Comments.csv",
+    "li_reactions": "a LinkedIn archive's Reactions.csv",
+    "li_skills": "a LinkedIn archive's Skills.csv",
+    "li_endorsements_received": "a LinkedIn archive's Endorsement_Received_Info.csv",
+    "li_connections": "a LinkedIn archive's Connections.csv",
+}
 
 
 @dataclass(frozen=True)
@@ -49,30 +88,69 @@ class InboxFile:
 
 def file_sha256(path: Path) -> str:
     """SHA-256 of a file, read in chunks so large files stay out of memory."""
-    digest = hashlib.sha256()
     with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return _stream_digest(handle)[0]
+
+
+def _stream_digest(handle: IO[bytes]) -> tuple[str, bytes]:
+    """SHA-256 of a stream read in chunks, and its first ``HEAD_BYTES`` bytes."""
+    digest = hashlib.sha256()
+    head = b""
+    for chunk in iter(lambda: handle.read(CHUNK_BYTES), b""):
+        if len(head) < HEAD_BYTES:
+            head += chunk[: HEAD_BYTES - len(head)]
+        digest.update(chunk)
+    return digest.hexdigest(), head
+
+
+def recognise_csv(name: str, head: bytes) -> tuple[str, str]:
+    """The kind of a delimited text file from its first bytes, and why it is unknown when it is.
+
+    The kind is a roster, an advocacy report, an ``li_*`` archive member, or ``unknown``; an
+    unknown file whose header is almost a known one gets the reason naming the missing columns,
+    any other unknown file ``UNRECOGNISED_REASON``.
+    """
+    text, _ = decode_text(head)
+    candidates = list(candidate_header_lines(text, limit=5))
+    if any(header_matches(fields, ROSTER) for fields in candidates):
+        return "hr_roster", ""
+    for spec in ADVOCACY_SPECS:
+        if any(header_matches(fields, spec) for fields in candidates):
+            return spec.kind, ""
+    spec = classify_member(name, text)
+    if spec is not None:
+        return spec.kind, ""
+    return "unknown", near_miss_reason(candidates) or UNRECOGNISED_REASON
 
 
 def classify_csv(name: str, head: bytes) -> str:
     """The kind of a delimited text file from its first bytes: roster, advocacy, ``li_*`` or ``unknown``."""
-    text, _ = decode_text(head)
-    candidates = list(candidate_header_lines(text, limit=5))
-    if any(header_matches(fields, ROSTER) for fields in candidates):
-        return "hr_roster"
-    for spec in ADVOCACY_SPECS:
-        if any(header_matches(fields, spec) for fields in candidates):
-            return spec.kind
-    spec = classify_member(name, text)
-    return spec.kind if spec else "unknown"
+    return recognise_csv(name, head)[0]
+
+
+def near_miss_reason(candidates: list[list[str]]) -> str:
+    """Why a header line that is almost a known export's is not read: the columns it lacks, or ''."""
+    misses = [
+        (len(missing), spec.kind, missing)
+        for spec in _NEAR_MISS_SPECS
+        for fields in candidates
+        if (missing := near_miss(fields, spec))
+    ]
+    if not misses:
+        return ""
+    _, kind, missing = min(misses, key=lambda miss: miss[0])
+    return f"looks like {_KIND_LABELS[kind]} but lacks the column(s) {', '.join(missing)}: not read"
 
 
 def classify_spreadsheet(path: Path) -> tuple[str, str]:
-    """The kind of a spreadsheet from its sheet names and first cells (see ``assets.workbooks``)."""
+    """The kind of a spreadsheet from its sheet names and first cells (see ``assets.workbooks``).
+
+    The reason of an unknown one is its first line: spreadsheet libraries add a context naming the
+    file's absolute path, which says nothing more and does not belong in the ledger.
+    """
     kind, reason = detect_workbook(path)
-    return kind, ("" if kind != "unknown" else reason)
+    first_line = next(iter(reason.strip().splitlines()), "")
+    return kind, ("" if kind != "unknown" else first_line)
 
 
 def inbox_paths(inbox: Path) -> list[Path]:
@@ -88,53 +166,92 @@ def inbox_paths(inbox: Path) -> list[Path]:
 def scan_inbox(inbox: Path) -> list[InboxFile]:
     """Recognise every file under ``inbox``.
 
-    Hidden and system files are listed as such and not read; symbolic links are listed and never
-    followed (they could point outside the inbox); a file whose content is byte for byte that of a
-    file already listed (a re-dropped export) is listed as a duplicate and read once.
+    Hidden and system files are listed as such and not read, and so are empty files; symbolic
+    links and special files are listed and never opened (a link could point outside the inbox, a
+    named pipe would block the run); a file whose content is byte for byte that of a file already
+    listed (a re-dropped export) is listed as a duplicate and read once; a file that cannot be
+    opened is listed with the system's reason.
     """
     if not inbox.exists():
         return []
     found: list[InboxFile] = []
-    loose_csv: list[tuple[Path, str, InboxFile]] = []
+    loose: list[tuple[Path, InboxFile]] = []
     first_with: dict[str, str] = {}
     for path in inbox_paths(inbox):
         relative = path.relative_to(inbox).as_posix()
-        if path.is_symlink():
-            found.append(InboxFile(relative, relative, "file", "unknown", SYMLINK_REASON, "", 0, 0.0))
+        refused = _not_opened(path, relative)
+        if refused is not None:
+            found.append(refused)
             continue
-        stat = path.stat()
-        base = {"sha256": file_sha256(path), "size_bytes": stat.st_size, "modified_at": stat.st_mtime}
-        suffix = path.suffix.lower()
-        original = first_with.setdefault(base["sha256"], relative) if stat.st_size else relative
-        if _hidden(path.relative_to(inbox)):
-            found.append(InboxFile(relative, relative, "file", SYSTEM, SYSTEM_REASON, **base))
-        elif original != relative and (suffix in SPREADSHEET_SUFFIXES or zipfile.is_zipfile(path)):
-            found.append(
-                InboxFile(relative, relative, "file", DUPLICATE, f"same content as {original}", **base)
-            )
-        elif zipfile.is_zipfile(path) and suffix not in SPREADSHEET_SUFFIXES:
-            found.extend(_scan_zip(path, relative, stat.st_mtime))
-        elif suffix in SPREADSHEET_SUFFIXES:
-            kind, reason = classify_spreadsheet(path)
-            found.append(InboxFile(relative, relative, "file", kind, reason, **base))
-        elif suffix == ".zip":
-            found.append(
-                InboxFile(relative, relative, "zip", "unknown", "corrupt zip file: cannot be opened", **base)
-            )
+        try:
+            items, is_loose = _recognise_file(path, relative, first_with)
+        except OSError as exc:
+            reason = f"cannot be read: {exc}"
+            found.append(InboxFile(relative, relative, "file", "unknown", reason, "", 0, 0.0))
+            continue
+        if is_loose:
+            loose.extend((path, item) for item in items)
         else:
-            with path.open("rb") as handle:
-                head = handle.read(HEAD_BYTES)
-            if is_api_envelope(head):
-                kind = "linkedin_api"
-            else:
-                kind = classify_csv(path.name, head) if _looks_textual(head) else "unknown"
-            reason = (
-                "" if kind != "unknown" else "not a recognised export (no known header line or sheet names)"
-            )
-            item = InboxFile(relative, relative, "file", kind, reason, **base)
-            loose_csv.append((path, relative, item))
-    found.extend(_mark_standalone_duplicates(_group_unpacked_archives(inbox, loose_csv), first_with))
+            found.extend(items)
+    found.extend(_mark_standalone_duplicates(_group_unpacked_archives(inbox, loose), first_with))
     return sorted(found, key=lambda f: f.path)
+
+
+def _not_opened(path: Path, relative: str) -> InboxFile | None:
+    """The entry of a symbolic link or a special file, which are listed but never opened; else None."""
+    if path.is_symlink():
+        return InboxFile(relative, relative, "file", "unknown", SYMLINK_REASON, "", 0, 0.0)
+    mode = path.lstat().st_mode
+    if not stat_mode.S_ISREG(mode):
+        return InboxFile(relative, relative, "file", "unknown", SPECIAL_REASON, "", 0, 0.0)
+    return None
+
+
+def _recognise_file(path: Path, relative: str, first_with: dict[str, str]) -> tuple[list[InboxFile], bool]:
+    """The entries of one regular file, and whether they are loose text files (archive members maybe)."""
+    stat = path.stat()
+    with path.open("rb") as handle:
+        sha, head = _stream_digest(handle)
+    base = {"sha256": sha, "size_bytes": stat.st_size, "modified_at": stat.st_mtime}
+    suffix = path.suffix.lower()
+    original = first_with.setdefault(sha, relative) if stat.st_size else relative
+
+    def entry(kind: str, reason: str, container_type: str = "file") -> list[InboxFile]:
+        return [InboxFile(relative, relative, container_type, kind, reason, **base)]
+
+    if _hidden(Path(relative)):
+        return entry(SYSTEM, SYSTEM_REASON), False
+    empty = _empty_reason(head, stat.st_size)
+    if empty:
+        return entry(_EMPTY, empty), True
+    if original != relative and (suffix in SPREADSHEET_SUFFIXES or zipfile.is_zipfile(path)):
+        return entry(DUPLICATE, f"same content as {original}"), False
+    if zipfile.is_zipfile(path) and suffix not in SPREADSHEET_SUFFIXES:
+        return _scan_zip(path, relative, stat.st_mtime, sha, stat.st_size), False
+    if suffix in SPREADSHEET_SUFFIXES:
+        return entry(*classify_spreadsheet(path)), False
+    if suffix == ".zip":
+        return entry("unknown", "corrupt zip file: cannot be opened", "zip"), False
+    if is_api_envelope(head):
+        return entry(API, ""), True
+    if not _looks_textual(head):
+        return entry("unknown", UNRECOGNISED_REASON), True
+    return entry(*recognise_csv(path.name, head)), True
+
+
+def _empty_reason(head: bytes, size: int) -> str:
+    """Why a file is empty (no bytes, or only byte-order marks and blank lines), or ''."""
+    if size == 0:
+        return EMPTY_REASON
+    if size > len(head):
+        return ""
+    body = head
+    for bom in (UTF8_BOM, *UTF16_BOMS):
+        if body.startswith(bom):
+            body = body[len(bom) :]
+            break
+    blank = b" \t\r\n\x00" if head.startswith(UTF16_BOMS) else b" \t\r\n"
+    return BLANK_REASON if not body.strip(blank) else ""
 
 
 def _mark_standalone_duplicates(items: list[InboxFile], first_with: dict[str, str]) -> list[InboxFile]:
@@ -146,7 +263,7 @@ def _mark_standalone_duplicates(items: list[InboxFile], first_with: dict[str, st
             item.container_type == "file"
             and item.size_bytes
             and original != item.path
-            and item.kind != "unknown"
+            and item.kind not in {"unknown", SYSTEM}
         ):
             item = _replace(item, kind=DUPLICATE, reason=f"same content as {original}")
         marked.append(item)
@@ -162,25 +279,45 @@ def _hidden(relative: Path) -> bool:
 
 
 def _looks_textual(head: bytes) -> bool:
-    return b"\x00" not in head[:4096]
+    """True for text: no NUL byte in the first bytes, unless the file is UTF-16 (it has a BOM)."""
+    return head.startswith(UTF16_BOMS) or b"\x00" not in head[:4096]
 
 
-def _group_unpacked_archives(inbox: Path, loose: list[tuple[Path, str, InboxFile]]) -> list[InboxFile]:
+def _group_unpacked_archives(inbox: Path, loose: list[tuple[Path, InboxFile]]) -> list[InboxFile]:
     """Attach CSV files to the nearest folder above them that holds LinkedIn archive members."""
-    roots = {path.parent for path, _, item in loose if item.kind in ANCHOR_KINDS}
+    roots = {path.parent for path, item in loose if item.kind in ANCHOR_KINDS}
     grouped: list[InboxFile] = []
-    for path, _, item in loose:
+    for path, item in loose:
         root = next((p for p in (path.parent, *path.parents) if p in roots), None)
         if root is None or item.kind == "hr_roster" or path.suffix.lower() not in {".csv", ".txt", ""}:
-            if item.kind.startswith("li_"):
-                item = _replace(item, kind="unknown", reason="LinkedIn archive file outside any archive")
-            grouped.append(item)
+            grouped.append(_standalone(item))
             continue
         container = root.relative_to(inbox).as_posix() if root != inbox else "."
-        kind = item.kind if item.kind != "unknown" else "li_unused"
-        reason = "" if kind != "li_unused" else "archive file not used by Relais (left unread)"
+        kind, reason = _member_kind(item.kind, item.reason)
         grouped.append(_replace(item, container=container, container_type="folder", kind=kind, reason=reason))
     return grouped
+
+
+def _standalone(item: InboxFile) -> InboxFile:
+    """A loose file outside any archive: an empty file is ignored, an archive member is out of place."""
+    if item.kind == _EMPTY:
+        return _replace(item, kind=SYSTEM)
+    if item.kind.startswith("li_"):
+        return _replace(item, kind="unknown", reason="LinkedIn archive file outside any archive")
+    return item
+
+
+def _member_kind(kind: str, reason: str) -> tuple[str, str]:
+    """Kind and reason of a file inside an archive: unknown and empty files are listed as unused.
+
+    A file whose header is almost a loaded member's (its reason names the missing columns) stays
+    unknown, so that it is quarantined rather than silently left unread.
+    """
+    if kind == _EMPTY:
+        return UNUSED, reason
+    if kind in {"unknown", "hr_roster"} and reason in {"", UNRECOGNISED_REASON}:
+        return UNUSED, UNUSED_REASON
+    return kind, reason
 
 
 def _replace(item: InboxFile, **changes: object) -> InboxFile:
@@ -188,53 +325,49 @@ def _replace(item: InboxFile, **changes: object) -> InboxFile:
     return InboxFile(**values)  # type: ignore[arg-type]
 
 
-def _scan_zip(path: Path, relative: str, modified_at: float) -> list[InboxFile]:
+def _scan_zip(path: Path, relative: str, modified_at: float, zip_sha: str, size: int) -> list[InboxFile]:
     """List the members of a zip archive with their kinds; refuse unsafe or oversized archives."""
-    zip_sha = file_sha256(path)
-    size = path.stat().st_size
+
+    def whole(reason: str) -> list[InboxFile]:
+        return [InboxFile(relative, relative, "zip", "unknown", reason, zip_sha, size, modified_at)]
+
     try:
         with zipfile.ZipFile(path) as archive:
-            problem = _unsafe_zip(archive.infolist())
+            problem = unsafe_zip(archive.infolist(), size)
             if problem:
-                return [InboxFile(relative, relative, "zip", "unknown", problem, zip_sha, size, modified_at)]
-            members = [m for m in archive.infolist() if not m.is_dir()]
-            items = []
-            for member in members:
-                with archive.open(member) as handle:
-                    data = handle.read()
-                is_csv = member.filename.lower().endswith(".csv") and not _hidden(Path(member.filename))
-                kind = classify_csv(member.filename, data[:HEAD_BYTES]) if is_csv else "unknown"
-                items.append((member, kind, hashlib.sha256(data).hexdigest()))
+                return whole(problem)
+            items = [_inspect_member(archive, m) for m in archive.infolist() if not m.is_dir()]
     except (zipfile.BadZipFile, OSError, EOFError, zipfile.LargeZipFile) as exc:
-        return [
-            InboxFile(
-                relative, relative, "zip", "unknown", f"corrupt zip file: {exc}", zip_sha, size, modified_at
-            )
-        ]
-    if not any(kind in ANCHOR_KINDS for _, kind, _ in items):
-        return [
-            InboxFile(
-                relative,
-                relative,
-                "zip",
-                "unknown",
-                "zip file holds no LinkedIn archive",
-                zip_sha,
-                size,
-                modified_at,
-            )
-        ]
-    roots = {PurePosixPath(m.filename).parent for m, kind, _ in items if kind in ANCHOR_KINDS}
+        return whole(f"corrupt zip file: {exc}")
+    except (NotImplementedError, RuntimeError) as exc:  # encrypted, or an unsupported compression
+        return whole(f"zip file cannot be read: {exc}")
+    if not any(kind in ANCHOR_KINDS for _, kind, _, _ in items):
+        return whole("zip file holds no LinkedIn archive")
+    roots = {PurePosixPath(m.filename).parent for m, kind, _, _ in items if kind in ANCHOR_KINDS}
     result = []
-    for member, kind, sha in items:
-        if kind in {"unknown", "hr_roster"}:
-            kind, reason = "li_unused", "archive file not used by Relais (left unread)"
-        else:
-            reason = ""
+    for member, kind, reason, sha in items:
         container = _zip_container(relative, PurePosixPath(member.filename), roots)
-        path = f"{relative}!{member.filename}"
-        result.append(InboxFile(path, container, "zip", kind, reason, sha, member.file_size, modified_at))
+        path_in_zip = f"{relative}!{member.filename}"
+        result.append(
+            InboxFile(path_in_zip, container, "zip", kind, reason, sha, member.file_size, modified_at)
+        )
     return result
+
+
+def _inspect_member(
+    archive: zipfile.ZipFile, member: zipfile.ZipInfo
+) -> tuple[zipfile.ZipInfo, str, str, str]:
+    """A zip member's kind, reason and SHA-256, its bytes read in chunks (symbolic links not read)."""
+    if stat_mode.S_ISLNK(member.external_attr >> 16):
+        return member, "unknown", ZIP_SYMLINK_REASON, ""
+    with archive.open(member) as handle:
+        sha, head = _stream_digest(handle)
+    if not member.filename.lower().endswith(".csv") or _hidden(Path(member.filename)):
+        return member, UNUSED, UNUSED_REASON, sha
+    empty = _empty_reason(head, member.file_size)
+    kind, reason = (_EMPTY, empty) if empty else recognise_csv(member.filename, head)
+    kind, reason = _member_kind(kind, reason)
+    return member, kind, reason, sha
 
 
 def _zip_container(relative: str, member: PurePosixPath, roots: set[PurePosixPath]) -> str:
@@ -245,19 +378,48 @@ def _zip_container(relative: str, member: PurePosixPath, roots: set[PurePosixPat
     return relative if root is None or root == PurePosixPath(".") else f"{relative}!{root.as_posix()}"
 
 
-def _unsafe_zip(members: list[zipfile.ZipInfo]) -> str:
+def unsafe_zip(members: list[zipfile.ZipInfo], zip_size: int) -> str:
+    """Why a zip must not be read, from its directory alone (nothing unpacked yet), or ''.
+
+    Refused: a member path that escapes the archive (``../``, absolute, a drive letter, with
+    ``/`` or ``\\``), a member over ``MAX_MEMBER_BYTES``, a member or a whole zip compressed over
+    ``MAX_COMPRESSION_RATIO`` times once past ``RATIO_FLOOR_BYTES``, more than ``MAX_ZIP_BYTES`` in
+    all, more than ``MAX_ZIP_MEMBERS`` members. Declared sizes are enforced while reading: a member
+    that inflates past its declared size fails its check and the zip is reported corrupt.
+    """
+    if len(members) > MAX_ZIP_MEMBERS:
+        return f"zip file holds {len(members)} members (over {MAX_ZIP_MEMBERS}): refused"
     for member in members:
-        name = PurePosixPath(member.filename)
-        if name.is_absolute() or ".." in name.parts:
-            return f"unsafe zip file: member path '{member.filename}' escapes the archive"
-        if member.file_size > MAX_MEMBER_BYTES:
-            size = member.file_size
-            return f"zip member '{member.filename}' unpacks to {size} bytes (over {MAX_MEMBER_BYTES})"
-        ratio = member.file_size / member.compress_size if member.compress_size else 0
-        if member.file_size > 16 * 1024 * 1024 and ratio > MAX_COMPRESSION_RATIO:
-            return (
-                f"zip member '{member.filename}' is compressed over {MAX_COMPRESSION_RATIO} times (zip bomb?)"
-            )
+        problem = _unsafe_member(member)
+        if problem:
+            return problem
+    total = sum(m.file_size for m in members)
+    if total > MAX_ZIP_BYTES:
+        return f"zip file unpacks to {total} bytes in all (over {MAX_ZIP_BYTES}): refused (zip bomb?)"
+    if total > RATIO_FLOOR_BYTES and total > MAX_COMPRESSION_RATIO * max(zip_size, 1):
+        return (
+            f"zip file unpacks to {total} bytes from {zip_size}, over {MAX_COMPRESSION_RATIO} times its "
+            "size: refused (zip bomb?)"
+        )
+    return ""
+
+
+def _unsafe_member(member: zipfile.ZipInfo) -> str:
+    """Why one member makes a zip unsafe: its path escapes the archive, or it unpacks to too much."""
+    name = member.filename.replace("\\", "/")
+    if name.startswith("/") or _DRIVE.match(name) or ".." in PurePosixPath(name).parts:
+        return f"unsafe zip file: member path '{member.filename}' escapes the archive"
+    if member.file_size > MAX_MEMBER_BYTES:
+        return (
+            f"zip member '{member.filename}' unpacks to {member.file_size} bytes (over {MAX_MEMBER_BYTES}): "
+            "refused (zip bomb?)"
+        )
+    compressed = max(member.compress_size, 1)
+    if member.file_size > RATIO_FLOOR_BYTES and member.file_size > MAX_COMPRESSION_RATIO * compressed:
+        return (
+            f"zip member '{member.filename}' is compressed over {MAX_COMPRESSION_RATIO} times "
+            f"({member.file_size} bytes from {member.compress_size}): refused (zip bomb?)"
+        )
     return ""
 
 
@@ -266,10 +428,11 @@ def fingerprint_inbox(inbox: Path, previous: dict[str, list]) -> dict[str, list]
 
     A file whose size and modification time are those recorded in ``previous`` keeps its recorded
     digest; only new or touched files are read, so a sensor can call this often on a large inbox.
+    Symbolic links and special files (a named pipe would block) are skipped.
     """
     result: dict[str, list] = {}
     for path in inbox_paths(inbox) if inbox.exists() else []:
-        if path.is_symlink():
+        if path.is_symlink() or not stat_mode.S_ISREG(path.lstat().st_mode):
             continue
         relative = path.relative_to(inbox).as_posix()
         stat = path.stat()

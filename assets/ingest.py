@@ -41,6 +41,7 @@ from assets.tables import TableRead, TableSpec, iter_table, read_table
 from assets.textio import decode_text, detect_encoding
 
 SPEC_BY_KIND: dict[str, TableSpec] = {spec.kind: spec for spec in LOADED_SPECS}
+NO_ROWS_REASON = "no data rows (header only): nothing to load"
 
 
 def read_bytes(inbox: Path, item: InboxFile) -> bytes:
@@ -80,8 +81,13 @@ def file_outcome(
     quarantined: int = 0,
     withheld: bool = False,
 ) -> FileOutcome:
-    """A file's outcome; rows read and not quarantined are loaded, or withheld when ``withheld``."""
+    """A file's outcome; rows read and not quarantined are loaded, or withheld when ``withheld``.
+
+    A file loaded without a single data row says so (``NO_ROWS_REASON``) unless a reason is given.
+    """
     kept = rows_read - quarantined
+    if status == LOADED and rows_read == 0 and not reason:
+        reason = NO_ROWS_REASON
     return FileOutcome(
         source_file=item.path,
         kind=item.kind,
@@ -98,6 +104,7 @@ def file_outcome(
 
 
 def loaded_outcome(item: InboxFile, read: TableRead, reason: str = "", withheld: bool = False) -> FileOutcome:
+    """The outcome of a file read whole: its rows read, loaded (or withheld) and quarantined."""
     return file_outcome(item, LOADED, reason, read.rows_read, len(read.problems), withheld)
 
 
@@ -211,7 +218,7 @@ def _archive_emails(inbox: Path, members: list[InboxFile], ledger: Ledger) -> li
         except FileRejected as exc:
             ledger.files.append(file_outcome(item, QUARANTINED, str(exc)))
             continue
-        emails.extend(row["email"] for row in read.rows)
+        emails.extend(row["email_address"] for row in read.rows)
         ledger.problems.extend(read.problems)
         outcome = loaded_outcome(
             item, read, "read to find the archive's owner; addresses not stored", withheld=True

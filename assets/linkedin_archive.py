@@ -5,7 +5,9 @@ recognised by their header line, with or without the ``_<member id>`` suffix som
 add. Relais reads Shares, InstantReposts, Comments, Reactions, Skills, Endorsement_Received_Info,
 Connections and Email Addresses; every other member is recognised and left unread. Third parties
 never reach the warehouse: connections and endorsements are reduced to dates (and skill names) as
-they are parsed, and e-mail addresses are only used to find the archive's owner.
+they are parsed, and e-mail addresses are only used to find the archive's owner. An archive is a
+snapshot of the past: a timestamp or date later than now plus one day is an error, and its row is
+quarantined with the reason.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 from assets.post_identity import post_key
 from assets.tables import Column, TableSpec, header_matches
 from assets.textio import iter_records, normalise_header, sniff_delimiter
-from assets.values import parse_connection_date, parse_utc_timestamp
+from assets.values import parse_past_connection_date, parse_past_utc_timestamp
 
 _QUOTED_LINE_BREAK = re.compile(r'"\r?\n"')
 
@@ -45,7 +47,7 @@ def _stripped(value: str | None) -> str | None:
 SHARES = TableSpec(
     "li_shares",
     (
-        Column("shared_at", ("date",), parse_utc_timestamp, required=True),
+        Column("shared_at", ("date",), parse_past_utc_timestamp, required=True),
         Column("share_link", ("sharelink",), _stripped),
         Column("commentary", ("sharecommentary",), restore_multiline),
         Column("shared_url", ("sharedurl",), _stripped),
@@ -56,14 +58,14 @@ SHARES = TableSpec(
 INSTANT_REPOSTS = TableSpec(
     "li_instant_reposts",
     (
-        Column("reposted_at", ("date",), parse_utc_timestamp, required=True),
+        Column("reposted_at", ("date",), parse_past_utc_timestamp, required=True),
         Column("link", ("link",), _stripped, required=True),
     ),
 )
 COMMENTS = TableSpec(
     "li_comments",
     (
-        Column("commented_at", ("date",), parse_utc_timestamp),
+        Column("commented_at", ("date",), parse_past_utc_timestamp),
         Column("link", ("link",), _stripped),
         Column("message", ("message",), restore_multiline),
     ),
@@ -72,7 +74,7 @@ COMMENTS = TableSpec(
 REACTIONS = TableSpec(
     "li_reactions",
     (
-        Column("reacted_at", ("date",), parse_utc_timestamp, required=True),
+        Column("reacted_at", ("date",), parse_past_utc_timestamp, required=True),
         Column("reaction_type", ("type",), _upper),
         Column("link", ("link",), _stripped),
     ),
@@ -81,7 +83,7 @@ SKILLS = TableSpec("li_skills", (Column("skill_name", ("name",), _stripped, requ
 ENDORSEMENTS_RECEIVED = TableSpec(
     "li_endorsements_received",
     (
-        Column("endorsed_at", ("endorsement_date",), parse_utc_timestamp, required=True),
+        Column("endorsed_at", ("endorsement_date",), parse_past_utc_timestamp, required=True),
         Column("skill_name", ("skill_name",), _stripped),
         Column("endorser", ("endorser_first_name",), _dropped),
         Column("status", ("endorsement_status",), _upper, optional_header=True),
@@ -92,13 +94,15 @@ CONNECTIONS = TableSpec(
     (
         Column("person", ("first_name",), _dropped),
         Column("company", ("company",), _dropped),
-        Column("connected_on", ("connected_on",), parse_connection_date, required=True),
+        Column("connected_on", ("connected_on",), parse_past_connection_date, required=True),
     ),
 )
+# The output name is the header's own: a column named after a shorter word ("email") would make
+# any file with an ``email`` column (a roster missing a column) pass for an archive's addresses.
 EMAIL_ADDRESSES = TableSpec(
     "li_email_addresses",
     (
-        Column("email", ("email_address",), _stripped, required=True),
+        Column("email_address", ("email_address",), _stripped, required=True),
         Column("primary", ("primary",), _stripped, optional_header=True),
     ),
 )

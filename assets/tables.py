@@ -16,7 +16,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assets.ledger import FileRejected, RowProblem
-from assets.textio import Record, iter_records, normalise_header, sniff_delimiter
+from assets.textio import (
+    Record,
+    delimiter_name,
+    iter_records,
+    normalise_header,
+    other_delimiter,
+    sniff_delimiter,
+)
 
 
 def _text(value: str | None) -> str | None:
@@ -68,6 +75,31 @@ def header_matches(fields: list[str], spec: TableSpec) -> bool:
     return all(any(c.matches(h) for h in normalised) for c in spec.header_columns())
 
 
+def missing_headers(fields: list[str], spec: TableSpec) -> list[str]:
+    """The headers a line lacks to be the spec's header line, each by its usual name."""
+    normalised = [normalise_header(f) for f in fields]
+    return [
+        column.aliases[0] if column.aliases else column.name
+        for column in spec.header_columns()
+        if not any(column.matches(h) for h in normalised)
+    ]
+
+
+def near_miss(fields: list[str], spec: TableSpec) -> list[str]:
+    """The missing headers of a line that is almost the spec's header line, else an empty list.
+
+    Almost means: at least two of the spec's columns, and at least half of them, are named, and
+    at most two required headers are missing. Such a file is an export of that kind with a column
+    removed or renamed; it must be reported, not ignored as an unknown file.
+    """
+    missing = missing_headers(fields, spec)
+    if not missing or len(missing) > 2:
+        return []
+    normalised = [normalise_header(f) for f in fields]
+    named = sum(1 for column in spec.columns if any(column.matches(h) for h in normalised))
+    return missing if named >= max(2, (len(spec.columns) + 1) // 2) else []
+
+
 def read_table(source_file: str, source: str | Iterable[str], spec: TableSpec) -> TableRead:
     """Read a whole CSV file (its text, or its lines) as described by ``spec``, rows kept in memory.
 
@@ -111,7 +143,7 @@ def iter_table(
         if not record.fields or (len(record.fields) == 1 and record.fields[0].strip() == ""):
             continue
         counts.rows_read += 1
-        row, reason = _typed_row(record, header, positions, spec)
+        row, reason = _typed_row(record, header, positions, spec, counts.delimiter)
         if reason:
             yield RowProblem(source_file, line, spec.kind, reason)
         else:
@@ -165,16 +197,28 @@ def typed_values(
 
 
 def _typed_row(
-    record: Record, header: list[str], positions: dict[str, int], spec: TableSpec
+    record: Record, header: list[str], positions: dict[str, int], spec: TableSpec, delimiter: str = ","
 ) -> tuple[dict[str, Any], str]:
     fields = record.fields
     if len(fields) > len(header) and any(f.strip() for f in fields[len(header) :]):
         return {}, f"expected {len(header)} fields, found {len(fields)} (extra values or broken quoting)"
     if len(fields) < len(header):
-        if record.last_line > record.first_line:
-            return {}, (
-                f"broken quoting: a quoted field opened here runs to line {record.last_line} "
-                f"({len(fields)} of {len(header)} fields)"
-            )
-        return {}, f"expected {len(header)} fields, found {len(fields)} (truncated row)"
+        return {}, _short_row_reason(record, len(header), delimiter)
     return typed_values(fields, header, positions, spec.columns)
+
+
+def _short_row_reason(record: Record, expected: int, delimiter: str) -> str:
+    """Why a row has fewer fields than its header: broken quoting, another delimiter, or truncation."""
+    found = len(record.fields)
+    if record.last_line > record.first_line:
+        return (
+            f"broken quoting: a quoted field opened here runs to line {record.last_line} "
+            f"({found} of {expected} fields)"
+        )
+    other = other_delimiter(record.fields, delimiter, expected)
+    if other is not None:
+        return (
+            f"expected {expected} fields separated by {delimiter_name(delimiter)} as in the header, "
+            f"found {found}: this row is separated by {delimiter_name(other)} (wrong delimiter)"
+        )
+    return f"expected {expected} fields, found {found} (truncated row)"

@@ -1,10 +1,10 @@
 """Reading the text files people export: encodings, delimiters, headers and CSV records.
 
-HR systems write UTF-8 with or without a BOM, or Windows-1252; LinkedIn writes UTF-8 with LF or
-CRLF, sometimes both in one archive. These helpers decode bytes, guess the delimiter from the header
-line, normalise header names so columns are matched by name (case, accents, spaces and punctuation
-ignored), and yield CSV records with the physical line on which each one starts, so that every
-error can name its file and row.
+HR systems write UTF-8 with or without a BOM, Windows-1252, or UTF-16 (Excel's "Unicode text");
+LinkedIn writes UTF-8 with LF or CRLF, sometimes both in one archive. These helpers decode bytes,
+guess the delimiter from the header line (comma, semicolon, tab or pipe), normalise header names so
+columns are matched by name (case, accents, spaces and punctuation ignored), and yield CSV records
+with the physical line on which each one starts, so that every error can name its file and row.
 """
 
 from __future__ import annotations
@@ -20,8 +20,20 @@ from dataclasses import dataclass
 csv.field_size_limit(64 * 1024 * 1024)
 
 
+UTF8_BOM = b"\xef\xbb\xbf"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+MISREAD_BOM = UTF8_BOM.decode("cp1252")
+"""A UTF-8 byte-order mark read as Windows-1252 (``ï»¿``): a BOM written before Windows-1252 text."""
+
+
 def detect_encoding(head: bytes) -> str:
-    """``utf-8-sig`` when a file's first bytes decode as UTF-8 (a cut last character allowed), else cp1252."""
+    """The encoding to read a file with, from its first bytes.
+
+    ``utf-16`` when they start with a UTF-16 byte-order mark (Excel's "Unicode text"),
+    ``utf-8-sig`` when they decode as UTF-8 (a cut last character allowed), else ``cp1252``.
+    """
+    if head.startswith(UTF16_BOMS):
+        return "utf-16"
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -31,11 +43,19 @@ def detect_encoding(head: bytes) -> str:
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
-    """Decode bytes as UTF-8 (BOM stripped) or, failing that, Windows-1252; return text and encoding."""
+    """Decode bytes as UTF-16 (with its BOM), UTF-8 (BOM stripped) or else Windows-1252.
+
+    Returns the text and the encoding used. A UTF-8 BOM in front of Windows-1252 text (a file
+    converted twice) is dropped rather than read as ``ï»¿``.
+    """
+    if data.startswith(UTF16_BOMS):
+        even = data[: len(data) - len(data) % 2]
+        return even.decode("utf-16", errors="replace"), "utf-16"
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "cp1252"
+        body = data[len(UTF8_BOM) :] if data.startswith(UTF8_BOM) else data
+        return body.decode("cp1252", errors="replace"), "cp1252"
 
 
 def strip_accents(text: str) -> str:
@@ -46,15 +66,38 @@ def strip_accents(text: str) -> str:
 
 def normalise_header(name: str) -> str:
     """Canonical form of a column name: lower case, no accents, words joined by underscores."""
-    folded = strip_accents(name.replace("\ufeff", "")).strip().lower()
+    folded = strip_accents(name.replace("\ufeff", "").replace(MISREAD_BOM, "")).strip().lower()
     return re.sub(r"[^0-9a-z]+", "_", folded).strip("_")
 
 
+DELIMITERS = (",", ";", "\t", "|")
+"""The delimiters exports use: comma, semicolon (French Excel), tab and pipe (HR systems)."""
+
+
 def sniff_delimiter(header_line: str) -> str:
-    """Pick the delimiter of a header line among comma, semicolon and tab (the most frequent wins)."""
-    counts = {delimiter: header_line.count(delimiter) for delimiter in (",", ";", "\t")}
+    """Pick the delimiter of a header line among comma, semicolon, tab and pipe (the most frequent wins)."""
+    counts = {delimiter: header_line.count(delimiter) for delimiter in DELIMITERS}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] > 0 else ","
+
+
+def delimiter_name(delimiter: str) -> str:
+    """How a delimiter is named in a message: ``','``, ``';'``, ``tab``, ``'|'``."""
+    return "tab" if delimiter == "\t" else f"'{delimiter}'"
+
+
+def other_delimiter(fields: list[str], delimiter: str, expected: int) -> str | None:
+    """The delimiter a short row really uses, when it is not the header's.
+
+    A row read as too few fields whose text splits, on another known delimiter, into at least the
+    header's number of fields was written with that delimiter (part of a file re-saved with
+    another one); None when no other delimiter explains it.
+    """
+    text = delimiter.join(fields)
+    for candidate in DELIMITERS:
+        if candidate != delimiter and text.count(candidate) + 1 >= expected:
+            return candidate
+    return None
 
 
 @dataclass(frozen=True)
@@ -129,6 +172,7 @@ def iter_records(
             return
         except (csv.Error, RecordTooLong) as exc:
             broken = offset + previous + 1
-            yield Record([], broken, offset + max(reader.line_num, previous + 1), f"broken quoting ({exc})")
+            reason = f"broken quoting: a quote opened on this row is not closed where it should be ({exc})"
+            yield Record([], broken, offset + max(reader.line_num, previous + 1), reason)
             replay = feed.since_record[1:]
             offset = broken

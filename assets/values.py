@@ -8,12 +8,14 @@ reason naming the file, the row and the column.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
 _DMY_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
 _ARCHIVE_TIMESTAMP = re.compile(r"^(\d{4})[-/](\d{2})[-/](\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?(?:\s*UTC)?$")
 _CONNECTION_DATE = "%d %b %Y"
+FUTURE_TOLERANCE = timedelta(days=1)
+"""How far past the present a date of a past event may lie (clocks and time zones differ)."""
 
 _YES = {"oui", "o", "yes", "y", "true", "vrai", "1", "x"}
 _NO = {"non", "n", "no", "false", "faux", "0"}
@@ -72,12 +74,45 @@ def parse_utc_timestamp(text: str | None) -> datetime | None:
     value = text.strip()
     match = _ARCHIVE_TIMESTAMP.match(value)
     if not match:
+        if _DMY_DATE.match(value):
+            raise ValueError(
+                f"'{value}' is not a timestamp: the date is written D/M/Y or M/D/Y (a spreadsheet re-saved "
+                "the file?), LinkedIn writes YYYY-MM-DD HH:MM:SS"
+            )
         raise ValueError(f"'{value}' is not a timestamp (expected YYYY-MM-DD HH:MM:SS)")
     year, month, day, hour, minute, second = (int(g) if g else 0 for g in match.groups())
     try:
         return datetime(year, month, day, hour, minute, second)
     except ValueError as exc:
         raise ValueError(f"'{value}' is not a real timestamp ({exc})") from None
+
+
+def latest_past_moment(now: datetime | None = None) -> datetime:
+    """The latest moment a past event can carry: now (naive UTC) plus ``FUTURE_TOLERANCE``."""
+    current = now or datetime.now(UTC)
+    if current.tzinfo is not None:
+        current = current.astimezone(UTC).replace(tzinfo=None)
+    return current + FUTURE_TOLERANCE
+
+
+def not_in_future(value: datetime | date | None, text: str | None, now: datetime | None = None) -> None:
+    """Raise ``ValueError`` when a date or timestamp of a past event lies after now plus one day."""
+    if value is None:
+        return
+    limit = latest_past_moment(now)
+    moment = value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
+    if moment > limit:
+        raise ValueError(
+            f"'{(text or '').strip()}' is a date in the future (after {limit:%Y-%m-%d %H:%M} UTC, "
+            "now plus one day): an export only holds past events"
+        )
+
+
+def parse_past_utc_timestamp(text: str | None) -> datetime | None:
+    """Parse an archive timestamp (see ``parse_utc_timestamp``) that must not lie in the future."""
+    value = parse_utc_timestamp(text)
+    not_in_future(value, text)
+    return value
 
 
 def parse_connection_date(text: str | None) -> date | None:
@@ -93,6 +128,13 @@ def parse_connection_date(text: str | None) -> date | None:
         return parse_day(value)
     except ValueError:
         raise ValueError(f"'{value}' is not a date (expected DD Mon YYYY, e.g. 04 Jul 2023)") from None
+
+
+def parse_past_connection_date(text: str | None) -> date | None:
+    """Parse a Connections.csv date (see ``parse_connection_date``) that must not lie in the future."""
+    value = parse_connection_date(text)
+    not_in_future(value, text)
+    return value
 
 
 def parse_consent(text: str | None) -> bool:

@@ -119,7 +119,7 @@ class DuckDBWriter:
         con: duckdb.DuckDBPyConnection,
         asset: str,
         tables: Mapping[str, tuple[str, Mapping[str, pl.DataType]]],
-        batch_rows: int = 50_000,
+        batch_rows: int = 10_000,
         keep_problems: int = 50,
     ) -> None:
         self.con, self.asset, self.tables, self.batch_rows = con, asset, tables, batch_rows
