@@ -24,7 +24,7 @@ from tests.builders import write_text
 
 FILE_BYTES = 300 * 1024 * 1024
 PEAK_RSS_BOUND_MB = 400
-MEMORY_LIMIT = "128MB"  # the home's warehouse_memory_limit: memory is bounded by the setting, not the file
+MEMORY_LIMIT = "64MB"  # the home's warehouse_memory_limit: memory is bounded by the setting, not the file
 TRUNCATED_LINE = 1_000_001
 MEMBER = "archives/B01_linkedin/Reactions.csv"
 ROSTER = [
