@@ -43,7 +43,7 @@ def comment_tables(con: duckdb.DuckDBPyConnection, database: str, docs: dict[str
         exists = con.execute(
             f"SELECT count(*) FROM duckdb_tables() WHERE {_WHERE_TABLE}",
             [database, schema, table],
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         if not exists:
             continue
         if doc.description:

@@ -65,7 +65,7 @@ def every_row_accounted_for(
         totals = con.execute(
             "SELECT count(*), coalesce(sum(rows_read), 0), coalesce(sum(rows_loaded), 0), "
             "coalesce(sum(rows_quarantined), 0), coalesce(sum(rows_withheld), 0) FROM raw.file_ledger"
-        ).fetchone()
+        ).fetchall()[0]
     files, read, loaded, quarantined, withheld = totals
     for path, problem in failures[:20]:
         context.log.error(f"Row conservation fails for {path}: {problem}")
@@ -99,8 +99,8 @@ def _unique_key_check(table: str, columns: tuple[str, ...]):
         with warehouse.get_connection() as con:
             duplicates = con.execute(
                 f"SELECT count(*) FROM (SELECT {key} FROM {table} GROUP BY ALL HAVING count(*) > 1)"
-            ).fetchone()[0]
-            nulls = con.execute(f"SELECT count(*) FROM {table} WHERE {not_null}").fetchone()[0]
+            ).fetchall()[0][0]
+            nulls = con.execute(f"SELECT count(*) FROM {table} WHERE {not_null}").fetchall()[0][0]
         return AssetCheckResult(
             passed=duplicates == 0 and nulls == 0,
             severity=AssetCheckSeverity.ERROR,

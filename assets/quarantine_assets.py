@@ -31,7 +31,7 @@ def quarantined_files(context: AssetExecutionContext, warehouse: DuckDBResource)
             "CREATE OR REPLACE TABLE quarantine.files AS SELECT source_file, kind, reason, container, "
             "sha256, size_bytes FROM raw.file_ledger WHERE status = 'quarantined' ORDER BY source_file"
         )
-        files = con.execute("SELECT count(*) FROM quarantine.files").fetchone()[0]
-        rows = con.execute("SELECT count(*) FROM quarantine.rows").fetchone()[0]
+        files = con.execute("SELECT count(*) FROM quarantine.files").fetchall()[0][0]
+        rows = con.execute("SELECT count(*) FROM quarantine.rows").fetchall()[0][0]
     context.log.info(f"Quarantine: {files} file(s) and {rows} row(s) could not be read")
     return MaterializeResult(metadata={"dagster/row_count": files, "quarantined_rows": rows})

@@ -168,7 +168,7 @@ class DuckDBWriter:
 
 
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    return int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    return int(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
 
 
 METRIC_SETTINGS: dict[str, float] = {
@@ -269,4 +269,4 @@ def compact_database(path: Path) -> int:
 
 
 def _database_name(con: duckdb.DuckDBPyConnection) -> str:
-    return str(con.execute("SELECT current_database()").fetchone()[0])
+    return str(con.execute("SELECT current_database()").fetchall()[0][0])

@@ -55,7 +55,7 @@ def summary_text(serving: Path, warehouse: Path) -> str:
         with duckdb.connect(str(warehouse), read_only=True) as con:
             files, rows_q = con.execute(
                 "SELECT (SELECT count(*) FROM quarantine.files), (SELECT count(*) FROM quarantine.rows)"
-            ).fetchone()
+            ).fetchall()[0]
         lines.append(f"Quarantine         : {files} file(s), {rows_q} row(s) (warehouse schema quarantine)")
     header = (
         "month",
