@@ -27,6 +27,19 @@ def run_pipeline(root: Path):
 
 
 @pytest.fixture
+def api():
+    """A fake LinkedIn REST API served on 127.0.0.1 for the duration of a test."""
+    from tests.fake_linkedin_api import FakeLinkedIn
+
+    fake = FakeLinkedIn()
+    fake.start()
+    try:
+        yield fake
+    finally:
+        fake.stop()
+
+
+@pytest.fixture
 def home_root(tmp_path: Path) -> Path:
     """An empty home folder with its inbox."""
     root = tmp_path / "home"

@@ -3,7 +3,6 @@
 from datetime import UTC, datetime, timedelta
 
 import duckdb
-import pytest
 from dagster import DagsterInstance
 
 from assets.linkedin_api.tokens import TokenStore
@@ -11,7 +10,7 @@ from pipelines.definitions import build_definitions
 from pipelines.settings import load_home
 from tests.builders import write_text
 from tests.conftest import run_pipeline
-from tests.fake_linkedin_api import CURRENT_VERSION, FakeLinkedIn
+from tests.fake_linkedin_api import CURRENT_VERSION
 
 ORG, ORG_TOKEN = "urn:li:organization:4242", "AQXorgTOKENsecretXYZ"
 PERSON, TOKEN = "urn:li:person:aB1cD2", "AQXmemberTOKENsecretXYZ"
@@ -19,16 +18,6 @@ ROSTER = [
     "agent_id,first_name,last_name,email,department,site,job_title,enrolled_on,consent,consent_withdrawn_on",
     "A01,Ann,Lee,ann.lee@ville.fr,Communication,HQ,Officer,2025-01-15,oui,",
 ]
-
-
-@pytest.fixture
-def api():
-    fake = FakeLinkedIn()
-    fake.start()
-    try:
-        yield fake
-    finally:
-        fake.stop()
 
 
 def _home(tmp_path, api):

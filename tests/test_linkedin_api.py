@@ -43,16 +43,6 @@ def ms(moment: datetime | date) -> int:
     return int(moment.timestamp() * 1000)
 
 
-@pytest.fixture
-def api():
-    fake = FakeLinkedIn()
-    fake.start()
-    try:
-        yield fake
-    finally:
-        fake.stop()
-
-
 class RecordingRandom(random.Random):
     """A seeded generator that remembers the bounds of every jittered wait."""
 
@@ -445,13 +435,20 @@ def test_a_partition_fetches_its_own_day_whatever_the_cursor(tmp_path, api):
     home.run({"VDA001"}, until=date(2026, 11, 22), now=datetime(2026, 11, 23, 9, tzinfo=UTC))
     first = len(api.requests)
     backfill = (date(2026, 9, 1), date(2026, 9, 1))
-    report = home.run({"VDA001"}, until=date(2026, 11, 22), now=datetime(2026, 11, 23, 10, tzinfo=UTC), days=backfill)
+    report = home.run(
+        {"VDA001"}, until=date(2026, 11, 22), now=datetime(2026, 11, 23, 10, tzinfo=UTC), days=backfill
+    )
     assert [(o.status, o.days_fetched) for o in report.owners] == [("ok", 1), ("ok", 1)]
-    ranges = {r.raw_params["dateRange"] for r in api.requests[first:] if r.endpoint in ANALYTICS_AND_FOLLOWERS}
+    ranges = {
+        r.raw_params["dateRange"] for r in api.requests[first:] if r.endpoint in ANALYTICS_AND_FOLLOWERS
+    }
     assert ranges == {"(start:(day:1,month:9,year:2026),end:(day:2,month:9,year:2026))"}
-    assert "up to date through 2026-11-22" in home.run(
-        {"VDA001"}, until=date(2026, 11, 22), now=datetime(2026, 11, 23, 11, tzinfo=UTC)
-    ).owner("member-VDA001").message, "a backfilled day never moves the cursor back"
+    assert (
+        "up to date through 2026-11-22"
+        in home.run({"VDA001"}, until=date(2026, 11, 22), now=datetime(2026, 11, 23, 11, tzinfo=UTC))
+        .owner("member-VDA001")
+        .message
+    ), "a backfilled day never moves the cursor back"
 
 
 def test_tokens_never_appear_in_logs_messages_files_or_representations(tmp_path, api):
