@@ -50,9 +50,9 @@ def parse_metric_docs(text: str) -> dict[str, TableDoc]:
     tables: dict[str, TableDoc] = {}
     current: TableDoc | None = None
     for line in text.splitlines():
-        match = _SECTION.match(line)
-        if match:
-            current = tables.setdefault(f"{match.group(1)}.{match.group(2)}", TableDoc())
+        if line.startswith("## "):
+            match = _SECTION.match(line)
+            current = tables.setdefault(f"{match.group(1)}.{match.group(2)}", TableDoc()) if match else None
             continue
         if current is None:
             continue

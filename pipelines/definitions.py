@@ -13,13 +13,21 @@ from assets.home import RelaisHome
 from assets.model_assets import MODEL_ASSETS, relais_snapshot, warehouse_compaction
 from assets.quality_checks import QUALITY_CHECKS
 from assets.quarantine_assets import SOURCE_ASSETS, quarantined_files
+from assets.skills_assets import skill_matching
 from pipelines.jobs import linkedin_api_daily_job, refresh_job
 from pipelines.resources import build_resources
 from pipelines.schedules import linkedin_api_schedule
 from pipelines.sensors import inbox_sensor
 from pipelines.settings import load_home
 
-ALL_ASSETS = [*SOURCE_ASSETS, quarantined_files, *MODEL_ASSETS, relais_snapshot, warehouse_compaction]
+ALL_ASSETS = [
+    *SOURCE_ASSETS,
+    quarantined_files,
+    skill_matching,
+    *MODEL_ASSETS,
+    relais_snapshot,
+    warehouse_compaction,
+]
 
 
 def build_definitions(home: RelaisHome) -> Definitions:

@@ -214,9 +214,13 @@ def marts(root):
         agent = con.execute(
             f"SELECT agent_key, month, {', '.join(AGENT_MONTH_COLUMNS)} FROM marts.agent_month"
         ).fetchall()
-        columns = ("headcount, enrolled, active, participation_rate, adoption_rate, posts, reshares, "
-                   "institution_reshares")
-        department = con.execute(f"SELECT department, month, {columns} FROM marts.department_month").fetchall()
+        columns = (
+            "headcount, enrolled, active, participation_rate, adoption_rate, posts, reshares, "
+            "institution_reshares"
+        )
+        department = con.execute(
+            f"SELECT department, month, {columns} FROM marts.department_month"
+        ).fetchall()
         programme = con.execute(f"SELECT month, {columns} FROM marts.programme_month").fetchall()
     return agent, department, programme
 

@@ -12,6 +12,8 @@ B 2) A .833 B .5. Scores: A = 100 x (.25 x .833 + .25 x .667 + .2 x .833 + .2 x 
 (dormant, and lapsed: enrolled three months, never active). February: A 25.0, B 38.3.
 D enrolled on 10 May 2026 with activity Jan-Sep 1, 0, 2, 1 | 5 | 3, 3, 0, 2: 1.0 a month before,
 2.0 after, uplift 1.0; impressions after (Jun 100, Jul 200) 75 a month.
+Skills: A declares S1 and S2 (3 endorsements of S1) and names S1 on 15 January (post a1) and S1 and
+S3 on 10 March (a2); B names S3 on 12 March (b1). A's coverage is 1/2 from January on (S1 of S1, S2).
 """
 
 from datetime import date
@@ -138,6 +140,25 @@ def con():
         "('B', 'share:2', 'activity:1', true), ('B', 'share:3', 'activity:9', false)) "
         "AS t(agent_key, item_key, target_key, is_institution_target)"
     )
+    con.execute(
+        "CREATE TABLE staging.skills_framework AS SELECT * FROM (VALUES ('S1', 'Gestion de projet', 'F1', "
+        "'relais'), ('S2', 'Marchés publics', 'F2', 'relais'), ('S3', 'Accueil du public', 'F3', 'relais')) "
+        "AS t(skill_id, skill_label, family, framework)"
+    )
+    con.execute(
+        "CREATE TABLE staging.skill_mentions AS SELECT * FROM (VALUES "
+        "('A', 'a1', 'S1', DATE '2026-01-15', DATE '2026-01-01'), ('A', 'a2', 'S1', DATE '2026-03-10', "
+        "DATE '2026-03-01'), ('A', 'a2', 'S3', DATE '2026-03-10', DATE '2026-03-01'), "
+        "('B', 'b1', 'S3', DATE '2026-03-12', DATE '2026-03-01')) AS t(agent_key, item_key, skill_id, local_day, month)"
+    )
+    con.execute(
+        "CREATE TABLE staging.skills_declared_mapped AS SELECT * FROM (VALUES ('A', 'Gestion de projet', 'S1', 0), "
+        "('A', 'Marchés publics', 'S2', 0)) AS t(agent_key, skill_name, skill_id, endorsements)"
+    )
+    con.execute(
+        "CREATE TABLE staging.endorsements_mapped AS SELECT 'A' AS agent_key, 'Gestion de projet' AS skill_name, "
+        "'S1' AS skill_id, 3 AS endorsements"
+    )
     define_macros(con, "Europe/Paris", {})
     for name in (
         "agent_month",
@@ -146,6 +167,9 @@ def con():
         "cohort_retention",
         "enrolment_uplift",
         "institution_post",
+        "agent_skill",
+        "skill_month",
+        "department_skill",
     ):
         run_model(con, "marts", name, (SQL / f"{name}.sql").read_text(encoding="utf-8"))
     return con
@@ -218,3 +242,47 @@ def test_institution_post_amplification(con):
         "reshares_with_impressions, amplification_ratio FROM marts.institution_post"
     ).fetchall()
     assert got == [("activity:1", 1000, 2, 2, 300, 1, 0.3)]
+
+
+def test_skills_showcased_and_coverage(con):
+    got = {
+        (a, str(m)[:7]): (n, c)
+        for a, m, n, c in con.execute(
+            "SELECT agent_key, month, skills_showcased, showcase_coverage FROM marts.agent_month "
+            "WHERE agent_key IN ('A', 'B') AND month <= DATE '2026-03-01'"
+        ).fetchall()
+    }
+    assert got == {
+        ("A", "2026-01"): (1, 0.5),
+        ("A", "2026-02"): (0, 0.5),
+        ("A", "2026-03"): (2, 0.5),
+        ("B", "2026-01"): (0, None),
+        ("B", "2026-02"): (0, None),
+        ("B", "2026-03"): (1, None),
+    }
+
+
+def test_agent_skill_declared_endorsed_showcased_hidden(con):
+    got = con.execute(
+        "SELECT agent_key, skill_id, declared, endorsements, showcased_posts, first_showcased_on, "
+        "last_showcased_on, is_hidden FROM marts.agent_skill ORDER BY 1, 2"
+    ).fetchall()
+    assert got == [
+        ("A", "S1", True, 3, 2, date(2026, 1, 15), date(2026, 3, 10), False),
+        ("A", "S2", True, 0, 0, None, None, False),
+        ("A", "S3", False, 0, 1, date(2026, 3, 10), date(2026, 3, 10), True),
+        ("B", "S3", False, 0, 1, date(2026, 3, 12), date(2026, 3, 12), True),
+    ]
+
+
+def test_skill_month_and_department_skill(con):
+    months = con.execute(
+        "SELECT skill_id, strftime(month, '%Y-%m'), ambassadors_showcasing, showcased_posts "
+        "FROM marts.skill_month ORDER BY 1, 2"
+    ).fetchall()
+    assert months == [("S1", "2026-01", 1, 1), ("S1", "2026-03", 1, 1), ("S3", "2026-03", 2, 2)]
+    departments = con.execute(
+        "SELECT skill_id, ambassadors_declaring, ambassadors_showcasing, showcased_posts, "
+        "hidden_ambassadors FROM marts.department_skill ORDER BY 1"
+    ).fetchall()
+    assert departments == [("S1", 1, 1, 2, 0), ("S2", 1, 0, 0, 0), ("S3", 0, 2, 2, 2)]

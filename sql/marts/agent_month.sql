@@ -8,7 +8,10 @@
 -- (institution_reshares) and consistency (active_months_last_6), a zero scoring 0; tier = champion
 -- (active, score >= tier_champion_score), active, occasional (inactive, active in the last six
 -- months) or dormant; is_new_enrolment = enrolled during the month; is_lapsed = enrolled for at
--- least lapsed_after_months months and inactive for that many months or more.
+-- least lapsed_after_months months and inactive for that many months or more; skills_showcased =
+-- distinct framework skills named in the month's posts and reshares; showcase_coverage = share of
+-- the skills declared on the profile that were showcased in the twelve months ending here (NULL
+-- without declared skills).
 WITH history AS (
     SELECT *,
            max(CASE WHEN NOT is_active THEN month END)
@@ -49,6 +52,25 @@ enrolled AS (
                * (active_months_last_6 > 0)::INTEGER AS p_consistency
     FROM measures
     WHERE is_enrolled
+),
+showcased AS (
+    SELECT agent_key, month, count(DISTINCT skill_id) AS skills_showcased
+    FROM staging.skill_mentions
+    GROUP BY agent_key, month
+),
+declared AS (
+    SELECT DISTINCT agent_key, skill_id FROM staging.skills_declared_mapped
+),
+declared_count AS (
+    SELECT agent_key, count(*) AS declared_skills FROM declared GROUP BY agent_key
+),
+covered AS (
+    SELECT m.agent_key, m.month, count(DISTINCT d.skill_id) AS covered_skills
+    FROM measures AS m
+    JOIN staging.skill_mentions AS s
+      ON s.agent_key = m.agent_key AND s.month <= m.month AND s.month > m.month - INTERVAL 12 MONTH
+    JOIN declared AS d ON d.agent_key = s.agent_key AND d.skill_id = s.skill_id
+    GROUP BY m.agent_key, m.month
 ),
 scored AS (
     SELECT agent_key, month,
@@ -93,7 +115,13 @@ SELECT m.agent_key,
            AND date_diff('month', CAST(date_trunc('month', m.enrolled_on) AS DATE), m.month) + 1
                >= cfg_lapsed_after_months()
            AND coalesce(date_diff('month', m.last_active_month, m.month), 100000) >= cfg_lapsed_after_months()
-           AS is_lapsed
+           AS is_lapsed,
+       CAST(coalesce(k.skills_showcased, 0) AS BIGINT) AS skills_showcased,
+       CASE WHEN dc.declared_skills > 0 THEN coalesce(c.covered_skills, 0) / dc.declared_skills END
+           AS showcase_coverage
 FROM measures AS m
 LEFT JOIN scored AS s USING (agent_key, month)
+LEFT JOIN showcased AS k USING (agent_key, month)
+LEFT JOIN declared_count AS dc USING (agent_key)
+LEFT JOIN covered AS c USING (agent_key, month)
 ORDER BY m.agent_key, m.month

@@ -1,0 +1,114 @@
+"""The one normal form that skill surface forms and post text are both reduced to before matching.
+
+Lower case, accents removed (``é`` → ``e``, ``œ`` → ``oe``), every character that is not an ASCII
+letter or digit turned into a space (so the French elisions ``l'évaluation``, ``d’accueil``,
+``qu'il`` separate from the next word), runs of spaces collapsed, one space at each end. Three
+marks are kept as words of their own, so that no match, cue or list runs across them: list
+separators (comma, semicolon, bullet, pipe, line break) become ``,``, sentence ends (``.``,
+``!``, ``?``) become ``.``, and colons stay ``:``. Hashtags are split where their case changes
+(``#GestionDeProjet`` → ``# gestion de projet``, ``#RGPDCompliance`` → ``# rgpd compliance``) or
+at underscores (``#gestion_de_projet``); the ``#`` itself is kept as a word of its own, so a
+match can tell it was written as a hashtag. Letters outside Latin scripts and emojis are dropped.
+
+The work is done by C-level string methods (``unicodedata.normalize``, ``bytes.translate``,
+``bytes.replace``, ``split``); the only regular expression, the case split, runs on the text from
+its first ``#`` onwards, where hashtags are, and only when there is one.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_LOWER = "a-zß-öø-ÿœ"
+_UPPER = "A-ZÀ-ÖØ-ÞŒ"
+CASE_CHANGE = re.compile(rf"(?<=[{_LOWER}0-9])(?=[{_UPPER}])|(?<=[{_UPPER}])(?=[{_UPPER}][{_LOWER}])")
+"""Where a CamelCase word splits: before an upper-case letter that follows a lower-case letter or a
+digit, and before the last capital of an acronym followed by a lower-case letter (``RGPDCompliance``)."""
+
+
+LIST_SEPARATORS = ",;|\n"
+"""Characters that separate the items of a list; each becomes a ``,`` word of its own."""
+
+SENTENCE_ENDS = ".!?"
+"""Characters that end a sentence; each becomes a ``.`` word of its own (``:`` stays a ``:`` word)."""
+
+
+def _byte_table(keep_case: bool) -> bytes:
+    table = bytearray(b" " * 256)
+    for code in range(256):
+        char = chr(code)
+        if "a" <= char <= "z" or "0" <= char <= "9" or char == "#":
+            table[code] = code
+        elif "A" <= char <= "Z":
+            table[code] = code if keep_case else code + 32
+        elif char in LIST_SEPARATORS:
+            table[code] = ord(",")
+        elif char in SENTENCE_ENDS:
+            table[code] = ord(".")
+        elif char == ":":
+            table[code] = code
+    return bytes(table)
+
+
+LOWER_TABLE = _byte_table(keep_case=False)
+CASED_TABLE = _byte_table(keep_case=True)
+
+_MARKS = ((b",", b" , "), (b".", b" . "), (b":", b" : "))
+_SPACED = {
+    "’": " ",
+    "‘": " ",
+    "ʼ": " ",
+    "–": " ",
+    "—": " ",
+    "•": ",",
+    "œ": "oe",
+    "Œ": "OE",
+    "æ": "ae",
+    "Æ": "AE",
+}
+
+
+def split_case(text: str) -> str:
+    """Insert a space wherever a CamelCase word changes case: ``GestionDeProjet`` → ``Gestion De Projet``."""
+    return CASE_CHANGE.sub(" ", text)
+
+
+def normalise(text: str, keep_case: bool = False, split_all: bool = False) -> str:
+    """The normal form of a text: ``" fiere de relayer # gestion de projet "``.
+
+    Hashtags (everything from the first ``#``) are split at case changes; with ``split_all`` the
+    whole text is (used for the CamelCase variant of a surface form). With ``keep_case`` letters
+    keep their case, word for word the same as the lower-case form.
+    """
+    words = normal_words(text, keep_case, split_all)
+    return f" {' '.join(words)} " if words else " "
+
+
+def normal_words(text: str, keep_case: bool = False, split_all: bool = False) -> list[str]:
+    """The words of the normal form, in order (``normalise`` joins them with single spaces)."""
+    if split_all:
+        text = split_case(text)
+    hash_at = text.find("#")
+    if hash_at >= 0:
+        text = text[:hash_at] + split_case(text[hash_at:]).replace("#", "# ")
+    if text.isascii():
+        data = text.encode("ascii")
+    else:
+        for char, replacement in _SPACED.items():
+            if char in text:
+                text = text.replace(char, replacement)
+        data = unicodedata.normalize("NFKD", text).encode("ascii", "ignore")
+    data = data.translate(CASED_TABLE if keep_case else LOWER_TABLE)
+    for doubled in (b"..", b",,"):
+        while doubled in data:
+            data = data.replace(doubled, doubled[:1])
+    for mark, spaced in _MARKS:
+        if mark in data:
+            data = data.replace(mark, spaced)
+    return data.decode("ascii").split()
+
+
+def words(text: str) -> str:
+    """The normal form without its framing spaces: ``"gestion de projet"``."""
+    return normalise(text).strip()
