@@ -62,7 +62,7 @@ MART_KEYS = [key for a in MODEL_ASSETS for key in a.keys if key.path[0] == "mart
 
 @asset(
     key=["serving", "relais_snapshot"],
-    deps=[*MART_KEYS, AssetKey(["quarantine", "files"])],
+    deps=[*MART_KEYS, AssetKey(["quarantine", "files"]), AssetKey(["quality", "gate"])],
     kinds={"duckdb"},
     pool=POOL,
     group_name="serving",

@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 
 from assets.linkedin_api.tokens import TokenStore
+from assets.quality.runner import CheckOutcome, summary_line
 from pipelines.settings import SEEDS, load_home
 
 DEMO_INBOX = SEEDS / "demo" / "inbox"
@@ -57,6 +58,7 @@ def summary_text(serving: Path, warehouse: Path) -> str:
                 "SELECT (SELECT count(*) FROM quarantine.files), (SELECT count(*) FROM quarantine.rows)"
             ).fetchall()[0]
         lines.append(f"Quarantine         : {files} file(s), {rows_q} row(s) (warehouse schema quarantine)")
+        lines.append(quality_line(warehouse))
     header = (
         "month",
         "staff",
@@ -121,6 +123,29 @@ def linkedin_token(home_tokens: Path, args: argparse.Namespace) -> str:
     lines = [f"organisation: {organization.urn if organization else 'none'}"]
     lines += [f"member: {agent_id}" for agent_id in store.member_ids()]
     return "\n".join(lines)
+
+
+def quality_line(warehouse: Path) -> str:
+    """The one-line summary of the last run's quality checks, with where the Data Docs are."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        exists = con.execute(
+            "SELECT count(*) FROM duckdb_tables() "
+            "WHERE schema_name = 'marts' AND table_name = 'quality_checks'"
+        ).fetchall()[0][0]
+        rows = (
+            con.execute(
+                "SELECT table_name, check_name, severity, success, unexpected_count "
+                "FROM marts.quality_checks "
+                "WHERE run_id = (SELECT run_id FROM marts.quality_checks ORDER BY checked_at DESC LIMIT 1)"
+            ).fetchall()
+            if exists
+            else []
+        )
+    if not rows:
+        return "Quality            : no check has run yet"
+    outcomes = [CheckOutcome(t, c, s, ok, n) for t, c, s, ok, n in rows]
+    docs = warehouse.parent / "quality"
+    return f"Quality            : {summary_line(outcomes).removeprefix('Quality: ')} (Data Docs: {docs})"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,7 +11,7 @@ from dagster import Definitions, in_process_executor
 
 from assets.home import RelaisHome
 from assets.model_assets import MODEL_ASSETS, relais_snapshot, warehouse_compaction
-from assets.quality_checks import QUALITY_CHECKS
+from assets.quality_assets import quality_gate
 from assets.quarantine_assets import SOURCE_ASSETS, quarantined_files
 from assets.skills_assets import skill_matching
 from pipelines.jobs import linkedin_api_daily_job, refresh_job
@@ -25,6 +25,7 @@ ALL_ASSETS = [
     quarantined_files,
     skill_matching,
     *MODEL_ASSETS,
+    quality_gate,
     relais_snapshot,
     warehouse_compaction,
 ]
@@ -35,7 +36,6 @@ def build_definitions(home: RelaisHome) -> Definitions:
     api_job = linkedin_api_daily_job(home.settings)
     return Definitions(
         assets=ALL_ASSETS,
-        asset_checks=QUALITY_CHECKS,
         jobs=[refresh_job, api_job],
         schedules=[linkedin_api_schedule(api_job)],
         sensors=[inbox_sensor],
