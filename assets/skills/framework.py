@@ -120,13 +120,8 @@ def load_relais_framework(path: str | Path = RELAIS_FRAMEWORK_PATH, language: st
     seen: set[str] = set()
     for row in rows:
         skill_id = row["skill_id"].strip()
-        problem = _id_problem(skill_id, seen)
-        if problem:
-            framework.problems.append(
-                RowProblem(framework.source_file, row["_source_row"], RELAIS_SPEC.kind, problem)
-            )
+        if not _accept_id(framework, seen, skill_id, row["_source_row"], RELAIS_SPEC.kind):
             continue
-        seen.add(skill_id)
         label = (row["label_en"] if language == "en" and row["label_en"] else row["label_fr"]).strip()
         forms = [
             row["label_fr"],
@@ -151,13 +146,8 @@ def load_esco(path: str | Path) -> Framework:
         if status != "released":
             continue
         skill_id = row["concept_uri"].strip()
-        problem = _id_problem(skill_id, seen)
-        if problem:
-            framework.problems.append(
-                RowProblem(framework.source_file, row["_source_row"], ESCO_SPEC.kind, problem)
-            )
+        if not _accept_id(framework, seen, skill_id, row["_source_row"], ESCO_SPEC.kind):
             continue
-        seen.add(skill_id)
         label = row["preferred_label"].strip()
         forms = [label, *_split(row["alt_labels"], "\n"), *_split(row.get("hidden_labels"), "\n")]
         family = (row["skill_type"] or "unclassified").strip()
@@ -175,13 +165,8 @@ def load_rome(path: str | Path) -> Framework:
     seen: set[str] = set()
     for row in rows:
         skill_id = row["code_ogr"].strip()
-        problem = _id_problem(skill_id, seen)
-        if problem:
-            framework.problems.append(
-                RowProblem(framework.source_file, row["_source_row"], ROME_SPEC.kind, problem)
-            )
+        if not _accept_id(framework, seen, skill_id, row["_source_row"], ROME_SPEC.kind):
             continue
-        seen.add(skill_id)
         label = row["libelle_competence"].strip()
         framework.skills.append(Skill(skill_id, _rome_family(row), label, (label,)))
     return _in_row_order(framework)
@@ -208,6 +193,16 @@ def _read(path: str | Path, kind: str, spec: TableSpec) -> tuple[Framework, list
 def _in_row_order(framework: Framework) -> Framework:
     framework.problems.sort(key=lambda problem: problem.source_row)
     return framework
+
+
+def _accept_id(framework: Framework, seen: set[str], skill_id: str, source_row: int, kind: str) -> bool:
+    """Record a new skill id as seen; a malformed or repeated one becomes a problem of its row instead."""
+    problem = _id_problem(skill_id, seen)
+    if problem:
+        framework.problems.append(RowProblem(framework.source_file, source_row, kind, problem))
+        return False
+    seen.add(skill_id)
+    return True
 
 
 def _id_problem(skill_id: str, seen: set[str]) -> str:
