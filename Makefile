@@ -10,7 +10,7 @@ DAGSTER_HOME ?= $(RELAIS_HOME)/dagster
 export RELAIS_HOME DAGSTER_HOME
 QUIET_LOGS := {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
-.PHONY: install run test lint dev demo-data clean
+.PHONY: install system-deps run test lint dev demo-data clean
 
 install: $(VENV)/.installed
 
@@ -26,7 +26,16 @@ run: install
 	@echo
 	@$(BIN)/relais summary
 
-test: install
+# The report tests render HTML in headless Chromium and PDF pages with pdftoppm (Debian packages).
+system-deps:
+	@if command -v chromium >/dev/null && command -v pdftoppm >/dev/null; then :; \
+	elif command -v apt-get >/dev/null; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		echo "Installing chromium and poppler-utils (Debian packages) for the report tests"; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils >/dev/null; \
+	else echo "chromium and pdftoppm are missing: the report rendering tests will be skipped"; fi
+
+test: install system-deps
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 

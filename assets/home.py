@@ -54,3 +54,22 @@ class RelaisHome:
     def linkedin_state(self) -> Path:
         """The LinkedIn API connector's incremental cursor."""
         return self.root / "state" / "linkedin_api.json"
+
+    @property
+    def erasure_dir(self) -> Path:
+        """The erasure audit log and the list of erased people (keyed hashes only)."""
+        return self.root / "erasure"
+
+    @property
+    def erased_tokens(self) -> frozenset[str]:
+        """Erasure tokens (``Pseudonymiser.erasure_token``) of the people erased from this home."""
+        path = self.erasure_dir / "erased.txt"
+        if not path.exists():
+            return frozenset()
+        lines = path.read_text(encoding="utf-8").splitlines()
+        return frozenset(line.strip() for line in lines if line.strip())
+
+    @property
+    def reports_dir(self) -> Path:
+        """The monthly reports, one folder per month (``YYYY-MM``)."""
+        return self.root / "reports"

@@ -113,15 +113,23 @@ def _read_text_table(inbox: Path, item: InboxFile, spec: TableSpec) -> TableRead
     return read_table(item.path, text, spec)
 
 
+def read_roster_file(inbox: Path, item: InboxFile) -> TableRead:
+    """One HR roster file read whole, personal fields included (callers strip them)."""
+    return _read_text_table(inbox, item, ROSTER)
+
+
 def ingest_rosters(
-    inbox: Path, items: Iterable[InboxFile], pseudonymiser: Pseudonymiser
+    inbox: Path,
+    items: Iterable[InboxFile],
+    pseudonymiser: Pseudonymiser,
+    erased: frozenset[str] = frozenset(),
 ) -> tuple[list[dict[str, Any]], Ledger]:
     """Read every HR roster file; return resolved, privacy-stripped rows and the ledger."""
     ledger = Ledger()
     collected: list[RosterRow] = []
     for item in items:
         try:
-            read = _read_text_table(inbox, item, ROSTER)
+            read = read_roster_file(inbox, item)
         except FileRejected as exc:
             ledger.files.append(file_outcome(item, QUARANTINED, str(exc)))
             continue
@@ -131,7 +139,7 @@ def ingest_rosters(
         ledger.problems.extend(read.problems)
         ledger.files.append(loaded_outcome(item, read))
         collected.extend(RosterRow(r, item.path, r["_source_row"], item.modified_at) for r in kept)
-    return resolve_roster(collected, pseudonymiser), ledger
+    return resolve_roster(collected, pseudonymiser, erased), ledger
 
 
 def ingest_archives(

@@ -7,7 +7,9 @@ the file ledger and of ``quarantine.rows``, and logs every quarantined row with 
 
 from collections import Counter
 from dataclasses import asdict
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import duckdb
 import polars as pl
@@ -27,6 +29,7 @@ from assets.inbox import InboxFile, scan_inbox
 from assets.ingest import ingest_archives, ingest_rosters
 from assets.ledger import IGNORED, QUARANTINED, FileOutcome, Ledger
 from assets.linkedin_archive import Ambassador
+from assets.retention import apply_retention
 from assets.warehouse import DuckDBWriter, ensure_warehouse, replace_ledger, replace_table
 
 POOL = "relais_warehouse"
@@ -140,8 +143,14 @@ def inbox_files(
     """Every file under the inbox with the kind recognised from its header line or sheet names.
 
     Zip files and folders holding LinkedIn archive files are archives; their members are listed
-    one by one. A file nobody recognises is quarantined with the reason, and the run goes on.
+    one by one. A file nobody recognises is quarantined with the reason, and the run goes on. Files
+    first seen more than ``inbox_retention_days`` ago (relais.toml; 0 keeps them) are deleted first.
     """
+    days = int(home.settings.get("inbox_retention_days", 0) or 0)
+    today = datetime.now(ZoneInfo(home.timezone)).date()
+    retention = apply_retention(home.inbox, home.root / "state" / "inbox_first_seen.json", days, today)
+    if retention.deleted:
+        context.log.info(f"Retention: {len(retention.deleted)} inbox file(s) older than {days} days deleted")
     items = scan_inbox(home.inbox)
     ledger = Ledger()
     for item in items:
@@ -190,7 +199,7 @@ def roster(
     """
     with warehouse.get_connection() as con:
         items = load_inventory(con, {"hr_roster"})
-        rows, ledger = ingest_rosters(home.inbox, items, home.pseudonymiser)
+        rows, ledger = ingest_rosters(home.inbox, items, home.pseudonymiser, home.erased_tokens)
         count = replace_table(con, "raw.roster", rows, ROSTER_SCHEMA)
         replace_ledger(con, "raw/roster", ledger.files, ledger.problems)
     if not items:

@@ -70,16 +70,34 @@ MART_KEYS = [key for a in MODEL_ASSETS for key in a.keys if key.path[0] == "mart
 def relais_snapshot(
     context: AssetExecutionContext, home: ResourceParam[RelaisHome], warehouse: DuckDBResource
 ) -> MaterializeResult:
-    """The analysts' read-only database ``serving/relais.duckdb``: the marts schema, swapped in atomically.
+    """The analysts' read-only database ``serving/relais.duckdb`` (marts and ``marts.meta``), swapped in
+    atomically, with one Parquet file per table in ``serving/parquet/`` and ``serving/data-dictionary.md``.
 
     It carries no names, e-mails or HR identifiers; agents appear only as their pseudonymous agent_key.
     """
     with warehouse.get_connection() as con:
         tables = published_tables(con)
-        path = publish_snapshot(con, home.serving, tables, load_metric_docs())
-    context.log.info(f"Published {len(tables)} tables to {path}")
+        publication = publish_snapshot(
+            con,
+            home.serving,
+            tables,
+            load_metric_docs(),
+            run_id=context.run_id,
+            organisation=home.organisation,
+            timezone=home.timezone,
+        )
+    path = publication.snapshot
+    context.log.info(
+        f"Published {len(publication.tables)} tables to {path} and Parquet to {publication.parquet_dir}"
+    )
     return MaterializeResult(
-        metadata={"path": str(path), "tables": tables, "size_bytes": path.stat().st_size}
+        metadata={
+            "path": str(path),
+            "tables": publication.tables,
+            "size_bytes": path.stat().st_size,
+            "parquet_dir": str(publication.parquet_dir),
+            "data_dictionary": str(publication.dictionary),
+        }
     )
 
 

@@ -27,3 +27,9 @@ class Pseudonymiser:
         """HMAC-SHA256 of the lower-cased e-mail address, in a namespace apart from agent ids."""
         message = b"email:" + email.strip().lower().encode("utf-8")
         return hmac.new(self.key, message, hashlib.sha256).hexdigest()
+
+    def erasure_token(self, agent_id: str) -> str:
+        """HMAC-SHA256 of the agent id in a namespace of its own: marks an erased person without being
+        their ``agent_key`` (so the erasure list can be kept while every ``agent_key`` trace is gone)."""
+        message = b"erased:" + agent_id.strip().encode("utf-8")
+        return hmac.new(self.key, message, hashlib.sha256).hexdigest()

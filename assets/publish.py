@@ -1,19 +1,24 @@
-"""Publishing the analysts' snapshot: a new DuckDB file swapped in atomically.
+"""Publishing the analysts' snapshot: a new DuckDB file swapped in atomically, Parquet beside it.
 
 The published tables are copied from the warehouse into a temporary file beside the snapshot,
-which is then renamed over it. An analyst whose read-only connection is open keeps reading the
-old file whole (the rename does not touch an open file), the next connection sees the new one,
-and no lock of the reader ever blocks the run.
+with ``marts.meta`` and the documentation as comments, which is then renamed over it. An analyst
+whose read-only connection is open keeps reading the old file whole (the rename does not touch an
+open file), the next connection sees the new one, and no lock of the reader ever blocks the run.
+Each table is also written as ``serving/parquet/<table>.parquet`` for BI tools, and the data
+dictionary as ``serving/data-dictionary.md``.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 from assets.metric_docs import TableDoc
+from assets.serving_meta import data_dictionary, write_meta
 
 PUBLISHED_SCHEMA = "marts"
 
@@ -60,14 +65,58 @@ def comment_tables(con: duckdb.DuckDBPyConnection, database: str, docs: dict[str
                 con.execute(f'COMMENT ON COLUMN {target}."{column}" IS {_quote(column_doc.comment())}')
 
 
+@dataclass(frozen=True)
+class Publication:
+    """What one publication wrote."""
+
+    snapshot: Path
+    parquet_dir: Path
+    dictionary: Path
+    tables: list[str]
+
+
+def _export_parquet(con: duckdb.DuckDBPyConnection, database: str, tables: list[str], folder: Path) -> None:
+    folder.mkdir(parents=True)
+    for table in tables:
+        literal = str(folder / f"{table}.parquet").replace("'", "''")
+        con.execute(
+            f"COPY {database}.{PUBLISHED_SCHEMA}.{table} TO '{literal}' (FORMAT parquet, COMPRESSION zstd)"
+        )
+
+
+def _swap_folder(new: Path, target: Path) -> None:
+    """Put ``new`` in place of ``target``: the old folder is renamed away first, then removed."""
+    old = target.with_name(f".{target.name}.old.{os.getpid()}")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        os.replace(target, old)
+    os.replace(new, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
 def publish_snapshot(
-    con: duckdb.DuckDBPyConnection, target: Path, tables: list[str], docs: dict[str, TableDoc] | None = None
-) -> Path:
-    """Copy ``marts.<table>`` for each table into a fresh file, documented, then rename it over ``target``."""
+    con: duckdb.DuckDBPyConnection,
+    target: Path,
+    tables: list[str],
+    docs: dict[str, TableDoc] | None = None,
+    *,
+    run_id: str = "",
+    organisation: str = "",
+    timezone: str = "",
+) -> Publication:
+    """Copy each ``marts.<table>`` into a fresh file with ``marts.meta``, documented, and swap it in.
+
+    The Parquet copies are written from the same fresh file into ``parquet/`` beside ``target`` and
+    the data dictionary into ``data-dictionary.md``, so all three always describe one publication.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    parquet_dir = target.parent / "parquet"
+    parquet_new = target.parent / f".parquet.{os.getpid()}.tmp"
+    dictionary = target.parent / "data-dictionary.md"
     for leftover in (temporary, temporary.with_name(temporary.name + ".wal")):
         leftover.unlink(missing_ok=True)
+    shutil.rmtree(parquet_new, ignore_errors=True)
     literal = str(temporary).replace("'", "''")
     con.execute(f"ATTACH '{literal}' AS snapshot")
     try:
@@ -75,11 +124,17 @@ def publish_snapshot(
         for table in tables:
             source = f"{PUBLISHED_SCHEMA}.{table}"
             con.execute(f"CREATE TABLE snapshot.{source} AS SELECT * FROM {source}")
+        write_meta(con, "snapshot", run_id=run_id, organisation=organisation, timezone=timezone)
         comment_tables(con, "snapshot", docs or {})
         con.execute("CHECKPOINT snapshot")
+        published = [*tables, "meta"] if "meta" not in tables else tables
+        _export_parquet(con, "snapshot", sorted(published), parquet_new)
+        dictionary_text = data_dictionary(con, "snapshot")
     finally:
         con.execute("DETACH snapshot")
     with temporary.open("rb") as handle:
         os.fsync(handle.fileno())
     os.replace(temporary, target)
-    return target
+    _swap_folder(parquet_new, parquet_dir)
+    dictionary.write_text(dictionary_text, encoding="utf-8")
+    return Publication(target, parquet_dir, dictionary, sorted(published))

@@ -99,14 +99,17 @@ def duplicate_problems(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]]
     return kept, repeated
 
 
-def resolve_roster(rows: list[RosterRow], pseudonymiser: Pseudonymiser) -> list[dict[str, Any]]:
+def resolve_roster(
+    rows: list[RosterRow], pseudonymiser: Pseudonymiser, erased: frozenset[str] = frozenset()
+) -> list[dict[str, Any]]:
     """One output row per roster row, flagging the current one per person and stripping personal data.
 
     The current row of a person comes from the most recently modified file (ties: the later file
     name). Whether a person is an ambassador is decided on that current row; personal fields are
     kept only for current ambassadors, on their rows only. Everyone keeps a pseudonymous
     ``agent_key`` and an ``email_key`` (keyed hash of the lower-cased e-mail) so archives can be
-    matched to people without storing who the others are.
+    matched to people without storing who the others are. A person erased with ``relais erase``
+    (their erasure token in ``erased``) is never an ambassador again: they count in headcounts only.
     """
     latest: dict[str, RosterRow] = {}
     for row in rows:
@@ -117,7 +120,11 @@ def resolve_roster(rows: list[RosterRow], pseudonymiser: Pseudonymiser) -> list[
             current.source_file,
         ):
             latest[agent_id] = row
-    ambassadors = {agent_id for agent_id, row in latest.items() if is_ambassador(row.values)}
+    ambassadors = {
+        agent_id
+        for agent_id, row in latest.items()
+        if is_ambassador(row.values) and pseudonymiser.erasure_token(agent_id) not in erased
+    }
     output = []
     for row in rows:
         values = dict(row.values)

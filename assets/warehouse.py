@@ -181,6 +181,7 @@ METRIC_SETTINGS: dict[str, float] = {
     "score_weight_consistency": 0.10,
     "tier_champion_score": 75.0,
     "lapsed_after_months": 3.0,
+    "anonymity_threshold": 5.0,
 }
 """Numeric settings the SQL models read as ``cfg_<name>()`` macros, with their defaults."""
 

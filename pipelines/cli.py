@@ -2,7 +2,8 @@
 
 ``relais demo`` copies the demo organisation's exports into the home's inbox; ``relais summary``
 prints where the results are and the headline figures of the last months, read from the published
-snapshot (opened read-only, like an analyst would).
+snapshot (opened read-only, like an analyst would); ``relais data-dictionary`` prints the
+snapshot's data dictionary; ``relais erase --agent-id ID`` removes every trace of one person.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from pathlib import Path
 
 import duckdb
 
+from assets.home import RelaisHome
 from assets.linkedin_api.tokens import TokenStore
 from assets.quality.runner import CheckOutcome, summary_line
+from assets.serving_meta import data_dictionary
 from pipelines.settings import SEEDS, load_home
 
 DEMO_INBOX = SEEDS / "demo" / "inbox"
@@ -148,6 +151,51 @@ def quality_line(warehouse: Path) -> str:
     return f"Quality            : {summary_line(outcomes).removeprefix('Quality: ')} (Data Docs: {docs})"
 
 
+def write_data_dictionary(serving: Path, out: Path | None) -> int:
+    """Print the published snapshot's data dictionary, or write it to ``out``."""
+    if not serving.exists():
+        print(f"No snapshot at {serving}: run the pipeline first.", file=sys.stderr)
+        return 1
+    with duckdb.connect(str(serving), read_only=True) as con:
+        text = data_dictionary(con, con.execute("SELECT current_database()").fetchall()[0][0])
+    if out is None:
+        print(text, end="")
+    else:
+        out.write_text(text, encoding="utf-8")
+        print(f"Data dictionary written to {out}")
+    return 0
+
+
+def erase_command(home: RelaisHome, agent_id: str, confirmed: bool) -> int:
+    """Erase one person after confirmation; exit 0 when no trace is left, 1 otherwise."""
+    from pipelines.erase import dagster_home_from_env, erase_agent
+    from pipelines.runs import refresh_home, regenerate_reports
+
+    if not confirmed:
+        answer = input(
+            f"Erase every trace of agent {agent_id} from {home.root}? This cannot be undone [y/N] "
+        )
+        if answer.strip().lower() not in {"y", "yes", "o", "oui"}:
+            print("Nothing erased.")
+            return 1
+    record, traces = erase_agent(
+        home,
+        agent_id,
+        refresh=lambda: refresh_home(home),
+        regenerate_reports=lambda: regenerate_reports(home),
+        dagster_homes=dagster_home_from_env(),
+    )
+    for note in record.notes:
+        print(f"  note: {note}")
+    if traces:
+        print(f"Erasure incomplete: {len(traces)} file(s) still mention the person:", file=sys.stderr)
+        for path in traces:
+            print(f"  {path}", file=sys.stderr)
+        return 1
+    print(f"Erased: no trace left under {home.root} (audit log: {home.erasure_dir / 'audit.log'})")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``relais`` command."""
     parser = argparse.ArgumentParser(prog="relais", description=__doc__.splitlines()[0])
@@ -167,6 +215,15 @@ def main(argv: list[str] | None = None) -> int:
         "--agent-id", required=True
     )
     actions.add_parser("list", help="who has a token stored (tokens are never shown)")
+    dictionary = commands.add_parser(
+        "data-dictionary", help="print (or write) the snapshot's data dictionary"
+    )
+    dictionary.add_argument("--out", type=Path, help="write it to this file instead of printing it")
+    erase = commands.add_parser(
+        "erase", help="remove every trace of one person (right to erasure), rebuild, and verify"
+    )
+    erase.add_argument("--agent-id", required=True, help="the person's HR identifier (matricule)")
+    erase.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     args = parser.parse_args(argv)
     home = load_home()
     if args.command == "demo":
@@ -176,6 +233,10 @@ def main(argv: list[str] | None = None) -> int:
         print(summary_text(home.serving, home.warehouse))
     elif args.command == "linkedin-token":
         print(linkedin_token(home.linkedin_tokens, args))
+    elif args.command == "data-dictionary":
+        return write_data_dictionary(home.serving, args.out)
+    elif args.command == "erase":
+        return erase_command(home, args.agent_id, args.yes)
     else:
         print(f"Home ready: {home.root}")
     return 0

@@ -3,6 +3,8 @@
 Run every asset from the shell with
 ``RELAIS_HOME=DIR dagster asset materialize --select '*' -m pipelines.definitions``. Every asset
 writes the same DuckDB file, so a run executes its steps one after another in one process.
+Schedules start stopped (start them in the UI or with ``dagster schedule start``); the inbox sensor
+and the run failure notification sensor run from the start.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from assets.quality_assets import quality_gate
 from assets.quarantine_assets import SOURCE_ASSETS, quarantined_files
 from assets.skills_assets import skill_matching
 from pipelines.jobs import linkedin_api_daily_job, refresh_job
+from pipelines.notifications import build_failure_sensor
 from pipelines.resources import build_resources
-from pipelines.schedules import linkedin_api_schedule
+from pipelines.schedules import daily_refresh_schedule, linkedin_api_schedule
 from pipelines.sensors import inbox_sensor
 from pipelines.settings import load_home
 
@@ -37,8 +40,8 @@ def build_definitions(home: RelaisHome) -> Definitions:
     return Definitions(
         assets=ALL_ASSETS,
         jobs=[refresh_job, api_job],
-        schedules=[linkedin_api_schedule(api_job)],
-        sensors=[inbox_sensor],
+        schedules=[linkedin_api_schedule(api_job), daily_refresh_schedule(refresh_job, home.settings)],
+        sensors=[inbox_sensor, build_failure_sensor(home.settings)],
         resources=build_resources(home),
         executor=in_process_executor,
     )

@@ -1,17 +1,18 @@
-"""Jobs: the whole refresh, and the daily LinkedIn API fetch (one partition per UTC day).
+"""Jobs: the whole refresh, the daily LinkedIn API fetch and the monthly report.
 
 Every asset stays unpartitioned so that a whole refresh remains one plain command
-(``dagster asset materialize --select '*'``); the API's daily partitions live on an op job that
-fetches one day into the inbox, which the inbox sensor then refreshes from.
+(``dagster asset materialize --select '*'``); partitions live on op jobs instead: the API's daily
+partitions on a job that fetches one UTC day into the inbox, which the inbox sensor then refreshes
+from, and the report's monthly partitions on a job that writes one closed month's report.
 """
 
 from collections.abc import Mapping
 from typing import Any
 
-from dagster import JobDefinition, define_asset_job, job
+from dagster import JobDefinition, OpDefinition, define_asset_job, job
 
 from assets.api_assets import fetch_linkedin_api_day
-from pipelines.partitions import api_days
+from pipelines.partitions import api_days, report_months
 
 refresh_job = define_asset_job(
     "refresh",
@@ -32,3 +33,17 @@ def linkedin_api_daily_job(settings: Mapping[str, Any]) -> JobDefinition:
         fetch_linkedin_api_day()
 
     return linkedin_api_daily
+
+
+def monthly_report_job(settings: Mapping[str, Any], report_op: OpDefinition) -> JobDefinition:
+    """The monthly report, one partition per closed month of the organisation; backfill from the UI."""
+
+    @job(
+        name="monthly_report",
+        partitions_def=report_months(settings),
+        description="Write the report of one closed month (partitioned by month, backfillable).",
+    )
+    def monthly_report() -> None:
+        report_op()
+
+    return monthly_report

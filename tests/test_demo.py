@@ -133,3 +133,30 @@ def test_operator_sees_progress_and_summary(demo_home):
     assert str(root / "serving" / "relais.duckdb") in summary
     assert "Programme, last 6 months" in summary and "2026-10" in summary
     assert (root / "secrets" / "pseudonym.key").exists()
+
+
+def test_demo_departments_below_k_are_merged(demo_home):
+    """No published department row (or agent row's department) stands for fewer than k = 5 ambassadors."""
+    root, _, _ = demo_home
+    k = 5
+    with duckdb.connect(str(root / "serving" / "relais.duckdb"), read_only=True) as con:
+        small = con.execute(
+            "SELECT department, month, enrolled FROM marts.department_month "
+            "WHERE enrolled > 0 AND enrolled < ? AND NOT is_other_departments",
+            [k],
+        ).fetchall()
+        agent_groups = con.execute(
+            "SELECT department, month, count(*) FILTER (WHERE is_enrolled) AS n FROM marts.agent_month "
+            "WHERE department <> 'Autres directions' GROUP BY ALL HAVING n > 0 AND n < ?",
+            [k],
+        ).fetchall()
+        merged = con.execute(
+            "SELECT count(*), min(enrolled) FROM marts.department_month WHERE is_other_departments AND enrolled > 0"
+        ).fetchall()[0]
+        totals = con.execute(
+            "SELECT p.month, p.enrolled, sum(d.enrolled), p.headcount, sum(d.headcount) "
+            "FROM marts.programme_month p JOIN marts.department_month d USING (month) GROUP BY ALL"
+        ).fetchall()
+    assert small == [] and agent_groups == []
+    assert merged[0] > 0 and merged[1] >= k  # the demo has small directions, and their group reaches k
+    assert all(r[1] == r[2] and r[3] == r[4] for r in totals)

@@ -205,6 +205,8 @@ EXPECTED_PROGRAMME_MONTH = {
 def organisation(tmp_path_factory):
     root = tmp_path_factory.mktemp("org") / "home"
     build_organisation(root / "inbox")
+    # Hand-worked department figures: the anonymity merge is off here (tests/test_anonymity.py covers it).
+    (root / "relais.toml").write_text("anonymity_threshold = 1\n", encoding="utf-8")
     result = run_pipeline(root)
     assert result.success
     return root, result

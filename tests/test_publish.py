@@ -6,6 +6,7 @@ import textwrap
 import duckdb
 
 from assets.publish import publish_snapshot, published_tables
+from assets.serving_meta import SCHEMA_VERSION
 from pipelines.settings import load_home, pseudonym_key
 
 
@@ -23,12 +24,33 @@ def _warehouse(path, version: int):
 
 def test_only_marts_are_published(tmp_path):
     con = _warehouse(tmp_path / "wh.duckdb", 1)
-    target = publish_snapshot(con, tmp_path / "serving" / "relais.duckdb", published_tables(con))
+    publication = publish_snapshot(
+        con, tmp_path / "serving" / "relais.duckdb", published_tables(con), run_id="run-1", organisation="Org"
+    )
+    target = publication.snapshot
     with duckdb.connect(str(target), read_only=True) as reader:
         tables = reader.execute("SELECT schema_name, table_name FROM duckdb_tables() ORDER BY 2").fetchall()
-    assert tables == [("marts", "a"), ("marts", "b")]
+        meta = reader.execute("SELECT run_id, organisation, schema_version, source_file_count FROM marts.meta")
+        meta = meta.fetchall()
+    assert tables == [("marts", "a"), ("marts", "b"), ("marts", "meta")]
+    assert meta == [("run-1", "Org", SCHEMA_VERSION, 0)]
     assert b"Ann Lee" not in target.read_bytes()
     assert not list(target.parent.glob(".*tmp*")), "no temporary file left behind"
+    parquet = sorted(p.name for p in publication.parquet_dir.iterdir())
+    assert parquet == ["a.parquet", "b.parquet", "meta.parquet"]
+    assert duckdb.sql(f"SELECT count(*) FROM '{publication.parquet_dir / 'a.parquet'}'").fetchall() == [(1000,)]
+    dictionary = publication.dictionary.read_text()
+    assert "## marts.a" in dictionary and "| version | INTEGER |" in dictionary
+
+
+def test_republishing_replaces_parquet_of_tables_no_longer_published(tmp_path):
+    con = _warehouse(tmp_path / "wh.duckdb", 1)
+    target = tmp_path / "serving" / "relais.duckdb"
+    publish_snapshot(con, target, published_tables(con))
+    con.execute("DROP TABLE marts.b")
+    publication = publish_snapshot(con, target, published_tables(con))
+    assert sorted(p.name for p in publication.parquet_dir.iterdir()) == ["a.parquet", "meta.parquet"]
+    assert not [p for p in target.parent.iterdir() if p.name.startswith(".")], "no leftover folder"
 
 
 def test_open_reader_keeps_its_snapshot_and_never_blocks_publication(tmp_path):

@@ -502,8 +502,9 @@ def programme_month_suite(p: Params) -> Suite:
     return suite
 
 
-NOT_CHECKED = {"marts.quality_checks"}
-"""Published tables without a suite: the check outcomes themselves, written after the checks ran."""
+NOT_CHECKED = {"marts.quality_checks", "marts.meta"}
+"""Published tables without a suite: the check outcomes themselves, written after the checks ran, and
+the snapshot's ``meta`` row, written at publication (after the gate) into the snapshot only."""
 
 
 def marts_suites(p: Params) -> list[Suite]:

@@ -1,4 +1,6 @@
 -- One row per ambassador per calendar month (see staging.agent_month_base for the counts), with
+-- the department as published (staging.department_groups: "Autres directions" when the department
+-- has fewer than anonymity_threshold enrolled ambassadors that month) and
 -- the ambassador metrics of docs/metrics.md: engagement_rate = engagements_received / impressions
 -- (NULL without impressions); emv = impressions / 1000 x emv_cpm + clicks x emv_cpc; active_streak
 -- = consecutive active months up to this one; active_months_last_6 = active months among this one
@@ -83,7 +85,7 @@ scored AS (
     FROM enrolled
 )
 SELECT m.agent_key,
-       m.department,
+       g.reported_department AS department,
        m.month,
        m.is_enrolled,
        m.posts,
@@ -124,4 +126,5 @@ LEFT JOIN scored AS s USING (agent_key, month)
 LEFT JOIN showcased AS k USING (agent_key, month)
 LEFT JOIN declared_count AS dc USING (agent_key)
 LEFT JOIN covered AS c USING (agent_key, month)
+JOIN staging.department_groups AS g ON g.department = m.department AND g.month = m.month
 ORDER BY m.agent_key, m.month

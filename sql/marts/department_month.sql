@@ -1,17 +1,16 @@
--- One row per department (every department of the roster) and month of the programme.
--- headcount: roster staff; enrolled: ambassadors enrolled by the month's end; active: enrolled
--- ambassadors with a post or reshare that month; participation_rate = active / enrolled (NULL when
--- none is enrolled); adoption_rate = enrolled / headcount. Activity and reach columns (posts,
--- reshares, institution_reshares, impressions, engagements_received, followers_gained, clicks, emv)
--- sum enrolled ambassadors only; engagement_rate = engagements_received / impressions;
--- institution_share = institution_reshares / (posts + reshares); median_score is the median
--- ambassador_score of the enrolled; tier_* count enrolled ambassadors per tier; new_enrolments
--- count ambassadors enrolled during the month; lapsed counts enrolled ambassadors inactive for
--- lapsed_after_months months or more.
-WITH months AS (
-    SELECT DISTINCT month FROM marts.agent_month
-),
-activity AS (
+-- One row per department (every department of the roster) and month of the programme; departments
+-- with fewer than anonymity_threshold (k) enrolled ambassadors that month are merged into one
+-- "Autres directions" row (is_other_departments, departments_merged; see
+-- staging.department_groups). headcount: roster staff; enrolled: ambassadors enrolled by the month's end;
+-- active: enrolled ambassadors with a post or reshare that month; participation_rate = active /
+-- enrolled (NULL when none is enrolled); adoption_rate = enrolled / headcount. Activity and reach
+-- columns (posts, reshares, institution_reshares, impressions, engagements_received,
+-- followers_gained, clicks, emv) sum enrolled ambassadors only; engagement_rate =
+-- engagements_received / impressions; institution_share = institution_reshares / (posts +
+-- reshares); median_score is the median ambassador_score of the enrolled; tier_* count enrolled
+-- ambassadors per tier; new_enrolments count ambassadors enrolled during the month; lapsed counts
+-- enrolled ambassadors inactive for lapsed_after_months months or more.
+WITH activity AS (
     SELECT department, month,
            count(*) FILTER (WHERE is_enrolled) AS enrolled,
            count(*) FILTER (WHERE is_enrolled AND is_active) AS active,
@@ -32,14 +31,23 @@ activity AS (
            count(*) FILTER (WHERE is_lapsed) AS lapsed
     FROM marts.agent_month
     GROUP BY department, month
+),
+reported AS (
+    SELECT reported_department AS department, month, bool_or(is_merged) AS is_other_departments,
+           count(*) FILTER (WHERE is_merged) AS departments_merged,
+           sum(headcount) AS headcount
+    FROM staging.department_groups
+    GROUP BY reported_department, month
 )
-SELECT h.department,
-       m.month,
-       h.headcount,
+SELECT r.department,
+       r.month,
+       r.is_other_departments,
+       r.departments_merged,
+       CAST(r.headcount AS BIGINT) AS headcount,
        coalesce(a.enrolled, 0) AS enrolled,
        coalesce(a.active, 0) AS active,
        CASE WHEN coalesce(a.enrolled, 0) > 0 THEN a.active / a.enrolled END AS participation_rate,
-       coalesce(a.enrolled, 0) / h.headcount AS adoption_rate,
+       coalesce(a.enrolled, 0) / r.headcount AS adoption_rate,
        CAST(coalesce(a.posts, 0) AS BIGINT) AS posts,
        CAST(coalesce(a.reshares, 0) AS BIGINT) AS reshares,
        CAST(coalesce(a.institution_reshares, 0) AS BIGINT) AS institution_reshares,
@@ -58,7 +66,6 @@ SELECT h.department,
        coalesce(a.tier_dormant, 0) AS tier_dormant,
        coalesce(a.new_enrolments, 0) AS new_enrolments,
        coalesce(a.lapsed, 0) AS lapsed
-FROM staging.headcount AS h
-CROSS JOIN months AS m
-LEFT JOIN activity AS a ON a.department = h.department AND a.month = m.month
-ORDER BY m.month, h.department
+FROM reported AS r
+LEFT JOIN activity AS a ON a.department = r.department AND a.month = r.month
+ORDER BY r.month, r.is_other_departments, r.department

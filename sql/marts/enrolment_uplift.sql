@@ -3,14 +3,17 @@
 -- and reach (impressions) before and after, and the difference after - before. Months without a
 -- row count as zero activity; impressions before enrolment are only known where analytics exports
 -- or API figures cover those months (impressions_known_before says in how many months they do).
+-- department is the group published for the latest month (see staging.department_groups).
 WITH bounds AS (
     SELECT min(month) AS first_month, max(month) AS last_month FROM marts.agent_month
 ),
 agents AS (
-    SELECT a.agent_key, a.department, CAST(date_trunc('month', a.enrolled_on) AS DATE) AS enrolled_month,
+    SELECT a.agent_key, g.reported_department AS department,
+           CAST(date_trunc('month', a.enrolled_on) AS DATE) AS enrolled_month,
            date_diff('month', b.first_month, CAST(date_trunc('month', a.enrolled_on) AS DATE)) AS months_before,
            date_diff('month', CAST(date_trunc('month', a.enrolled_on) AS DATE), b.last_month) AS months_after
     FROM staging.agents AS a
+    JOIN staging.department_groups AS g ON g.department = a.department AND g.is_latest_month
     CROSS JOIN bounds AS b
 ),
 eligible AS (
