@@ -26,14 +26,20 @@ run: install
 	@echo
 	@$(BIN)/relais summary
 
-# The report tests render HTML in headless Chromium and PDF pages with pdftoppm (Debian packages).
+# The report tests render HTML in headless Chromium and PDF pages with pdftoppm; the PostgreSQL storage
+# test starts a throw-away server with initdb. Debian packages, installed only when missing
+# (Debian keeps initdb in /usr/lib/postgresql/<version>/bin, off PATH).
 system-deps:
-	@if command -v chromium >/dev/null && command -v pdftoppm >/dev/null; then :; \
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -z "$$missing" ]; then :; \
 	elif command -v apt-get >/dev/null; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		echo "Installing chromium and poppler-utils (Debian packages) for the report tests"; \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils >/dev/null; \
-	else echo "chromium and pdftoppm are missing: the report rendering tests will be skipped"; fi
+		echo "Installing$$missing (Debian packages) for the report and storage tests"; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	else echo "Missing$$missing: the report rendering and PostgreSQL storage tests will be skipped"; fi
 
 test: install system-deps
 	$(BIN)/ruff check .

@@ -117,12 +117,16 @@ def path_mentions(person: Person, relative: str) -> bool:
     return any(k and k in compact for k in {_compact(n) for n in person.full_names})
 
 
-def text_mentions(person: Person, text: str) -> bool:
-    """True when a text holds the person's e-mail, agent id (as a word), agent key or full name."""
+def text_mentions(person: Person, text: str, with_agent_id: bool = True) -> bool:
+    """True when a text holds the person's e-mail, agent key or full name, or their agent id as a word.
+
+    Without ``with_agent_id`` the short HR identifier is not looked for: searching binary files
+    (images, databases) for a word like ``A01`` finds it by chance.
+    """
     folded = _fold(text)
     if any(e in folded for e in person.emails) or person.agent_key in folded:
         return True
-    if _has_word(folded, _fold(person.agent_id)):
+    if with_agent_id and _has_word(folded, _fold(person.agent_id)):
         return True
     return any(_fold(name) in folded for name in person.full_names)
 
@@ -152,20 +156,24 @@ def _texts(data: bytes, name: str) -> Iterator[str]:
         yield data.decode("utf-16", errors="ignore")
 
 
-def file_mentions(person: Person, path: Path) -> bool:
+def file_mentions(person: Person, path: Path, with_agent_id: bool = True) -> bool:
     """True when the file's content (members of ZIP/XLSX files included) mentions the person."""
     try:
         data = path.read_bytes()
     except OSError:
         return False
-    return any(text_mentions(person, text) for text in _texts(data, path.name))
+    return any(text_mentions(person, text, with_agent_id) for text in _texts(data, path.name))
 
 
 def find_traces(root: Path, person: Person) -> list[Path]:
-    """Every file under ``root`` whose path or content still mentions the person."""
+    """Every file under ``root`` whose path or content still mentions the person.
+
+    Contents are searched for the e-mails, full names and ``agent_key``; paths for those and the
+    agent id too.
+    """
     found = []
     for path in sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink()):
-        if path_mentions(person, str(path.relative_to(root))) or file_mentions(person, path):
+        if path_mentions(person, str(path.relative_to(root))) or file_mentions(person, path, False):
             found.append(path)
     return found
 

@@ -15,11 +15,12 @@ from assets.home import RelaisHome
 from assets.model_assets import MODEL_ASSETS, relais_snapshot, warehouse_compaction
 from assets.quality_assets import quality_gate
 from assets.quarantine_assets import SOURCE_ASSETS, quarantined_files
+from assets.report_assets import monthly_report, monthly_report_asset
 from assets.skills_assets import skill_matching
-from pipelines.jobs import linkedin_api_daily_job, refresh_job
+from pipelines.jobs import linkedin_api_daily_job, monthly_report_job, refresh_job
 from pipelines.notifications import build_failure_sensor
 from pipelines.resources import build_resources
-from pipelines.schedules import daily_refresh_schedule, linkedin_api_schedule
+from pipelines.schedules import daily_refresh_schedule, linkedin_api_schedule, monthly_report_schedule
 from pipelines.sensors import inbox_sensor
 from pipelines.settings import load_home
 
@@ -31,16 +32,22 @@ ALL_ASSETS = [
     quality_gate,
     relais_snapshot,
     warehouse_compaction,
+    monthly_report_asset,
 ]
 
 
 def build_definitions(home: RelaisHome) -> Definitions:
     """Every asset, check, job, schedule and sensor of Relais, bound to one home."""
     api_job = linkedin_api_daily_job(home.settings)
+    report_job = monthly_report_job(home.settings, monthly_report)
     return Definitions(
         assets=ALL_ASSETS,
-        jobs=[refresh_job, api_job],
-        schedules=[linkedin_api_schedule(api_job), daily_refresh_schedule(refresh_job, home.settings)],
+        jobs=[refresh_job, api_job, report_job],
+        schedules=[
+            linkedin_api_schedule(api_job),
+            daily_refresh_schedule(refresh_job, home.settings),
+            monthly_report_schedule(report_job, home.settings),
+        ],
         sensors=[inbox_sensor, build_failure_sensor(home.settings)],
         resources=build_resources(home),
         executor=in_process_executor,

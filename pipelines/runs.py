@@ -9,11 +9,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
-import duckdb
 from dagster import DagsterInstance
 
 from assets.home import RelaisHome
-from assets.reports.build import write_month_report
+from assets.report_assets import build_report
 
 MONTH_FOLDER = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -41,17 +40,12 @@ def report_months(home: RelaisHome) -> list[date]:
 
 def regenerate_reports(home: RelaisHome) -> int:
     """Rewrite every existing monthly report from the current warehouse; return how many were written."""
+    from pipelines.resources import build_resources
+
     months = report_months(home)
     if not months or not home.warehouse.exists():
         return 0
-    with duckdb.connect(str(home.warehouse), read_only=True) as con:
-        for month in months:
-            write_month_report(
-                con,
-                home.root,
-                month,
-                organisation=home.organisation,
-                language=str(home.settings.get("report_language", "fr")),
-                settings=home.settings,
-            )
+    warehouse = build_resources(home)["warehouse"]
+    for month in months:
+        build_report(home, warehouse, month)
     return len(months)

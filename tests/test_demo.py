@@ -160,3 +160,40 @@ def test_demo_departments_below_k_are_merged(demo_home):
     assert small == [] and agent_groups == []
     assert merged[0] > 0 and merged[1] >= k  # the demo has small directions, and their group reaches k
     assert all(r[1] == r[2] and r[3] == r[4] for r in totals)
+
+
+def test_committed_data_dictionary_is_generated_from_the_database(demo_home):
+    """docs/data-dictionary.md is what ``relais data-dictionary`` prints for the demo's snapshot."""
+    root, _, _ = demo_home
+    env = {k: v for k, v in os.environ.items() if k != "RELAIS_PSEUDONYM_KEY"}
+    env["RELAIS_HOME"] = str(root)
+    printed = subprocess.run(
+        [str(BIN / "relais"), "data-dictionary"], env=env, check=True, capture_output=True, text=True
+    ).stdout
+    committed = (Path(__file__).resolve().parent.parent / "docs" / "data-dictionary.md").read_text()
+    assert printed == committed, "regenerate it: make run && .venv/bin/relais data-dictionary --out docs/data-dictionary.md"
+    assert printed == (root / "serving" / "data-dictionary.md").read_text(encoding="utf-8")
+    with duckdb.connect(str(root / "serving" / "relais.duckdb"), read_only=True) as con:
+        meta = con.execute(
+            "SELECT schema_version, organisation, source_file_count, len(source_files), data_to FROM marts.meta"
+        ).fetchall()[0]
+        undocumented = con.execute(
+            "SELECT table_name, column_name FROM duckdb_columns() WHERE comment IS NULL OR comment = ''"
+        ).fetchall()
+    assert meta[1] == "Ville de Val-d'Aurore (démo)" and meta[2] == meta[3] > 500 and str(meta[4]) == "2026-11-01"
+    assert undocumented == []
+    parquet = sorted(p.stem for p in (root / "serving" / "parquet").glob("*.parquet"))
+    assert "agent_month" in parquet and "meta" in parquet and len(parquet) == 14
+
+
+def test_analysts_example_queries_run_on_the_demo(demo_home):
+    """Every SQL example of docs/analysts.md runs on the demo's snapshot and returns rows."""
+    import re
+
+    root, _, _ = demo_home
+    text = (Path(__file__).resolve().parent.parent / "docs" / "analysts.md").read_text(encoding="utf-8")
+    queries = re.findall(r"```sql\n(.*?)```", text, re.DOTALL)
+    assert len(queries) >= 6
+    with duckdb.connect(str(root / "serving" / "relais.duckdb"), read_only=True) as con:
+        for query in queries:
+            assert con.execute(query).fetchall(), query
