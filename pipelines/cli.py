@@ -62,6 +62,9 @@ def summary_text(serving: Path, warehouse: Path) -> str:
             ).fetchall()[0]
         lines.append(f"Quarantine         : {files} file(s), {rows_q} row(s) (warehouse schema quarantine)")
         lines.append(quality_line(warehouse))
+    reports = sorted((warehouse.parent / "reports").glob("[0-9][0-9][0-9][0-9]-[0-9][0-9]/*.html"))
+    if reports:
+        lines.append(f"Monthly report     : {reports[-1]} (and .pdf, a page per department, CSV)")
     header = (
         "month",
         "staff",
