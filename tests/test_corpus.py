@@ -72,6 +72,8 @@ def run(tmp_path_factory) -> Run:
     root = tmp_path_factory.mktemp("corpus") / "home"
     build_good_organisation(root / "inbox")
     write_corpus(root / "inbox")
+    # Hand-worked department figures: the anonymity merge is off here (tests/test_anonymity.py covers it).
+    (root / "relais.toml").write_text("anonymity_threshold = 1\n", encoding="utf-8")
     home = load_home(root)
     job = build_definitions(home).resolve_implicit_global_asset_job_def()
     with DagsterInstance.ephemeral() as instance:

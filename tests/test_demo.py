@@ -178,7 +178,8 @@ def test_committed_data_dictionary_is_generated_from_the_database(demo_home):
             "SELECT schema_version, organisation, source_file_count, len(source_files), data_to FROM marts.meta"
         ).fetchall()[0]
         undocumented = con.execute(
-            "SELECT table_name, column_name FROM duckdb_columns() WHERE comment IS NULL OR comment = ''"
+            "SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = current_database() "
+            "AND schema_name = 'marts' AND (comment IS NULL OR comment = '')"
         ).fetchall()
     assert meta[1] == "Ville de Val-d'Aurore (démo)" and meta[2] == meta[3] > 500 and str(meta[4]) == "2026-11-01"
     assert undocumented == []

@@ -58,6 +58,18 @@ def traces(root: Path, terms: list[str]) -> list[str]:
     return hits
 
 
+def _refresh(env: dict[str, str]) -> None:
+    """The operators' plain whole refresh, with the home's own Dagster storage (run history kept)."""
+    run = subprocess.run(
+        [str(BIN / "dagster"), "asset", "materialize", "--select", "*", "-m", "pipelines.definitions"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+
+
 @pytest.fixture(scope="module")
 def erased(tmp_path_factory):
     root = tmp_path_factory.mktemp("erasure") / "home"
@@ -86,14 +98,7 @@ def erased(tmp_path_factory):
     env = _env(root)
     subprocess.run([str(BIN / "relais"), "init"], env=env, check=True, capture_output=True)
     (root / "relais.toml").write_text('anonymity_threshold = 1\nreport_language = "en"\n', encoding="utf-8")
-    run = subprocess.run(
-        [str(BIN / "dagster"), "asset", "materialize", "--select", "*", "-m", "pipelines.definitions"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert run.returncode == 0, run.stderr[-3000:]
+    _refresh(env)
     before = traces(root, ANN_TERMS)
     erase = subprocess.run(
         [str(BIN / "relais"), "erase", "--agent-id", "A01", "--yes"],
@@ -154,14 +159,7 @@ def test_a_roster_dropped_again_does_not_bring_her_back(erased):
     root, _, _ = erased
     env = _env(root)
     build_organisation(root / "inbox")  # HR drops the original roster (and her archive) again
-    run = subprocess.run(
-        [str(BIN / "dagster"), "asset", "materialize", "--select", "*", "-m", "pipelines.definitions"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert run.returncode == 0, run.stderr[-3000:]
+    _refresh(env)
     with duckdb.connect(str(root / "serving" / "relais.duckdb"), read_only=True) as con:
         keys = {r[0] for r in con.execute("SELECT DISTINCT agent_key FROM marts.agent_month").fetchall()}
     assert ANN_KEY not in keys and BOB_KEY in keys

@@ -270,23 +270,7 @@ def test_headline_figures_equal_the_marts(hand):
     values = data_values(html)
     row = dict(
         zip(
-            (
-                "headcount",
-                "enrolled",
-                "active",
-                "participation_rate",
-                "adoption_rate",
-                "posts",
-                "reshares",
-                "institution_reshares",
-                "impressions",
-                "engagements_received",
-                "engagement_rate",
-                "emv",
-                "median_score",
-                "new_enrolments",
-                "lapsed",
-            ),
+            build_module.DEPARTMENT_CSV_COLUMNS,
             PROGRAMME[MARCH],
             strict=True,
         )
