@@ -19,7 +19,7 @@ from typing import Any
 
 from assets.advocacy import EVERYONESOCIAL_USERS, FIRSTUP_SOURCES
 from assets.creator_analytics import read_creator_analytics, read_post_analytics
-from assets.export_owner import owner_name_from_file, same_person
+from assets.export_owner import owner_name_from_file
 from assets.inbox import InboxFile
 from assets.ingest import file_outcome, loaded_outcome, open_lines
 from assets.ledger import EXCLUDED, LOADED, QUARANTINED, FileRejected, Ledger
@@ -33,6 +33,7 @@ from assets.linkedin_api.files import (
     read_api_file,
 )
 from assets.linkedin_archive import Ambassador, Ownership, find_owner
+from assets.owner_index import OwnerIndex
 from assets.page_audience import SheetRead, read_page_followers, read_page_metrics, read_page_visitors
 from assets.page_export import read_page_posts
 from assets.tables import TableRead, read_table
@@ -61,16 +62,22 @@ def obtained_at(item: InboxFile, covers_until: date | None = None) -> datetime:
     return datetime.fromtimestamp(item.modified_at, tz=UTC).replace(tzinfo=None)
 
 
-def file_owner(path: str, people: list[Person]) -> Ownership:
+def people_index(people: Iterable[Person]) -> OwnerIndex:
+    """The lookup index of ``people`` (by agent id in a name, by full name), built once per run."""
+    return OwnerIndex((p.agent_id, None, p.first_name, p.last_name) for p in people)
+
+
+def file_owner(path: str, people: list[Person], index: OwnerIndex | None = None) -> Ownership:
     """The ambassador an analytics export belongs to: agent id in its name or folders, else its name."""
+    index = index or people_index(people)
     parts = list(reversed(PurePosixPath(path.split("!")[0]).parts))
-    ownership = find_owner([], parts, [Ambassador(p.agent_id, None) for p in people])
+    ownership = find_owner([], parts, [Ambassador(p.agent_id, None) for p in people], index=index)
     if ownership.agent_id or "several" in ownership.reason:
         return ownership
     name = owner_name_from_file(parts[0]) if parts else None
     if name is None:
         return Ownership(None, "", "no agent id in its name or folders, and no member name in its file name")
-    matches = sorted({p.agent_id for p in people if same_person(name, p.first_name, p.last_name)})
+    matches = sorted(index.by_full_name(name))
     if len(matches) == 1:
         return Ownership(matches[0], "member_name")
     if matches:
@@ -112,8 +119,9 @@ def ingest_creator_exports(
     }
     owners: list[dict[str, Any]] = []
     ledger = Ledger()
+    index = people_index(people)
     for item in items:
-        ownership = file_owner(item.path, people)
+        ownership = file_owner(item.path, people, index)
         owners.append(
             {
                 "source_file": item.path,
@@ -217,6 +225,7 @@ def ingest_advocacy(
     """
     rows: list[dict[str, Any]] = []
     ledger = Ledger()
+    index = people_index(people)
     for item in items:
         platform, spec, name_column = ADVOCACY[item.kind]
         try:
@@ -229,7 +238,7 @@ def ingest_advocacy(
         month_end = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
         kept, withheld = [], 0
         for row in read.rows:
-            matches = {p.agent_id for p in people if same_person(row[name_column], p.first_name, p.last_name)}
+            matches = index.by_full_name(row[name_column])
             if len(matches) != 1:
                 withheld += 1
                 continue

@@ -39,7 +39,8 @@ def owner_name_from_file(file_name: str) -> str | None:
     return None
 
 
-def _compact(text: str) -> str:
+def compact_name(text: str) -> str:
+    """A name reduced for comparison: lower case, no accents, letters and digits only."""
     return re.sub(r"[^0-9a-z]+", "", strip_accents(text).lower())
 
 
@@ -47,8 +48,8 @@ def same_person(name_in_file: str | None, first_name: str | None, last_name: str
     """True when a file's name is the person's full name, in either order, accents and separators ignored."""
     if not name_in_file or not first_name or not last_name:
         return False
-    written = _compact(name_in_file)
-    first, last = _compact(first_name), _compact(last_name)
+    written = compact_name(name_in_file)
+    first, last = compact_name(first_name), compact_name(last_name)
     if not written or not first or not last:
         return False
     return written in {first + last, last + first}

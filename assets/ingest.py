@@ -35,6 +35,7 @@ from assets.linkedin_archive import (
     add_post_keys,
     find_owner,
 )
+from assets.owner_index import OwnerIndex
 from assets.pseudonym import Pseudonymiser
 from assets.roster import ROSTER, RosterRow, duplicate_problems, resolve_roster
 from assets.tables import TableRead, TableSpec, iter_table, read_table
@@ -164,10 +165,11 @@ def ingest_archives(
     owners: list[dict[str, Any]] = []
     ledger = Ledger()
     others_email_keys = roster_email_keys - {pseudonymiser.email_key(a.email) for a in ambassadors if a.email}
+    index = OwnerIndex((a.agent_id, a.email, None, None) for a in ambassadors)
     for container, members in sorted(by_archive.items()):
         emails = _archive_emails(inbox, members, ledger)
         other = any(pseudonymiser.email_key(e) in others_email_keys for e in emails)
-        ownership = find_owner(emails, _names_to_match(container), ambassadors, other)
+        ownership = find_owner(emails, _names_to_match(container), ambassadors, other, index)
         owners.append(
             {
                 "archive": container,

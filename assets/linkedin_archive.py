@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from assets.owner_index import OwnerIndex
 from assets.post_identity import post_key
 from assets.tables import Column, TableSpec, header_matches
 from assets.textio import iter_records, normalise_header, sniff_delimiter
@@ -216,7 +217,11 @@ def agent_id_in_name(agent_id: str, name: str) -> bool:
 
 
 def find_owner(
-    emails: list[str], names: list[str], ambassadors: list[Ambassador], other_email_matched: bool = False
+    emails: list[str],
+    names: list[str],
+    ambassadors: list[Ambassador],
+    other_email_matched: bool = False,
+    index: OwnerIndex | None = None,
 ) -> Ownership:
     """Find the ambassador an archive belongs to.
 
@@ -225,9 +230,11 @@ def find_owner(
     (``other_email_matched``), the archive is nobody's. Otherwise by name: the agent id as a token of
     the zip's or folder's name, then of the folders above it (``names`` from nearest to farthest).
     Several candidates at the same step make the archive ambiguous: it is reported, not guessed.
+    ``index`` (built once from ``ambassadors`` for a whole run) makes each lookup constant-time.
     """
-    wanted = {e.strip().lower() for e in emails if e and e.strip()}
-    by_email = sorted({a.agent_id for a in ambassadors if a.email and a.email.lower() in wanted})
+    if index is None:
+        index = OwnerIndex((a.agent_id, a.email, None, None) for a in ambassadors)
+    by_email = sorted(index.by_emails(emails))
     if len(by_email) == 1:
         return Ownership(by_email[0], "email")
     if len(by_email) > 1:
@@ -237,7 +244,7 @@ def find_owner(
             None, "", "its e-mail address belongs to a roster member who is not a consenting ambassador"
         )
     for name in names:
-        by_name = sorted({a.agent_id for a in ambassadors if agent_id_in_name(a.agent_id, name)})
+        by_name = sorted(index.ids_in_name(name))
         if len(by_name) == 1:
             return Ownership(by_name[0], "name")
         if len(by_name) > 1:

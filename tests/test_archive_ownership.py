@@ -53,3 +53,34 @@ def test_names_inside_a_zip_come_before_the_folders_outside():
     assert _names_to_match("hr/all.zip!exports/VDA1_export") == ["VDA1_export", "exports", "all.zip", "hr"]
     assert _names_to_match("archives/VDA2/export.zip") == ["export.zip", "VDA2", "archives"]
     assert _names_to_match(".") == []
+
+
+def test_owner_index_answers_as_the_one_by_one_rules():
+    """The index used at scale gives the same answers as comparing every ambassador one by one."""
+    from assets.export_owner import same_person
+    from assets.owner_index import OwnerIndex
+
+    people = [
+        ("VDA001", "ann.lee@ville.fr", "Ann", "Lee"),
+        ("VDA0012", None, "Hélène", "Lefèvre"),
+        ("A-7", "BOB@ville.fr", "Jean Pierre", "Le-Gall"),
+        ("x1", None, None, "Solo"),
+    ]
+    index = OwnerIndex(people)
+    names = [
+        "export-VDA001.zip",
+        "VDA0012.zip",
+        "XVDA001.zip",
+        "vda001_and_vda0012",
+        "a-7/Shares.csv",
+        "ba-7",
+        "LinkedInDataExport_A-7-x1.zip",
+        "",
+    ]
+    for name in names:
+        slow = {agent_id for agent_id, *_ in people if agent_id_in_name(agent_id, name)}
+        assert index.ids_in_name(name) == slow, name
+    for written in ["Hélène Lefèvre", "LEFEVRE helene", "Jean-Pierre Le Gall", "Helene", "Solo", "Ann  Lee", None]:
+        slow = {agent_id for agent_id, _, first, last in people if same_person(written, first, last)}
+        assert index.by_full_name(written) == slow, written
+    assert index.by_emails([" Ann.Lee@Ville.FR ", "bob@ville.fr", ""]) == {"VDA001", "A-7"}
