@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 csv.field_size_limit(64 * 1024 * 1024)
 
@@ -64,6 +65,7 @@ def strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=65536)
 def normalise_header(name: str) -> str:
     """Canonical form of a column name: lower case, no accents, words joined by underscores."""
     folded = strip_accents(name.replace("\ufeff", "").replace(MISREAD_BOM, "")).strip().lower()

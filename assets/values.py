@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
 _DMY_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
@@ -26,6 +27,7 @@ def is_blank(text: str | None) -> bool:
     return text is None or text.strip() in {"", "N/A", "Not Available", "-", "null", "NULL"}
 
 
+@lru_cache(maxsize=65536)
 def parse_day(text: str | None) -> date | None:
     """Parse a calendar date written ISO (``2025-03-01``) or day first (``01/03/2025``, ``1.3.2025``)."""
     if is_blank(text):
@@ -45,6 +47,7 @@ def parse_day(text: str | None) -> date | None:
         raise ValueError(f"'{value}' is not a real date ({exc})") from None
 
 
+@lru_cache(maxsize=65536)
 def parse_us_day(text: str | None) -> date | None:
     """Parse a LinkedIn Page date written month first (``3/31/2025``) or ISO."""
     if is_blank(text):
@@ -149,6 +152,7 @@ def parse_consent(text: str | None) -> bool:
     raise ValueError(f"'{text.strip()}' is not a consent answer (expected oui/non, yes/no, true/false, 1/0)")
 
 
+@lru_cache(maxsize=65536)
 def parse_count(text: str | None) -> int | None:
     """Parse a non-negative count written ``1234``, ``1 234``, ``1,234`` or ``1234.0``."""
     if is_blank(text):

@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -227,6 +228,7 @@ def order_for_language(language: str | None) -> str:
     return LANGUAGE_DATE_ORDER.get(language or "", "MDY")
 
 
+@lru_cache(maxsize=65536)
 def parse_day_in_order(text: str | None, order: str = "MDY") -> date | None:
     """Parse a date written in ``order`` (``3/31/2025`` MDY, ``31/03/2025`` DMY), ISO, or with a month name.
 
