@@ -16,10 +16,13 @@ from assets.analytics_ingest import (
     ingest_api_files,
     ingest_creator_exports,
     ingest_page_exports,
+    parse_workers,
 )
 from assets.home import RelaisHome
 from assets.ingest_assets import GROUP, POOL, inbox_files, load_inventory, report, roster
-from assets.warehouse import replace_ledger, replace_table
+from assets.warehouse import DuckDBWriter, replace_ledger, replace_table
+
+ASSET_CREATOR = "raw/creator_exports"
 
 STR, INT, FLOAT, DATE, TS = pl.String(), pl.Int64(), pl.Float64(), pl.Date(), pl.Datetime("us")
 LINEAGE = {"_source_file": STR, "_source_row": INT, "_obtained_at": TS, "_file_modified_at": FLOAT}
@@ -195,10 +198,14 @@ def creator_exports(
     """
     with warehouse.get_connection() as con:
         items = load_inventory(con, CREATOR_KINDS)
-        tables, owners, ledger = ingest_creator_exports(home.inbox, items, _people(con))
-        counts = {t: replace_table(con, f"raw.{t}", tables[t], s) for t, s in CREATOR_SCHEMAS.items()}
+        writer = DuckDBWriter(con, ASSET_CREATOR, {t: (f"raw.{t}", s) for t, s in CREATOR_SCHEMAS.items()})
+
+        _, owners, ledger = ingest_creator_exports(
+            home.inbox, items, _people(con), writer.frame, parse_workers(home.settings), CREATOR_SCHEMAS
+        )
+        counts = writer.close()
         replace_table(con, "raw.analytics_owners", owners, OWNERS_SCHEMA)
-        replace_ledger(con, "raw/creator_exports", ledger.files, ledger.problems)
+        replace_ledger(con, ASSET_CREATOR, ledger.files, ledger.problems)
     for owner in owners:
         if owner["agent_id"] is None:
             context.log.warning(f"Analytics file {owner['source_file']} not loaded: {owner['reason']}")

@@ -10,12 +10,18 @@ file's modification time), so that the most recently obtained figure can win dow
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from itertools import repeat
+from multiprocessing import get_context
 from pathlib import Path, PurePosixPath
 from typing import Any
+
+import polars as pl
 
 from assets.advocacy import EVERYONESOCIAL_USERS, FIRSTUP_SOURCES
 from assets.creator_analytics import read_creator_analytics, read_post_analytics
@@ -37,8 +43,10 @@ from assets.owner_index import OwnerIndex
 from assets.page_audience import SheetRead, read_page_followers, read_page_metrics, read_page_visitors
 from assets.page_export import read_page_posts
 from assets.tables import TableRead, read_table
+from assets.warehouse import frame
 
 Rows = dict[str, list[dict[str, Any]]]
+Schemas = Mapping[str, Mapping[str, pl.DataType]]
 
 
 @dataclass(frozen=True)
@@ -98,28 +106,114 @@ def _last_day(*row_sets: Iterable[dict[str, Any]], column: str = "day") -> date 
     return max(days) if days else None
 
 
+CREATOR_TABLES = (
+    "creator_daily",
+    "creator_followers_daily",
+    "creator_top_posts",
+    "creator_periods",
+    "post_analytics",
+)
+
+
+@dataclass
+class _CreatorRead:
+    """What reading one creator or single-post export gave: rows per table, counts, or the reason not."""
+
+    tables: Rows
+    rows_read: int = 0
+    problems: list[Any] | None = None
+    rejected: str = ""
+
+
+def _read_creator_file(
+    inbox: Path, item: InboxFile, agent_id: str, schemas: Schemas | None = None
+) -> _CreatorRead:
+    """Read one export of ``agent_id`` (runs in a worker process when there are many files).
+
+    With ``schemas`` the rows come back as typed Polars frames, which cross processes as Arrow
+    buffers: pickling millions of row dictionaries back to the parent would cost as much as reading.
+    """
+    read = _read_creator_rows(inbox, item, agent_id)
+    if schemas is not None:
+        read.tables = {name: frame(rows, schemas[name]) for name, rows in read.tables.items() if rows}
+    return read
+
+
+def _read_creator_rows(inbox: Path, item: InboxFile, agent_id: str) -> _CreatorRead:
+    tables: Rows = {name: [] for name in CREATOR_TABLES}
+    try:
+        if item.kind == "creator_analytics":
+            read = read_creator_analytics(inbox / item.path, item.path)
+            agent = {"agent_id": agent_id}
+            until = read.period_end or _last_day(read.daily, read.followers_daily)
+            tables["creator_daily"] = _stamp(read.daily, item, until, **agent)
+            tables["creator_followers_daily"] = _stamp(read.followers_daily, item, until, **agent)
+            tables["creator_top_posts"] = _stamp(read.top_posts, item, until, **agent)
+            tables["creator_periods"] = _stamp([read.summary_row()], item, until, **agent, _source_row=1)
+            return _CreatorRead(tables, read.rows_read, read.problems)
+        single = read_post_analytics(inbox / item.path, item.path)
+        tables["post_analytics"] = _stamp(single.rows, item, agent_id=agent_id)
+        return _CreatorRead(tables, single.rows_read, single.problems)
+    except FileRejected as exc:
+        return _CreatorRead(tables, rejected=str(exc))
+    except Exception as exc:  # a spreadsheet library error on a corrupt file
+        return _CreatorRead(tables, rejected=f"unreadable spreadsheet: {exc}")
+
+
+def _read_creator_files(
+    inbox: Path,
+    jobs: list[tuple[InboxFile, str]],
+    workers: int,
+    schemas: Schemas | None,
+    parallel_from: int = 200,
+) -> Iterable[_CreatorRead]:
+    """Each file's read, in order; spread over ``workers`` processes from ``parallel_from`` files on
+    (below that, starting worker processes costs more than it saves)."""
+    if workers <= 1 or len(jobs) < parallel_from:
+        return (_read_creator_file(inbox, item, agent_id, schemas) for item, agent_id in jobs)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+    items, agents = zip(*jobs, strict=True)
+    results = pool.map(_read_creator_file, repeat(inbox), items, agents, repeat(schemas), chunksize=32)
+
+    def drain() -> Iterable[_CreatorRead]:
+        with pool:
+            yield from results
+
+    return drain()
+
+
+def parse_workers(settings: Mapping[str, Any]) -> int:
+    """Processes that read spreadsheets in parallel: ``parse_workers`` in relais.toml, 0 for one per CPU."""
+    value = settings.get("parse_workers", 0)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"relais.toml: parse_workers must be 0 (one per CPU) or more, not {value!r}")
+    return value or os.cpu_count() or 1
+
+
 def ingest_creator_exports(
-    inbox: Path, items: Iterable[InboxFile], people: list[Person]
+    inbox: Path,
+    items: Iterable[InboxFile],
+    people: list[Person],
+    write: Callable[[str, pl.DataFrame], None] | None = None,
+    workers: int = 1,
+    schemas: Schemas | None = None,
+    parallel_from: int = 200,
 ) -> tuple[Rows, list[dict[str, Any]], Ledger]:
     """Read creator analytics and single-post exports of consenting ambassadors.
 
     Returns rows for ``creator_daily``, ``creator_followers_daily``, ``creator_top_posts``,
     ``creator_periods`` and ``post_analytics``, one row per file naming its owner (or why none), and
-    the ledger.
+    the ledger. With ``write(table, frame)`` and the tables' ``schemas``, each file's rows go there as
+    a typed frame instead of being returned (bounded memory), and ``workers`` processes read the
+    files in parallel.
     """
-    tables: Rows = {
-        name: []
-        for name in (
-            "creator_daily",
-            "creator_followers_daily",
-            "creator_top_posts",
-            "creator_periods",
-            "post_analytics",
-        )
-    }
+    if write is not None and schemas is None:
+        raise ValueError("write needs the tables' schemas")
+    tables: Rows = {name: [] for name in CREATOR_TABLES}
     owners: list[dict[str, Any]] = []
     ledger = Ledger()
     index = people_index(people)
+    jobs: list[tuple[InboxFile, str]] = []
     for item in items:
         ownership = file_owner(item.path, people, index)
         owners.append(
@@ -133,29 +227,21 @@ def ingest_creator_exports(
         )
         if ownership.agent_id is None:
             ledger.files.append(file_outcome(item, EXCLUDED, f"not loaded: {ownership.reason}"))
+        else:
+            jobs.append((item, ownership.agent_id))
+    reads = _read_creator_files(inbox, jobs, workers, schemas if write else None, parallel_from)
+    for (item, _), read in zip(jobs, reads, strict=True):
+        if read.rejected:
+            ledger.files.append(file_outcome(item, QUARANTINED, read.rejected))
             continue
-        try:
-            if item.kind == "creator_analytics":
-                read = read_creator_analytics(inbox / item.path, item.path)
-                agent = {"agent_id": ownership.agent_id}
-                until = read.period_end or _last_day(read.daily, read.followers_daily)
-                tables["creator_daily"] += _stamp(read.daily, item, until, **agent)
-                tables["creator_followers_daily"] += _stamp(read.followers_daily, item, until, **agent)
-                tables["creator_top_posts"] += _stamp(read.top_posts, item, until, **agent)
-                tables["creator_periods"] += _stamp([read.summary_row()], item, until, **agent, _source_row=1)
-                rows_read, problems = read.rows_read, read.problems
+        for name, rows in read.tables.items():
+            if write is not None:
+                write(name, rows)
             else:
-                single = read_post_analytics(inbox / item.path, item.path)
-                tables["post_analytics"] += _stamp(single.rows, item, agent_id=ownership.agent_id)
-                rows_read, problems = single.rows_read, single.problems
-        except FileRejected as exc:
-            ledger.files.append(file_outcome(item, QUARANTINED, str(exc)))
-            continue
-        except Exception as exc:  # a spreadsheet library error on a corrupt file
-            ledger.files.append(file_outcome(item, QUARANTINED, f"unreadable spreadsheet: {exc}"))
-            continue
+                tables[name].extend(rows)
+        problems = read.problems or []
         ledger.problems.extend(problems)
-        ledger.files.append(file_outcome(item, LOADED, "", rows_read, len(problems)))
+        ledger.files.append(file_outcome(item, LOADED, "", read.rows_read, len(problems)))
     return tables, owners, ledger
 
 

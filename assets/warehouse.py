@@ -125,6 +125,7 @@ class DuckDBWriter:
         self.con, self.asset, self.tables, self.batch_rows = con, asset, tables, batch_rows
         self.keep_problems = keep_problems
         self.pending: dict[str, list[dict[str, Any]]] = {name: [] for name in tables}
+        self.pending_frames: dict[str, list[pl.DataFrame]] = {}
         self.problems: list[dict[str, Any]] = []
         self.logged_problems: list[RowProblem] = []
         self.problem_count = 0
@@ -138,6 +139,19 @@ class DuckDBWriter:
         batch.append(row)
         if len(batch) >= self.batch_rows:
             self._flush(table)
+
+    def frame(self, table: str, data: pl.DataFrame) -> None:
+        """Queue a typed frame of rows (already in the table's schema); write when enough are queued."""
+        frames = self.pending_frames.setdefault(table, [])
+        frames.append(data)
+        if sum(f.height for f in frames) >= self.batch_rows * 10:
+            self._flush_frames(table)
+
+    def _flush_frames(self, table: str) -> None:
+        frames = self.pending_frames.pop(table, [])
+        if frames:
+            data = pl.concat(frames, how="vertical_relaxed")  # noqa: F841 - read by DuckDB's replacement scan
+            self.con.execute(f"INSERT INTO {self.tables[table][0]} BY NAME SELECT * FROM data")
 
     def problem(self, problem: RowProblem) -> None:
         """Queue a quarantined row."""
@@ -163,6 +177,7 @@ class DuckDBWriter:
         """Write the remaining rows; return the number of rows of each table."""
         for table in self.tables:
             self._flush(table)
+            self._flush_frames(table)
         self._flush_problems()
         return {table: _count(self.con, target) for table, (target, _) in self.tables.items()}
 

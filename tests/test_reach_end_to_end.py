@@ -279,3 +279,38 @@ def test_lineage_and_privacy(home):
     assert refused_rows == 0, "a refusing person's export is never read"
     data = (home / "warehouse.duckdb").read_bytes()
     assert "Étrangère".encode() not in data, "names in advocacy reports are never stored"
+
+
+def test_worker_processes_read_the_exports_as_one_process_does(home):
+    """The parallel path (spreadsheets read in worker processes, rows back as typed frames) gives the
+    same rows as reading them in this process."""
+    import polars as pl
+
+    from assets.analytics_assets import CREATOR_SCHEMAS
+    from assets.analytics_ingest import Person, ingest_creator_exports
+    from assets.inbox import scan_inbox
+
+    items = [i for i in scan_inbox(home / "inbox") if i.kind in {"creator_analytics", "post_analytics"}]
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        people = [
+            Person(*r)
+            for r in con.execute(
+                "SELECT agent_id, first_name, last_name FROM raw.roster WHERE is_current AND is_ambassador"
+            ).fetchall()
+        ]
+    results = []
+    for workers in (1, 2):
+        frames: dict[str, list[pl.DataFrame]] = {}
+        _, owners, ledger = ingest_creator_exports(
+            home / "inbox",
+            items,
+            people,
+            lambda table, data, frames=frames: frames.setdefault(table, []).append(data),
+            workers,
+            CREATOR_SCHEMAS,
+            parallel_from=1,
+        )
+        tables = {t: pl.concat(f).sort(pl.all()).to_dicts() for t, f in frames.items()}
+        results.append((tables, owners, [f.as_row() for f in ledger.files]))
+    assert len(items) >= 3 and results[0] == results[1]
+    assert sum(len(rows) for rows in results[0][0].values()) > 0
