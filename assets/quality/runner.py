@@ -58,10 +58,22 @@ class CheckOutcome:
 
 @dataclass
 class _Batch:
+    """One frame to validate. Its data is read just before validation and dropped right after, so
+    the gate holds one frame in memory at a time, not the whole warehouse."""
+
     suite: Suite
     frame: Frame
     checks: list[Check]
-    data: Any  # pandas.DataFrame
+    con: Any
+    data: Any = None  # pandas.DataFrame while validated
+    rows: int = 0
+
+    def load(self) -> None:
+        self.data = _vectorisable(self.con.sql(self.frame.sql).df())
+        self.rows = len(self.data)
+
+    def release(self) -> None:
+        self.data = None
 
     @property
     def name(self) -> str:
@@ -120,16 +132,16 @@ def validate_warehouse(
             missing = [t for t in frame.reads if t not in existing]
             problem = f"cannot read frame {frame.name!r}: {', '.join(missing)} missing" if missing else ""
             if not problem:
-                try:
-                    data = _vectorisable(con.sql(frame.sql).df())
-                except Exception as exc:  # a broken frame fails its checks, it does not stop the run
+                try:  # a frame that cannot even be described fails its checks, it does not stop the run
+                    con.execute(f"DESCRIBE {frame.sql}").fetchall()
+                except Exception as exc:
                     problem = f"cannot read frame {frame.name!r}: {type(exc).__name__}: {exc}"
             for check in checks if problem else ():
                 outcomes[(suite.table, check.name)] = CheckOutcome(
                     suite.table, check.name, check.severity, False, 0, [], f"{check.description} {problem}"
                 )
             if not problem and checks:
-                batches.append(_Batch(suite, frame, checks, data))
+                batches.append(_Batch(suite, frame, checks, con))
 
     if batches:
         for outcome in _run_great_expectations(batches, run_id, docs_dir, full_site=tables is None):
@@ -220,6 +232,17 @@ def _run_great_expectations(
         outcomes: list[CheckOutcome] = []
         rendered_suites: list[str] = []
         for batch in batches:
+            try:
+                batch.load()
+            except Exception as exc:  # a broken frame fails its checks, it does not stop the run
+                problem = f"cannot read frame {batch.frame.name!r}: {type(exc).__name__}: {exc}"
+                outcomes.extend(
+                    CheckOutcome(
+                        batch.suite.table, c.name, c.severity, False, 0, [], f"{c.description} {problem}"
+                    )
+                    for c in batch.checks
+                )
+                continue
             suite = gx.ExpectationSuite(name=batch.name, expectations=_expectations(gxe, batch.checks))
             summary: dict[str, Any] = {"result_format": "SUMMARY", "partial_unexpected_count": 20}
             ids = [c for c in batch.frame.ids if c in batch.data.columns]
@@ -246,6 +269,7 @@ def _run_great_expectations(
                 if not result.success:
                     result = definition.run(batch_parameters=parameters, result_format=summary, run_id=run)
             outcomes.extend(_outcomes(batch, result.results))
+            batch.release()
 
         if docs_dir is not None:
             _build_docs(context, docs_dir, run, {b.name for b in batches}, rendered_suites, full_site)
@@ -338,7 +362,7 @@ def _outcomes(batch: _Batch, results: Iterable[Any]) -> list[CheckOutcome]:
                 notes.append(note)
         if len(check_results) != len(check.expectations):
             notes.append(f"{len(check.expectations) - len(check_results)} expectation(s) gave no result")
-        rows = len(batch.data)
+        rows = batch.rows
         status = "Passed" if success else f"Failed: {count} unexpected (frame of {rows} rows)"
         details = f"{check.description} {status}" + (f" ({'; '.join(notes)})" if notes else "") + "."
         outcomes.append(
