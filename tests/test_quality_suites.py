@@ -320,3 +320,26 @@ def test_importing_the_runner_does_not_import_great_expectations():
         "assert 'dagster' not in sys.modules, 'Dagster imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parent.parent)
+
+
+def test_large_frames_are_validated_in_parts_with_the_same_outcomes(faulty, monkeypatch):
+    """A frame above PART_ROWS is read and validated in parts split by its key: a duplicate still
+    meets its twin in one part, and counts add up to those of one whole validation."""
+    from assets.quality import runner
+
+    statements = (
+        "INSERT INTO marts.agent_month SELECT * FROM marts.agent_month "
+        f"WHERE agent_key = '{key('A01')}' AND month = DATE '2026-02-01'",
+        f"UPDATE marts.agent_month SET posts = -1 WHERE agent_key = '{key('A02')}'",
+    )
+    whole = {
+        (o.check_name, o.success, o.unexpected_count)
+        for o in validate(faulty(*statements), {"marts.agent_month"})
+    }
+    monkeypatch.setattr(runner, "PART_ROWS", 3)
+    parts = {
+        (o.check_name, o.success, o.unexpected_count)
+        for o in validate(faulty(*statements), {"marts.agent_month"})
+    }
+    assert parts == whole
+    assert ("key_unique", False, 2) in parts and any(c == "non_negative" and not ok for c, ok, _ in parts)

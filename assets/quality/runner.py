@@ -65,11 +65,16 @@ class _Batch:
     frame: Frame
     checks: list[Check]
     con: Any
+    part: tuple[str, int, int] | None = None  # (partition expression, part, parts) of a large frame
     data: Any = None  # pandas.DataFrame while validated
     rows: int = 0
 
     def load(self) -> None:
-        self.data = _vectorisable(self.con.sql(self.frame.sql).df())
+        sql = self.frame.sql
+        if self.part:
+            expression, index, parts = self.part
+            sql = f"SELECT * FROM ({sql}) WHERE {expression} % {parts} = {index}"
+        self.data = _vectorisable(self.con.sql(sql).df())
         self.rows = len(self.data)
 
     def release(self) -> None:
@@ -77,7 +82,53 @@ class _Batch:
 
     @property
     def name(self) -> str:
-        return self.suite.table if self.frame.name == TABLE_FRAME else f"{self.suite.table}.{self.frame.name}"
+        base = self.suite.table if self.frame.name == TABLE_FRAME else f"{self.suite.table}.{self.frame.name}"
+        return f"{base} (part {self.part[1] + 1} of {self.part[2]})" if self.part else base
+
+
+PART_ROWS = 1_000_000
+"""A frame larger than this is validated in parts of about this many rows (bounded memory)."""
+
+
+def _parts(con: Any, suite: Suite, frame: Frame, checks: list[Check]) -> list[tuple[str, int, int] | None]:
+    """How to split a large frame: by a hash of its unique key, so that duplicates fall in one part
+    (every other expectation of the suites is row by row, true of the whole when true of each part)."""
+    rows = con.execute(f"SELECT count(*) FROM ({frame.sql})").fetchall()[0][0]
+    if rows <= PART_ROWS:
+        return [None]
+    key: list[str] = []
+    for check in checks:
+        for expectation in check.expectations:
+            if expectation.type == "expect_column_values_to_be_unique":
+                key = [expectation.kwargs["column"]]
+            elif expectation.type == "expect_compound_columns_to_be_unique":
+                key = list(expectation.kwargs["column_list"])
+    quoted = ", ".join(f'"{column}"' for column in key)
+    expression = f"hash({quoted})" if key else "hash(*COLUMNS(*))"
+    parts = -(-rows // PART_ROWS)
+    return [(expression, index, parts) for index in range(parts)]
+
+
+def merge_parts(outcomes: list[CheckOutcome]) -> list[CheckOutcome]:
+    """One outcome per (table, check) from the outcomes of a frame's parts: failures and counts add up."""
+    merged: dict[tuple[str, str], CheckOutcome] = {}
+    for outcome in outcomes:
+        key = (outcome.table_name, outcome.check_name)
+        seen = merged.get(key)
+        if seen is None:
+            merged[key] = outcome
+            continue
+        failed = seen if not seen.success else outcome
+        merged[key] = CheckOutcome(
+            outcome.table_name,
+            outcome.check_name,
+            outcome.severity,
+            seen.success and outcome.success,
+            seen.unexpected_count + outcome.unexpected_count,
+            (seen.examples + outcome.examples)[:MAX_EXAMPLES],
+            failed.details,
+        )
+    return list(merged.values())
 
 
 def validate_warehouse(
@@ -141,10 +192,13 @@ def validate_warehouse(
                     suite.table, check.name, check.severity, False, 0, [], f"{check.description} {problem}"
                 )
             if not problem and checks:
-                batches.append(_Batch(suite, frame, checks, con))
+                batches.extend(
+                    _Batch(suite, frame, checks, con, part) for part in _parts(con, suite, frame, checks)
+                )
 
     if batches:
-        for outcome in _run_great_expectations(batches, run_id, docs_dir, full_site=tables is None):
+        validated = _run_great_expectations(batches, run_id, docs_dir, full_site=tables is None)
+        for outcome in merge_parts(validated):
             outcomes[(outcome.table_name, outcome.check_name)] = outcome
 
     order = [(s.table, name) for s in suites for name in ("table_exists", *(c.name for c in s.checks))]
