@@ -38,7 +38,7 @@ from assets.linkedin_api.files import (
     SOCIAL_METADATA,
     read_api_file,
 )
-from assets.linkedin_archive import Ambassador, Ownership, find_owner
+from assets.linkedin_archive import Ownership, find_owner
 from assets.owner_index import OwnerIndex
 from assets.page_audience import SheetRead, read_page_followers, read_page_metrics, read_page_visitors
 from assets.page_export import read_page_posts
@@ -79,7 +79,7 @@ def file_owner(path: str, people: list[Person], index: OwnerIndex | None = None)
     """The ambassador an analytics export belongs to: agent id in its name or folders, else its name."""
     index = index or people_index(people)
     parts = list(reversed(PurePosixPath(path.split("!")[0]).parts))
-    ownership = find_owner([], parts, [Ambassador(p.agent_id, None) for p in people], index=index)
+    ownership = find_owner([], parts, [], index=index)  # the index stands for the ambassadors
     if ownership.agent_id or "several" in ownership.reason:
         return ownership
     name = owner_name_from_file(parts[0]) if parts else None

@@ -230,7 +230,8 @@ def find_owner(
     (``other_email_matched``), the archive is nobody's. Otherwise by name: the agent id as a token of
     the zip's or folder's name, then of the folders above it (``names`` from nearest to farthest).
     Several candidates at the same step make the archive ambiguous: it is reported, not guessed.
-    ``index`` (built once from ``ambassadors`` for a whole run) makes each lookup constant-time.
+    ``index`` (built once from ``ambassadors`` for a whole run) makes each lookup constant-time; when it
+    is given, ``ambassadors`` is not read.
     """
     if index is None:
         index = OwnerIndex((a.agent_id, a.email, None, None) for a in ambassadors)
