@@ -126,6 +126,7 @@ class DuckDBWriter:
         self.keep_problems = keep_problems
         self.pending: dict[str, list[dict[str, Any]]] = {name: [] for name in tables}
         self.pending_frames: dict[str, list[pl.DataFrame]] = {}
+        self.pending_frame_rows: dict[str, int] = {}
         self.problems: list[dict[str, Any]] = []
         self.logged_problems: list[RowProblem] = []
         self.problem_count = 0
@@ -142,13 +143,14 @@ class DuckDBWriter:
 
     def frame(self, table: str, data: pl.DataFrame) -> None:
         """Queue a typed frame of rows (already in the table's schema); write when enough are queued."""
-        frames = self.pending_frames.setdefault(table, [])
-        frames.append(data)
-        if sum(f.height for f in frames) >= self.batch_rows * 10:
+        self.pending_frames.setdefault(table, []).append(data)
+        self.pending_frame_rows[table] = self.pending_frame_rows.get(table, 0) + data.height
+        if self.pending_frame_rows[table] >= self.batch_rows * 10:
             self._flush_frames(table)
 
     def _flush_frames(self, table: str) -> None:
         frames = self.pending_frames.pop(table, [])
+        self.pending_frame_rows[table] = 0
         if frames:
             data = pl.concat(frames, how="vertical_relaxed")  # noqa: F841 - read by DuckDB's replacement scan
             self.con.execute(f"INSERT INTO {self.tables[table][0]} BY NAME SELECT * FROM data")
