@@ -10,6 +10,7 @@ fastexcel, into Arrow). Everything else is SQL. Relais's full refresh is measure
 from __future__ import annotations
 
 import re
+import resource
 import shutil
 import zipfile
 from pathlib import Path
@@ -89,8 +90,21 @@ def read_workbooks(inbox: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
 SQL = Path(__file__).with_name("floor.sql")
 
 
+def _open_files_limit(wanted: int) -> None:
+    """Raise this process's limit of open files towards ``wanted`` (the hard limit too, if allowed)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, max(hard, wanted)))
+    except (ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, hard), hard))
+
+
 def run_floor(inbox: Path, work: Path, timezone: str = "Europe/Paris", threads: int | None = None) -> Path:
     """Compute the core marts of ``inbox`` into ``work/floor.duckdb``; return the database path."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(
+        resource.RLIMIT_NOFILE, (max(soft, min(hard, 1_048_576)), hard)
+    )  # one file per archive
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     extract_archives(inbox, work)
