@@ -22,6 +22,16 @@ import polars as pl
 ARCHIVE_MEMBERS = re.compile(
     r"^(Shares|InstantReposts|Comments|Reactions)(_\d+)?\.csv$|^Email Addresses\.csv$"
 )
+PART_FILES = 5000
+"""Extracted members per folder: DuckDB keeps every file of a glob open while it reads it."""
+MEMBER_TABLES = {
+    "Email_Addresses": ('"Email Address"', ""),
+    "Shares": ('"Date", "SharedUrl"', ""),
+    "InstantReposts": ('"Date", "Link"', ""),
+    "Comments": ('"Date"', ", escape='\\'"),
+    "Reactions": ('"Date"', ""),
+}
+"""Per archive member kind: the columns the floor reads, and its CSV options."""
 CREATOR_FIRST_SHEETS = {"DISCOVERY", "DÉCOUVERTE"}
 """First sheet of a creator analytics export, English or French (French ones write dates D/M/Y)."""
 CORE_AGENT_COLUMNS = (
@@ -45,7 +55,7 @@ def extract_archives(inbox: Path, dest: Path) -> int:
                 name = Path(info.filename).name
                 if ARCHIVE_MEMBERS.match(name):
                     kind = name.split("_")[0].removesuffix(".csv").replace(" ", "_")
-                    target = dest / kind / f"{n:06d}.csv"
+                    target = dest / kind / f"{n // PART_FILES:03d}" / f"{n:06d}.csv"
                     target.parent.mkdir(parents=True, exist_ok=True)
                     with archive.open(info) as source, target.open("wb") as out:
                         shutil.copyfileobj(source, out)
@@ -90,6 +100,24 @@ def read_workbooks(inbox: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
 SQL = Path(__file__).with_name("floor.sql")
 
 
+def load_members(con: duckdb.DuckDBPyConnection, work: Path) -> None:
+    """One table per member kind (``shares_raw``...), read folder by folder: few files open at a time."""
+    for kind, (columns, options) in MEMBER_TABLES.items():
+        table = f"{kind.lower()}_raw"
+        folders = sorted(p for p in (work / kind).glob("*") if p.is_dir())
+        for index, folder in enumerate(folders):
+            source = (
+                f"SELECT {columns}, filename FROM read_csv('{folder}/*.csv', header=true, all_varchar=true, "
+                f"filename=true, union_by_name=true{options})"
+            )
+            con.execute(
+                f"CREATE TABLE {table} AS {source}" if index == 0 else f"INSERT INTO {table} {source}"
+            )
+        if not folders:
+            names = ", ".join(f"NULL::VARCHAR AS {c.strip()}" for c in columns.split(","))
+            con.execute(f"CREATE TABLE {table} AS SELECT {names}, NULL::VARCHAR AS filename WHERE false")
+
+
 def _open_files_limit(wanted: int) -> None:
     """Raise this process's limit of open files towards ``wanted`` (the hard limit too, if allowed)."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -114,6 +142,7 @@ def run_floor(inbox: Path, work: Path, timezone: str = "Europe/Paris", threads: 
         con.execute("SET enable_progress_bar = false")
         if threads:
             con.execute(f"SET threads = {int(threads)}")
+        load_members(con, work)
         con.register("creator_daily", creator_daily.to_arrow())
         con.register("page_posts", page_posts.to_arrow())
         script = (

@@ -1,5 +1,6 @@
 -- The floor: core marts straight from the raw files (see bench/floor.py). Placeholders {tz}, {inbox},
--- {work} are filled in by floor.py; creator_daily and page_posts are Arrow tables it registers.
+-- {work} are filled in by floor.py; creator_daily and page_posts are Arrow tables it registers, the
+-- *_raw tables the archive members it extracted (read in folders of a few thousand files).
 CREATE MACRO post_key(link) AS CASE
     WHEN link IS NULL THEN NULL
     WHEN regexp_matches(lower(url_decode(url_decode(link))), 'linkedin\.com/(embed/)?feed/update/|^urn:li:')
@@ -26,28 +27,28 @@ WHERE enrolled_on IS NOT NULL AND consent AND NOT withdrawn;
 
 CREATE TABLE owners AS
 SELECT DISTINCT regexp_extract(filename, '(\d+)\.csv$', 1) AS archive, a.agent_id
-FROM read_csv('{work}/Email_Addresses/*.csv', header=true, all_varchar=true, filename=true, union_by_name=true) AS e
+FROM email_addresses_raw AS e
 JOIN ambassadors AS a ON a.email = lower(trim(e."Email Address"));
 
 CREATE TABLE institution AS SELECT DISTINCT post_key(link) AS post_key FROM page_posts WHERE post_key(link) IS NOT NULL;
 
 CREATE TABLE published AS
 SELECT o.agent_id, local_month(s."Date") AS month, post_key(s."SharedUrl") AS target
-FROM read_csv('{work}/Shares/*.csv', header=true, all_varchar=true, filename=true, union_by_name=true) AS s
+FROM shares_raw AS s
 JOIN owners AS o ON o.archive = regexp_extract(s.filename, '(\d+)\.csv$', 1)
 UNION ALL
 SELECT o.agent_id, local_month(r."Date"), coalesce(post_key(r."Link"), 'unknown')
-FROM read_csv('{work}/InstantReposts/*.csv', header=true, all_varchar=true, filename=true, union_by_name=true) AS r
+FROM instantreposts_raw AS r
 JOIN owners AS o ON o.archive = regexp_extract(r.filename, '(\d+)\.csv$', 1);
 
 CREATE TABLE given AS
 SELECT o.agent_id, local_month(c."Date") AS month, 'comment' AS kind
-FROM read_csv('{work}/Comments/*.csv', header=true, all_varchar=true, filename=true, union_by_name=true, escape='\') AS c
+FROM comments_raw AS c
 JOIN owners AS o ON o.archive = regexp_extract(c.filename, '(\d+)\.csv$', 1)
 WHERE nullif(trim(c."Date"), '') IS NOT NULL
 UNION ALL
 SELECT o.agent_id, local_month(r."Date"), 'reaction'
-FROM read_csv('{work}/Reactions/*.csv', header=true, all_varchar=true, filename=true, union_by_name=true) AS r
+FROM reactions_raw AS r
 JOIN owners AS o ON o.archive = regexp_extract(r.filename, '(\d+)\.csv$', 1);
 
 CREATE TABLE reach AS
