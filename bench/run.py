@@ -378,6 +378,11 @@ def met(key: str, value: float) -> str:
     return "yes" if ok else "**no**"
 
 
+def _agreement(result: dict, name: str) -> str:
+    value = result.get(name, {}).get("largest_difference_vs_relais")
+    return "not checked" if value is None else str(value)
+
+
 def _rate(result: dict) -> str:
     return str(round(result["skills"]["posts_per_s"])) if result.get("skills") else "—"
 
@@ -423,10 +428,7 @@ def render(results: list[dict]) -> str:
         "",
     ]
     for r in results:
-        lines.append(
-            f"- {r['scale']}: floor {r.get('floor', {}).get('largest_difference_vs_relais', '—')}, "
-            f"pandas {r.get('pandas', {}).get('largest_difference_vs_relais', '—')}"
-        )
+        lines.append(f"- {r['scale']}: floor {_agreement(r, 'floor')}, pandas {_agreement(r, 'pandas')}")
     largest = results[-1]
     lines += [
         "",
