@@ -20,6 +20,7 @@ from assets.analytics_ingest import (
 )
 from assets.home import RelaisHome
 from assets.ingest_assets import GROUP, POOL, inbox_files, load_inventory, report, roster
+from assets.reuse import previous_reads, record_reads, reuse_enabled
 from assets.warehouse import DuckDBWriter, replace_ledger, replace_table
 
 ASSET_CREATOR = "raw/creator_exports"
@@ -198,14 +199,26 @@ def creator_exports(
     """
     with warehouse.get_connection() as con:
         items = load_inventory(con, CREATOR_KINDS)
-        writer = DuckDBWriter(con, ASSET_CREATOR, {t: (f"raw.{t}", s) for t, s in CREATOR_SCHEMAS.items()})
-
+        tables = {t: (f"raw.{t}", s) for t, s in CREATOR_SCHEMAS.items()}
+        previous = previous_reads(con, ASSET_CREATOR, tables.values(), reuse_enabled(home.settings))
+        writer = DuckDBWriter(con, ASSET_CREATOR, tables, keep=previous.kept)
         _, owners, ledger = ingest_creator_exports(
-            home.inbox, items, _people(con), writer.frame, parse_workers(home.settings), CREATOR_SCHEMAS
+            home.inbox,
+            items,
+            _people(con),
+            writer.frame,
+            parse_workers(home.settings),
+            CREATOR_SCHEMAS,
+            previous=previous,
         )
         counts = writer.close()
         replace_table(con, "raw.analytics_owners", owners, OWNERS_SCHEMA)
-        replace_ledger(con, ASSET_CREATOR, ledger.files, ledger.problems)
+        replace_ledger(con, ASSET_CREATOR, ledger.files, ledger.problems, keep=previous.kept)
+        record_reads(con, ASSET_CREATOR, ledger.loaded)
+    context.log.info(
+        f"Creator analytics: {len(previous.kept)} file(s) unchanged since the last run (rows kept), "
+        f"{len(ledger.loaded) - len(previous.kept)} read"
+    )
     for owner in owners:
         if owner["agent_id"] is None:
             context.log.warning(f"Analytics file {owner['source_file']} not loaded: {owner['reason']}")
@@ -216,7 +229,12 @@ def creator_exports(
     loaded = sum(1 for o in owners if o["agent_id"])
     yield MaterializeResult(
         asset_key=["raw", "analytics_owners"],
-        metadata={"dagster/row_count": len(owners), "loaded": loaded, **metadata},
+        metadata={
+            "dagster/row_count": len(owners),
+            "loaded": loaded,
+            "files_kept_from_last_run": len(previous.kept),
+            **metadata,
+        },
     )
 
 

@@ -42,6 +42,7 @@ from assets.linkedin_archive import Ownership, find_owner
 from assets.owner_index import OwnerIndex
 from assets.page_audience import SheetRead, read_page_followers, read_page_metrics, read_page_visitors
 from assets.page_export import read_page_posts
+from assets.reuse import PreviousReads
 from assets.tables import TableRead, read_table
 from assets.warehouse import frame
 
@@ -198,6 +199,7 @@ def ingest_creator_exports(
     workers: int = 1,
     schemas: Schemas | None = None,
     parallel_from: int = 200,
+    previous: PreviousReads | None = None,
 ) -> tuple[Rows, list[dict[str, Any]], Ledger]:
     """Read creator analytics and single-post exports of consenting ambassadors.
 
@@ -205,7 +207,8 @@ def ingest_creator_exports(
     ``creator_periods`` and ``post_analytics``, one row per file naming its owner (or why none), and
     the ledger. With ``write(table, frame)`` and the tables' ``schemas``, each file's rows go there as
     a typed frame instead of being returned (bounded memory), and ``workers`` processes read the
-    files in parallel.
+    files in parallel. Every owner is found before any file is read; a file ``previous`` can keep
+    (unchanged, same owner) is not read again and keeps its last outcome.
     """
     if write is not None and schemas is None:
         raise ValueError("write needs the tables' schemas")
@@ -227,10 +230,13 @@ def ingest_creator_exports(
         )
         if ownership.agent_id is None:
             ledger.files.append(file_outcome(item, EXCLUDED, f"not loaded: {ownership.reason}"))
+        elif previous is not None and (kept := previous.reusable(item, ownership.agent_id)):
+            ledger.files.append(kept)
+            ledger.loaded.append((item, ownership.agent_id))
         else:
             jobs.append((item, ownership.agent_id))
     reads = _read_creator_files(inbox, jobs, workers, schemas if write else None, parallel_from)
-    for (item, _), read in zip(jobs, reads, strict=True):
+    for (item, agent_id), read in zip(jobs, reads, strict=True):
         if read.rejected:
             ledger.files.append(file_outcome(item, QUARANTINED, read.rejected))
             continue
@@ -242,6 +248,7 @@ def ingest_creator_exports(
         problems = read.problems or []
         ledger.problems.extend(problems)
         ledger.files.append(file_outcome(item, LOADED, "", read.rows_read, len(problems)))
+        ledger.loaded.append((item, agent_id))
     return tables, owners, ledger
 
 

@@ -163,17 +163,40 @@ def inbox_paths(inbox: Path) -> list[Path]:
     return sorted(paths)
 
 
-def scan_inbox(inbox: Path) -> list[InboxFile]:
+@dataclass(frozen=True)
+class Recognised:
+    """What recognising one file on disk gave, kept between runs to skip files that did not change.
+
+    ``stamp`` is the file's size, modification and status-change times (nanoseconds); ``items``
+    its entries before duplicates are marked; ``loose`` whether they are loose text files (members of
+    an unpacked archive, maybe); ``may_duplicate`` whether a copy of it is listed as a duplicate
+    (spreadsheets and zip files: loose CSV files are marked later, once grouped).
+    """
+
+    stamp: tuple[int, int, int]
+    sha256: str
+    items: tuple[InboxFile, ...]
+    loose: bool
+    may_duplicate: bool
+
+
+def scan_inbox(inbox: Path, known: dict[str, Recognised] | None = None) -> list[InboxFile]:
     """Recognise every file under ``inbox``.
 
     Hidden and system files are listed as such and not read, and so are empty files; symbolic
     links and special files are listed and never opened (a link could point outside the inbox, a
     named pipe would block the run); a file whose content is byte for byte that of a file already
     listed (a re-dropped export) is listed as a duplicate and read once; a file that cannot be
-    opened is listed with the system's reason.
+    opened is listed with the system's reason. With ``known`` (path -> ``Recognised`` of the last
+    scan), a file whose size and times are unchanged is not read again; ``known`` is then replaced
+    in place by what this scan recognised.
     """
     if not inbox.exists():
+        if known is not None:
+            known.clear()
         return []
+    previous = dict(known or {})
+    recognised: dict[str, Recognised] = {}
     found: list[InboxFile] = []
     loose: list[tuple[Path, InboxFile]] = []
     first_with: dict[str, str] = {}
@@ -184,17 +207,42 @@ def scan_inbox(inbox: Path) -> list[InboxFile]:
             found.append(refused)
             continue
         try:
-            items, is_loose = _recognise_file(path, relative, first_with)
+            recognition = _recognise_file(path, relative, previous.get(relative))
         except OSError as exc:
             reason = f"cannot be read: {exc}"
             found.append(InboxFile(relative, relative, "file", "unknown", reason, "", 0, 0.0))
             continue
-        if is_loose:
+        recognised[relative] = recognition
+        items = _mark_copy(recognition, relative, first_with)
+        if recognition.loose:
             loose.extend((path, item) for item in items)
         else:
             found.extend(items)
     found.extend(_mark_standalone_duplicates(_group_unpacked_archives(inbox, loose), first_with))
+    if known is not None:
+        known.clear()
+        known.update(recognised)
     return sorted(found, key=lambda f: f.path)
+
+
+def _mark_copy(recognition: Recognised, relative: str, first_with: dict[str, str]) -> list[InboxFile]:
+    """A file's entries, or one duplicate entry when it is a spreadsheet or zip seen first elsewhere."""
+    size = recognition.stamp[0]
+    original = first_with.setdefault(recognition.sha256, relative) if size else relative
+    if original == relative or not recognition.may_duplicate:
+        return list(recognition.items)
+    first = recognition.items[0]
+    duplicate = InboxFile(
+        relative,
+        relative,
+        "file",
+        DUPLICATE,
+        f"same content as {original}",
+        recognition.sha256,
+        size,
+        first.modified_at,
+    )
+    return [duplicate]
 
 
 def _not_opened(path: Path, relative: str) -> InboxFile | None:
@@ -207,36 +255,39 @@ def _not_opened(path: Path, relative: str) -> InboxFile | None:
     return None
 
 
-def _recognise_file(path: Path, relative: str, first_with: dict[str, str]) -> tuple[list[InboxFile], bool]:
-    """The entries of one regular file, and whether they are loose text files (archive members maybe)."""
+def _recognise_file(path: Path, relative: str, known: Recognised | None) -> Recognised:
+    """What one regular file holds; the ``known`` recognition when its size and times are unchanged."""
     stat = path.stat()
+    stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+    if known is not None and known.stamp == stamp:
+        return known
     with path.open("rb") as handle:
         sha, head = _stream_digest(handle)
     base = {"sha256": sha, "size_bytes": stat.st_size, "modified_at": stat.st_mtime}
     suffix = path.suffix.lower()
-    original = first_with.setdefault(sha, relative) if stat.st_size else relative
 
-    def entry(kind: str, reason: str, container_type: str = "file") -> list[InboxFile]:
-        return [InboxFile(relative, relative, container_type, kind, reason, **base)]
+    def entry(kind: str, reason: str, loose: bool, may_duplicate: bool, container_type: str = "file"):
+        item = InboxFile(relative, relative, container_type, kind, reason, **base)
+        return Recognised(stamp, sha, (item,), loose, may_duplicate)
 
     if _hidden(Path(relative)):
-        return entry(SYSTEM, SYSTEM_REASON), False
+        return entry(SYSTEM, SYSTEM_REASON, False, False)
     empty = _empty_reason(head, stat.st_size)
     if empty:
-        return entry(_EMPTY, empty), True
-    if original != relative and (suffix in SPREADSHEET_SUFFIXES or zipfile.is_zipfile(path)):
-        return entry(DUPLICATE, f"same content as {original}"), False
-    if zipfile.is_zipfile(path) and suffix not in SPREADSHEET_SUFFIXES:
-        return _scan_zip(path, relative, stat.st_mtime, sha, stat.st_size), False
+        return entry(_EMPTY, empty, True, False)
+    is_zip = zipfile.is_zipfile(path)
+    if is_zip and suffix not in SPREADSHEET_SUFFIXES:
+        items = _scan_zip(path, relative, stat.st_mtime, sha, stat.st_size)
+        return Recognised(stamp, sha, tuple(items), False, True)
     if suffix in SPREADSHEET_SUFFIXES:
-        return entry(*classify_spreadsheet(path)), False
+        return entry(*classify_spreadsheet(path), False, True)
     if suffix == ".zip":
-        return entry("unknown", "corrupt zip file: cannot be opened", "zip"), False
+        return entry("unknown", "corrupt zip file: cannot be opened", False, False, "zip")
     if is_api_envelope(head):
-        return entry(API, ""), True
+        return entry(API, "", True, False)
     if not _looks_textual(head):
-        return entry("unknown", UNRECOGNISED_REASON), True
-    return entry(*recognise_csv(path.name, head)), True
+        return entry("unknown", UNRECOGNISED_REASON, True, False)
+    return entry(*recognise_csv(path.name, head), True, False)
 
 
 def _empty_reason(head: bytes, size: int) -> str:

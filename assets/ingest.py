@@ -37,6 +37,7 @@ from assets.linkedin_archive import (
 )
 from assets.owner_index import OwnerIndex
 from assets.pseudonym import Pseudonymiser
+from assets.reuse import PreviousReads
 from assets.roster import ROSTER, RosterRow, duplicate_problems, resolve_roster
 from assets.tables import TableRead, TableSpec, iter_table, read_table
 from assets.textio import decode_text, detect_encoding
@@ -150,6 +151,7 @@ def ingest_archives(
     roster_email_keys: set[str],
     pseudonymiser: Pseudonymiser,
     writer: RowWriter,
+    previous: PreviousReads | None = None,
 ) -> tuple[list[dict[str, Any]], Ledger]:
     """Read the LinkedIn archives that belong to consenting ambassadors.
 
@@ -157,7 +159,9 @@ def ingest_archives(
     ``_source_*``) and returns one row per archive naming its owner or why it has none, and the
     ledger (row problems of archive members go to the writer). ``roster_email_keys`` holds
     the keyed hashes of every roster e-mail, so that an archive whose address belongs to someone
-    who is not a consenting ambassador is recognised as theirs and left unread.
+    who is not a consenting ambassador is recognised as theirs and left unread. Every owner is
+    found before any row is written; a member ``previous`` can keep (unchanged, same owner) is
+    not read again and keeps its last outcome.
     """
     by_archive: dict[str, list[InboxFile]] = defaultdict(list)
     for item in items:
@@ -166,6 +170,7 @@ def ingest_archives(
     ledger = Ledger()
     others_email_keys = roster_email_keys - {pseudonymiser.email_key(a.email) for a in ambassadors if a.email}
     index = OwnerIndex((a.agent_id, a.email, None, None) for a in ambassadors)
+    to_read: list[tuple[InboxFile, str]] = []
     for container, members in sorted(by_archive.items()):
         emails = _archive_emails(inbox, members, ledger)
         other = any(pseudonymiser.email_key(e) in others_email_keys for e in emails)
@@ -188,8 +193,16 @@ def ingest_archives(
                 ledger.files.append(
                     file_outcome(item, IGNORED, item.reason or "archive file not used by Relais")
                 )
+            elif previous is not None and (kept := previous.reusable(item, ownership.agent_id)):
+                ledger.files.append(kept)
+                ledger.loaded.append((item, ownership.agent_id))
             else:
-                _load_member(inbox, item, ownership.agent_id, writer, ledger)
+                to_read.append((item, ownership.agent_id))
+    for problem in ledger.problems:  # rows of Email Addresses.csv that could not be read
+        writer.problem(problem)
+    ledger.problems = []
+    for item, agent_id in to_read:
+        _load_member(inbox, item, agent_id, writer, ledger)
     return owners, ledger
 
 
@@ -213,8 +226,10 @@ def _load_member(inbox: Path, item: InboxFile, agent_id: str, writer: RowWriter,
     except (OSError, EOFError, zipfile.BadZipFile) as exc:
         reason = f"reading stopped after {counts.rows_read} rows, the rest of the file is unreadable: {exc}"
         ledger.files.append(file_outcome(item, LOADED, reason, counts.rows_read, problems))
+        ledger.loaded.append((item, agent_id))
         return
     ledger.files.append(file_outcome(item, LOADED, "", counts.rows_read, problems))
+    ledger.loaded.append((item, agent_id))
 
 
 def _archive_emails(inbox: Path, members: list[InboxFile], ledger: Ledger) -> list[str]:

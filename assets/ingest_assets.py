@@ -30,6 +30,7 @@ from assets.ingest import ingest_archives, ingest_rosters
 from assets.ledger import IGNORED, QUARANTINED, FileOutcome, Ledger
 from assets.linkedin_archive import Ambassador
 from assets.retention import apply_retention
+from assets.reuse import fingerprints, load_scan, previous_reads, record_reads, reuse_enabled, save_scan
 from assets.warehouse import DuckDBWriter, ensure_warehouse, replace_ledger, replace_table
 
 POOL = "relais_warehouse"
@@ -126,7 +127,9 @@ def report(context: AssetExecutionContext, ledger: Ledger) -> dict[str, Any]:
         "files": len(ledger.files),
         "files_by_status": dict(statuses),
         "rows_read": sum(f.rows_read for f in ledger.files),
-        "rows_quarantined": max(ledger.problem_count, len(ledger.problems)),
+        "rows_quarantined": max(
+            ledger.problem_count, len(ledger.problems), sum(f.rows_quarantined for f in ledger.files)
+        ),
     }
 
 
@@ -148,10 +151,17 @@ def inbox_files(
     """
     days = int(home.settings.get("inbox_retention_days", 0) or 0)
     today = datetime.now(ZoneInfo(home.timezone)).date()
-    retention = apply_retention(home.inbox, home.root / "state" / "inbox_first_seen.json", days, today)
+    with warehouse.get_connection() as con:
+        ensure_warehouse(con)
+        known = load_scan(con, reuse_enabled(home.settings))
+    registry = home.root / "state" / "inbox_first_seen.json"
+    retention = apply_retention(home.inbox, registry, days, today, fingerprints(known))
     if retention.deleted:
         context.log.info(f"Retention: {len(retention.deleted)} inbox file(s) older than {days} days deleted")
-    items = scan_inbox(home.inbox)
+    before = dict(known)
+    items = scan_inbox(home.inbox, known)
+    unchanged = sum(1 for path, rec in known.items() if before.get(path) is rec)
+    context.log.info(f"Inbox scan: {len(known)} file(s), {unchanged} unchanged since the last run (not read)")
     ledger = Ledger()
     for item in items:
         if item.kind == "unknown":
@@ -162,6 +172,7 @@ def inbox_files(
         ensure_warehouse(con)
         count = replace_table(con, "raw.inbox_files", (asdict(i) for i in items), INBOX_SCHEMA)
         replace_ledger(con, "raw/inbox_files", ledger.files, ledger.problems)
+        save_scan(con, known)
     metadata = report(context, ledger)
     kinds = Counter(i.kind for i in items)
     archives = len({i.container for i in items if i.kind.startswith("li_")})
@@ -172,6 +183,7 @@ def inbox_files(
             "archives": archives,
             "kinds": dict(kinds),
             "quarantined_files": metadata["files_by_status"].get(QUARANTINED, 0),
+            "unchanged_files": unchanged,
         }
     )
 
@@ -255,13 +267,19 @@ def linkedin_archives(
         }
         ambassadors = [Ambassador(agent_id, email) for agent_id, email in people]
         tables = {kind: (f"raw.{kind}", schema) for kind, schema in ARCHIVE_SCHEMAS.items()}
-        writer = DuckDBWriter(con, ASSET_ARCHIVES, tables)
+        previous = previous_reads(con, ASSET_ARCHIVES, tables.values(), reuse_enabled(home.settings))
+        writer = DuckDBWriter(con, ASSET_ARCHIVES, tables, keep=previous.kept)
         owners, ledger = ingest_archives(
-            home.inbox, items, ambassadors, email_keys, home.pseudonymiser, writer
+            home.inbox, items, ambassadors, email_keys, home.pseudonymiser, writer, previous
         )
         counts = writer.close()
         replace_table(con, "raw.archive_owners", owners, OWNERS_SCHEMA)
         replace_ledger(con, ASSET_ARCHIVES, ledger.files)
+        record_reads(con, ASSET_ARCHIVES, ledger.loaded)
+    context.log.info(
+        f"Archive files: {len(previous.kept)} unchanged since the last run (rows kept), "
+        f"{len(ledger.loaded) - len(previous.kept)} read"
+    )
     ledger.problems = writer.logged_problems
     ledger.problem_count = writer.problem_count
     for owner in owners:
@@ -278,6 +296,7 @@ def linkedin_archives(
             "dagster/row_count": len(owners),
             "loaded": loaded,
             "not_loaded": len(owners) - loaded,
+            "files_kept_from_last_run": len(previous.kept),
             **metadata,
         },
     )

@@ -63,6 +63,8 @@ class Ledger:
     files: list[FileOutcome] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
     problem_count: int = 0
+    loaded: list[tuple[Any, str | None]] = field(default_factory=list)
+    """The (inbox file, owner) pairs whose rows are in the tables, read now or kept from the last run."""
 
 
 class RowWriter(Protocol):

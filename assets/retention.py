@@ -36,12 +36,17 @@ def load_first_seen(path: Path) -> dict[str, str]:
     return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
 
-def apply_retention(inbox: Path, registry: Path, days: int, today: date) -> RetentionResult:
-    """Record today's new contents, delete files first seen more than ``days`` days before ``today``."""
+def apply_retention(
+    inbox: Path, registry: Path, days: int, today: date, known: dict[str, list] | None = None
+) -> RetentionResult:
+    """Record today's new contents, delete files first seen more than ``days`` days before ``today``.
+
+    ``known`` (``path -> [size, mtime_ns, sha256]``, from the last scan) spares hashing unchanged files.
+    """
     if days < 0:
         raise ValueError(f"relais.toml: inbox_retention_days must be 0 or more, not {days}")
     first_seen = load_first_seen(registry)
-    fingerprint = fingerprint_inbox(inbox, {})
+    fingerprint = fingerprint_inbox(inbox, known or {})
     present: dict[str, str] = {}
     result = RetentionResult()
     limit = today - timedelta(days=days)

@@ -1,0 +1,220 @@
+"""A refresh that keeps what the last run read gives exactly the tables of a refresh from scratch.
+
+The inbox scan skips files whose size and times are unchanged; the archive and creator-export
+readers keep the rows of files whose content, modification time and owner are unchanged. Here an
+organisation is refreshed, its inbox changed (a file edited, one removed, one added, a consent
+withdrawn), refreshed again, and every table compared with a fresh home built from the same inbox.
+"""
+
+import os
+import shutil
+import time
+
+import duckdb
+import pytest
+
+from assets import inbox as inbox_module
+from assets.inbox import scan_inbox
+from assets.reuse import load_scan, previous_reads, record_reads, save_scan
+from assets.warehouse import ensure_warehouse
+from tests.builders import csv_text, write_text, write_zip
+from tests.conftest import run_pipeline
+from tests.test_end_to_end import ROSTER, SHARES_HEADER, build_organisation, share
+from tests.test_reach_end_to_end import build as build_reach_organisation
+
+RUN_SPECIFIC = {"marts.quality_checks", "marts.meta"}
+"""Tables that record the run itself (its id, its time): they differ between any two runs."""
+STATE = {"raw.inbox_scan", "raw.ingested_files", "raw.reuse_state"}
+
+
+def _counting_digests(monkeypatch) -> list[str]:
+    """Record every stream Relais hashes (a file it reads whole)."""
+    calls: list[str] = []
+    original = inbox_module._stream_digest
+
+    def counting(handle):
+        calls.append(getattr(handle, "name", "?"))
+        return original(handle)
+
+    monkeypatch.setattr(inbox_module, "_stream_digest", counting)
+    return calls
+
+
+def test_scan_reads_only_new_or_touched_files(tmp_path, monkeypatch):
+    inbox = tmp_path / "inbox"
+    write_text(inbox / "hr" / "roster.csv", ROSTER)
+    write_zip(
+        inbox / "a.zip",
+        {
+            "Email Addresses.csv": csv_text(["Email Address,Confirmed,Primary,Updated On", "x@y.fr,Yes,Yes,"]),
+            "Shares.csv": csv_text([SHARES_HEADER]),
+        },
+    )
+    known: dict = {}
+    first = scan_inbox(inbox, known)
+    calls = _counting_digests(monkeypatch)
+    assert scan_inbox(inbox, known) == first
+    assert calls == [], "unchanged files were read again"
+    write_text(inbox / "hr" / "roster.csv", [*ROSTER, "A09,Gil,Ho,gil.ho@ville.fr,Technique,Depot,Engineer,,,"])
+    write_text(inbox / "new" / "Reactions.csv", ["Date,Type,Link"])
+    again = scan_inbox(inbox, known)
+    assert sorted(calls) == sorted([str(inbox / "hr" / "roster.csv"), str(inbox / "new" / "Reactions.csv")])
+    assert again == scan_inbox(inbox)
+    assert set(known) == {"hr/roster.csv", "a.zip", "new/Reactions.csv"}
+
+
+def test_duplicates_are_decided_afresh_when_the_original_leaves(tmp_path):
+    inbox = tmp_path / "inbox"
+    members = {
+        "Email Addresses.csv": csv_text(["Email Address,Confirmed,Primary,Updated On", "x@y.fr,Yes,Yes,"])
+    }
+    write_zip(inbox / "a.zip", members)
+    shutil.copy(inbox / "a.zip", inbox / "b.zip")
+    known: dict = {}
+    kinds = {f.path: f.kind for f in scan_inbox(inbox, known)}
+    assert kinds["b.zip"] == "duplicate"
+    (inbox / "a.zip").unlink()
+    kinds = {f.path: f.kind for f in scan_inbox(inbox, known)}
+    assert kinds == {"b.zip!Email Addresses.csv": "li_email_addresses"}
+    assert scan_inbox(inbox, known) == scan_inbox(inbox)
+
+
+def test_scan_kept_in_the_warehouse_and_dropped_when_the_code_changes(tmp_path, monkeypatch):
+    inbox = tmp_path / "inbox"
+    write_text(inbox / "hr" / "roster.csv", ROSTER)
+    known: dict = {}
+    items = scan_inbox(inbox, known)
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        ensure_warehouse(con)
+        save_scan(con, known)
+        loaded = load_scan(con)
+        assert loaded == known
+        assert scan_inbox(inbox, loaded) == items
+        assert load_scan(con, enabled=False) == {}
+        monkeypatch.setattr("assets.reuse.reader_fingerprint", lambda: "other code")
+        assert load_scan(con) == {}, "a scan made by other code was trusted"
+
+
+def test_previous_reads_need_the_same_file_and_owner(tmp_path):
+    inbox = tmp_path / "inbox"
+    write_text(inbox / "hr" / "roster.csv", ROSTER)
+    (item,) = scan_inbox(inbox)
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        ensure_warehouse(con)
+        con.execute(
+            "INSERT INTO raw.file_ledger (asset, source_file, kind, status, rows_read, rows_loaded) "
+            "VALUES ('a', ?, 'hr_roster', 'loaded', 6, 6)",
+            [item.path],
+        )
+        record_reads(con, "a", [(item, "A01")])
+        previous = previous_reads(con, "a", [])
+        assert previous.reusable(item, "A02") is None, "rows kept for another owner"
+        assert previous.reusable(item, "A01").rows_loaded == 6
+        assert previous.kept == {item.path}
+        touched = item.__class__(**{**item.__dict__, "sha256": "0" * 64})
+        assert previous_reads(con, "a", []).reusable(touched, "A01") is None
+        con.execute("CREATE TABLE raw.t (x INTEGER)")
+        assert previous_reads(con, "a", [("raw.t", {"y": None})]).files == {}, "table changed shape"
+        assert previous_reads(con, "a", [], enabled=False).files == {}
+
+
+def _tables(root) -> dict[str, list]:
+    """Every table of the working warehouse as a sorted list of rows (run records left out)."""
+    with duckdb.connect(str(root / "warehouse.duckdb"), read_only=True) as con:
+        names = con.execute(
+            "SELECT table_schema || '.' || table_name FROM information_schema.tables "
+            "WHERE table_schema IN ('raw', 'staging', 'marts', 'quarantine') ORDER BY 1"
+        ).fetchall()
+        return {
+            name: sorted(con.execute(f"SELECT * FROM {name}").fetchall(), key=repr)
+            for (name,) in names
+            if name not in RUN_SPECIFIC | STATE
+        }
+
+
+def _files_kept(result) -> dict[str, int]:
+    """Files whose rows each reading asset kept from the last run, from its metadata."""
+    names = {"raw/archive_owners": "raw/linkedin_archives", "raw/analytics_owners": "raw/creator_exports"}
+    kept = {}
+    for event in result.get_asset_materialization_events():
+        metadata = event.materialization.metadata
+        if "files_kept_from_last_run" in metadata:
+            kept[names[event.asset_key.to_user_string()]] = metadata["files_kept_from_last_run"].value
+    return kept
+
+
+def _files_loaded(root) -> dict[str, int]:
+    """Files each reading asset loaded rows from (Email Addresses.csv is read for ownership only)."""
+    with duckdb.connect(str(root / "warehouse.duckdb"), read_only=True) as con:
+        rows = con.execute(
+            "SELECT asset, count(*) FROM raw.file_ledger WHERE status = 'loaded' "
+            "AND kind <> 'li_email_addresses' GROUP BY asset"
+        ).fetchall()
+    return dict(rows)
+
+
+def _change_archives(inbox) -> None:
+    """A month later: Cy's folder archive edited, Ann's older archive gone, Bob's first archive."""
+    write_text(
+        inbox / "exports" / "A03_linkedin" / "Shares.csv",
+        [SHARES_HEADER, f'2026-03-12 08:00:00,{share(10)},"Partage modifié",,,PUBLIC'],
+    )
+    (inbox / "linkedin" / "Complete_LinkedInDataExport_03-31-2026.zip").unlink()
+    write_zip(
+        inbox / "linkedin" / "bob.zip",
+        {
+            "Email Addresses.csv": csv_text(
+                ["Email Address,Confirmed,Primary,Updated On", "bob.ray@ville.fr,Yes,Yes,"]
+            ),
+            "Shares.csv": csv_text([SHARES_HEADER, f'2026-03-20 10:00:00,{share(40)},"Bob",,,PUBLIC']),
+            "Reactions.csv": csv_text(["Date,Type,Link", "pas une date,LIKE,x"]),
+        },
+    )
+    roster = inbox / "hr" / "roster_2026-05.csv"
+    write_text(roster, [ROSTER[0], "A02,Bob,Ray,bob.ray@ville.fr,Communication,HQ,Officer,2026-02-01,yes,"])
+    later = time.time() + 60
+    os.utime(roster, (later, later))
+
+
+def _change_exports(inbox) -> None:
+    """A month later: Ann's older creator export gone, her newer one copied again (a new time)."""
+    (inbox / "analytique" / "AggregateAnalytics_Ann Lee_2026-01-01_2026-02-28.xlsx").unlink()
+    newer = inbox / "analytique" / "A01" / "AggregateAnalytics_Ann Lee_2026-02-01_2026-03-31.xlsx"
+    later = newer.stat().st_mtime + 3600
+    os.utime(newer, (later, later))
+
+
+@pytest.mark.parametrize(
+    ("build", "change"),
+    [(build_organisation, _change_archives), (build_reach_organisation, _change_exports)],
+    ids=["archives", "creator-exports"],
+)
+def test_refresh_keeping_last_runs_reads_equals_a_refresh_from_scratch(tmp_path, build, change):
+    root = tmp_path / "kept"
+    build(root / "inbox")
+    (root / "relais.toml").write_text("anonymity_threshold = 1\n", encoding="utf-8")
+    assert run_pipeline(root).success
+    loaded = _files_loaded(root)
+    kept = _files_kept(run_pipeline(root))
+    assert any(kept.values())
+    assert kept == {asset: loaded.get(asset, 0) for asset in kept}, "an unchanged file was read again"
+    change(root / "inbox")
+    assert run_pipeline(root).success
+
+    fresh = tmp_path / "fresh"
+    shutil.copytree(root / "inbox", fresh / "inbox")
+    shutil.copy(root / "relais.toml", fresh / "relais.toml")
+    assert run_pipeline(fresh).success
+    kept_tables, fresh_tables = _tables(root), _tables(fresh)
+    assert kept_tables.keys() == fresh_tables.keys()
+    for name in fresh_tables:
+        assert kept_tables[name] == fresh_tables[name], f"{name} differs from a refresh from scratch"
+
+
+def test_full_refresh_setting_reads_everything_again(tmp_path):
+    root = tmp_path / "home"
+    build_organisation(root / "inbox")
+    assert run_pipeline(root).success
+    (root / "relais.toml").write_text("full_refresh = true\n", encoding="utf-8")
+    kept = _files_kept(run_pipeline(root))
+    assert kept and not any(kept.values()), kept
