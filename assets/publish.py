@@ -19,6 +19,7 @@ import duckdb
 
 from assets.metric_docs import TableDoc
 from assets.serving_meta import data_dictionary, write_meta
+from assets.warehouse import table_exists
 
 PUBLISHED_SCHEMA = "marts"
 
@@ -45,11 +46,7 @@ def comment_tables(con: duckdb.DuckDBPyConnection, database: str, docs: dict[str
     for name, doc in docs.items():
         schema, table = name.split(".")
         target = f"{database}.{schema}.{table}"
-        exists = con.execute(
-            f"SELECT count(*) FROM duckdb_tables() WHERE {_WHERE_TABLE}",
-            [database, schema, table],
-        ).fetchall()[0][0]
-        if not exists:
+        if not table_exists(con, name, database):
             continue
         if doc.description:
             con.execute(f"COMMENT ON TABLE {target} IS {_quote(doc.description)}")

@@ -29,6 +29,7 @@ import polars as pl
 
 from assets.inbox import InboxFile, Recognised
 from assets.ledger import LOADED, FileOutcome
+from assets.warehouse import table_exists
 
 ASSETS_DIR = Path(__file__).resolve().parent
 SCAN_TABLE = "raw.inbox_scan"
@@ -80,14 +81,8 @@ def reuse_enabled(settings: Mapping[str, Any]) -> bool:
     return not value
 
 
-def _table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    schema, name = table.split(".")
-    query = "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?"
-    return bool(con.execute(query, [schema, name]).fetchall()[0][0])
-
-
 def _state_matches(con: duckdb.DuckDBPyConnection, key: str) -> bool:
-    if not _table_exists(con, STATE_TABLE):
+    if not table_exists(con, STATE_TABLE):
         return False
     rows = con.execute(f"SELECT fingerprint FROM {STATE_TABLE} WHERE key = ?", [key]).fetchall()
     return bool(rows) and rows[0][0] == reader_fingerprint()
@@ -101,7 +96,7 @@ def _save_state(con: duckdb.DuckDBPyConnection, key: str) -> None:
 
 def load_scan(con: duckdb.DuckDBPyConnection, enabled: bool = True) -> dict[str, Recognised]:
     """The last inbox scan by file (empty when disabled, missing, or made by other code)."""
-    if not enabled or not _table_exists(con, SCAN_TABLE) or not _state_matches(con, SCAN_TABLE):
+    if not enabled or not table_exists(con, SCAN_TABLE) or not _state_matches(con, SCAN_TABLE):
         return {}
     rows = con.execute(f"SELECT * FROM {SCAN_TABLE} ORDER BY disk_path, position").fetchall()
     names = [d[0] for d in con.description]
@@ -182,7 +177,7 @@ def previous_reads(
 ) -> PreviousReads:
     """What ``asset`` loaded last time, if its rows can be trusted: same reader code, tables intact."""
     empty = PreviousReads(asset)
-    trusted = _table_exists(con, READS_TABLE) and _state_matches(con, f"{READS_TABLE}:{asset}")
+    trusted = table_exists(con, READS_TABLE) and _state_matches(con, f"{READS_TABLE}:{asset}")
     if not enabled or not trusted:
         return empty
     for table, schema in tables:
@@ -206,7 +201,7 @@ def previous_reads(
 
 
 def _has_columns(con: duckdb.DuckDBPyConnection, table: str, schema: Mapping[str, pl.DataType]) -> bool:
-    if not _table_exists(con, table):
+    if not table_exists(con, table):
         return False
     schema_name, name = table.split(".")
     columns = con.execute(

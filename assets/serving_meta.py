@@ -16,6 +16,8 @@ from importlib import metadata
 
 import duckdb
 
+from assets.warehouse import table_exists
+
 SCHEMA_VERSION = "2.0"
 """Bumped by hand when a published table changes in a way that breaks an analyst's query."""
 
@@ -54,10 +56,7 @@ def write_meta(
     """Create ``<database>.marts.meta`` from the warehouse's file ledger and the published marts."""
     published_at = published_at or datetime.now(UTC)
     fingerprint = schema_fingerprint(con, database)
-    has_ledger = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
-        "AND schema_name = 'raw' AND table_name = 'file_ledger'"
-    ).fetchall()[0][0]
+    has_ledger = table_exists(con, "raw.file_ledger")
     sources = (
         "SELECT list(struct_pack(sha256, kind, status, asset, rows_loaded, rows_quarantined, size_bytes) "
         "ORDER BY asset, sha256) AS files, count(*) AS n FROM raw.file_ledger WHERE sha256 IS NOT NULL"
@@ -66,11 +65,7 @@ def write_meta(
     )
     months = (
         f"SELECT min(month) AS data_from, max(month) AS data_to FROM {database}.marts.programme_month"
-        if con.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND schema_name = 'marts' "
-            "AND table_name = 'programme_month'",
-            [database],
-        ).fetchall()[0][0]
+        if table_exists(con, "marts.programme_month", database)
         else "SELECT CAST(NULL AS DATE) AS data_from, CAST(NULL AS DATE) AS data_to"
     )
     con.execute(

@@ -6,17 +6,21 @@ post and reshare with comment, and over the skill names of profiles and endorsem
 marts (``agent_skill``, ``skill_month``, ``department_skill``) build on these tables.
 """
 
+import hashlib
+from collections.abc import Iterable
 from typing import Any
 
+import duckdb
 import polars as pl
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, ResourceParam, multi_asset
 from dagster_duckdb import DuckDBResource
 
 from assets.home import RelaisHome
 from assets.ingest_assets import POOL
-from assets.skills.framework import load_framework
+from assets.reuse import reader_fingerprint, reuse_enabled
+from assets.skills.framework import Skill, load_framework
 from assets.skills.matcher import SkillMatcher
-from assets.warehouse import replace_table
+from assets.warehouse import replace_table, table_exists
 
 STR, DATE, TS, INT = pl.String(), pl.Date(), pl.Datetime("us"), pl.Int64()
 FRAMEWORK_SCHEMA = {"skill_id": STR, "skill_label": STR, "family": STR, "framework": STR}
@@ -32,7 +36,7 @@ MENTIONS_SCHEMA = {
 NAMED_SCHEMA = {"agent_key": STR, "skill_name": STR, "skill_id": STR, "endorsements": INT}
 TEXTS_SQL = """
 SELECT a.agent_key, coalesce(a.item_key, a.source_file || ':' || a.source_row) AS item_key, a.kind,
-       a.occurred_at, a.local_day, a.month, s.commentary
+       a.occurred_at, a.local_day, a.month, s.commentary, md5(s.commentary) AS text_md5
 FROM staging.activities AS a
 JOIN raw.li_shares AS s ON s._source_file = a.source_file AND s._source_row = a.source_row
 WHERE s.commentary IS NOT NULL
@@ -49,14 +53,58 @@ def _spec(name: str, description: str, deps: list[str]) -> AssetSpec:
     )
 
 
-def mention_rows(matcher: SkillMatcher, texts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per (item, skill) a post or reshare commentary names."""
-    found = matcher.find_many(row["commentary"] for row in texts)
+MATCHES_TABLE = "staging.skill_match_cache"
+"""The skills found in each distinct commentary at the last run, by the text's MD5 and the framework's
+fingerprint: a commentary already matched against the same framework and code is not matched again."""
+
+
+def framework_fingerprint(skills: Iterable[Skill]) -> str:
+    """A digest of the framework's skills and forms and of the matching code."""
+    digest = hashlib.sha256(reader_fingerprint().encode())
+    for skill in skills:
+        digest.update(repr((skill.skill_id, skill.labels)).encode())
+    return digest.hexdigest()
+
+
+def load_matches(con: duckdb.DuckDBPyConnection, fingerprint: str) -> dict[str, list[str]]:
+    """``text MD5 -> skill ids`` matched at the last run with the same framework fingerprint."""
+    if not table_exists(con, MATCHES_TABLE):
+        return {}
+    query = f"SELECT text_md5, skill_ids FROM {MATCHES_TABLE} WHERE fingerprint = ?"
+    return dict(con.execute(query, [fingerprint]).fetchall())
+
+
+def save_matches(con: duckdb.DuckDBPyConnection, fingerprint: str, matches: dict[str, list[str]]) -> None:
+    """Keep this run's matches (only texts present now) for the next run."""
+    data = pl.DataFrame(  # noqa: F841 - read by DuckDB's replacement scan
+        {"text_md5": list(matches), "skill_ids": list(matches.values())},
+        schema={"text_md5": pl.String(), "skill_ids": pl.List(pl.String())},
+    )
+    query = f"CREATE OR REPLACE TABLE {MATCHES_TABLE} AS SELECT ? AS fingerprint, * FROM data"
+    con.execute(query, [fingerprint])
+
+
+def mention_rows(
+    matcher: SkillMatcher, texts: list[dict[str, Any]], known: dict[str, list[str]] | None = None
+) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
+    """One row per (item, skill) a post or reshare commentary names, and the skills of each text.
+
+    A text whose ``text_md5`` is in ``known`` takes its skills from there instead of the matcher.
+    """
+    known = known if known is not None else {}
+    matches: dict[str, list[str]] = {}
     rows = []
-    for row, matches in zip(texts, found, strict=True):
-        for skill_id in dict.fromkeys(m.skill_id for m in matches):
-            rows.append({**{k: v for k, v in row.items() if k != "commentary"}, "skill_id": skill_id})
-    return rows
+    for row in texts:
+        digest = row.get("text_md5") or hashlib.md5(row["commentary"].encode()).hexdigest()
+        skill_ids = matches.get(digest)
+        if skill_ids is None:
+            skill_ids = known.get(digest)
+            if skill_ids is None:
+                skill_ids = list(dict.fromkeys(m.skill_id for m in matcher.find(row["commentary"])))
+            matches[digest] = skill_ids
+        base = {k: v for k, v in row.items() if k not in {"commentary", "text_md5"}}
+        rows.extend({**base, "skill_id": skill_id} for skill_id in skill_ids)
+    return rows, matches
 
 
 def named_rows(matcher: SkillMatcher, names: list[tuple[str, str, int]]) -> list[dict[str, Any]]:
@@ -116,9 +164,12 @@ def skill_matching(
             "skills_framework": replace_table(con, "staging.skills_framework", skills, FRAMEWORK_SCHEMA)
         }
         texts = con.sql(TEXTS_SQL).pl().to_dicts()
-        counts["skill_mentions"] = replace_table(
-            con, "staging.skill_mentions", mention_rows(matcher, texts), MENTIONS_SCHEMA
-        )
+        fingerprint = framework_fingerprint(framework.skills)
+        known = load_matches(con, fingerprint) if reuse_enabled(home.settings) else {}
+        mentions, matches = mention_rows(matcher, texts, known)
+        counts["skill_mentions"] = replace_table(con, "staging.skill_mentions", mentions, MENTIONS_SCHEMA)
+        save_matches(con, fingerprint, matches)
+        reused = sum(1 for digest in matches if digest in known)
         declared = con.execute("SELECT agent_key, skill_name, 0 FROM staging.skills_declared").fetchall()
         counts["skills_declared_mapped"] = replace_table(
             con, "staging.skills_declared_mapped", named_rows(matcher, declared), NAMED_SCHEMA
@@ -130,6 +181,9 @@ def skill_matching(
         counts["endorsements_mapped"] = replace_table(
             con, "staging.endorsements_mapped", named_rows(matcher, endorsed), NAMED_SCHEMA
         )
-    context.log.info(f"Skills: {len(texts)} commentaries read, rows {counts}")
+    context.log.info(
+        f"Skills: {len(texts)} commentaries read ({len(matches)} distinct, {reused} matched at the "
+        f"last run), rows {counts}"
+    )
     for name, count in counts.items():
         yield MaterializeResult(asset_key=["staging", name], metadata={"dagster/row_count": count})

@@ -223,6 +223,16 @@ class DuckDBWriter:
         return {table: _count(self.con, target) for table, (target, _) in self.tables.items()}
 
 
+def table_exists(con: duckdb.DuckDBPyConnection, table: str, database: str | None = None) -> bool:
+    """Whether ``schema.name`` is a table of ``database`` (default: the one ``con`` works in)."""
+    schema, name = table.split(".")
+    query = (
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = coalesce(?, current_database()) "
+        "AND schema_name = ? AND table_name = ?"
+    )
+    return bool(con.execute(query, [database, schema, name]).fetchall()[0][0])
+
+
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
     return int(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
 

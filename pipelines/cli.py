@@ -20,6 +20,7 @@ from assets.home import RelaisHome
 from assets.linkedin_api.tokens import TokenStore
 from assets.quality.runner import CheckOutcome, summary_line
 from assets.serving_meta import data_dictionary
+from assets.warehouse import table_exists
 from pipelines.settings import SEEDS, load_home
 
 DEMO_INBOX = SEEDS / "demo" / "inbox"
@@ -134,10 +135,7 @@ def linkedin_token(home_tokens: Path, args: argparse.Namespace) -> str:
 def quality_line(warehouse: Path) -> str:
     """The one-line summary of the last run's quality checks, with where the Data Docs are."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        exists = con.execute(
-            "SELECT count(*) FROM duckdb_tables() "
-            "WHERE schema_name = 'marts' AND table_name = 'quality_checks'"
-        ).fetchall()[0][0]
+        exists = table_exists(con, "marts.quality_checks")
         rows = (
             con.execute(
                 "SELECT table_name, check_name, severity, success, unexpected_count "

@@ -36,6 +36,7 @@ from assets.inbox import scan_inbox
 from assets.ingest import read_roster_file
 from assets.ledger import FileRejected
 from assets.linkedin_api.tokens import TokenStore
+from assets.warehouse import table_exists
 
 
 @dataclass
@@ -75,21 +76,13 @@ def identify(home: RelaisHome, agent_id: str) -> Person:
                     "SELECT agent_id, first_name, last_name, email FROM raw.roster WHERE agent_id = ?",
                     [agent_id],
                 ).fetchall()
-                if _has_table(con, "raw", "roster")
+                if table_exists(con, "raw.roster")
                 else []
             )
         rows.extend(
             dict(zip(("agent_id", "first_name", "last_name", "email"), r, strict=True)) for r in found
         )
     return find_person(agent_id, rows, home.pseudonymiser)
-
-
-def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    return bool(
-        con.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?", [schema, table]
-        ).fetchall()[0][0]
-    )
 
 
 def _forget_api_state(path: Path, person: Person) -> int:

@@ -16,6 +16,9 @@ import pytest
 from assets import inbox as inbox_module
 from assets.inbox import scan_inbox
 from assets.reuse import load_scan, previous_reads, record_reads, save_scan
+from assets.skills.framework import load_framework
+from assets.skills.matcher import SkillMatcher
+from assets.skills_assets import framework_fingerprint, load_matches, mention_rows, save_matches
 from assets.warehouse import ensure_warehouse
 from tests.builders import csv_text, write_text, write_zip
 from tests.conftest import run_pipeline
@@ -46,7 +49,9 @@ def test_scan_reads_only_new_or_touched_files(tmp_path, monkeypatch):
     write_zip(
         inbox / "a.zip",
         {
-            "Email Addresses.csv": csv_text(["Email Address,Confirmed,Primary,Updated On", "x@y.fr,Yes,Yes,"]),
+            "Email Addresses.csv": csv_text(
+                ["Email Address,Confirmed,Primary,Updated On", "x@y.fr,Yes,Yes,"]
+            ),
             "Shares.csv": csv_text([SHARES_HEADER]),
         },
     )
@@ -55,7 +60,9 @@ def test_scan_reads_only_new_or_touched_files(tmp_path, monkeypatch):
     calls = _counting_digests(monkeypatch)
     assert scan_inbox(inbox, known) == first
     assert calls == [], "unchanged files were read again"
-    write_text(inbox / "hr" / "roster.csv", [*ROSTER, "A09,Gil,Ho,gil.ho@ville.fr,Technique,Depot,Engineer,,,"])
+    write_text(
+        inbox / "hr" / "roster.csv", [*ROSTER, "A09,Gil,Ho,gil.ho@ville.fr,Technique,Depot,Engineer,,,"]
+    )
     write_text(inbox / "new" / "Reactions.csv", ["Date,Type,Link"])
     again = scan_inbox(inbox, known)
     assert sorted(calls) == sorted([str(inbox / "hr" / "roster.csv"), str(inbox / "new" / "Reactions.csv")])
@@ -218,3 +225,29 @@ def test_full_refresh_setting_reads_everything_again(tmp_path):
     (root / "relais.toml").write_text("full_refresh = true\n", encoding="utf-8")
     kept = _files_kept(run_pipeline(root))
     assert kept and not any(kept.values()), kept
+
+
+def test_skills_of_a_commentary_matched_once_and_kept_by_its_text(tmp_path):
+    framework = load_framework()
+    matcher = SkillMatcher.build(framework.skills)
+    texts = [
+        {"agent_key": "k1", "item_key": "a", "commentary": "Fière de la gestion de projet #RGPD"},
+        {"agent_key": "k2", "item_key": "b", "commentary": "Fière de la gestion de projet #RGPD"},
+        {"agent_key": "k2", "item_key": "c", "commentary": "Rien à voir"},
+    ]
+    rows, matches = mention_rows(matcher, texts)
+    assert {r["item_key"] for r in rows} == {"a", "b"}
+    assert len(matches) == 2
+
+    class Refuses:
+        def find(self, text):
+            raise AssertionError(f"matched again: {text}")
+
+    assert mention_rows(Refuses(), texts, matches) == (rows, matches)
+    fingerprint = framework_fingerprint(framework.skills)
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        con.execute("CREATE SCHEMA staging")
+        assert load_matches(con, fingerprint) == {}
+        save_matches(con, fingerprint, matches)
+        assert load_matches(con, fingerprint) == matches
+        assert load_matches(con, framework_fingerprint(framework.skills[:-1])) == {}, "another framework"

@@ -3,6 +3,7 @@
 -- its lineage (file and row, or the API answer's file) is kept. A file counts as obtained the day
 -- after the last day it covers (its modification time breaks ties); an API answer when received. engagements from the API are the
 -- day's reactions + comments + reposts; from creator analytics exports, LinkedIn's Engagements.
+-- Only the values given more than once are ranked (a window over every fact would sort them all).
 WITH ambassadors AS (
     SELECT agent_id, agent_key FROM raw.roster WHERE is_current AND is_ambassador
 ),
@@ -31,13 +32,27 @@ facts AS (
     UNION ALL
     SELECT agent_id, day, 'followers_gained', new_followers, _obtained_at, _file_modified_at, _source_file, _source_row
     FROM raw.api_member_followers WHERE day IS NOT NULL AND new_followers IS NOT NULL
+),
+mine AS (
+    SELECT f.*, a.agent_key FROM facts AS f JOIN ambassadors AS a USING (agent_id)
+),
+repeated AS (
+    -- the (ambassador, day, metric) given by more than one file or answer: only these need ranking
+    SELECT agent_key, day, metric FROM mine GROUP BY ALL HAVING count(*) > 1
+),
+ranked AS (
+    SELECT m.* FROM mine AS m SEMI JOIN repeated AS r USING (agent_key, day, metric)
+    QUALIFY row_number() OVER (
+        PARTITION BY agent_key, day, metric
+        ORDER BY _obtained_at DESC, _file_modified_at DESC, _source_file DESC, _source_row
+    ) = 1
+),
+chosen AS (
+    SELECT m.* FROM mine AS m ANTI JOIN repeated AS r USING (agent_key, day, metric)
+    UNION ALL
+    SELECT * FROM ranked
 )
-SELECT a.agent_key, f.day, CAST(date_trunc('month', f.day) AS DATE) AS month, f.metric,
-       CAST(f.value AS BIGINT) AS value, f._obtained_at AS obtained_at,
-       f._source_file AS source_file, f._source_row AS source_row
-FROM facts AS f
-JOIN ambassadors AS a USING (agent_id)
-QUALIFY row_number() OVER (
-    PARTITION BY a.agent_key, f.day, f.metric ORDER BY f._obtained_at DESC, f._file_modified_at DESC, f._source_file DESC, f._source_row
-) = 1
-ORDER BY a.agent_key, f.day, f.metric
+SELECT agent_key, day, CAST(date_trunc('month', day) AS DATE) AS month, metric,
+       CAST(value AS BIGINT) AS value, _obtained_at AS obtained_at,
+       _source_file AS source_file, _source_row AS source_row
+FROM chosen
