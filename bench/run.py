@@ -336,7 +336,7 @@ def run(scale: str, data: Path, skip: set[str], work: Path) -> dict[str, object]
         result["incremental"] = {
             "seconds": round(incremental.seconds, 1),
             "peak_gb": round(incremental.peak_bytes / 2**30, 2),
-            "steps": inc_steps[:8],
+            "steps": inc_steps[:12],
         }
         say(f"  {incremental.seconds:.1f} s")
     for name, template in (("floor", FLOOR), ("pandas", PANDAS)):
@@ -441,6 +441,21 @@ def render(results: list[dict]) -> str:
         f"| {s['step']} | {s['seconds']} | {s['peak_mb'] if s['peak_mb'] is not None else '—'} |"
         for s in largest["full"]["steps"][:15]
     ]
+    for r in results:
+        if not r.get("incremental", {}).get("steps"):
+            continue
+        lines += [
+            "",
+            f"## Where the time goes (scale {r['scale']}, monthly increment, slowest steps)",
+            "",
+            "| step | seconds | share of the same step in the full refresh |",
+            "|---|---|---|",
+        ]
+        full_steps = {s["step"]: s["seconds"] for s in r["full"]["steps"]}
+        for step in r["incremental"]["steps"]:
+            whole = full_steps.get(step["step"])
+            share = f"{step['seconds'] / whole:.0%}" if whole else "—"
+            lines.append(f"| {step['step']} | {step['seconds']} | {share} |")
     lines += [f"\n*{r['scale']}: {r['note']}*" for r in results if r.get("note")]
     return "\n".join(lines) + "\n"
 
