@@ -92,18 +92,15 @@ def mention_rows(
     A text whose ``text_md5`` is in ``known`` takes its skills from there instead of the matcher.
     """
     known = known if known is not None else {}
-    matches: dict[str, list[str]] = {}
+    digests = [row.get("text_md5") or hashlib.md5(row["commentary"].encode()).hexdigest() for row in texts]
+    matches = {digest: known[digest] for digest in digests if digest in known}
+    new = {d: row["commentary"] for d, row in zip(digests, texts, strict=True) if d not in matches}
+    for digest, found in zip(new, matcher.find_many(new.values()), strict=True):
+        matches[digest] = list(dict.fromkeys(m.skill_id for m in found))
     rows = []
-    for row in texts:
-        digest = row.get("text_md5") or hashlib.md5(row["commentary"].encode()).hexdigest()
-        skill_ids = matches.get(digest)
-        if skill_ids is None:
-            skill_ids = known.get(digest)
-            if skill_ids is None:
-                skill_ids = list(dict.fromkeys(m.skill_id for m in matcher.find(row["commentary"])))
-            matches[digest] = skill_ids
+    for digest, row in zip(digests, texts, strict=True):
         base = {k: v for k, v in row.items() if k not in {"commentary", "text_md5"}}
-        rows.extend({**base, "skill_id": skill_id} for skill_id in skill_ids)
+        rows.extend({**base, "skill_id": skill_id} for skill_id in matches[digest])
     return rows, matches
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from assets.skills.framework import Skill, load_relais_framework
 from assets.skills.matcher import SkillMatcher
-from assets.skills.normalise import normal_words, normalise
+from assets.skills.normalise import normal_words, normal_words_many, normalise
 
 SKILLS = [
     Skill(
@@ -197,10 +197,29 @@ def test_declared_skills_count_without_cue(matcher):
     assert ids(matcher, "Communication") == []
 
 
+BATCH_TEXTS = [
+    "#GestionDeProjet",
+    "",
+    "rien à signaler",
+    "Formation Excel",
+    "Œuvre d’art… #ServicePublic, #RGPDCompliance",
+    "un\x1fséparateur #Caché\x1fIci",  # the batch separator inside a text
+    "e\u0301te\u0301 : fin..., ,,suite",  # combining accents, doubled marks
+    "𝐁ravo l'équipe — #gestion_de_projet 🎉",
+    "#",
+    "fin.",
+]
+
+
 def test_find_many_is_find_over_each_text(matcher):
-    texts = ["#GestionDeProjet", "", "rien à signaler", "Formation Excel"]
-    assert matcher.find_many(texts) == [matcher.find(text) for text in texts]
+    assert matcher.find_many(BATCH_TEXTS) == [matcher.find(text) for text in BATCH_TEXTS]
+    assert matcher.find_many(BATCH_TEXTS, batch=3) == [matcher.find(text) for text in BATCH_TEXTS]
     assert matcher.find("") == []
+
+
+def test_batch_normal_form_is_the_normal_form_of_each_text():
+    assert normal_words_many(BATCH_TEXTS) == [normal_words(text) for text in BATCH_TEXTS]
+    assert normal_words_many(["un\x1fdeux"]) == [["un", "deux"]]
 
 
 def test_candidates_list_every_form_whatever_its_context(matcher):

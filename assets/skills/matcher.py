@@ -36,6 +36,7 @@ few hits of a post run the context rules.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator
 from itertools import accumulate, repeat
 from typing import NamedTuple
@@ -52,7 +53,7 @@ from assets.skills.context import (
     written_in_capitals,
 )
 from assets.skills.framework import Skill
-from assets.skills.normalise import normal_words, normalise
+from assets.skills.normalise import normal_words, normal_words_many, normalise
 
 MIN_JOINED_LENGTH = 8
 """Joined spellings shorter than this (``eaupotable`` passes, ``enr`` would not) are not added."""
@@ -151,7 +152,10 @@ class SkillMatcher:
         """
         if not text:
             return []
-        words = normal_words(text)
+        return self._find_words(text, normal_words(text), declared)
+
+    def _find_words(self, text: str, words: list[str], declared: bool) -> list[Match]:
+        """``find`` on a text already reduced to its normal words."""
         found = self._automaton.iter_long("".join(map(self._words.get, words, repeat(OTHER_WORD))))
         hits = [
             ((last + 1) // WORD_CODE_LENGTH - entry.size, (last + 1) // WORD_CODE_LENGTH, entry)
@@ -169,10 +173,29 @@ class SkillMatcher:
             for skill_id in entry.skill_ids
         ]
 
-    def find_many(self, texts: Iterable[str], declared: bool = False) -> list[list[Match]]:
-        """``find`` over many texts (the batch form the pipeline uses)."""
-        find = self.find
-        return [find(text, declared) for text in texts]
+    def find_many(self, texts: Iterable[str], declared: bool = False, batch: int = 2000) -> list[list[Match]]:
+        """``find`` over many texts (the batch form the pipeline uses).
+
+        Texts are normalised ``batch`` at a time (``normal_words_many``). The cyclic garbage
+        collector is paused meanwhile: matching builds only strings, tuples and lists, which
+        reference counting frees, and the collector's passes over a large heap (the rows a run
+        holds) took a tenth of the time.
+        """
+        texts = list(texts)
+        found: list[list[Match]] = []
+        find_words = self._find_words
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            for start in range(0, len(texts), batch):
+                chunk = texts[start : start + batch]
+                present = [text for text in chunk if text]
+                words = iter(normal_words_many(present))
+                found.extend(find_words(text, next(words), declared) if text else [] for text in chunk)
+        finally:
+            if collecting:
+                gc.enable()
+        return found
 
     def candidates(self, text: str) -> list[Match]:
         """Every surface form present in a text as whole words, nested and overlapping ones included,

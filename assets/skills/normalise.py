@@ -109,6 +109,45 @@ def normal_words(text: str, keep_case: bool = False, split_all: bool = False) ->
     return data.decode("ascii").split()
 
 
+_SEPARATOR = "\x1f"
+"""Joins the texts of a batch: a control character the normal form turns into a space anyway."""
+_BATCH_TABLE = LOWER_TABLE[:0x1F] + b"\x1f" + LOWER_TABLE[0x20:]
+
+
+def normal_words_many(texts: list[str]) -> list[list[str]]:
+    """``normal_words`` of many texts at once: the same words, several times faster on short texts.
+
+    The texts are joined by a separator that survives each step, so the C-level steps (accents,
+    translation, marks) run once over the batch instead of once per text. Every step works within a
+    text: decomposing accents never moves a character across the separator (it is a base character),
+    and doubled marks or spaces cannot run across it.
+    """
+    prepared = []
+    for text in texts:
+        if _SEPARATOR in text:
+            text = text.replace(_SEPARATOR, " ")
+        hash_at = text.find("#")
+        if hash_at >= 0:
+            text = text[:hash_at] + split_case(text[hash_at:]).replace("#", "# ")
+        prepared.append(text)
+    joined = _SEPARATOR.join(prepared)
+    if joined.isascii():
+        data = joined.encode("ascii")
+    else:
+        for char, replacement in _SPACED.items():
+            if char in joined:
+                joined = joined.replace(char, replacement)
+        data = unicodedata.normalize("NFKD", joined).encode("ascii", "ignore")
+    data = data.translate(_BATCH_TABLE)
+    for doubled in (b"..", b",,"):
+        while doubled in data:
+            data = data.replace(doubled, doubled[:1])
+    for mark, spaced in _MARKS:
+        if mark in data:
+            data = data.replace(mark, spaced)
+    return [part.split() for part in data.decode("ascii").split(_SEPARATOR)]
+
+
 def words(text: str) -> str:
     """The normal form without its framing spaces: ``"gestion de projet"``."""
     return normalise(text).strip()
