@@ -80,7 +80,15 @@ def test_owner_index_answers_as_the_one_by_one_rules():
     for name in names:
         slow = {agent_id for agent_id, *_ in people if agent_id_in_name(agent_id, name)}
         assert index.ids_in_name(name) == slow, name
-    for written in ["Hélène Lefèvre", "LEFEVRE helene", "Jean-Pierre Le Gall", "Helene", "Solo", "Ann  Lee", None]:
+    for written in [
+        "Hélène Lefèvre",
+        "LEFEVRE helene",
+        "Jean-Pierre Le Gall",
+        "Helene",
+        "Solo",
+        "Ann  Lee",
+        None,
+    ]:
         slow = {agent_id for agent_id, _, first, last in people if same_person(written, first, last)}
         assert index.by_full_name(written) == slow, written
     assert index.by_emails([" Ann.Lee@Ville.FR ", "bob@ville.fr", ""]) == {"VDA001", "A-7"}

@@ -171,7 +171,9 @@ def test_committed_data_dictionary_is_generated_from_the_database(demo_home):
         [str(BIN / "relais"), "data-dictionary"], env=env, check=True, capture_output=True, text=True
     ).stdout
     committed = (Path(__file__).resolve().parent.parent / "docs" / "data-dictionary.md").read_text()
-    assert printed == committed, "regenerate it: make run && .venv/bin/relais data-dictionary --out docs/data-dictionary.md"
+    assert printed == committed, (
+        "regenerate it: make run && .venv/bin/relais data-dictionary --out docs/data-dictionary.md"
+    )
     assert printed == (root / "serving" / "data-dictionary.md").read_text(encoding="utf-8")
     with duckdb.connect(str(root / "serving" / "relais.duckdb"), read_only=True) as con:
         meta = con.execute(
@@ -181,7 +183,11 @@ def test_committed_data_dictionary_is_generated_from_the_database(demo_home):
             "SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = current_database() "
             "AND schema_name = 'marts' AND (comment IS NULL OR comment = '')"
         ).fetchall()
-    assert meta[1] == "Ville de Val-d'Aurore (démo)" and meta[2] == meta[3] > 500 and str(meta[4]) == "2026-11-01"
+    assert (
+        meta[1] == "Ville de Val-d'Aurore (démo)"
+        and meta[2] == meta[3] > 500
+        and str(meta[4]) == "2026-11-01"
+    )
     assert undocumented == []
     parquet = sorted(p.stem for p in (root / "serving" / "parquet").glob("*.parquet"))
     assert "agent_month" in parquet and "meta" in parquet and len(parquet) == 14

@@ -161,7 +161,9 @@ def con():
     )
     # Hand-worked figures of one small department: the anonymity merge is off here (tests/test_anonymity.py).
     define_macros(con, "Europe/Paris", {"anonymity_threshold": 1})
-    run_model(con, "staging", "department_groups", (SQL.parent / "staging" / "department_groups.sql").read_text())
+    run_model(
+        con, "staging", "department_groups", (SQL.parent / "staging" / "department_groups.sql").read_text()
+    )
     for name in (
         "agent_month",
         "department_month",

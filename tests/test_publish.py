@@ -30,7 +30,9 @@ def test_only_marts_are_published(tmp_path):
     target = publication.snapshot
     with duckdb.connect(str(target), read_only=True) as reader:
         tables = reader.execute("SELECT schema_name, table_name FROM duckdb_tables() ORDER BY 2").fetchall()
-        meta = reader.execute("SELECT run_id, organisation, schema_version, source_file_count FROM marts.meta")
+        meta = reader.execute(
+            "SELECT run_id, organisation, schema_version, source_file_count FROM marts.meta"
+        )
         meta = meta.fetchall()
     assert tables == [("marts", "a"), ("marts", "b"), ("marts", "meta")]
     assert meta == [("run-1", "Org", SCHEMA_VERSION, 0)]
@@ -38,7 +40,9 @@ def test_only_marts_are_published(tmp_path):
     assert not list(target.parent.glob(".*tmp*")), "no temporary file left behind"
     parquet = sorted(p.name for p in publication.parquet_dir.iterdir())
     assert parquet == ["a.parquet", "b.parquet", "meta.parquet"]
-    assert duckdb.sql(f"SELECT count(*) FROM '{publication.parquet_dir / 'a.parquet'}'").fetchall() == [(1000,)]
+    assert duckdb.sql(f"SELECT count(*) FROM '{publication.parquet_dir / 'a.parquet'}'").fetchall() == [
+        (1000,)
+    ]
     dictionary = publication.dictionary.read_text()
     assert "## marts.a" in dictionary and "| version | INTEGER |" in dictionary
 
