@@ -6,7 +6,7 @@ last run. Two things are kept between runs, both in the warehouse:
 - the inbox scan (``raw.inbox_scan``): a file whose size, modification and status-change times are
   unchanged is not hashed or opened again;
 - each loaded file's rows (``raw.ingested_files``): a file whose path, content hash, modification
-  time and owner are all those of the last run keeps its rows, its ledger entry and its
+  time, archive and owner are all those of the last run keeps its rows, its ledger entry and its
   quarantined rows; every other file is read again, and the rows of files that left the inbox, or
   whose owner changed or withdrew, are deleted.
 
@@ -59,6 +59,7 @@ _READS_SCHEMA: dict[str, pl.DataType] = {
     "source_file": pl.String(),
     "sha256": pl.String(),
     "modified_at": pl.Float64(),
+    "container": pl.String(),
     "agent_id": pl.String(),
 }
 
@@ -150,12 +151,12 @@ class PreviousReads:
     """The files one asset loaded at its last run, and what it recorded about them.
 
     ``reusable(item, agent_id)`` gives the file's last outcome when its rows can be kept (same
-    path, content, modification time and owner, loaded last time), else None; ``kept`` lists the
+    path, content, modification time, archive and owner, loaded last time), else None; ``kept`` lists the
     files it answered for, so that their rows survive and every other file's are deleted.
     """
 
     asset: str
-    files: dict[str, tuple[str, float, str | None]] = field(default_factory=dict)
+    files: dict[str, tuple[str, float, str, str | None]] = field(default_factory=dict)
     outcomes: dict[str, FileOutcome] = field(default_factory=dict)
     kept: set[str] = field(default_factory=set)
 
@@ -163,7 +164,8 @@ class PreviousReads:
         """The last outcome of ``item`` if its rows can be kept as they are, else None."""
         known = self.files.get(item.path)
         outcome = self.outcomes.get(item.path)
-        if known is None or outcome is None or known != (item.sha256, item.modified_at, agent_id):
+        now = (item.sha256, item.modified_at, item.container, agent_id)
+        if known is None or outcome is None or known != now:
             return None
         self.kept.add(item.path)
         return outcome
@@ -180,15 +182,13 @@ def previous_reads(
     trusted = table_exists(con, READS_TABLE) and _state_matches(con, f"{READS_TABLE}:{asset}")
     if not enabled or not trusted:
         return empty
+    if not _has_columns(con, READS_TABLE, _READS_SCHEMA):
+        return empty
     for table, schema in tables:
         if not _has_columns(con, table, schema):
             return empty
-    files = {
-        source: (sha, modified, agent)
-        for source, sha, modified, agent in con.execute(
-            f"SELECT source_file, sha256, modified_at, agent_id FROM {READS_TABLE} WHERE asset = ?", [asset]
-        ).fetchall()
-    }
+    query = f"SELECT source_file, sha256, modified_at, container, agent_id FROM {READS_TABLE} WHERE asset = ?"
+    files = {source: tuple(known) for source, *known in con.execute(query, [asset]).fetchall()}
     ledger = con.execute(
         "SELECT * EXCLUDE (asset) FROM raw.file_ledger WHERE asset = ? AND status = ?", [asset, LOADED]
     )
@@ -214,14 +214,15 @@ def _has_columns(con: duckdb.DuckDBPyConnection, table: str, schema: Mapping[str
 def record_reads(
     con: duckdb.DuckDBPyConnection, asset: str, loaded: Iterable[tuple[InboxFile, str | None]]
 ) -> int:
-    """Remember the files ``asset`` loaded this run (content hash, modified time, owner)."""
+    """Remember the files ``asset`` loaded this run (content hash, modified time, archive, owner)."""
     rows = [
         {"asset": asset, "source_file": f.path, "sha256": f.sha256, "modified_at": f.modified_at}
-        | {"agent_id": owner}
+        | {"container": f.container, "agent_id": owner}
         for f, owner in loaded
     ]
     data = pl.DataFrame(rows, schema=_READS_SCHEMA, orient="row")  # noqa: F841 - DuckDB reads it
-    con.execute(f"CREATE TABLE IF NOT EXISTS {READS_TABLE} AS SELECT * FROM data LIMIT 0")
+    if not _has_columns(con, READS_TABLE, _READS_SCHEMA):
+        con.execute(f"CREATE OR REPLACE TABLE {READS_TABLE} AS SELECT * FROM data LIMIT 0")
     con.execute(f"DELETE FROM {READS_TABLE} WHERE asset = ?", [asset])
     con.execute(f"INSERT INTO {READS_TABLE} BY NAME SELECT * FROM data")
     _save_state(con, f"{READS_TABLE}:{asset}")

@@ -118,8 +118,9 @@ def test_previous_reads_need_the_same_file_and_owner(tmp_path):
         assert previous.reusable(item, "A02") is None, "rows kept for another owner"
         assert previous.reusable(item, "A01").rows_loaded == 6
         assert previous.kept == {item.path}
-        touched = item.__class__(**{**item.__dict__, "sha256": "0" * 64})
-        assert previous_reads(con, "a", []).reusable(touched, "A01") is None
+        for change in ({"sha256": "0" * 64}, {"modified_at": 1.0}, {"container": "elsewhere"}):
+            touched = item.__class__(**{**item.__dict__, **change})
+            assert previous_reads(con, "a", []).reusable(touched, "A01") is None, change
         con.execute("CREATE TABLE raw.t (x INTEGER)")
         assert previous_reads(con, "a", [("raw.t", {"y": None})]).files == {}, "table changed shape"
         assert previous_reads(con, "a", [], enabled=False).files == {}
