@@ -112,7 +112,7 @@ def warehouse_compaction(
     Rows this run removed (someone who withdrew consent, replaced raw tables) would otherwise stay
     readable in the file's freed blocks; after this step none of them is on disk.
     """
-    saved = compact_database(home.warehouse)
+    saved = compact_database(home.warehouse, warehouse.connection_config)
     size = home.warehouse.stat().st_size
     context.log.info(f"Warehouse compacted: {size} bytes ({saved} bytes of freed blocks dropped)")
     return MaterializeResult(metadata={"size_bytes": size, "bytes_dropped": saved})

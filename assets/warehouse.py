@@ -313,19 +313,20 @@ def run_model(con: duckdb.DuckDBPyConnection, schema: str, name: str, sql: str) 
     return _count(con, f"{schema}.{name}")
 
 
-def compact_database(path: Path) -> int:
+def compact_database(path: Path, config: Mapping[str, Any] | None = None) -> int:
     """Rewrite a DuckDB file into a fresh one and swap it in; return the bytes saved.
 
     DuckDB leaves the blocks of replaced or dropped tables in the file until they are reused, so
     rows removed by a run (a withdrawn consent, a replaced raw table) could still be read from the
     disk. Copying the live tables into a new file and renaming it over the old one leaves no trace.
-    Every connection to ``path`` must be closed.
+    Every connection to ``path`` must be closed. ``config`` is the warehouse's connection settings
+    (its ``memory_limit`` and spill folder), so the copy stays within the same memory.
     """
     fresh = path.with_name(f".{path.name}.compact.tmp")
     fresh.unlink(missing_ok=True)
     before = path.stat().st_size
     source = str(path).replace("'", "''")
-    with duckdb.connect(str(fresh)) as con:
+    with duckdb.connect(str(fresh), config=dict(config or {})) as con:
         con.execute(f"ATTACH '{source}' AS old (READ_ONLY)")
         con.execute(f"COPY FROM DATABASE old TO {_database_name(con)}")
         con.execute("DETACH old")
