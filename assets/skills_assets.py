@@ -7,7 +7,8 @@ marts (``agent_skill``, ``skill_month``, ``department_skill``) build on these ta
 """
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -24,38 +25,17 @@ from assets.warehouse import replace_table, table_exists
 
 STR, DATE, TS, INT = pl.String(), pl.Date(), pl.Datetime("us"), pl.Int64()
 FRAMEWORK_SCHEMA = {"skill_id": STR, "skill_label": STR, "family": STR, "framework": STR}
-MENTIONS_SCHEMA = {
-    "agent_key": STR,
-    "item_key": STR,
-    "kind": STR,
-    "skill_id": STR,
-    "occurred_at": TS,
-    "local_day": DATE,
-    "month": DATE,
-}
 NAMED_SCHEMA = {"agent_key": STR, "skill_name": STR, "skill_id": STR, "endorsements": INT}
 TEXTS_SQL = """
 SELECT a.agent_key, coalesce(a.item_key, a.source_file || ':' || a.source_row) AS item_key, a.kind,
-       a.occurred_at, a.local_day, a.month, s.commentary, md5(s.commentary) AS text_md5
+       a.occurred_at, a.local_day, a.month, md5(s.commentary) AS text_md5, s.commentary
 FROM staging.activities AS a
 JOIN raw.li_shares AS s ON s._source_file = a.source_file AND s._source_row = a.source_row
 WHERE s.commentary IS NOT NULL
 """
-
-
-def _spec(name: str, description: str, deps: list[str]) -> AssetSpec:
-    return AssetSpec(
-        ["staging", name],
-        deps=[AssetKey(d.split(".")) for d in deps],
-        kinds={"duckdb", "python"},
-        group_name="staging",
-        description=description,
-    )
-
-
 MATCHES_TABLE = "staging.skill_match_cache"
-"""The skills found in each distinct commentary at the last run, by the text's MD5 and the framework's
-fingerprint: a commentary already matched against the same framework and code is not matched again."""
+"""The skills found in each distinct commentary, by the text's MD5 and the framework's fingerprint:
+a commentary already matched against the same framework and code is not matched again."""
 
 
 def framework_fingerprint(skills: Iterable[Skill]) -> str:
@@ -66,42 +46,87 @@ def framework_fingerprint(skills: Iterable[Skill]) -> str:
     return digest.hexdigest()
 
 
-def load_matches(con: duckdb.DuckDBPyConnection, fingerprint: str) -> dict[str, list[str]]:
-    """``text MD5 -> skill ids`` matched at the last run with the same framework fingerprint."""
-    if not table_exists(con, MATCHES_TABLE):
-        return {}
-    query = f"SELECT text_md5, skill_ids FROM {MATCHES_TABLE} WHERE fingerprint = ?"
-    return dict(con.execute(query, [fingerprint]).fetchall())
+def skills_of_texts(matcher: SkillMatcher, texts: Mapping[str, str]) -> dict[str, list[str]]:
+    """``key -> distinct skill ids`` of each text, in order of first appearance."""
+    found = matcher.find_many(texts.values())
+    return {
+        key: list(dict.fromkeys(m.skill_id for m in matches))
+        for key, matches in zip(texts, found, strict=True)
+    }
 
 
-def save_matches(con: duckdb.DuckDBPyConnection, fingerprint: str, matches: dict[str, list[str]]) -> None:
-    """Keep this run's matches (only texts present now) for the next run."""
+@dataclass(frozen=True)
+class MentionCounts:
+    """What ``write_skill_mentions`` did: commentaries read, distinct ones, those matched before."""
+
+    commentaries: int
+    distinct: int
+    reused: int
+    mentions: int
+
+
+def write_skill_mentions(
+    con: duckdb.DuckDBPyConnection, matcher: SkillMatcher, fingerprint: str, reuse: bool = True
+) -> MentionCounts:
+    """Rebuild ``staging.skill_mentions``: one row per (item, skill) a commentary names.
+
+    Only distinct commentaries not matched at the last run with the same ``fingerprint`` go
+    through the matcher; the others take their skills from ``staging.skill_match_cache``, which is
+    then rewritten with the commentaries present now (none of an erased person's stays).
+    """
+    con.execute(f"CREATE OR REPLACE TEMP TABLE skill_texts AS {TEXTS_SQL}")
+    cached = reuse and table_exists(con, MATCHES_TABLE)
+    known = (
+        f"SELECT text_md5, skill_ids FROM {MATCHES_TABLE} WHERE fingerprint = $fingerprint "
+        "AND text_md5 IN (SELECT text_md5 FROM skill_texts)"
+        if cached
+        else "SELECT NULL::VARCHAR AS text_md5, NULL::VARCHAR[] AS skill_ids WHERE false"
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE known_matches AS {known}",
+        {"fingerprint": fingerprint} if cached else {},
+    )
+    new = dict(
+        con.execute(
+            "SELECT text_md5, any_value(commentary) FROM skill_texts "
+            "WHERE text_md5 NOT IN (SELECT text_md5 FROM known_matches) GROUP BY text_md5"
+        ).fetchall()
+    )
+    matched = skills_of_texts(matcher, new)
     data = pl.DataFrame(  # noqa: F841 - read by DuckDB's replacement scan
-        {"text_md5": list(matches), "skill_ids": list(matches.values())},
+        {"text_md5": list(matched), "skill_ids": list(matched.values())},
         schema={"text_md5": pl.String(), "skill_ids": pl.List(pl.String())},
     )
-    query = f"CREATE OR REPLACE TABLE {MATCHES_TABLE} AS SELECT ? AS fingerprint, * FROM data"
-    con.execute(query, [fingerprint])
+    con.execute(
+        f"CREATE OR REPLACE TABLE {MATCHES_TABLE} AS SELECT $fingerprint AS fingerprint, * FROM "
+        "(SELECT * FROM known_matches UNION ALL SELECT * FROM data)",
+        {"fingerprint": fingerprint},
+    )
+    con.execute(
+        "CREATE OR REPLACE TABLE staging.skill_mentions AS "
+        "SELECT agent_key, item_key, kind, skill_id, occurred_at, local_day, month FROM ("
+        "  SELECT t.agent_key, t.item_key, t.kind, unnest(m.skill_ids) AS skill_id,"
+        "         CAST(t.occurred_at AS TIMESTAMP) AS occurred_at, CAST(t.local_day AS DATE) AS local_day,"
+        "         CAST(t.month AS DATE) AS month"
+        f"  FROM skill_texts AS t JOIN {MATCHES_TABLE} AS m USING (text_md5))"
+    )
+    commentaries, distinct = con.execute(
+        "SELECT count(*), count(DISTINCT text_md5) FROM skill_texts"
+    ).fetchall()[0]
+    mentions = con.execute("SELECT count(*) FROM staging.skill_mentions").fetchall()[0][0]
+    con.execute("DROP TABLE skill_texts")
+    con.execute("DROP TABLE known_matches")
+    return MentionCounts(commentaries, distinct, distinct - len(new), mentions)
 
 
-def mention_rows(
-    matcher: SkillMatcher, texts: list[dict[str, Any]], known: dict[str, list[str]] | None = None
-) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
-    """One row per (item, skill) a post or reshare commentary names, and the skills of each text.
-
-    A text whose ``text_md5`` is in ``known`` takes its skills from there instead of the matcher.
-    """
-    known = known if known is not None else {}
-    digests = [row.get("text_md5") or hashlib.md5(row["commentary"].encode()).hexdigest() for row in texts]
-    matches = {digest: known[digest] for digest in digests if digest in known}
-    new = {d: row["commentary"] for d, row in zip(digests, texts, strict=True) if d not in matches}
-    for digest, found in zip(new, matcher.find_many(new.values()), strict=True):
-        matches[digest] = list(dict.fromkeys(m.skill_id for m in found))
-    rows = []
-    for digest, row in zip(digests, texts, strict=True):
-        base = {k: v for k, v in row.items() if k not in {"commentary", "text_md5"}}
-        rows.extend({**base, "skill_id": skill_id} for skill_id in matches[digest])
-    return rows, matches
+def _spec(name: str, description: str, deps: list[str]) -> AssetSpec:
+    return AssetSpec(
+        ["staging", name],
+        deps=[AssetKey(d.split(".")) for d in deps],
+        kinds={"duckdb", "python"},
+        group_name="staging",
+        description=description,
+    )
 
 
 def named_rows(matcher: SkillMatcher, names: list[tuple[str, str, int]]) -> list[dict[str, Any]]:
@@ -160,13 +185,9 @@ def skill_matching(
         counts = {
             "skills_framework": replace_table(con, "staging.skills_framework", skills, FRAMEWORK_SCHEMA)
         }
-        texts = con.sql(TEXTS_SQL).pl().to_dicts()
         fingerprint = framework_fingerprint(framework.skills)
-        known = load_matches(con, fingerprint) if reuse_enabled(home.settings) else {}
-        mentions, matches = mention_rows(matcher, texts, known)
-        counts["skill_mentions"] = replace_table(con, "staging.skill_mentions", mentions, MENTIONS_SCHEMA)
-        save_matches(con, fingerprint, matches)
-        reused = sum(1 for digest in matches if digest in known)
+        texts = write_skill_mentions(con, matcher, fingerprint, reuse_enabled(home.settings))
+        counts["skill_mentions"] = texts.mentions
         declared = con.execute("SELECT agent_key, skill_name, 0 FROM staging.skills_declared").fetchall()
         counts["skills_declared_mapped"] = replace_table(
             con, "staging.skills_declared_mapped", named_rows(matcher, declared), NAMED_SCHEMA
@@ -179,8 +200,8 @@ def skill_matching(
             con, "staging.endorsements_mapped", named_rows(matcher, endorsed), NAMED_SCHEMA
         )
     context.log.info(
-        f"Skills: {len(texts)} commentaries read ({len(matches)} distinct, {reused} matched at the "
-        f"last run), rows {counts}"
+        f"Skills: {texts.commentaries} commentaries read ({texts.distinct} distinct, {texts.reused} matched "
+        f"at the last run), rows {counts}"
     )
     for name, count in counts.items():
         yield MaterializeResult(asset_key=["staging", name], metadata={"dagster/row_count": count})

@@ -18,7 +18,7 @@ from assets.inbox import scan_inbox
 from assets.reuse import load_scan, previous_reads, record_reads, save_scan
 from assets.skills.framework import load_framework
 from assets.skills.matcher import SkillMatcher
-from assets.skills_assets import framework_fingerprint, load_matches, mention_rows, save_matches
+from assets.skills_assets import framework_fingerprint, write_skill_mentions
 from assets.warehouse import ensure_warehouse
 from tests.builders import csv_text, write_text, write_zip
 from tests.conftest import run_pipeline
@@ -224,28 +224,62 @@ def test_refresh_keeping_last_runs_reads_equals_a_refresh_from_scratch(tmp_path,
     assert _tables(root) == fresh_tables
 
 
+def _activities(con, texts):
+    con.execute("CREATE SCHEMA IF NOT EXISTS staging")
+    con.execute("CREATE SCHEMA IF NOT EXISTS raw")
+    con.execute(
+        "CREATE OR REPLACE TABLE staging.activities AS SELECT * FROM (VALUES "
+        + ", ".join(
+            f"('k{i % 2}', 'item{i}', 'post', TIMESTAMP '2026-03-01 10:00:00', DATE '2026-03-01', "
+            f"DATE '2026-03-01', 'f.csv', {i})"
+            for i in range(len(texts))
+        )
+        + ") AS t(agent_key, item_key, kind, occurred_at, local_day, month, source_file, source_row)"
+    )
+    con.execute(
+        "CREATE OR REPLACE TABLE raw.li_shares (_source_file VARCHAR, _source_row BIGINT, commentary VARCHAR)"
+    )
+    con.executemany("INSERT INTO raw.li_shares VALUES ('f.csv', ?, ?)", list(enumerate(texts)))
+
+
 def test_skills_of_a_commentary_matched_once_and_kept_by_its_text(tmp_path):
     framework = load_framework()
     matcher = SkillMatcher.build(framework.skills)
-    texts = [
-        {"agent_key": "k1", "item_key": "a", "commentary": "Fière de la gestion de projet #RGPD"},
-        {"agent_key": "k2", "item_key": "b", "commentary": "Fière de la gestion de projet #RGPD"},
-        {"agent_key": "k2", "item_key": "c", "commentary": "Rien à voir"},
-    ]
-    rows, matches = mention_rows(matcher, texts)
-    assert {r["item_key"] for r in rows} == {"a", "b"}
-    assert len(matches) == 2
-
-    class Refuses:
-        def find_many(self, texts):
-            assert not list(texts), "a commentary was matched again"
-            return []
-
-    assert mention_rows(Refuses(), texts, matches) == (rows, matches)
     fingerprint = framework_fingerprint(framework.skills)
+    texts = ["Fière de la gestion de projet #RGPD", "Fière de la gestion de projet #RGPD", "Rien à voir"]
+
+    class Counting:
+        def __init__(self):
+            self.seen = []
+
+        def find_many(self, items):
+            items = list(items)
+            self.seen.extend(items)
+            return matcher.find_many(items)
+
     with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
-        con.execute("CREATE SCHEMA staging")
-        assert load_matches(con, fingerprint) == {}
-        save_matches(con, fingerprint, matches)
-        assert load_matches(con, fingerprint) == matches
-        assert load_matches(con, framework_fingerprint(framework.skills[:-1])) == {}, "another framework"
+        _activities(con, texts)
+        first = Counting()
+        counts = write_skill_mentions(con, first, fingerprint)
+        assert sorted(first.seen) == sorted(set(texts)), "each distinct commentary matched once"
+        expected = {("item0", s) for s in matcher.skill_ids(texts[0])} | {
+            ("item1", s) for s in matcher.skill_ids(texts[0])
+        }
+        mentions = set(con.execute("SELECT item_key, skill_id FROM staging.skill_mentions").fetchall())
+        assert mentions == expected and expected
+        assert (counts.commentaries, counts.distinct, counts.reused) == (3, 2, 0)
+
+        _activities(con, [*texts, "Formation Excel"])
+        again = Counting()
+        counts = write_skill_mentions(con, again, fingerprint)
+        assert again.seen == ["Formation Excel"], "a commentary was matched again"
+        assert (counts.commentaries, counts.distinct, counts.reused) == (4, 3, 2)
+        items = {r[0] for r in con.execute("SELECT item_key FROM staging.skill_mentions").fetchall()}
+        assert items == {"item0", "item1", "item3"}
+
+        other = Counting()
+        write_skill_mentions(con, other, framework_fingerprint(framework.skills[:-1]))
+        assert len(other.seen) == 3, "matches of another framework were kept"
+        _activities(con, texts[2:])
+        write_skill_mentions(con, Counting(), fingerprint, reuse=False)
+        assert con.execute("SELECT count(*) FROM staging.skill_match_cache").fetchall() == [(1,)]
