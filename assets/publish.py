@@ -19,7 +19,7 @@ import duckdb
 
 from assets.metric_docs import TableDoc
 from assets.serving_meta import data_dictionary, write_meta
-from assets.warehouse import table_exists
+from assets.warehouse import table_columns, table_exists
 
 PUBLISHED_SCHEMA = "marts"
 
@@ -32,9 +32,6 @@ def published_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
         [PUBLISHED_SCHEMA],
     ).fetchall()
     return [r[0] for r in rows]
-
-
-_WHERE_TABLE = "database_name = ? AND schema_name = ? AND table_name = ?"
 
 
 def _quote(text: str) -> str:
@@ -50,13 +47,7 @@ def comment_tables(con: duckdb.DuckDBPyConnection, database: str, docs: dict[str
             continue
         if doc.description:
             con.execute(f"COMMENT ON TABLE {target} IS {_quote(doc.description)}")
-        present = {
-            r[0]
-            for r in con.execute(
-                f"SELECT column_name FROM duckdb_columns() WHERE {_WHERE_TABLE}",
-                [database, schema, table],
-            ).fetchall()
-        }
+        present = table_columns(con, name, database)
         for column, column_doc in doc.columns.items():
             if column in present:
                 con.execute(f'COMMENT ON COLUMN {target}."{column}" IS {_quote(column_doc.comment())}')

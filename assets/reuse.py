@@ -29,7 +29,7 @@ import polars as pl
 
 from assets.inbox import InboxFile, Recognised
 from assets.ledger import LOADED, FileOutcome
-from assets.warehouse import table_exists
+from assets.warehouse import table_columns, table_exists
 
 ASSETS_DIR = Path(__file__).resolve().parent
 SCAN_TABLE = "raw.inbox_scan"
@@ -201,14 +201,7 @@ def previous_reads(
 
 
 def _has_columns(con: duckdb.DuckDBPyConnection, table: str, schema: Mapping[str, pl.DataType]) -> bool:
-    if not table_exists(con, table):
-        return False
-    schema_name, name = table.split(".")
-    columns = con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ?",
-        [schema_name, name],
-    ).fetchall()
-    return {c[0] for c in columns} == set(schema)
+    return table_columns(con, table) == set(schema)
 
 
 def record_reads(

@@ -233,6 +233,16 @@ def table_exists(con: duckdb.DuckDBPyConnection, table: str, database: str | Non
     return bool(con.execute(query, [database, schema, name]).fetchall()[0][0])
 
 
+def table_columns(con: duckdb.DuckDBPyConnection, table: str, database: str | None = None) -> set[str]:
+    """The column names of ``schema.name`` in ``database`` (default: ``con``'s); empty if it is missing."""
+    schema, name = table.split(".")
+    query = (
+        "SELECT column_name FROM duckdb_columns() WHERE database_name = coalesce(?, current_database()) "
+        "AND schema_name = ? AND table_name = ?"
+    )
+    return {row[0] for row in con.execute(query, [database, schema, name]).fetchall()}
+
+
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
     return int(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
 

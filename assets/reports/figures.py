@@ -17,6 +17,7 @@ import duckdb
 
 from assets.reports.months import add_months, month_window
 from assets.reports.text import safe_url
+from assets.warehouse import table_columns
 
 DEFAULT_THRESHOLD = 5
 DEFAULT_LAPSED_AFTER = 3
@@ -185,16 +186,6 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = N
     return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
 
 
-def columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> set[str]:
-    """The column names of ``schema.table`` in the current database (empty when it does not exist)."""
-    rows = con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_catalog = current_database() "
-        "AND table_schema = ? AND table_name = ?",
-        [schema, table],
-    ).fetchall()
-    return {r[0] for r in rows}
-
-
 def _grouping(cols: set[str]) -> str:
     """SQL for ``is_other, merged``: the merged-group columns when present, else every row is a department."""
     if {"is_other_departments", "departments_merged"} <= cols:
@@ -205,7 +196,7 @@ def _grouping(cols: set[str]) -> str:
 def report_settings(con: duckdb.DuckDBPyConnection, settings: Mapping[str, Any]) -> ReportSettings:
     """Currency, k and lapse delay as the marts were computed (``marts.metric_settings``), else settings."""
     stored: dict[str, tuple[float | None, str | None]] = {}
-    if columns(con, "marts", "metric_settings"):
+    if table_columns(con, "marts.metric_settings"):
         stored = {
             s: (v, u)
             for s, v, u in con.execute("SELECT setting, value, unit FROM marts.metric_settings").fetchall()
@@ -270,7 +261,7 @@ def programme_trend(con: duckdb.DuckDBPyConnection, month: date, length: int = 1
 
 
 def _department_rows(con: duckdb.DuckDBPyConnection, where: str, params: list[Any]) -> list[DepartmentRow]:
-    grouping = _grouping(columns(con, "marts", "department_month"))
+    grouping = _grouping(table_columns(con, "marts.department_month"))
     rows = _rows(
         con,
         f"SELECT {grouping}, * FROM marts.department_month WHERE {where}",
@@ -351,7 +342,7 @@ def top_skills(con: duckdb.DuckDBPyConnection, month: date, limit: int = 10) -> 
 
 def skill_heatmap(con: duckdb.DuckDBPyConnection) -> list[HeatCell]:
     """Posts showing skills of each family, per department (whole programme, ``marts.department_skill``)."""
-    grouping = _grouping(columns(con, "marts", "department_skill"))
+    grouping = _grouping(table_columns(con, "marts.department_skill"))
     rows = con.execute(
         f"SELECT department, {grouping}, coalesce(family, '—') AS family, "
         "CAST(sum(showcased_posts) AS BIGINT) AS posts FROM marts.department_skill "
@@ -368,9 +359,8 @@ def leaderboard(con: duckdb.DuckDBPyConnection, month: date, limit: int = 10) ->
     is both ``is_current`` and ``is_ambassador``; the agent key itself never leaves this function.
     """
     names = "SELECT NULL::VARCHAR AS agent_key, NULL::VARCHAR AS name WHERE false"
-    if {"agent_key", "first_name", "last_name", "is_current", "is_ambassador"} <= columns(
-        con, "raw", "roster"
-    ):
+    needed = {"agent_key", "first_name", "last_name", "is_current", "is_ambassador"}
+    if needed <= table_columns(con, "raw.roster"):
         names = (
             "SELECT agent_key, "
             "min(nullif(trim(concat_ws(' ', trim(first_name), trim(last_name))), '')) AS name "
@@ -392,7 +382,7 @@ def leaderboard(con: duckdb.DuckDBPyConnection, month: date, limit: int = 10) ->
 
 def quality_summary(con: duckdb.DuckDBPyConnection) -> QualitySummary | None:
     """The latest run of ``marts.quality_checks`` (the run with the latest check), ``None`` without one."""
-    if not columns(con, "marts", "quality_checks"):
+    if not table_columns(con, "marts.quality_checks"):
         return None
     latest = con.execute(
         "SELECT run_id, max(checked_at) FROM marts.quality_checks GROUP BY run_id "
