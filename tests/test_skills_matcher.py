@@ -220,6 +220,7 @@ def test_find_many_is_find_over_each_text(matcher):
 def test_batch_normal_form_is_the_normal_form_of_each_text():
     assert normal_words_many(BATCH_TEXTS) == [normal_words(text) for text in BATCH_TEXTS]
     assert normal_words_many(["un\x1fdeux"]) == [["un", "deux"]]
+    assert normal_words_many([]) == []
 
 
 def test_candidates_list_every_form_whatever_its_context(matcher):

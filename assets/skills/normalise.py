@@ -89,24 +89,38 @@ def normal_words(text: str, keep_case: bool = False, split_all: bool = False) ->
     """The words of the normal form, in order (``normalise`` joins them with single spaces)."""
     if split_all:
         text = split_case(text)
+    table = CASED_TABLE if keep_case else LOWER_TABLE
+    return _marked(_ascii(_split_hashtags(text)), table).split()
+
+
+def _split_hashtags(text: str) -> str:
+    """The text with its hashtags (from the first ``#`` on) split at case changes, ``#`` a word of its own."""
     hash_at = text.find("#")
-    if hash_at >= 0:
-        text = text[:hash_at] + split_case(text[hash_at:]).replace("#", "# ")
+    if hash_at < 0:
+        return text
+    return text[:hash_at] + split_case(text[hash_at:]).replace("#", "# ")
+
+
+def _ascii(text: str) -> bytes:
+    """The text in ASCII: typographic quotes and dashes spaced, ligatures spelt out, accents dropped."""
     if text.isascii():
-        data = text.encode("ascii")
-    else:
-        for char, replacement in _SPACED.items():
-            if char in text:
-                text = text.replace(char, replacement)
-        data = unicodedata.normalize("NFKD", text).encode("ascii", "ignore")
-    data = data.translate(CASED_TABLE if keep_case else LOWER_TABLE)
+        return text.encode("ascii")
+    for char, replacement in _SPACED.items():
+        if char in text:
+            text = text.replace(char, replacement)
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore")
+
+
+def _marked(data: bytes, table: bytes) -> str:
+    """ASCII bytes through ``table``, doubled list separators and sentence ends collapsed, marks spaced."""
+    data = data.translate(table)
     for doubled in (b"..", b",,"):
         while doubled in data:
             data = data.replace(doubled, doubled[:1])
     for mark, spaced in _MARKS:
         if mark in data:
             data = data.replace(mark, spaced)
-    return data.decode("ascii").split()
+    return data.decode("ascii")
 
 
 _SEPARATOR = "\x1f"
@@ -122,30 +136,10 @@ def normal_words_many(texts: list[str]) -> list[list[str]]:
     text: decomposing accents never moves a character across the separator (it is a base character),
     and doubled marks or spaces cannot run across it.
     """
-    prepared = []
-    for text in texts:
-        if _SEPARATOR in text:
-            text = text.replace(_SEPARATOR, " ")
-        hash_at = text.find("#")
-        if hash_at >= 0:
-            text = text[:hash_at] + split_case(text[hash_at:]).replace("#", "# ")
-        prepared.append(text)
-    joined = _SEPARATOR.join(prepared)
-    if joined.isascii():
-        data = joined.encode("ascii")
-    else:
-        for char, replacement in _SPACED.items():
-            if char in joined:
-                joined = joined.replace(char, replacement)
-        data = unicodedata.normalize("NFKD", joined).encode("ascii", "ignore")
-    data = data.translate(_BATCH_TABLE)
-    for doubled in (b"..", b",,"):
-        while doubled in data:
-            data = data.replace(doubled, doubled[:1])
-    for mark, spaced in _MARKS:
-        if mark in data:
-            data = data.replace(mark, spaced)
-    return [part.split() for part in data.decode("ascii").split(_SEPARATOR)]
+    if not texts:
+        return []
+    joined = _SEPARATOR.join(_split_hashtags(text.replace(_SEPARATOR, " ")) for text in texts)
+    return [part.split() for part in _marked(_ascii(joined), _BATCH_TABLE).split(_SEPARATOR)]
 
 
 def words(text: str) -> str:
