@@ -169,7 +169,6 @@ def inbox_files(
         elif item.kind in NOT_INGESTED:
             ledger.files.append(_file_outcome(item, IGNORED, item.reason))
     with warehouse.get_connection() as con:
-        ensure_warehouse(con)
         count = replace_table(con, "raw.inbox_files", (asdict(i) for i in items), INBOX_SCHEMA)
         replace_ledger(con, "raw/inbox_files", ledger.files, ledger.problems)
         save_scan(con, known)
