@@ -21,7 +21,7 @@ from assets.linkedin_api.tokens import TokenStore
 from assets.quality.runner import CheckOutcome, summary_line
 from assets.serving_meta import data_dictionary
 from assets.warehouse import table_exists
-from pipelines.settings import SEEDS, load_home
+from pipelines.settings import SEEDS, SettingsError, load_home
 
 DEMO_INBOX = SEEDS / "demo" / "inbox"
 SUMMARY_MONTHS = 6
@@ -198,7 +198,7 @@ def erase_command(home: RelaisHome, agent_id: str, confirmed: bool) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``relais`` command."""
+    """Entry point of the ``relais`` command; unusable settings exit with status 2, one line each."""
     parser = argparse.ArgumentParser(prog="relais", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("init", help="create the home folder (RELAIS_HOME, default .relais) and its settings")
@@ -226,7 +226,12 @@ def main(argv: list[str] | None = None) -> int:
     erase.add_argument("--agent-id", required=True, help="the person's HR identifier (matricule)")
     erase.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     args = parser.parse_args(argv)
-    home = load_home()
+    try:
+        home = load_home()
+    except SettingsError as error:
+        for line in str(error).splitlines():
+            print(f"relais: {line}", file=sys.stderr)
+        return 2
     if args.command == "demo":
         count = copy_demo(home.inbox)
         print(f"Copied {count} demo files into {home.inbox}")

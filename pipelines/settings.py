@@ -2,8 +2,10 @@
 
 ``RELAIS_HOME`` (default ``.relais`` in the working directory) holds everything a run reads and
 writes. Settings come from ``RELAIS_HOME/relais.toml``, created from ``seeds/relais.toml`` on first
-use. The pseudonymisation key comes from ``RELAIS_PSEUDONYM_KEY`` or, failing that, from a key
-generated once into ``RELAIS_HOME/secrets/pseudonym.key`` with owner-only permissions.
+use, and are checked by the ``Settings`` model (``pipelines.settings_model``), which holds their
+defaults; a file that cannot be used raises ``SettingsError`` with one line per problem. The
+pseudonymisation key comes from ``RELAIS_PSEUDONYM_KEY`` or, failing that, from a key generated once
+into ``RELAIS_HOME/secrets/pseudonym.key`` with owner-only permissions.
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import tomllib
 from pathlib import Path
 from typing import Any
 
 from assets.home import RelaisHome
 from assets.pseudonym import Pseudonymiser
+from pipelines.settings_model import SETTINGS_FILE, load_settings_file
+from pipelines.settings_model import SettingsError as SettingsError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEEDS = REPO_ROOT / "seeds"
@@ -38,12 +41,13 @@ def home_root(environ: dict[str, str] | os._Environ[str] | None = None) -> Path:
 
 
 def load_settings(root: Path) -> dict[str, Any]:
-    """Defaults from ``seeds/relais.toml`` overlaid by the home's own ``relais.toml``."""
-    settings = tomllib.loads(DEFAULT_SETTINGS.read_text(encoding="utf-8"))
-    own = root / "relais.toml"
-    if own.exists():
-        settings.update(tomllib.loads(own.read_text(encoding="utf-8")))
-    return settings
+    """The home's ``relais.toml`` checked by the ``Settings`` model, defaults filled in, as a plain dict.
+
+    The defaults are the model's, the values of ``seeds/relais.toml`` (a test keeps them equal); a
+    missing file gives the defaults. Raises ``SettingsError`` (one line per problem: file, line,
+    key, value, what is allowed) for invalid TOML, an unknown key, a wrong type or a bad value.
+    """
+    return load_settings_file(root / SETTINGS_FILE)
 
 
 def pseudonym_key(root: Path, environ: dict[str, str] | os._Environ[str] | None = None) -> bytes:
@@ -75,7 +79,10 @@ def prepare_home(root: Path) -> None:
 def load_home(
     root: Path | None = None, environ: dict[str, str] | os._Environ[str] | None = None
 ) -> RelaisHome:
-    """Prepare and describe a home: folders, settings and pseudonymisation key."""
+    """Prepare and describe a home: folders, settings and pseudonymisation key.
+
+    Raises ``SettingsError`` when the home's ``relais.toml`` cannot be used.
+    """
     root = root or home_root(environ)
     prepare_home(root)
     settings = load_settings(root)
