@@ -9,6 +9,7 @@ her e-mails, names and agent_key; the others are still there.
 
 import json
 import os
+import shutil
 import subprocess
 import zipfile
 from datetime import date
@@ -19,10 +20,10 @@ import pytest
 
 from assets.erasure import Person, cells_mention, path_mentions, rewrite_csv_without, text_mentions
 from assets.pseudonym import Pseudonymiser
-from tests.builders import write_text
+from tests.builders import csv_text, write_text, write_zip
 from tests.conftest import TEST_KEY
 from tests.export_builders import ENGLISH, write_creator_export
-from tests.test_end_to_end import build_organisation
+from tests.test_end_to_end import build_organisation, share
 
 BIN = Path(__file__).resolve().parent.parent / ".venv" / "bin"
 ANN_KEY = Pseudonymiser(TEST_KEY).agent_key("A01")
@@ -36,11 +37,18 @@ def _env(root: Path) -> dict[str, str]:
 
 
 def _contents(path: Path) -> list[bytes]:
+    """A file's bytes and those of its zip members (encrypted or damaged members cannot be read)."""
     data = path.read_bytes()
     found = [data]
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
-            found += [archive.read(i) for i in archive.infolist() if not i.is_dir()]
+            for info in archive.infolist():
+                if info.is_dir() or info.flag_bits & 0x1:
+                    continue
+                try:
+                    found.append(archive.read(info))
+                except zipfile.BadZipFile:
+                    continue
     return found
 
 
@@ -225,3 +233,279 @@ def test_dagster_history_and_logs_are_scrubbed(tmp_path):
         assert con.execute("SELECT id FROM event_logs").fetchall() == [(2,)]
     assert (logs / "step.err").read_text() == "start\n[line removed by relais erase]\nend\n"
     assert b"Ann Lee" not in (storage / "runs.db").read_bytes(), "vacuumed: no freed page keeps the row"
+
+
+# --- unreadable zip files, zips of several archives, interrupted erasures ------------------------------
+
+SHARES = "Date,ShareLink,ShareCommentary,SharedUrl,MediaUrl,Visibility"
+EMAILS = "Email Address,Confirmed,Primary,Updated On"
+BOB_SHARE = "2026-02-10 09:00:00,https://www.linkedin.com/feed/update/urn%3Ali%3Ashare%3A7000000000000000099,Bob,,,PUBLIC"
+SEVERAL = {
+    "p1/Email Addresses.csv": csv_text([EMAILS, "ann.lee@ville.fr,Yes,Yes,"]),
+    "p1/Shares.csv": csv_text([SHARES, f"2026-03-20 10:00:00,{share(30)},Ann,,,PUBLIC"]),
+    "p2/Email Addresses.csv": csv_text([EMAILS, "bob.ray@ville.fr,Yes,Yes,"]),
+    "p2/Shares.csv": csv_text([SHARES, BOB_SHARE]),
+}
+"""A zip of two people's archives, one folder each: Ann's (p1, found by her e-mail) and Bob's (p2)."""
+
+
+def _central_records(data: bytes) -> list[int]:
+    """Where each central directory record of a zip file starts."""
+    start = data.rindex(b"PK\x05\x06")
+    count = int.from_bytes(data[start + 10 : start + 12], "little")
+    offset = int.from_bytes(data[start + 16 : start + 20], "little")
+    found = []
+    for _ in range(count):
+        found.append(offset)
+        lengths = [int.from_bytes(data[offset + i : offset + i + 2], "little") for i in (28, 30, 32)]
+        offset += 46 + sum(lengths)
+    return found
+
+
+def write_encrypted_zip(path: Path, members: dict[str, str]) -> Path:
+    """A zip whose stored members carry the "encrypted" flag (bit 0) in their local and central headers:
+    Python's zipfile cannot write encrypted members, and with the flag set it refuses to read them
+    ("File ... is encrypted, password required for extraction") as it does real ZipCrypto members."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
+        for name, text in members.items():
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 5, 1, 0, 0, 0)), text.encode())
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        locals_ = [info.header_offset + 6 for info in archive.infolist()]
+    for flags in [*locals_, *(start + 8 for start in _central_records(bytes(data)))]:
+        data[flags] |= 0x1
+    path.write_bytes(bytes(data))
+    return path
+
+
+def write_damaged_zips(folder: Path) -> tuple[Path, Path]:
+    """A truncated zip (no directory left) and one whose member fails its checksum."""
+    whole = write_zip(folder / "whole.zip", {"Connections.csv": "First Name,Last Name\nX1,Y1\n"})
+    data = whole.read_bytes()
+    whole.unlink()
+    truncated = folder / "truncated.zip"
+    truncated.write_bytes(data[: len(data) // 2])
+    stored = folder / "bad_crc.zip"
+    with zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("notes.txt", "meeting at noon")
+    stored.write_bytes(stored.read_bytes().replace(b"meeting at noon", b"meeting at nine"))
+    return truncated, stored
+
+
+def _members(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as archive:
+        return {i.filename: archive.read(i) for i in archive.infolist() if not i.is_dir()}
+
+
+def test_encrypted_and_damaged_zips_are_reported_never_an_error(tmp_path):
+    from assets.erasure import examine, file_mentions, find_traces, search_home
+
+    locked = write_encrypted_zip(tmp_path / "locked.zip", {"Connections.csv": "First Name\nX1\n"})
+    named = write_encrypted_zip(tmp_path / "named.zip", {"Ann Lee/Shares.csv": f"{SHARES}\n"})
+    truncated, bad_crc = write_damaged_zips(tmp_path)
+    with pytest.raises(RuntimeError, match="is encrypted"):
+        zipfile.ZipFile(locked).read("Connections.csv")
+    assert not file_mentions(ANN, locked) and not file_mentions(ANN, truncated)
+    assert file_mentions(ANN, named)  # its member path names her, though its contents cannot be read
+    assert examine(ANN, locked)[1] == (
+        "encrypted zip file: its member names were checked, their contents cannot be (a password is needed)",
+    )
+    assert examine(ANN, bad_crc)[1] == (
+        "zip file with damaged members (bad checksum or data): their contents cannot be searched",
+    )
+    assert "damaged zip file" in examine(ANN, truncated)[1][0]
+    assert find_traces(tmp_path, ANN) == [named]
+    traces, problems = search_home(tmp_path, ANN)
+    assert traces == [named]
+    assert [(p.path.name, p.action.startswith("check it by hand")) for p in problems] == [
+        ("bad_crc.zip", True),
+        ("locked.zip", True),
+        ("truncated.zip", True),
+    ]
+
+
+def test_a_zip_of_several_archives_loses_only_hers_byte_for_byte(tmp_path):
+    from assets.erasure import erase_from_inbox
+    from assets.inbox import scan_inbox
+
+    inbox = tmp_path / "inbox"
+    several = write_zip(inbox / "hr" / "all_exports.zip", {**SEVERAL, "readme.txt": "collected by HR"})
+    hers = write_zip(inbox / "hr" / "one.zip", {k: v for k, v in SEVERAL.items() if k.startswith("p1/")})
+    locked = write_encrypted_zip(inbox / "hr" / "protected.zip", {"Ann Lee/Shares.csv": f"{SHARES}\n"})
+    others = write_encrypted_zip(inbox / "hr" / "locked.zip", {"Connections.csv": "First Name\nX1\n"})
+    truncated, bad_crc = write_damaged_zips(inbox / "hr")
+    before = _members(several)
+    result = erase_from_inbox(inbox, scan_inbox(inbox), ANN)
+    assert sorted(result.deleted) == ["hr/one.zip", "hr/protected.zip"]
+    assert result.members_removed == {"hr/all_exports.zip": 2}  # p1/Email Addresses.csv and p1/Shares.csv
+    assert result.problems == [] and not hers.exists() and not locked.exists()
+    assert _members(several) == {k: v for k, v in before.items() if not k.startswith("p1/")}
+    assert others.exists() and truncated.exists() and bad_crc.exists()
+    assert sorted(p.name for p in (inbox / "hr").iterdir()) == [
+        "all_exports.zip",
+        "bad_crc.zip",
+        "locked.zip",
+        "truncated.zip",
+    ]  # no temporary file left beside them
+    again = erase_from_inbox(inbox, scan_inbox(inbox), ANN)
+    assert (again.deleted, again.members_removed, again.rewritten) == ([], {}, {})
+
+
+@pytest.mark.skipif(shutil.which("zip") is None, reason="the zip command is needed to encrypt members")
+def test_an_encrypted_zip_of_several_archives_keeps_the_others_encrypted_as_they_were(tmp_path):
+    from assets.erasure import erase_from_inbox
+    from assets.inbox import scan_inbox
+
+    source = tmp_path / "source"
+    for name, text in SEVERAL.items():
+        write_text(source / name.replace("p1/", "Ann Lee/"), text.splitlines())
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    zipped = ["zip", "-q", "-r", "-P", "secret", str(inbox / "exports.zip"), "Ann Lee", "p2"]
+    subprocess.run(zipped, cwd=source, check=True)
+    with zipfile.ZipFile(inbox / "exports.zip") as archive:
+        kept = {
+            i.filename: (i.CRC, i.compress_size) for i in archive.infolist() if i.filename.startswith("p2")
+        }
+    with pytest.raises(RuntimeError, match="is encrypted"):
+        zipfile.ZipFile(inbox / "exports.zip").read("p2/Shares.csv")
+    result = erase_from_inbox(inbox, scan_inbox(inbox), ANN)
+    assert result.members_removed == {"exports.zip": 3}  # the folder entry "Ann Lee/" and its two files
+    with zipfile.ZipFile(inbox / "exports.zip") as archive:
+        archive.setpassword(b"secret")
+        assert {i.filename: (i.CRC, i.compress_size) for i in archive.infolist()} == kept
+        assert archive.read("p2/Shares.csv").decode() == csv_text([SHARES, BOB_SHARE])
+
+
+class PowerCut(RuntimeError):
+    """The failure simulated half-way through an erasure."""
+
+
+def _cut_power() -> bool:
+    raise PowerCut("the power went off during the refresh")
+
+
+@pytest.fixture(scope="module")
+def interrupted(tmp_path_factory):
+    """The hand-worked organisation plus a zip of Ann's and Bob's archives, an encrypted zip whose member
+    path names Ann, an encrypted zip of somebody else's and two damaged zips; refreshed, then erased
+    once with the power cut during the refresh (after the inbox and the warehouse were cleaned), then
+    erased again."""
+    from pipelines.erase import erase_agent, pending_file
+    from pipelines.runs import refresh_home, regenerate_reports
+    from pipelines.settings import load_home
+    from tests.conftest import run_pipeline
+
+    root = tmp_path_factory.mktemp("interrupted") / "home"
+    inbox = root / "inbox"
+    build_organisation(inbox)
+    write_zip(inbox / "linkedin" / "all_exports.zip", SEVERAL)
+    write_encrypted_zip(inbox / "linkedin" / "protected.zip", {"Ann Lee/Shares.csv": f"{SHARES}\n"})
+    write_encrypted_zip(inbox / "linkedin" / "locked.zip", {"Connections.csv": "First Name\nX9\n"})
+    write_damaged_zips(inbox / "linkedin")
+    (root / "relais.toml").write_text('anonymity_threshold = 1\nreport_language = "en"\n', encoding="utf-8")
+    home = load_home(root)
+    run_pipeline(root)
+    before = traces(root, ANN_TERMS)
+    screen: list[str] = []
+    with pytest.raises(PowerCut):
+        erase_agent(home, "A01", _cut_power, lambda: regenerate_reports(home), [], screen.append)
+    halfway = {
+        "pending": pending_file(home, "A01").exists(),
+        "erased": (root / "erasure" / "erased.txt").read_text().split(),
+        "inbox": sorted(p.relative_to(inbox).as_posix() for p in inbox.rglob("*") if p.is_file()),
+        "several": sorted(_members(inbox / "linkedin" / "all_exports.zip")),
+    }
+    record, found = erase_agent(
+        home, "A01", lambda: refresh_home(home), lambda: regenerate_reports(home), [], screen.append
+    )
+    return root, before, halfway, record, found, screen
+
+
+def _audit_lines(root: Path) -> list[dict]:
+    return [json.loads(line) for line in (root / "erasure" / "audit.log").read_text().splitlines()]
+
+
+def test_the_interrupted_erasure_left_a_harmless_half_way_state(interrupted):
+    _, before, halfway, _, _, screen = interrupted
+    assert "inbox/linkedin/protected.zip" in before and "inbox/linkedin/all_exports.zip" in before
+    assert halfway["erased"] == [Pseudonymiser(TEST_KEY).erasure_token("A01")]  # recorded before any file
+    assert halfway["pending"]  # her identifiers are kept until the erasure completes
+    assert halfway["several"] == ["p2/Email Addresses.csv", "p2/Shares.csv"]
+    assert halfway["inbox"] == [
+        "exports/A03_linkedin/Email Addresses.csv",
+        "exports/A03_linkedin/Reactions.csv",
+        "exports/A03_linkedin/Shares.csv",
+        "hr/roster.csv",
+        "linkedin/all_exports.zip",
+        "linkedin/bad_crc.zip",
+        "linkedin/export_ed.zip",
+        "linkedin/locked.zip",
+        "linkedin/truncated.zip",
+        "misc/notes.txt",
+        "page/content.xlsx",
+    ]
+    assert "  interrupted during the refresh (PowerCut): run relais erase again to finish" in screen
+
+
+def test_the_rerun_completes_and_leaves_no_trace(interrupted):
+    from assets.erasure import find_traces
+
+    root, _, _, record, found, _ = interrupted
+    assert record.status == "completed" and found == []
+    ann = Person("A01", ANN_KEY, ("Ann",), ("Lee",), ("ann.lee@ville.fr",))
+    assert find_traces(root, ann) == []
+    assert traces(root, ANN_TERMS) == []
+    assert not (root / "erasure" / "pending").exists()
+    assert (root / "erasure" / "erased.txt").read_text().split() == [
+        Pseudonymiser(TEST_KEY).erasure_token("A01")
+    ]
+
+
+def test_the_other_archives_still_load_and_unreadable_zips_are_reported(interrupted):
+    root, _, _, record, _, _ = interrupted
+    with duckdb.connect(str(root / "serving" / "relais.duckdb"), read_only=True) as con:
+        bob = con.execute(
+            "SELECT month, posts FROM marts.agent_month WHERE agent_key = ? AND posts > 0", [BOB_KEY]
+        ).fetchall()
+        keys = {r[0] for r in con.execute("SELECT DISTINCT agent_key FROM marts.agent_month").fetchall()}
+    assert bob == [(date(2026, 2, 1), 1)]  # his one share of 10 February 2026, from folder p2 of the zip
+    assert ANN_KEY not in keys
+    linkedin = root / "inbox" / "linkedin"
+    assert _members(linkedin / "all_exports.zip") == {
+        "p2/Email Addresses.csv": SEVERAL["p2/Email Addresses.csv"].encode(),
+        "p2/Shares.csv": SEVERAL["p2/Shares.csv"].encode(),
+    }
+    assert (linkedin / "locked.zip").exists() and not (linkedin / "protected.zip").exists()
+    reported = sorted(n.split(":")[0] for n in record.notes if n.startswith("inbox/"))
+    assert reported == [
+        "inbox/linkedin/bad_crc.zip",
+        "inbox/linkedin/locked.zip",
+        "inbox/linkedin/truncated.zip",
+    ]
+    assert any(
+        n.startswith("inbox/linkedin/locked.zip: encrypted zip file") and "relais erase again" in n
+        for n in record.notes
+    )
+
+
+def test_the_audit_log_records_both_attempts_with_counts_only(interrupted):
+    root, _, _, record, _, _ = interrupted
+    lines = _audit_lines(root)
+    assert [line["status"] for line in lines] == ["started", "incomplete", "started", "completed"]
+    first, rerun = lines[1], lines[3]
+    assert lines[0]["erasure_id"] == first["erasure_id"] != rerun["erasure_id"] == lines[2]["erasure_id"]
+    assert rerun["erasure_id"] == record.erasure_id and rerun["resumes"] == first["erasure_id"]
+    assert any("did not complete: this attempt finishes it" in n for n in rerun["notes"])
+    # First attempt: her zip archive, her three-file folder and the encrypted zip naming her deleted
+    # (5); the roster (her one row) and the zip of two archives (her folder's two files) rewritten.
+    assert (first["files_deleted"], first["files_rewritten"]) == (5, 2)
+    assert (first["rows_removed_from_files"], first["zip_members_removed"]) == (1, 2)
+    assert first["warehouse_rows_removed"] > 0 and not first["refresh_succeeded"]
+    # The rerun found nothing left in the inbox or the warehouse, refreshed, and searched.
+    assert (rerun["files_deleted"], rerun["files_rewritten"], rerun["warehouse_rows_removed"]) == (0, 0, 0)
+    assert rerun["found_in_roster"] and rerun["refresh_succeeded"]
+    assert (rerun["traces_left"], rerun["files_not_searched"]) == (0, 3)
+    text = (root / "erasure" / "audit.log").read_text()
+    assert "A01" not in text and not any(t.lower() in text.lower() for t in ANN_TERMS)
