@@ -5,10 +5,12 @@ header line (an HR roster, or a member of a LinkedIn archive), spreadsheets by t
 (a Page content export, in today's or the older layout), zip files by the archive members inside.
 A folder holding LinkedIn archive files is an unpacked archive, and the CSV files beneath it
 belong to it. What nobody recognises is listed with the reason, so that it can be quarantined; a
-file whose header is almost a known one (a column removed or renamed) says which columns it lacks.
-Empty files are listed as such; symbolic links and special files (pipes, sockets) are never
-opened; zip files are refused when a member path escapes the archive or when they unpack to more
-than the size and compression-ratio limits below (zip bombs), and their members are read in
+file whose header is almost a known one (a column removed or renamed) says which columns it lacks,
+one whose header line holds a NUL byte says so, and so does a file of NUL bytes with no known
+header (binary, or damaged); a NUL byte in a data row is left to the reader, which quarantines
+that row. Empty files are listed as such; symbolic links and special files (pipes, sockets) are
+never opened; zip files are refused when a member path escapes the archive or when they unpack to
+more than the size and compression-ratio limits below (zip bombs), and their members are read in
 chunks, never whole.
 """
 
@@ -28,7 +30,7 @@ from assets.linkedin_api.files import is_api_envelope
 from assets.linkedin_archive import ANCHOR_KINDS, LOADED_SPECS, candidate_header_lines, classify_member
 from assets.roster import ROSTER
 from assets.tables import TableSpec, header_matches, near_miss
-from assets.textio import UTF8_BOM, UTF16_BOMS, decode_text
+from assets.textio import NUL, UTF8_BOM, UTF16_BOMS, decode_text
 from assets.workbooks import detect_workbook
 
 HEAD_BYTES = 64 * 1024
@@ -53,6 +55,10 @@ SYSTEM_REASON = "hidden or system file (editor lock, .DS_Store, __MACOSX): not a
 EMPTY_REASON = "empty file (0 bytes): nothing to read"
 BLANK_REASON = "empty file (only blank lines or a byte-order mark): nothing to read"
 UNRECOGNISED_REASON = "not a recognised export (no known header line or sheet names)"
+BINARY_REASON = (
+    f"{UNRECOGNISED_REASON}: its first line holds NUL bytes (\\x00), so it is binary data, or a text "
+    "file damaged by a transfer or by a tool that writes binary"
+)
 UNUSED_REASON = "archive file not used by Relais (left unread)"
 ZIP_SYMLINK_REASON = "symbolic link stored in the zip: not followed"
 _EMPTY = "empty"
@@ -69,7 +75,21 @@ _KIND_LABELS = {
     "li_skills": "a LinkedIn archive's Skills.csv",
     "li_endorsements_received": "a LinkedIn archive's Endorsement_Received_Info.csv",
     "li_connections": "a LinkedIn archive's Connections.csv",
+    "li_email_addresses": "a LinkedIn archive's Email Addresses.csv",
 }
+
+
+def nul_header_reason(kind: str) -> str:
+    """Why a file of ``kind`` whose header line holds a NUL byte is not read, and what to do about it."""
+    return (
+        f"NUL byte (\\x00) in the header line: looks like {_KIND_LABELS[kind]} whose header line was "
+        "damaged (by a transfer or a tool that writes binary): not read; export it again, or remove "
+        "the NUL byte"
+    )
+
+
+_DAMAGED_ANCHORS = frozenset(nul_header_reason(kind) for kind in ANCHOR_KINDS)
+"""Reasons of archive members whose damaged header still shows what they are: they mark an archive."""
 
 
 @dataclass(frozen=True)
@@ -108,9 +128,25 @@ def recognise_csv(name: str, head: bytes) -> tuple[str, str]:
 
     The kind is a roster, an advocacy report, an ``li_*`` archive member, or ``unknown``; an
     unknown file whose header is almost a known one gets the reason naming the missing columns,
-    any other unknown file ``UNRECOGNISED_REASON``.
+    one whose header line is a known one but for its NUL bytes ``nul_header_reason``, one whose
+    first line holds a NUL byte ``BINARY_REASON``, any other unknown file ``UNRECOGNISED_REASON``.
+    NUL bytes in data rows do not matter here: the reader quarantines those rows.
     """
     text, _ = decode_text(head)
+    kind, reason = _recognise_text(name, text)
+    if kind != "unknown" or NUL not in text:
+        return kind, reason
+    damaged, _ = _recognise_text(name, text.replace(NUL, ""))
+    if damaged == UNUSED:
+        return UNUSED, ""
+    if damaged in _KIND_LABELS:
+        return "unknown", nul_header_reason(damaged)
+    first_line = next((line for line in text.split("\n") if line.strip(" \t\r")), "")
+    return "unknown", BINARY_REASON if reason == UNRECOGNISED_REASON and NUL in first_line else reason
+
+
+def _recognise_text(name: str, text: str) -> tuple[str, str]:
+    """``recognise_csv`` of a decoded text, NUL bytes not considered (a line holding one is no header)."""
     candidates = list(candidate_header_lines(text, limit=5))
     if any(header_matches(fields, ROSTER) for fields in candidates):
         return "hr_roster", ""
@@ -285,8 +321,6 @@ def _recognise_file(path: Path, relative: str, known: Recognised | None) -> Reco
         return entry("unknown", "corrupt zip file: cannot be opened", False, False, "zip")
     if is_api_envelope(head):
         return entry(API, "", True, False)
-    if not _looks_textual(head):
-        return entry("unknown", UNRECOGNISED_REASON, True, False)
     return entry(*recognise_csv(path.name, head), True, False)
 
 
@@ -329,14 +363,14 @@ def _hidden(relative: Path) -> bool:
     )
 
 
-def _looks_textual(head: bytes) -> bool:
-    """True for text: no NUL byte in the first bytes, unless the file is UTF-16 (it has a BOM)."""
-    return head.startswith(UTF16_BOMS) or b"\x00" not in head[:4096]
+def _is_anchor(kind: str, reason: str) -> bool:
+    """True for a member that makes its folder or zip a LinkedIn archive, its header damaged or not."""
+    return kind in ANCHOR_KINDS or reason in _DAMAGED_ANCHORS
 
 
 def _group_unpacked_archives(inbox: Path, loose: list[tuple[Path, InboxFile]]) -> list[InboxFile]:
     """Attach CSV files to the nearest folder above them that holds LinkedIn archive members."""
-    roots = {path.parent for path, item in loose if item.kind in ANCHOR_KINDS}
+    roots = {path.parent for path, item in loose if _is_anchor(item.kind, item.reason)}
     grouped: list[InboxFile] = []
     for path, item in loose:
         root = next((p for p in (path.parent, *path.parents) if p in roots), None)
@@ -361,7 +395,8 @@ def _standalone(item: InboxFile) -> InboxFile:
 def _member_kind(kind: str, reason: str) -> tuple[str, str]:
     """Kind and reason of a file inside an archive: unknown and empty files are listed as unused.
 
-    A file whose header is almost a loaded member's (its reason names the missing columns) stays
+    A file whose header is almost a loaded member's (its reason names the missing columns), whose
+    header line holds a NUL byte, or which holds NUL bytes and no known header (damaged) stays
     unknown, so that it is quarantined rather than silently left unread.
     """
     if kind == _EMPTY:
@@ -392,9 +427,9 @@ def _scan_zip(path: Path, relative: str, modified_at: float, zip_sha: str, size:
         return whole(f"corrupt zip file: {exc}")
     except (NotImplementedError, RuntimeError) as exc:  # encrypted, or an unsupported compression
         return whole(f"zip file cannot be read: {exc}")
-    if not any(kind in ANCHOR_KINDS for _, kind, _, _ in items):
+    if not any(_is_anchor(kind, reason) for _, kind, reason, _ in items):
         return whole("zip file holds no LinkedIn archive")
-    roots = {PurePosixPath(m.filename).parent for m, kind, _, _ in items if kind in ANCHOR_KINDS}
+    roots = {PurePosixPath(m.filename).parent for m, kind, reason, _ in items if _is_anchor(kind, reason)}
     result = []
     for member, kind, reason, sha in items:
         container = _zip_container(relative, PurePosixPath(member.filename), roots)

@@ -26,7 +26,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from tests.builders import csv_text, write_page_export, write_text, write_zip
+from tests.builders import CONNECTIONS_PREAMBLE, csv_text, write_page_export, write_text, write_zip
 from tests.export_builders import ENGLISH, write_creator_export
 
 CORPUS = "corpus"
@@ -263,6 +263,18 @@ def _roster_duplicated_id(folder: Path) -> None:
     write_text(folder / "roster.csv", [ROSTER_HEADER, person(1301), person(1302), person(1301)])
 
 
+def _roster_nul_byte(folder: Path) -> None:
+    """Four people; the third one's row (line 4) holds a NUL byte in the middle of the last name."""
+    lines = [
+        ROSTER_HEADER,
+        person(4301),
+        person(4302),
+        person(4303).replace("N4303", "N43\x0003"),
+        person(4304),
+    ]
+    write_text(folder / "roster.csv", lines)
+
+
 def _roster_bad_values(folder: Path) -> None:
     lines = [
         ROSTER_HEADER,
@@ -425,6 +437,61 @@ def _archive_mixed_line_endings(folder: Path) -> None:
     raw(folder / "C01_archive" / "Shares.csv", text.encode())
 
 
+NUL_ROW = "NUL byte (\\x00) in the line: the file was damaged or edited by a tool that writes binary"
+
+
+def _archive_nul_byte_in_row(folder: Path) -> None:
+    """Shares.csv: four posts, the one on line 4 with a NUL byte; Connections.csv after its three-line
+    preamble (header on line 4): three connections, the one on line 6 with a NUL byte."""
+    _archive(
+        folder,
+        {
+            "Shares.csv": [
+                SHARES_HEADER,
+                f'2026-04-01 10:00:00,{share(60)},"Premier",,,PUBLIC',
+                f'2026-04-02 10:00:00,{share(61)},"Deuxième",,,PUBLIC',
+                f'2026-04-03 10:00:00,{share(62)},"Abî\x00mé",,,PUBLIC',
+                f'2026-04-04 10:00:00,{share(63)},"Quatrième",,,PUBLIC',
+            ],
+            "Connections.csv": [
+                *CONNECTIONS_PREAMBLE,
+                CONNECTIONS_HEADER,
+                "E1,F1,https://www.linkedin.com/in/e1,,Acme,CTO,02 Apr 2026",
+                "E2,F\x002,https://www.linkedin.com/in/e2,,Acme,CTO,03 Apr 2026",
+                "E3,F3,https://www.linkedin.com/in/e3,,Acme,CTO,04 Apr 2026",
+            ],
+        },
+    )
+
+
+def _archive_nul_byte_in_header(folder: Path) -> None:
+    """Shares.csv whose header line holds a NUL byte inside a column name, next to a good Reactions.csv."""
+    _archive(
+        folder,
+        {
+            "Reactions.csv": ["Date,Type,Link", f"2026-04-05 08:00:00,LIKE,{post(13)}"],
+            "Shares.csv": [
+                SHARES_HEADER.replace("ShareLink", "Share\x00Link"),
+                f'2026-04-05 10:00:00,{share(64)},"Perdu",,,PUBLIC',
+            ],
+        },
+    )
+
+
+def _archive_binary_garbage_at_end(folder: Path) -> None:
+    """Comments.csv: two good comments (line 2 with accents), then binary garbage with NUL bytes
+    and bytes that are not UTF-8 on one last line (line 4); Connections.csv: nothing but NUL bytes."""
+    text = csv_text(
+        [
+            "Date,Link,Message",
+            f'2026-04-06 09:00:00,{post(14)},"Très réussi"',
+            f'2026-04-06 10:00:00,{post(14)},"Merci"',
+        ]
+    )
+    raw(folder / "C01_archive" / "Comments.csv", text.encode() + b"\x00\x01\xff\xfe\x00\x9d" * 40)
+    raw(folder / "C01_archive" / "Connections.csv", b"\x00" * 512)
+
+
 # --- zip files -----------------------------------------------------------------------------------
 
 REACTIONS_TEXT = csv_text(["Date,Type,Link", f"2026-05-01 08:00:00,LIKE,{post(11)}"])
@@ -495,6 +562,27 @@ def _zip_bomb_many_members(folder: Path) -> None:
         **{f"data/part_{i:02d}.csv": "0" * (1024 * 1024) for i in range(40)},
     }
     _deflated_zip(folder / "C01_export.zip", members)
+
+
+def _zip_nul_byte_in_quoted_text(folder: Path) -> None:
+    """Shares.csv: a post quoted over lines 3 to 5 with a NUL byte on line 4, between two good posts;
+    Comments.csv: a good comment with backslash-escaped quotes, then one with a NUL byte (line 3)."""
+    shares = csv_text(
+        [
+            SHARES_HEADER,
+            f'2026-04-07 10:00:00,{share(65)},"Avant",,,PUBLIC',
+            f'2026-04-08 10:00:00,{share(66)},"Ligne un""\n""ligne\x00 deux""\n""ligne trois",,,PUBLIC',
+            f'2026-04-09 10:00:00,{share(67)},"Après ""\n""sur deux lignes",,,PUBLIC',
+        ]
+    )
+    comments = csv_text(
+        [
+            "Date,Link,Message",
+            f'2026-04-07 11:00:00,{post(15)},"Bravo \\"à tous\\""',
+            f'2026-04-07 12:00:00,{post(15)},"Cassé \\"\x00\\""',
+        ]
+    )
+    write_zip(folder / "C01_export.zip", {"Shares.csv": shares, "Comments.csv": comments})
 
 
 def _zip_member_symlink(folder: Path) -> None:
@@ -625,6 +713,15 @@ def _advocacy_cp1252_semicolons(folder: Path) -> None:
     write_text(folder / "everyonesocial_users_2026-04.csv", lines, newline="\r\n", encoding="cp1252")
 
 
+def _advocacy_nul_byte(folder: Path) -> None:
+    lines = [
+        ES_HEADER,
+        "Cora Corpus,User,2026-01-01,,2026-06-02,7,1,1,1",
+        "Cora Corpus,User,2026-01-01,,2026-06-03,\x00,1,1,1",
+    ]
+    write_text(folder / "everyonesocial_users_2026-06.csv", lines)
+
+
 def _advocacy_header_only(folder: Path) -> None:
     write_text(folder / "everyonesocial_users_2026-05.csv", [ES_HEADER])
 
@@ -678,7 +775,8 @@ Q_DEPARTMENTS = "SELECT list(department ORDER BY _source_row) FROM raw.roster WH
 Q_ENROLLED = "SELECT list(enrolled_on ORDER BY _source_row) FROM raw.roster WHERE _source_file = ?"
 Q_STAGED_ENGAGEMENTS = "SELECT count(*) FROM staging.engagements_given WHERE source_file = ?"
 Q_STAGED_ACTIVITIES = "SELECT count(*) FROM staging.activities WHERE source_file = ?"
-Q_COMMENTS = "SELECT list(message) FROM raw.li_comments WHERE _source_file = ?"
+Q_COMMENTS = "SELECT list(message ORDER BY _source_row) FROM raw.li_comments WHERE _source_file = ?"
+Q_SHARE_TEXTS = "SELECT list(commentary ORDER BY _source_row) FROM raw.li_shares WHERE _source_file = ?"
 Q_PAGE_POSTS = "SELECT count(*) FROM staging.institution_posts WHERE source_file = ?"
 Q_ADVOCACY = "SELECT list(potential_reach) FROM raw.advocacy_users WHERE _source_file = ?"
 
@@ -798,6 +896,14 @@ CASES: tuple[Case, ...] = (
             )
         },
         (Check("roster.csv", Q_ENROLLED, [date(2026, 2, 15)]),),
+    ),
+    Case(
+        "roster_nul_byte_in_row",
+        "roster",
+        "one NUL byte in a row",
+        _roster_nul_byte,
+        {"roster.csv": Expect(LOADED, loaded=3, rows=((4, NUL_ROW),))},
+        (Check("roster.csv", Q_DEPARTMENTS, ["Corpus RH"] * 3),),
     ),
     Case(
         "roster_empty_file",
@@ -947,6 +1053,42 @@ CASES: tuple[Case, ...] = (
         _archive_mixed_line_endings,
         {"C01_archive/Shares.csv": Expect(LOADED, loaded=3)},
     ),
+    Case(
+        "archive_nul_byte_in_row",
+        "archive",
+        "one NUL byte in a row of Shares.csv and of Connections.csv (after its preamble)",
+        _archive_nul_byte_in_row,
+        {
+            "C01_archive/Shares.csv": Expect(LOADED, loaded=3, rows=((4, NUL_ROW),)),
+            "C01_archive/Connections.csv": Expect(LOADED, loaded=2, rows=((6, NUL_ROW),)),
+        },
+        (Check("C01_archive/Shares.csv", Q_STAGED_ACTIVITIES, 3),),
+    ),
+    Case(
+        "archive_nul_byte_in_header",
+        "archive",
+        "a NUL byte inside a column name of Shares.csv",
+        _archive_nul_byte_in_header,
+        {
+            "C01_archive/Reactions.csv": Expect(LOADED, loaded=1),
+            "C01_archive/Shares.csv": Expect(
+                QUARANTINED,
+                "NUL byte (\\x00) in the header line: looks like a LinkedIn archive's Shares.csv whose "
+                "header line was damaged",
+            ),
+        },
+    ),
+    Case(
+        "archive_binary_garbage_at_end",
+        "archive",
+        "Comments.csv ending in binary garbage; Connections.csv all NUL bytes",
+        _archive_binary_garbage_at_end,
+        {
+            "C01_archive/Comments.csv": Expect(LOADED, loaded=2, rows=((4, NUL_ROW),)),
+            "C01_archive/Connections.csv": Expect(QUARANTINED, "its first line holds NUL bytes (\\x00)"),
+        },
+        (Check("C01_archive/Comments.csv", Q_COMMENTS, ["Très réussi", "Merci"]),),
+    ),
     # zip files
     Case(
         "zip_corrupt",
@@ -1024,6 +1166,22 @@ CASES: tuple[Case, ...] = (
             "C01_export.zip!Reactions.csv": Expect(LOADED, loaded=1),
             "C01_export.zip!Shares.csv": Expect(QUARANTINED, "symbolic link stored in the zip: not followed"),
         },
+    ),
+    Case(
+        "zip_nul_byte_in_quoted_text",
+        "zip",
+        "a NUL byte in a post quoted over three lines; in a comment with backslash-escaped quotes",
+        _zip_nul_byte_in_quoted_text,
+        {
+            "C01_export.zip!Shares.csv": Expect(
+                LOADED, loaded=2, rows=((3, "NUL byte (\\x00) in this row (a quoted text over 3 lines)"),)
+            ),
+            "C01_export.zip!Comments.csv": Expect(LOADED, loaded=1, rows=((3, NUL_ROW),)),
+        },
+        (
+            Check("C01_export.zip!Comments.csv", Q_COMMENTS, ['Bravo "à tous"']),
+            Check("C01_export.zip!Shares.csv", Q_SHARE_TEXTS, ["Avant", "Après \nsur deux lignes"]),
+        ),
     ),
     # the inbox itself
     Case(
@@ -1159,6 +1317,14 @@ CASES: tuple[Case, ...] = (
         "the header and no row",
         _advocacy_header_only,
         {"everyonesocial_users_2026-05.csv": Expect(LOADED, "no data rows (header only)", loaded=0)},
+    ),
+    Case(
+        "advocacy_nul_byte_in_row",
+        "advocacy",
+        "a NUL byte in place of a count",
+        _advocacy_nul_byte,
+        {"everyonesocial_users_2026-06.csv": Expect(LOADED, loaded=1, rows=((3, NUL_ROW),))},
+        (Check("everyonesocial_users_2026-06.csv", Q_ADVOCACY, [7]),),
     ),
     # LinkedIn API envelopes
     Case(

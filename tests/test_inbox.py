@@ -1,7 +1,12 @@
-"""Files are recognised by content, wherever they sit and whatever their name."""
+"""Files are recognised by content, wherever they sit and whatever their name; a NUL byte spoils a row only."""
 
-from assets.inbox import scan_inbox
-from tests.builders import csv_text, write_page_export, write_text, write_zip
+from assets.inbox import BINARY_REASON, nul_header_reason, recognise_csv, scan_inbox
+from assets.linkedin_archive import COMMENTS, CONNECTIONS
+from assets.linkedin_archive import SHARES as SHARES_SPEC
+from assets.tables import read_table
+from assets.textio import decode_text, detect_encoding, iter_records, nul_byte_reason
+from tests.builders import CONNECTIONS_PREAMBLE, csv_text, write_page_export, write_text, write_zip
+from tests.corpus import raw
 
 ROSTER = "matricule;prénom;nom;courriel;direction;site;fonction;date_adhesion;consentement;date_retrait"
 
@@ -104,3 +109,94 @@ def test_redropped_files_are_read_once_and_symlinks_never_followed(tmp_path):
         assert found[link].kind == "unknown" and "symbolic link" in found[link].reason
     assert not any("secret" in p for p in found)
     assert roster.exists()
+
+
+SHARES = "Date,ShareLink,ShareCommentary,SharedUrl,MediaUrl,Visibility"
+NUL_ROW = "NUL byte (\\x00) in the line: the file was damaged or edited by a tool that writes binary"
+
+
+def test_the_reader_quarantines_the_record_holding_a_nul_byte_and_reads_on():
+    text = (
+        f"{SHARES}\r\n"
+        '2026-04-01 10:00:00,l1,"Un",,,PUBLIC\r\n'
+        '2026-04-02 10:00:00,l2,"De\x00ux",,,PUBLIC\r\n'
+        '2026-04-03 10:00:00,l3,"Ligne un""\n""ligne\x00 deux""\n""trois",,,PUBLIC\n'
+        '2026-04-04 10:00:00,l4,"Après ""\n""sur deux lignes",,,PUBLIC\n'
+        "\x00\x00\x00"
+    )
+    records = list(iter_records(text))
+    assert [(r.first_line, r.last_line, bool(r.error)) for r in records] == [
+        (1, 1, False),
+        (2, 2, False),
+        (3, 3, True),
+        (4, 6, True),
+        (7, 8, False),
+        (9, 9, True),
+    ]
+    assert records[2].fields == [] and records[2].error == nul_byte_reason()
+    assert "in this row (a quoted text over 3 lines)" in records[3].error
+    read = read_table("Shares.csv", text, SHARES_SPEC)
+    assert [row["_source_row"] for row in read.rows] == [2, 7]
+    assert read.rows[1]["commentary"] == "Après \nsur deux lignes"
+    assert [(p.source_row, p.reason) for p in read.problems] == [
+        (3, nul_byte_reason()),
+        (4, nul_byte_reason(3)),
+        (9, nul_byte_reason()),
+    ]
+    assert nul_byte_reason().startswith(NUL_ROW) and nul_byte_reason().endswith(
+        "the rest of the file was read"
+    )
+    assert read.rows_read == len(read.rows) + len(read.problems)
+
+
+def test_the_reader_keeps_backslash_escapes_and_a_preamble_around_a_nul_byte():
+    comments = 'Date,Link,Message\n2026-04-01 10:00:00,l1,"a \\"b\\""\n2026-04-01 11:00:00,l1,"\\"\x00\\""\n'
+    read = read_table("Comments.csv", comments, COMMENTS)
+    assert [row["message"] for row in read.rows] == ['a "b"']
+    assert [(p.source_row, p.reason) for p in read.problems] == [(3, nul_byte_reason())]
+    lines = [*CONNECTIONS_PREAMBLE, "First Name,Last Name,URL,Email Address,Company,Position,Connected On"]
+    connections = csv_text([*lines, "A,B,,,Acme,CTO,01 Apr 2026", "C,\x00,,,Acme,CTO,02 Apr 2026"])
+    read = read_table("Connections.csv", connections, CONNECTIONS)
+    assert [row["_source_row"] for row in read.rows] == [5]
+    assert [(p.source_row, p.reason) for p in read.problems] == [(6, nul_byte_reason())]
+
+
+def test_lines_holding_a_nul_byte_do_not_decide_the_encoding():
+    good = f'{SHARES}\n2026-04-01 10:00:00,l1,"Très réussi",,,PUBLIC\n'.encode()
+    garbage_at_end = good + b"\x00\x01\xff\xfe\x00\x9d" * 10
+    assert detect_encoding(garbage_at_end) == "utf-8-sig"
+    assert decode_text(garbage_at_end)[0].startswith(good.decode())
+    nul_then_cp1252 = f'{SHARES}\n2026,l1,"\x00",,,\n2026,l2,"Très",,,\n'.encode("cp1252")
+    assert detect_encoding(nul_then_cp1252) == "cp1252"
+    assert decode_text(nul_then_cp1252) == (nul_then_cp1252.decode("cp1252"), "cp1252")
+
+
+def test_a_nul_byte_never_hides_an_archive_file(tmp_path):
+    inbox = tmp_path / "inbox"
+    row = '2026-04-01 10:00:00,l1,"Un",,,PUBLIC\n'
+    folder = inbox / "C01_archive"
+    raw(folder / "Reactions.csv", b"Date,Type,Link\n2026-04-01 08:00:00,LIKE,l\n")
+    raw(folder / "Shares.csv", f"{SHARES}\n{row}".replace("Un", "U\x00n").encode())
+    raw(folder / "Comments.csv", b"Date,Link,Message\n" + b"\x00\xff" * 3000)
+    raw(folder / "Connections.csv", b"\x00" * 100)
+    raw(folder / "Votes.csv", b"Date,Link,OptionText\n2026,l,\x00\n")
+    damaged_header = SHARES.replace("Share", "Sha\x00re", 1)
+    raw(inbox / "C02_header" / "Shares.csv", f"{damaged_header}\n{row}".encode())
+    write_zip(inbox / "C03.zip", {"Shares.csv": f"{SHARES}\n{row}\x00\n", "Rich_Media.csv": "\x00" * 10})
+    found = {f.path: f for f in scan_inbox(inbox)}
+    kinds = {path: (f.kind, f.container) for path, f in found.items()}
+    assert kinds["C01_archive/Shares.csv"] == ("li_shares", "C01_archive")
+    assert kinds["C01_archive/Comments.csv"] == ("li_comments", "C01_archive")
+    assert kinds["C01_archive/Votes.csv"] == ("li_unused", "C01_archive")
+    assert kinds["C01_archive/Connections.csv"] == ("unknown", "C01_archive")
+    assert found["C01_archive/Connections.csv"].reason == BINARY_REASON
+    assert kinds["C02_header/Shares.csv"] == ("unknown", "C02_header"), (
+        "a damaged anchor still marks an archive"
+    )
+    assert found["C02_header/Shares.csv"].reason == nul_header_reason("li_shares")
+    assert kinds["C03.zip!Shares.csv"] == ("li_shares", "C03.zip")
+    assert found["C03.zip!Rich_Media.csv"].reason == BINARY_REASON
+    assert "NUL byte (\\x00) in the header line: looks like a LinkedIn archive's Shares.csv" in (
+        nul_header_reason("li_shares")
+    )
+    assert recognise_csv("roster.csv", f"{ROSTER}\nA1;A;B;a@b.fr;D;\x00;F;;;\n".encode()) == ("hr_roster", "")
