@@ -19,7 +19,7 @@ from assets.analytics_ingest import (
     parse_workers,
 )
 from assets.home import RelaisHome
-from assets.ingest_assets import GROUP, POOL, inbox_files, load_inventory, report, roster
+from assets.ingest_assets import GROUP, inbox_files, load_inventory, report, roster
 from assets.reuse import previous_reads, record_reads, reuse_enabled
 from assets.warehouse import DuckDBWriter, replace_ledger, replace_table
 
@@ -161,7 +161,7 @@ def _spec(table: str, description: str, deps: list) -> AssetSpec:
     return AssetSpec(["raw", table], deps=deps, kinds={"duckdb"}, group_name=GROUP, description=description)
 
 
-@multi_asset(specs=[_spec(t, PAGE_DESCRIPTIONS[t], [inbox_files]) for t in PAGE_SCHEMAS], pool=POOL)
+@multi_asset(specs=[_spec(t, PAGE_DESCRIPTIONS[t], [inbox_files]) for t in PAGE_SCHEMAS])
 def page_exports(context: AssetExecutionContext, home: ResourceParam[RelaisHome], warehouse: DuckDBResource):
     """Read the institution's Page exports: posts, daily metrics, followers and visitors.
 
@@ -187,7 +187,6 @@ def page_exports(context: AssetExecutionContext, home: ResourceParam[RelaisHome]
             [inbox_files, roster],
         ),
     ],
-    pool=POOL,
 )
 def creator_exports(
     context: AssetExecutionContext, home: ResourceParam[RelaisHome], warehouse: DuckDBResource
@@ -247,7 +246,6 @@ def creator_exports(
             [inbox_files, roster],
         )
     ],
-    pool=POOL,
 )
 def advocacy_reports(
     context: AssetExecutionContext, home: ResourceParam[RelaisHome], warehouse: DuckDBResource
@@ -310,7 +308,7 @@ API_DESCRIPTIONS = {
 }
 
 
-@multi_asset(specs=[_spec(t, API_DESCRIPTIONS[t], [inbox_files, roster]) for t in API_SCHEMAS], pool=POOL)
+@multi_asset(specs=[_spec(t, API_DESCRIPTIONS[t], [inbox_files, roster]) for t in API_SCHEMAS])
 def linkedin_api_files(
     context: AssetExecutionContext, home: ResourceParam[RelaisHome], warehouse: DuckDBResource
 ):

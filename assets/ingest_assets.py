@@ -33,7 +33,6 @@ from assets.retention import apply_retention
 from assets.reuse import fingerprints, load_scan, previous_reads, record_reads, reuse_enabled, save_scan
 from assets.warehouse import DuckDBWriter, ensure_warehouse, replace_ledger, replace_table
 
-POOL = "relais_warehouse"
 GROUP = "ingest"
 STR, INT, FLOAT, DATE, TS, BOOL = (
     pl.String(),
@@ -137,7 +136,6 @@ def report(context: AssetExecutionContext, ledger: Ledger) -> dict[str, Any]:
     key=["raw", "inbox_files"],
     deps=[AssetKey(["raw", "linkedin_api_pull"])],
     kinds={"duckdb"},
-    pool=POOL,
     group_name=GROUP,
 )
 def inbox_files(
@@ -199,7 +197,7 @@ def _file_outcome(item: InboxFile, status: str, reason: str) -> FileOutcome:
     )
 
 
-@asset(key=["raw", "roster"], deps=[inbox_files], kinds={"duckdb"}, pool=POOL, group_name=GROUP)
+@asset(key=["raw", "roster"], deps=[inbox_files], kinds={"duckdb"}, group_name=GROUP)
 def roster(
     context: AssetExecutionContext, home: ResourceParam[RelaisHome], warehouse: DuckDBResource
 ) -> MaterializeResult:
@@ -243,7 +241,6 @@ def roster(
             description="One row per LinkedIn archive: whose it is and how that was found, or why nobody's.",
         ),
     ],
-    pool=POOL,
 )
 def linkedin_archives(
     context: AssetExecutionContext, home: ResourceParam[RelaisHome], warehouse: DuckDBResource

@@ -11,7 +11,6 @@ from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, Materiali
 from dagster_duckdb import DuckDBResource
 
 from assets.home import RelaisHome
-from assets.ingest_assets import POOL
 from assets.metric_docs import load_metric_docs
 from assets.publish import publish_snapshot, published_tables
 from assets.warehouse import (
@@ -35,7 +34,6 @@ def _model_asset(layer: str, path: Path) -> AssetsDefinition:
         key=[layer, name],
         deps=deps,
         kinds={"duckdb", "sql"},
-        pool=POOL,
         group_name=layer,
         description=model_description(sql) or f"{layer}.{name}",
         metadata={"sql_file": f"sql/{layer}/{path.name}"},
@@ -64,7 +62,6 @@ MART_KEYS = [key for a in MODEL_ASSETS for key in a.keys if key.path[0] == "mart
     key=["serving", "relais_snapshot"],
     deps=[*MART_KEYS, AssetKey(["quarantine", "files"]), AssetKey(["quality", "gate"])],
     kinds={"duckdb"},
-    pool=POOL,
     group_name="serving",
 )
 def relais_snapshot(
@@ -101,9 +98,7 @@ def relais_snapshot(
     )
 
 
-@asset(
-    key=["warehouse", "compaction"], deps=[relais_snapshot], kinds={"duckdb"}, pool=POOL, group_name="serving"
-)
+@asset(key=["warehouse", "compaction"], deps=[relais_snapshot], kinds={"duckdb"}, group_name="serving")
 def warehouse_compaction(
     context: AssetExecutionContext, home: ResourceParam[RelaisHome], warehouse: DuckDBResource
 ) -> MaterializeResult:
@@ -112,6 +107,8 @@ def warehouse_compaction(
     Rows this run removed (someone who withdrew consent, replaced raw tables) would otherwise stay
     readable in the file's freed blocks; after this step none of them is on disk.
     """
+    with warehouse.get_connection() as con:
+        con.execute("CHECKPOINT")  # the write-ahead log merged before the copy, which cannot replay it
     saved = compact_database(home.warehouse, warehouse.connection_config)
     size = home.warehouse.stat().st_size
     context.log.info(f"Warehouse compacted: {size} bytes ({saved} bytes of freed blocks dropped)")

@@ -106,23 +106,33 @@ def publish_snapshot(
         leftover.unlink(missing_ok=True)
     shutil.rmtree(parquet_new, ignore_errors=True)
     literal = str(temporary).replace("'", "''")
-    con.execute(f"ATTACH '{literal}' AS snapshot")
     try:
-        con.execute(f"CREATE SCHEMA snapshot.{PUBLISHED_SCHEMA}")
-        for table in tables:
-            source = f"{PUBLISHED_SCHEMA}.{table}"
-            con.execute(f"CREATE TABLE snapshot.{source} AS SELECT * FROM {source}")
-        write_meta(con, "snapshot", run_id=run_id, organisation=organisation, timezone=timezone)
-        comment_tables(con, "snapshot", docs or {})
-        con.execute("CHECKPOINT snapshot")
-        published = [*tables, "meta"] if "meta" not in tables else tables
-        _export_parquet(con, "snapshot", sorted(published), parquet_new)
-        dictionary_text = data_dictionary(con, "snapshot")
-    finally:
-        con.execute("DETACH snapshot")
-    with temporary.open("rb") as handle:
-        os.fsync(handle.fileno())
+        con.execute(f"ATTACH '{literal}' AS snapshot")
+        try:
+            con.execute(f"CREATE SCHEMA snapshot.{PUBLISHED_SCHEMA}")
+            for table in tables:
+                source = f"{PUBLISHED_SCHEMA}.{table}"
+                con.execute(f"CREATE TABLE snapshot.{source} AS SELECT * FROM {source}")
+            write_meta(con, "snapshot", run_id=run_id, organisation=organisation, timezone=timezone)
+            comment_tables(con, "snapshot", docs or {})
+            con.execute("CHECKPOINT snapshot")
+            published = [*tables, "meta"] if "meta" not in tables else tables
+            _export_parquet(con, "snapshot", sorted(published), parquet_new)
+            dictionary_text = data_dictionary(con, "snapshot")
+        finally:
+            con.execute("DETACH snapshot")
+        with temporary.open("rb") as handle:
+            os.fsync(handle.fileno())
+    except BaseException:
+        # A failed or interrupted publication (a full disk, SIGTERM) leaves the old one whole and
+        # nothing of its own behind; a killed one is cleaned by the next writer (assets.recovery).
+        for leftover in (temporary, temporary.with_name(temporary.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        shutil.rmtree(parquet_new, ignore_errors=True)
+        raise
     os.replace(temporary, target)
     _swap_folder(parquet_new, parquet_dir)
-    dictionary.write_text(dictionary_text, encoding="utf-8")
+    written = dictionary.with_name(f".{dictionary.name}.{os.getpid()}.tmp")
+    written.write_text(dictionary_text, encoding="utf-8")
+    os.replace(written, dictionary)
     return Publication(target, parquet_dir, dictionary, sorted(published))

@@ -24,7 +24,6 @@ from dagster import (
 from dagster_duckdb import DuckDBResource
 
 from assets.home import RelaisHome
-from assets.ingest_assets import POOL
 from assets.quality.runner import (
     QUALITY_CHECKS_DDL,
     CheckOutcome,
@@ -130,7 +129,6 @@ def record_outcomes(con, outcomes: list[CheckOutcome], run_id: str) -> None:
     deps=sorted({asset_of(s.table) for s in SUITES}, key=lambda k: k.to_user_string()),
     check_specs=CHECK_SPECS,
     kinds={"duckdb", "python"},
-    pool=POOL,
     group_name="quality",
 )
 def quality_gate(

@@ -6,7 +6,7 @@ from dagster_duckdb import DuckDBResource
 from assets import analytics_assets, ingest_assets
 from assets.analytics_assets import ANALYTICS_ASSETS
 from assets.api_assets import linkedin_api_pull
-from assets.ingest_assets import GROUP, INGEST_ASSETS, POOL
+from assets.ingest_assets import GROUP, INGEST_ASSETS
 
 SOURCE_ASSETS = [linkedin_api_pull, *INGEST_ASSETS, *ANALYTICS_ASSETS]
 ROW_TABLES = [*ingest_assets.ROW_TABLES, *analytics_assets.ROW_TABLES]
@@ -17,7 +17,6 @@ ROW_TABLES = [*ingest_assets.ROW_TABLES, *analytics_assets.ROW_TABLES]
     key=["quarantine", "files"],
     deps=[key for source in SOURCE_ASSETS for key in source.keys],
     kinds={"duckdb"},
-    pool=POOL,
     group_name=GROUP,
 )
 def quarantined_files(context: AssetExecutionContext, warehouse: DuckDBResource) -> MaterializeResult:

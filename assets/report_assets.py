@@ -22,7 +22,6 @@ from dagster import (
 from dagster_duckdb import DuckDBResource
 
 from assets.home import RelaisHome
-from assets.ingest_assets import POOL
 from assets.reports import latest_closed_month, month_from_partition_key, write_month_report
 
 REPORT_KEY = AssetKey(["reports", "monthly"])
@@ -58,7 +57,6 @@ def report_metadata(month: date, files: list[Path]) -> dict[str, Any]:
     key=REPORT_KEY,
     deps=[AssetKey(["serving", "relais_snapshot"])],
     kinds={"html", "pdf"},
-    pool=POOL,
     group_name="serving",
 )
 def monthly_report_asset(
@@ -80,7 +78,7 @@ def monthly_report_asset(
     return MaterializeResult(metadata=report_metadata(month, files))
 
 
-@op(name="write_monthly_report", pool=POOL, tags={"kind": "report"})
+@op(name="write_monthly_report", tags={"kind": "report"})
 def monthly_report(
     context: OpExecutionContext, home: ResourceParam[RelaisHome], warehouse: DuckDBResource
 ) -> str:

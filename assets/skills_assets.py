@@ -17,7 +17,6 @@ from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResul
 from dagster_duckdb import DuckDBResource
 
 from assets.home import RelaisHome
-from assets.ingest_assets import POOL
 from assets.reuse import reader_fingerprint, reuse_enabled
 from assets.skills.framework import Skill, load_framework
 from assets.skills.matcher import SkillMatcher
@@ -160,7 +159,6 @@ def named_rows(matcher: SkillMatcher, names: list[tuple[str, str, int]]) -> list
             ["staging.endorsements"],
         ),
     ],
-    pool=POOL,
 )
 def skill_matching(
     context: AssetExecutionContext, home: ResourceParam[RelaisHome], warehouse: DuckDBResource

@@ -19,6 +19,7 @@ import duckdb
 from assets.home import RelaisHome
 from assets.linkedin_api.tokens import TokenStore
 from assets.quality.runner import CheckOutcome, summary_line
+from assets.recovery import last_recovery
 from assets.serving_meta import data_dictionary
 from assets.warehouse import table_exists
 from pipelines.settings import SEEDS, SettingsError, load_home
@@ -63,6 +64,9 @@ def summary_text(serving: Path, warehouse: Path) -> str:
             ).fetchall()[0]
         lines.append(f"Quarantine         : {files} file(s), {rows_q} row(s) (warehouse schema quarantine)")
         lines.append(quality_line(warehouse))
+    recovery = last_recovery(warehouse.parent / "state")
+    if recovery is not None:
+        lines.append(f"Last recovery      : {recovery.recovered_at}: {recovery.summary()}")
     reports = sorted((warehouse.parent / "reports").glob("[0-9][0-9][0-9][0-9]-[0-9][0-9]/*.html"))
     if reports:
         lines.append(f"Monthly report     : {reports[-1]} (and .pdf, a page per department, CSV)")

@@ -9,6 +9,8 @@ and the run failure notification sensor run from the start.
 
 from __future__ import annotations
 
+import sys
+
 from dagster import Definitions, in_process_executor
 
 from assets.home import RelaisHome
@@ -22,7 +24,7 @@ from pipelines.notifications import build_failure_sensor
 from pipelines.resources import build_resources
 from pipelines.schedules import daily_refresh_schedule, linkedin_api_schedule, monthly_report_schedule
 from pipelines.sensors import inbox_sensor
-from pipelines.settings import load_home
+from pipelines.settings import SettingsError, load_home
 
 ALL_ASSETS = [
     *SOURCE_ASSETS,
@@ -54,4 +56,18 @@ def build_definitions(home: RelaisHome) -> Definitions:
     )
 
 
-defs = build_definitions(load_home())
+def load_home_or_exit() -> RelaisHome:
+    """The home named by ``RELAIS_HOME``; unusable settings end the process with one line per problem.
+
+    Nothing else runs after a settings error: Dagster's commands and the UI's code server stop
+    here with the file, line and key at fault, instead of a traceback and failing steps.
+    """
+    try:
+        return load_home()
+    except SettingsError as error:
+        for line in str(error).splitlines():
+            print(f"relais: {line}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+defs = build_definitions(load_home_or_exit())

@@ -48,7 +48,9 @@ from assets.inbox import scan_inbox
 from assets.ingest import read_roster_file
 from assets.ledger import FileRejected
 from assets.linkedin_api.tokens import TokenStore
+from assets.recovery import recover
 from assets.warehouse import table_exists
+from assets.writer_lock import Holder, WriterLock
 
 STARTED, COMPLETED, INCOMPLETE = "started", "completed", "incomplete"
 
@@ -306,9 +308,39 @@ def erase_agent(
     dagster_homes: list[Path] | None = None,
     say: Callable[[str], None] = print,
 ) -> tuple[ErasureRecord, list[Path]]:
-    """Erase one person from ``home``; return the audit record and the files still mentioning them.
-    The erasure completes when no file mentions the person any more; else, or when a step raises
-    (the error is logged as "incomplete", then raised again), running it again finishes the job."""
+    """Erase one person from ``home`` as its only writer; return the audit record and the traces left.
+
+    The home's writer lock is held throughout (a refresh started meanwhile waits), and what a dead
+    run left half-written (temporary snapshots, Parquet folders) is removed first, so that no stray
+    copy keeps the person's rows.
+    """
+    lock = WriterLock(home.root / "state")
+    run_id = f"relais-erase-{uuid.uuid4().hex[:12]}"
+    wait = float(home.settings.get("writer_wait_minutes", 60)) * 60
+
+    def waiting(holder: Holder | None, waited: float) -> None:
+        say(f"  waiting {waited:.0f} s for {holder.describe() if holder else 'another process'} to finish")
+
+    dead = lock.acquire(run_id, wait, waiting)
+    try:
+        recovery = recover(home, run_id, dead, {})
+        if recovery.anything:
+            say(f"  recovered first: {recovery.summary()}")
+        return _erase_agent(home, agent_id, refresh, regenerate_reports, dagster_homes, say)
+    finally:
+        lock.release()
+
+
+def _erase_agent(
+    home: RelaisHome,
+    agent_id: str,
+    refresh: Callable[[], bool],
+    regenerate_reports: Callable[[], int],
+    dagster_homes: list[Path] | None,
+    say: Callable[[str], None],
+) -> tuple[ErasureRecord, list[Path]]:
+    """The erasure's steps in order. It completes when no file mentions the person any more; else, or
+    when a step raises (logged as "incomplete", then raised again), running it again finishes the job."""
     pending = pending_file(home, agent_id)
     earlier = read_pending(pending)
     person = with_identifiers(identify(home, agent_id), earlier)

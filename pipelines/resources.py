@@ -1,14 +1,97 @@
-"""The resources every Relais asset receives: the home (paths, settings, key) and the warehouse."""
+"""The resources every Relais asset receives: the home (paths, settings, key) and the warehouse.
+
+The warehouse resource is also the home's single writer: for the whole run it holds the writer
+lock (``assets.writer_lock``), which the kernel releases if the run's process dies. On taking it,
+a run that finds the previous holder dead says so, marks that run failed in Dagster's storage (so
+its failure notification fires), removes what it left half-written and checks the warehouse.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Generator, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
+import duckdb
+from dagster import DagsterRunStatus, InitResourceContext, OpExecutionContext
 from dagster_duckdb import DuckDBResource
+from pydantic import PrivateAttr
 
 from assets.home import RelaisHome
+from assets.recovery import Recovery, recover
+from assets.writer_lock import DEFAULT_WAIT_SECONDS, Holder, WriterLock
 
 DEFAULT_MEMORY_LIMIT = "2GB"
+UNFINISHED = (DagsterRunStatus.STARTED, DagsterRunStatus.STARTING, DagsterRunStatus.CANCELING)
+
+
+def _current_step() -> str:
+    """The key of the step running in this thread, or '' outside a step."""
+    try:
+        return OpExecutionContext.get().get_step_execution_context().step.key
+    except Exception:
+        return ""
+
+
+class RelaisWarehouse(DuckDBResource):
+    """The working DuckDB database of one home, written by one run at a time.
+
+    ``get_connection`` behaves as ``DuckDBResource``'s and records the step it serves, so that a
+    run that dies says where it died.
+    """
+
+    home_root: str
+    lock_wait_seconds: float = DEFAULT_WAIT_SECONDS
+    _lock: WriterLock | None = PrivateAttr(default=None)
+
+    @contextmanager
+    def yield_for_execution(self, context: InitResourceContext) -> Generator[RelaisWarehouse, None, None]:
+        """Hold the writer lock for the whole run; recover from a dead predecessor before yielding."""
+        home = RelaisHome(root=Path(self.home_root))
+        lock = WriterLock(home.root / "state")
+        run_id = context.run_id or "outside-a-run"
+
+        def waiting(holder: Holder | None, waited: float) -> None:
+            who = holder.describe() if holder else "another process"
+            context.log.info(f"Waiting {waited:.0f} s so far for {who} to finish writing this home")
+
+        dead = lock.acquire(run_id, self.lock_wait_seconds, waiting)
+        try:
+            recovery = recover(home, run_id, dead, dict(self.connection_config))
+            if recovery.anything:
+                context.log.warning(f"Recovered: {recovery.summary()}")
+                if recovery.dead_run and context.instance is not None:
+                    _mark_failed(context, recovery)
+            self._lock = lock
+            yield self
+        finally:
+            self._lock = None
+            lock.release()
+
+    @contextmanager
+    def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-write connection to the warehouse (the step using it is noted in the lock's record)."""
+        if self._lock is not None:
+            step = _current_step()
+            if step:
+                self._lock.note_step(step)
+        with super().get_connection() as con:
+            yield con
+
+
+def _mark_failed(context: InitResourceContext, recovery: Recovery) -> None:
+    """Mark the dead run failed in Dagster's storage, when it is there and still says it runs."""
+    instance = context.instance
+    run = instance.get_run_by_id(recovery.dead_run) if instance is not None else None
+    if run is None or run.status not in UNFINISHED:
+        return
+    where = f" during step {recovery.dead_step}" if recovery.dead_step else ""
+    instance.report_run_failed(
+        run,
+        f"The run's process died{where} (killed, out of memory or a restart); found by run "
+        f"{recovery.by_run}, which removed what it left and carried on.",
+    )
 
 
 def build_resources(home: RelaisHome) -> dict[str, Any]:
@@ -21,4 +104,10 @@ def build_resources(home: RelaisHome) -> dict[str, Any]:
         "memory_limit": str(home.settings.get("warehouse_memory_limit", DEFAULT_MEMORY_LIMIT)),
         "temp_directory": str(home.root / "tmp"),
     }
-    return {"home": home, "warehouse": DuckDBResource(database=str(home.warehouse), connection_config=config)}
+    warehouse = RelaisWarehouse(
+        database=str(home.warehouse),
+        connection_config=config,
+        home_root=str(home.root),
+        lock_wait_seconds=float(home.settings.get("writer_wait_minutes", 60)) * 60,
+    )
+    return {"home": home, "warehouse": warehouse}

@@ -25,10 +25,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SEEDS = REPO_ROOT / "seeds"
 DEFAULT_SETTINGS = SEEDS / "relais.toml"
 KEY_ENV = "RELAIS_PSEUDONYM_KEY"
-DAGSTER_YAML = """# Written by Relais: one writer at a time on the DuckDB warehouse.
-concurrency:
-  pools:
-    default_limit: 1
+DAGSTER_YAML = """# Written by Relais (one writer at a time: RELAIS_HOME/state/writer.lock, not a pool).
 telemetry:
   enabled: false
 """

@@ -309,6 +309,7 @@ class Settings(BaseModel):
     )
     inbox_retention_days: Count = Field(0, description="0 (keep the files) or a whole number of days")
     full_refresh: bool = Field(False, description="true or false")
+    writer_wait_minutes: NonNegative = Field(60, description="a number of minutes, 0 or more, such as 60")
 
     # Optional keys the code reads with defaults of its own (assets.quality.suites, the LinkedIn
     # connector's ApiSettings); they are not in seeds/relais.toml and stay out of the settings unset.
