@@ -34,6 +34,10 @@ def _current_step() -> str:
         return ""
 
 
+class HomeNotWritable(RuntimeError):
+    """The home cannot be written (a read-only or full disk): the run stops before any step."""
+
+
 class RelaisWarehouse(DuckDBResource):
     """The working DuckDB database of one home, written by one run at a time.
 
@@ -56,7 +60,14 @@ class RelaisWarehouse(DuckDBResource):
             who = holder.describe() if holder else "another process"
             context.log.info(f"Waiting {waited:.0f} s so far for {who} to finish writing this home")
 
-        dead = lock.acquire(run_id, self.lock_wait_seconds, waiting)
+        try:
+            dead = lock.acquire(run_id, self.lock_wait_seconds, waiting)
+        except OSError as error:
+            raise HomeNotWritable(
+                f"Cannot write the home {home.root}: {error.strerror or error} ({error.filename}). "
+                "Relais writes its warehouse, snapshot and reports there: make it writable (or free "
+                "space on its disk), then run again; nothing was changed."
+            ) from None
         try:
             recovery = recover(home, run_id, dead, dict(self.connection_config))
             if recovery.anything:

@@ -3,7 +3,9 @@ that kill themselves at a chosen point, as an out-of-memory kill, a restart or a
 
 ``python -m tests.fault_runner HOME DAGSTER_HOME FAULT...`` where each FAULT is ``kill:<step>`` (SIGKILL
 when the step first touches the warehouse), ``kill-publish`` / ``term-publish`` (SIGKILL / SIGTERM
-after the first Parquet file of the publication is written) or ``run`` (a refresh left alone).
+after the first Parquet file of the publication is written), ``full-publish`` (the disk fills up
+there), ``full-model:<step>`` (the disk fills up while that SQL model writes the warehouse) or
+``run`` (a refresh left alone).
 Faults run one after the other on the same home, each child's run recorded in the persistent
 Dagster instance; one JSON line per fault says how the child ended and what the snapshot was
 before and after (its SHA-256, and whether a read-only connection could read it).
@@ -11,6 +13,7 @@ before and after (its SHA-256, and whether a read-only connection could read it)
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -50,6 +53,27 @@ def _arm(fault: str) -> None:
                 os.kill(os.getpid(), signal.SIGKILL)
 
         WriterLock.note_step = note_then_die  # type: ignore[method-assign]
+    elif fault == "full-publish":
+        export = publish._export_parquet
+
+        def export_until_full(con, database, tables, folder):  # type: ignore[no-untyped-def]
+            export(con, database, tables[:1], folder)
+            raise OSError(errno.ENOSPC, "No space left on device", str(folder))
+
+        publish._export_parquet = export_until_full
+    elif fault.startswith("full-model:"):
+        from assets import model_assets
+
+        target = fault.split(":", 1)[1]
+        run_model = model_assets.run_model
+
+        def run_until_full(con, schema, name, sql):  # type: ignore[no-untyped-def]
+            if f"{schema}__{name}" == target:
+                con.execute(f"CREATE OR REPLACE TABLE {schema}.{name} AS SELECT 1 AS half_written")
+                raise duckdb.IOException("Could not write file warehouse.duckdb: No space left on device")
+            return run_model(con, schema, name, sql)
+
+        model_assets.run_model = run_until_full
     elif fault in {"kill-publish", "term-publish"}:
         export = publish._export_parquet
         sig = signal.SIGKILL if fault == "kill-publish" else signal.SIGTERM
@@ -92,7 +116,9 @@ def main(argv: list[str]) -> int:
             finally:
                 os._exit(3)
         _, status = os.waitpid(pid, 0)
-        ended = {"signal": os.WTERMSIG(status)} if os.WIFSIGNALED(status) else {"exit": os.WEXITSTATUS(status)}
+        ended = (
+            {"signal": os.WTERMSIG(status)} if os.WIFSIGNALED(status) else {"exit": os.WEXITSTATUS(status)}
+        )
         after = snapshot_state(root / "serving" / "relais.duckdb")
         print(json.dumps({"fault": fault, **ended, "before": before, "after": after}), flush=True)
     return 0

@@ -249,3 +249,44 @@ def test_nothing_configured_sends_nothing(webhook, smtp):
         _, outcome = _evaluate(build_failure_sensor({"notify_smtp_port": smtp.port}, environ={}), instance)
     assert isinstance(outcome, SkipReason) and "No failure notification configured" in outcome.skip_message
     assert webhook.received == [] and smtp.messages == []
+
+
+def test_a_run_found_dead_is_marked_failed_and_notified(webhook, tmp_path):
+    """A run whose process died holds nothing; the next run marks it failed, and the sensor tells."""
+    from dagster import DagsterEventType, DagsterRun, DagsterRunStatus, asset, materialize
+    from dagster_duckdb import DuckDBResource
+
+    from assets.writer_lock import Holder, _write_holder
+    from pipelines.resources import build_resources
+    from pipelines.settings import load_home
+
+    @asset
+    def touches_the_warehouse(warehouse: DuckDBResource) -> None:
+        with warehouse.get_connection() as con:
+            con.execute("SELECT 1").fetchall()
+
+    home = load_home(tmp_path / "home")
+    with DagsterInstance.ephemeral() as instance:
+        dead = DagsterRun(job_name="__ASSET_JOB", run_id="dead0000-run", status=DagsterRunStatus.STARTED)
+        instance.add_run(dead)
+        (home.root / "state").mkdir(exist_ok=True)
+        _write_holder(
+            home.root / "state",
+            Holder("dead0000-run", 999999, "host", "2026-12-01T06:00:00+00:00", "linkedin_archives"),
+        )
+        assert materialize(
+            [touches_the_warehouse], resources=build_resources(home), instance=instance
+        ).success
+        assert instance.get_run_by_id("dead0000-run").status == DagsterRunStatus.FAILURE
+        (failure,) = instance.all_logs("dead0000-run", of_type=DagsterEventType.PIPELINE_FAILURE)
+        sensor = build_failure_sensor({}, environ={"RELAIS_NOTIFY_WEBHOOK_URL": webhook.url})
+        context = build_run_status_sensor_context(
+            sensor_name=sensor.name,
+            dagster_instance=instance,
+            dagster_run=instance.get_run_by_id("dead0000-run"),
+            dagster_event=failure.dagster_event,
+        )
+        assert sensor(context) is None
+    (payload,) = webhook.received
+    assert payload["run_id"] == "dead0000-run"
+    assert "died during step linkedin_archives" in payload["error"]

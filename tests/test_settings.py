@@ -192,3 +192,31 @@ def test_the_relais_command_prints_one_line_and_exits_2(tmp_path):
         f'relais: {home / "relais.toml"}, line 3: timezone = "Europe/Pari" is not a known time zone: '
         "use an IANA name such as Europe/Paris"
     ]
+
+
+def test_the_dagster_command_stops_on_a_settings_error_with_one_line_and_runs_nothing(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "relais.toml").write_text('organisation = "Ville"\ntimzone = "Europe/Paris"\n', encoding="utf-8")
+    done = subprocess.run(
+        [
+            Path(sys.executable).parent / "dagster",
+            "asset",
+            "materialize",
+            "--select",
+            "*",
+            "-m",
+            "pipelines.definitions",
+        ],
+        env={**os.environ, "RELAIS_HOME": str(home), "DAGSTER_HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 2
+    ours = [line for line in done.stderr.splitlines() if line.startswith("relais: ")]
+    assert ours == [
+        f"relais: {home / 'relais.toml'}, line 2: timzone is not a setting (did you mean timezone?)"
+    ]
+    assert "Traceback" not in done.stderr and "STEP_START" not in done.stderr
+    assert not (home / "warehouse.duckdb").exists()

@@ -1,0 +1,102 @@
+"""The home's writer lock: released by the kernel when its holder dies, re-entrant within a process,
+and a second writer waits, says whom it waits for, and gives up with that run's name."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from assets.writer_lock import WriterBusy, WriterLock, read_holder
+
+HOLDER = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from assets.writer_lock import WriterLock
+    lock = WriterLock(Path(sys.argv[1]))
+    lock.acquire("run-A", wait_seconds=5)
+    lock.note_step("linkedin_archives")
+    print("held", flush=True)
+    if sys.argv[2] == "exit":
+        lock.release()
+        sys.exit(0)
+    time.sleep(60)
+    """
+)
+
+
+def _start_holder(state, mode: str) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(state), mode],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=os.getcwd(),
+    )
+    assert process.stdout.readline().strip() == "held"
+    return process
+
+
+def test_a_killed_holder_frees_the_lock_and_is_named_with_its_step(tmp_path):
+    state = tmp_path / "state"
+    holder = _start_holder(state, "sleep")
+    try:
+        notices = []
+        with pytest.raises(WriterBusy) as busy:
+            WriterLock(state).acquire(
+                "run-B", wait_seconds=1.2, on_wait=lambda h, w: notices.append(h), notice_every=0.5
+            )
+        message = str(busy.value)
+        assert "run-A" in message and f"process {holder.pid}" in message and "linkedin_archives" in message
+        assert len(notices) >= 2 and notices[0].run_id == "run-A"
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait()
+    lock = WriterLock(state)
+    dead = lock.acquire("run-B", wait_seconds=5)
+    try:
+        assert dead is not None
+        assert (dead.run_id, dead.pid, dead.step, dead.ended_at) == (
+            "run-A",
+            holder.pid,
+            "linkedin_archives",
+            "",
+        )
+        assert read_holder(state).run_id == "run-B"
+    finally:
+        lock.release()
+    assert read_holder(state).ended_at, "a release marks the record ended"
+
+
+def test_a_holder_that_ended_normally_is_not_a_dead_run(tmp_path):
+    state = tmp_path / "state"
+    holder = _start_holder(state, "exit")
+    assert holder.wait() == 0
+    lock = WriterLock(state)
+    assert lock.acquire("run-B", wait_seconds=1) is None
+    lock.release()
+
+
+def test_reentrant_in_one_process_and_released_by_the_outermost(tmp_path):
+    state = tmp_path / "state"
+    outer, inner = WriterLock(state), WriterLock(state)
+    outer.acquire("erase-1")
+    assert inner.acquire("refresh-2") is None, "the same process re-enters: an erasure refreshes the home"
+    inner.note_step("staging__agents")
+    assert read_holder(state).step == "staging__agents"
+    inner.release()
+    assert outer.held_here() and not read_holder(state).ended_at
+    outer.release()
+    assert not outer.held_here() and read_holder(state).ended_at
+
+
+def test_an_unreadable_record_is_no_holder(tmp_path):
+    state = tmp_path / "state"
+    state.mkdir()
+    (state / "writer.json").write_text("{half", encoding="utf-8")
+    assert read_holder(state) is None
+    (state / "writer.json").write_text(json.dumps({"pid": 1}), encoding="utf-8")
+    assert read_holder(state) is None
