@@ -232,3 +232,33 @@ def test_a_read_only_home_stops_before_any_step_with_one_clear_reason(tmp_path):
     assert f"Cannot write the home {root}: Read-only file system" in done.stderr
     assert (root / "serving" / "relais.duckdb").read_bytes() == snapshot
     assert _runner(root, dagster_home, "run")[0]["exit"] == 0, "writable again: the next refresh finishes"
+
+
+def test_an_erasure_killed_half_way_is_finished_by_running_it_again(tmp_path):
+    root, dagster_home = _home(tmp_path)
+    env = _env(root, dagster_home)
+    assert _runner(root, dagster_home, "run")[0]["exit"] == 0
+    erase = [BIN / "relais", "erase", "--agent-id", "G01", "--yes"]
+    first = subprocess.Popen(erase, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    record = root / "state" / "writer.json"
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and first.poll() is None:
+        holder = json.loads(record.read_text()) if record.exists() else {}
+        if holder.get("pid") == first.pid and not holder["run_id"].startswith("relais-erase-"):
+            break  # the erasure's own refresh has started: the inbox and warehouse are done
+        time.sleep(0.02)
+    assert first.poll() is None, "the erasure ended before it could be killed"
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+
+    again = subprocess.run(erase, env=env, capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "recovered first: run " in again.stdout and "an earlier attempt" in again.stdout
+    audit = [json.loads(line) for line in (root / "erasure" / "audit.log").read_text().splitlines()]
+    assert [line["status"] for line in audit] == ["started", "started", "completed"]
+    assert audit[2]["resumes"] == audit[0]["erasure_id"]
+    for path in root.rglob("*"):
+        if path.is_file() and "dagster" not in path.parts and path.name != "audit.log":
+            data = path.read_bytes()
+            assert b"gina.good@ville.fr" not in data and b"Gina Good" not in data, path
+    assert _strays(root) == []

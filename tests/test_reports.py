@@ -439,8 +439,10 @@ def test_dagster_asset_and_partitioned_op(tmp_path):
     metadata = result.asset_materializations_for_node(REPORT_KEY.to_python_identifier())[0].metadata
     assert metadata["month"].value == "2025-03" and metadata["files"].value == 7
     assert (tmp_path / "reports" / "2025-03" / "report.html").exists()
-    context = build_op_context(partition_key="2025-02-01", resources=resources)
-    assert monthly_report(context) == str(tmp_path / "reports" / "2025-02")
+    with build_op_context(
+        partition_key="2025-02-01", resources=resources
+    ) as context:  # holds the writer lock
+        assert monthly_report(context) == str(tmp_path / "reports" / "2025-02")
     assert (tmp_path / "reports" / "2025-02" / "report.pdf").exists()
 
 
