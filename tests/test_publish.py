@@ -138,3 +138,35 @@ def test_compaction_leaves_no_trace_of_replaced_rows(tmp_path):
     with duckdb.connect(str(path), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM raw.x").fetchone() == (100,)
         assert con.execute("SELECT sum(i) FROM raw.keep").fetchone() == (45,)
+
+
+def test_a_full_disk_or_a_stop_while_publishing_keeps_the_old_publication_whole(tmp_path, monkeypatch):
+    import errno
+
+    import pytest
+
+    from assets import publish
+
+    con = _warehouse(tmp_path / "wh.duckdb", 1)
+    target = tmp_path / "serving" / "relais.duckdb"
+    publish_snapshot(con, target, published_tables(con))
+    before = {p.relative_to(target.parent): p.read_bytes() for p in target.parent.rglob("*") if p.is_file()}
+    export = publish._export_parquet
+    con.execute("CREATE OR REPLACE TABLE marts.a AS SELECT 2 AS version")
+    for fault in (OSError(errno.ENOSPC, "No space left on device"), KeyboardInterrupt()):
+
+        def export_then_fail(con, database, tables, folder, fault=fault):
+            export(con, database, tables[:1], folder)
+            raise fault
+
+        monkeypatch.setattr(publish, "_export_parquet", export_then_fail)
+        with pytest.raises(type(fault)):
+            publish_snapshot(con, target, published_tables(con))
+        after = {
+            p.relative_to(target.parent): p.read_bytes() for p in target.parent.rglob("*") if p.is_file()
+        }
+        assert after == before, f"{fault!r}: the previous snapshot, Parquet and dictionary are untouched"
+    monkeypatch.setattr(publish, "_export_parquet", export)
+    publish_snapshot(con, target, published_tables(con))
+    with duckdb.connect(str(target), read_only=True) as reader:
+        assert reader.execute("SELECT version FROM marts.a").fetchall() == [(2,)]
