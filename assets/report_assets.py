@@ -1,8 +1,10 @@
 """Dagster wrappers of the monthly report (``assets.reports``): an asset and a per-month op.
 
-The asset ``reports/monthly`` runs after the analysts' snapshot is published and writes the report
-of the latest closed month to ``RELAIS_HOME/reports/YYYY-MM/``. The op ``write_monthly_report`` writes
-the month named by its partition key, for a monthly partitioned job (backfills, schedules).
+The asset ``reports/monthly`` runs after the analysts' snapshot is published, writes the report of
+the latest closed month to ``RELAIS_HOME/reports/YYYY-MM/``, then writes again every past report
+that names or counts someone who is no longer a consenting ambassador (``assets.reports.manifest``).
+The op ``write_monthly_report`` writes the month named by its partition key, for a monthly
+partitioned job (backfills, schedules).
 """
 
 from datetime import date
@@ -23,6 +25,14 @@ from dagster_duckdb import DuckDBResource
 
 from assets.home import RelaisHome
 from assets.reports import latest_closed_month, month_from_partition_key, write_month_report
+from assets.reports.manifest import (
+    MANIFEST_NAME,
+    Reason,
+    consenting_agents,
+    months_with_figures,
+    sweep_past_reports,
+    sweep_summary,
+)
 
 REPORT_KEY = AssetKey(["reports", "monthly"])
 
@@ -47,9 +57,37 @@ def report_metadata(month: date, files: list[Path]) -> dict[str, Any]:
     return {
         "month": f"{month:%Y-%m}",
         "folder": MetadataValue.path(str(html.parent)),
-        "files": len(files),
+        "files": len([p for p in files if p.name != MANIFEST_NAME]),
         "html": MetadataValue.path(str(html)),
         "dagster/uri": html.as_uri(),
+    }
+
+
+def refresh_past_reports(
+    context: AssetExecutionContext, home: RelaisHome, warehouse: DuckDBResource, written: date | None
+) -> dict[str, Any]:
+    """Write again the past reports naming or counting someone no longer consenting, log the counts by
+    reason (never a name or key) and return them as metadata; raise, once every folder was tried, if
+    one could not be written again, so that the run fails and the next one retries."""
+    with warehouse.get_connection() as con:
+        consenting, available = consenting_agents(con), months_with_figures(con)
+    sweep = sweep_past_reports(
+        home.reports_dir,
+        consenting,
+        available,
+        lambda month: build_report(home, warehouse, month),
+        skip=[written] if written else [],
+    )
+    context.log.info(sweep_summary(sweep))
+    if sweep.failed:
+        first = next(iter(sweep.failed.values()))
+        raise RuntimeError(sweep_summary(sweep)) from first
+    return {
+        "past_reports_regenerated": sweep.regenerated.total(),
+        "past_reports_removed": sweep.removed.total(),
+        "past_reports_without_manifest": sweep.regenerated[Reason.NO_MANIFEST]
+        + sweep.removed[Reason.NO_MANIFEST],
+        "past_reports_untouched": sweep.untouched,
     }
 
 
@@ -66,16 +104,19 @@ def monthly_report_asset(
 
     RELAIS_HOME/reports/YYYY-MM/ holds the main report, one page per department and the CSV files
     of the month before the current one in the organisation's time zone (the last month with
-    figures when none is older). Departments below the anonymity threshold appear merged.
+    figures when none is older). Departments below the anonymity threshold appear merged. Past
+    reports naming or counting someone who has since withdrawn or left are then written again.
     """
     with warehouse.get_connection() as con:
         month = latest_closed_month(con, home.timezone)
     if month is None:
         context.log.warning("No month in marts.programme_month yet: no report written")
-        return MaterializeResult(metadata={"month": "none", "files": 0})
+        past = refresh_past_reports(context, home, warehouse, None)
+        return MaterializeResult(metadata={"month": "none", "files": 0, **past})
     files = build_report(home, warehouse, month)
     context.log.info(f"Monthly report of {month:%Y-%m} written to {files[0].parent} ({len(files)} files)")
-    return MaterializeResult(metadata=report_metadata(month, files))
+    past = refresh_past_reports(context, home, warehouse, month)
+    return MaterializeResult(metadata={**report_metadata(month, files), **past})
 
 
 @op(name="write_monthly_report", tags={"kind": "report"})

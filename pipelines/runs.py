@@ -7,6 +7,7 @@ already written, so that none of them keeps the person's figures or name.
 from __future__ import annotations
 
 import re
+import shutil
 from datetime import date
 
 from dagster import DagsterInstance
@@ -39,13 +40,23 @@ def report_months(home: RelaisHome) -> list[date]:
 
 
 def regenerate_reports(home: RelaisHome) -> int:
-    """Rewrite every existing monthly report from the current warehouse; return how many were written."""
+    """Rewrite every existing monthly report from the current warehouse; return how many were written.
+
+    A month left without figures (its only data was an erased person's) loses its report folder.
+    """
     from pipelines.resources import build_resources
 
     months = report_months(home)
     if not months or not home.warehouse.exists():
         return 0
     warehouse = build_resources(home)["warehouse"]
+    written = 0
     for month in months:
-        build_report(home, warehouse, month)
-    return len(months)
+        try:
+            build_report(home, warehouse, month)
+            written += 1
+        except LookupError:
+            # The month has no figures any more (its only data was the person's): its old report
+            # would keep them, so it goes.
+            shutil.rmtree(home.reports_dir / f"{month:%Y-%m}")
+    return written

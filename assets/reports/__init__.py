@@ -3,7 +3,8 @@
 Pure modules, no Dagster import: ``figures`` reads the marts into plain records, ``charts`` turns
 them into SVG images, ``labels`` holds the French and English wording and number formats,
 ``safe_csv`` writes spreadsheets that cannot carry formulas, ``render`` fills the Jinja templates
-and prints PDFs, and ``build`` writes one month's folder. ``assets.report_assets`` wraps them.
+and prints PDFs, ``build`` writes one month's folder, and ``manifest`` records whom each folder
+names and finds the past ones to write again after a withdrawal. ``assets.report_assets`` wraps them.
 """
 
 from assets.reports.build import write_month_report

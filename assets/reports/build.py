@@ -19,6 +19,7 @@ import duckdb
 
 from assets.reports import charts, figures
 from assets.reports.labels import Labels
+from assets.reports.manifest import report_agents, write_manifest
 from assets.reports.months import add_months
 from assets.reports.render import render, write_pdf
 from assets.reports.safe_csv import write_csv
@@ -89,8 +90,9 @@ def write_month_report(
 
     ``con`` reads the marts (and ``raw.roster`` for leaderboard names, when present); ``language`` is
     ``fr`` or ``en``; ``settings`` are the home's settings (time zone, anonymity threshold,
-    currency fallbacks). The folder is replaced whole, atomically from a reader's point of view.
-    Raises ``LookupError`` when ``marts.programme_month`` has no row for ``month``.
+    currency fallbacks). The folder is replaced whole, atomically from a reader's point of view; its
+    hidden ``.agents.json`` (listed last) records whom it names and counts (``manifest``). Raises
+    ``LookupError`` when ``marts.programme_month`` has no row for ``month``.
     """
     month = month.replace(day=1)
     if not con.execute("SELECT count(*) FROM marts.programme_month WHERE month = ?", [month]).fetchall()[0][
@@ -146,7 +148,8 @@ def _write_everything(ctx: Context, root: Path) -> list[Path]:
     for row in rows:
         written += _write_department(ctx, row, Path(names["departments"]) / slugs[row.name], names["html"])
     written += _write_csvs(ctx, rows, names)
-    return written
+    manifest = write_manifest(ctx.folder, ctx.month, report_agents(ctx.con, ctx.month))
+    return [*written, manifest.relative_to(ctx.folder)]
 
 
 def _label(row: figures.DepartmentRow | figures.HeatCell, labels: Labels) -> str:

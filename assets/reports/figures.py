@@ -352,12 +352,8 @@ def skill_heatmap(con: duckdb.DuckDBPyConnection) -> list[HeatCell]:
     return sorted(cells, key=lambda c: (c.is_other, c.department.casefold(), c.department, c.family))
 
 
-def leaderboard(con: duckdb.DuckDBPyConnection, month: date, limit: int = 10) -> list[Leader]:
-    """The enrolled ambassadors with the best score of ``month``, named only when current and consenting.
-
-    A name comes from ``raw.roster`` (working warehouse) only for an ``agent_key`` with a row that
-    is both ``is_current`` and ``is_ambassador``; the agent key itself never leaves this function.
-    """
+def _leaderboard_rows(con: duckdb.DuckDBPyConnection, month: date, limit: int) -> list[tuple[Any, ...]]:
+    """``agent_key, name, tier, score, posts, reshares, impressions`` of the leaderboard, best first."""
     names = "SELECT NULL::VARCHAR AS agent_key, NULL::VARCHAR AS name WHERE false"
     needed = {"agent_key", "first_name", "last_name", "is_current", "is_ambassador"}
     if needed <= table_columns(con, "raw.roster"):
@@ -366,18 +362,32 @@ def leaderboard(con: duckdb.DuckDBPyConnection, month: date, limit: int = 10) ->
             "min(nullif(trim(concat_ws(' ', trim(first_name), trim(last_name))), '')) AS name "
             "FROM raw.roster WHERE is_current AND is_ambassador GROUP BY agent_key"
         )
-    rows = con.execute(
+    return con.execute(
         f"WITH names AS ({names}) "
-        "SELECT n.name, a.tier, a.ambassador_score, coalesce(a.posts, 0), coalesce(a.reshares, 0), "
-        "coalesce(a.impressions, 0) FROM marts.agent_month AS a LEFT JOIN names AS n USING (agent_key) "
+        "SELECT a.agent_key, n.name, a.tier, a.ambassador_score, coalesce(a.posts, 0), "
+        "coalesce(a.reshares, 0), coalesce(a.impressions, 0) "
+        "FROM marts.agent_month AS a LEFT JOIN names AS n USING (agent_key) "
         "WHERE a.month = ? AND a.is_enrolled AND a.ambassador_score IS NOT NULL "
         "ORDER BY a.ambassador_score DESC, a.impressions DESC NULLS LAST, a.agent_key LIMIT ?",
         [month, limit],
     ).fetchall()
+
+
+def leaderboard(con: duckdb.DuckDBPyConnection, month: date, limit: int = 10) -> list[Leader]:
+    """The enrolled ambassadors with the best score of ``month``, named only when current and consenting.
+
+    A name comes from ``raw.roster`` (working warehouse) only for an ``agent_key`` with a row that
+    is both ``is_current`` and ``is_ambassador``; the agent key itself never leaves this function.
+    """
     return [
-        Leader(rank, r[0], r[1], float(r[2]), int(r[3]), int(r[4]), int(r[5]))
-        for rank, r in enumerate(rows, start=1)
+        Leader(rank, r[1], r[2], float(r[3]), int(r[4]), int(r[5]), int(r[6]))
+        for rank, r in enumerate(_leaderboard_rows(con, month, limit), start=1)
     ]
+
+
+def leaderboard_keys(con: duckdb.DuckDBPyConnection, month: date, limit: int = 10) -> frozenset[str]:
+    """The ``agent_key`` of each line of ``leaderboard(con, month, limit)``, without rank or figures."""
+    return frozenset(str(r[0]) for r in _leaderboard_rows(con, month, limit))
 
 
 def quality_summary(con: duckdb.DuckDBPyConnection) -> QualitySummary | None:
