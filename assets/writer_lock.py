@@ -71,6 +71,15 @@ def _write_holder(state_dir: Path, holder: Holder) -> None:
     os.replace(temporary, path)
 
 
+def waiting_message(holder: Holder | None, waited: float, wait_seconds: float) -> str:
+    """What a writer that waits says: whom it waits for, since when, and how long it will wait."""
+    who = holder.describe() if holder else "another process"
+    limit = f"at most {wait_seconds / 60:.0f} min"
+    if waited < 1:
+        return f"Another run is writing this home: {who}. Waiting for it ({limit})"
+    return f"Still waiting for {who} ({waited:.0f} s so far, {limit})"
+
+
 @dataclass
 class _Held:
     descriptor: int

@@ -50,7 +50,7 @@ from assets.ledger import FileRejected
 from assets.linkedin_api.tokens import TokenStore
 from assets.recovery import recover
 from assets.warehouse import table_exists
-from assets.writer_lock import Holder, WriterLock
+from assets.writer_lock import Holder, WriterLock, waiting_message
 
 STARTED, COMPLETED, INCOMPLETE = "started", "completed", "incomplete"
 
@@ -319,7 +319,7 @@ def erase_agent(
     wait = float(home.settings.get("writer_wait_minutes", 60)) * 60
 
     def waiting(holder: Holder | None, waited: float) -> None:
-        say(f"  waiting {waited:.0f} s for {holder.describe() if holder else 'another process'} to finish")
+        say(f"  {waiting_message(holder, waited, wait)}")
 
     dead = lock.acquire(run_id, wait, waiting)
     try:

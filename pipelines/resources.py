@@ -20,7 +20,7 @@ from pydantic import PrivateAttr
 
 from assets.home import RelaisHome
 from assets.recovery import Recovery, recover
-from assets.writer_lock import DEFAULT_WAIT_SECONDS, Holder, WriterLock
+from assets.writer_lock import DEFAULT_WAIT_SECONDS, Holder, WriterLock, waiting_message
 
 DEFAULT_MEMORY_LIMIT = "2GB"
 UNFINISHED = (DagsterRunStatus.STARTED, DagsterRunStatus.STARTING, DagsterRunStatus.CANCELING)
@@ -57,8 +57,7 @@ class RelaisWarehouse(DuckDBResource):
         run_id = context.run_id or "outside-a-run"
 
         def waiting(holder: Holder | None, waited: float) -> None:
-            who = holder.describe() if holder else "another process"
-            context.log.info(f"Waiting {waited:.0f} s so far for {who} to finish writing this home")
+            context.log.info(waiting_message(holder, waited, self.lock_wait_seconds))
 
         try:
             dead = lock.acquire(run_id, self.lock_wait_seconds, waiting)

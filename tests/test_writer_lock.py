@@ -100,3 +100,17 @@ def test_an_unreadable_record_is_no_holder(tmp_path):
     assert read_holder(state) is None
     (state / "writer.json").write_text(json.dumps({"pid": 1}), encoding="utf-8")
     assert read_holder(state) is None
+
+
+def test_the_waiting_message_names_the_run_and_the_limit():
+    from assets.writer_lock import Holder, waiting_message
+
+    holder = Holder("run-A", 12, "vm", "2026-12-06T06:00:00+00:00", "quality__gate")
+    first = waiting_message(holder, 0.2, 3600)
+    assert first == (
+        "Another run is writing this home: run run-A (process 12 on vm, started 2026-12-06T06:00:00+00:00, "
+        "at step quality__gate). Waiting for it (at most 60 min)"
+    )
+    assert waiting_message(holder, 30.4, 3600).startswith(
+        "Still waiting for run run-A"
+    ) and "30 s so far" in waiting_message(holder, 30.4, 3600)
