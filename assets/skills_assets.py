@@ -1,9 +1,10 @@
 """Dagster asset of the skills showcase: which framework skills ambassadors name, declare and get endorsed.
 
-The framework (``skills_framework`` in relais.toml: ``relais``, ``esco`` or ``rome``) is compiled
-into one Aho-Corasick automaton (``assets.skills.matcher``) and run over the commentary of every
-post and reshare with comment, and over the skill names of profiles and endorsements. The SQL
-marts (``agent_skill``, ``skill_month``, ``department_skill``) build on these tables.
+The framework (``skills_framework`` in relais.toml: ``relais``, ``esco`` or ``rome``; ESCO may be
+several files, one per language, merged by concept) is compiled into one Aho-Corasick automaton
+(``assets.skills.matcher``) and run over the commentary of every post and reshare with comment,
+and over the skill names of profiles and endorsements. The SQL marts (``agent_skill``,
+``skill_month``, ``department_skill``) build on these tables.
 """
 
 import hashlib
@@ -37,11 +38,17 @@ MATCHES_TABLE = "staging.skill_match_cache"
 a commentary already matched against the same framework and code is not matched again."""
 
 
-def framework_fingerprint(skills: Iterable[Skill]) -> str:
-    """A digest of the framework's skills and forms and of the matching code."""
+def framework_fingerprint(skills: Iterable[Skill], file_digests: Iterable[str] = ()) -> str:
+    """A digest of the framework's skills and forms, of its files and of the matching code.
+
+    ``file_digests`` (``Framework.digests``: the SHA-256 of each file read, in order) makes the
+    fingerprint change whenever any framework file changes, even where no form changes.
+    """
     digest = hashlib.sha256(reader_fingerprint().encode())
     for skill in skills:
         digest.update(repr((skill.skill_id, skill.labels)).encode())
+    for file_digest in file_digests:
+        digest.update(f"file:{file_digest}".encode())
     return digest.hexdigest()
 
 
@@ -171,6 +178,8 @@ def skill_matching(
     )
     for problem in framework.problems[:20]:
         context.log.warning(f"Skills framework: {problem.message()}")
+    for note in framework.notes:
+        context.log.info(f"Skills framework: {note}")
     matcher = SkillMatcher.build(framework.skills)
     context.log.info(
         f"Skills framework '{framework.kind}': {matcher.skill_count} skills, {matcher.pattern_count} patterns"
@@ -183,7 +192,7 @@ def skill_matching(
         counts = {
             "skills_framework": replace_table(con, "staging.skills_framework", skills, FRAMEWORK_SCHEMA)
         }
-        fingerprint = framework_fingerprint(framework.skills)
+        fingerprint = framework_fingerprint(framework.skills, framework.digests)
         texts = write_skill_mentions(con, matcher, fingerprint, reuse_enabled(home.settings))
         counts["skill_mentions"] = texts.mentions
         declared = con.execute("SELECT agent_key, skill_name, 0 FROM staging.skills_declared").fetchall()

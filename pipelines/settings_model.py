@@ -147,6 +147,22 @@ def _one_of(choices: tuple[str, ...], what: str, empty: str = "") -> Any:
     return check
 
 
+def _framework_paths(value: Any) -> Any:
+    """One path, or a list of paths (ESCO in several languages): no blank or repeated item in a list."""
+    if not isinstance(value, str | list) or (
+        isinstance(value, list) and not all(isinstance(item, str) for item in value)
+    ):
+        raise Invalid("is not a path in double quotes nor a list of them")
+    if isinstance(value, list):
+        paths = [item.strip() for item in value]
+        if "" in paths:
+            raise Invalid("holds an empty path")
+        repeated = [item for index, item in enumerate(paths) if item in paths[:index]]
+        if repeated:
+            raise Invalid(f"lists {repeated[0]!r} twice")
+    return value
+
+
 def _memory(value: str) -> str:
     """A size DuckDB's ``memory_limit`` accepts: a number and a unit, or a percentage."""
     match = MEMORY_SIZE.fullmatch(value)
@@ -281,7 +297,11 @@ class Settings(BaseModel):
     skills_framework: Annotated[
         str, AfterValidator(_one_of(FRAMEWORK_KINDS, "a skills framework Relais reads", empty="relais"))
     ] = Field("relais", description=" or ".join(f'"{kind}"' for kind in FRAMEWORK_KINDS))
-    skills_framework_path: str = Field("", description='the path of the framework\'s CSV file, or ""')
+    skills_framework_path: Annotated[str | list[str], BeforeValidator(_framework_paths)] = Field(
+        "",
+        description="the path of the framework's CSV file, a list of ESCO files such as "
+        '["/data/skills_fr.csv", "/data/skills_en.csv"], or ""',
+    )
     report_language: Annotated[
         str, AfterValidator(_one_of(REPORT_LANGUAGES, "a language of the reports"))
     ] = Field("fr", description=" or ".join(f'"{language}"' for language in REPORT_LANGUAGES))
@@ -338,10 +358,20 @@ class Settings(BaseModel):
             raise Invalid(
                 "is 0 like every score_weight_*", "at least one score weight more than 0", key=weights[0]
             )
-        if self.skills_framework != "relais" and not self.skills_framework_path.strip():
+        framework_path = self.skills_framework_path
+        paths = [framework_path] if isinstance(framework_path, str) else framework_path
+        paths = [path for path in paths if path.strip()]
+        if self.skills_framework != "relais" and not paths:
             raise Invalid(
                 f'is empty while skills_framework = "{self.skills_framework}"',
                 f"the path of the downloaded {self.skills_framework.upper()} CSV file",
+                key="skills_framework_path",
+                near="skills_framework",
+            )
+        if self.skills_framework != "esco" and len(paths) > 1:
+            raise Invalid(
+                f'lists {len(paths)} files while skills_framework = "{self.skills_framework}"',
+                'one path: only "esco" merges several files (one per language)',
                 key="skills_framework_path",
                 near="skills_framework",
             )

@@ -208,3 +208,172 @@ def test_a_file_of_another_layout_is_rejected(tmp_path):
         load_esco(path)
     with pytest.raises(FileRejected):
         load_relais_framework(path)
+
+
+# ---------------------------------------------------------------- ESCO in several languages
+
+BUDGET, SPEAKING, PLANNING, DESIGN = (
+    f"http://data.europa.eu/esco/skill/{n}" for n in ("b1", "s2", "p3", "d4")
+)
+ESCO_FR = [
+    (BUDGET, "skill/competence", "gérer un budget", "gestion budgétaire\nsuivre un budget"),
+    (SPEAKING, "skill/competence", "prise de parole en public", "parler en public"),
+    (PLANNING, "knowledge", "droit de l'urbanisme", "législation de l'urbanisme"),
+]
+ESCO_EN = [
+    (BUDGET, "skill/competence", "manage budgets", "budget management\nbudgeting"),
+    (SPEAKING, "skill/competence", "public speaking", "speaking in public"),
+    (PLANNING, "knowledge", "urban planning law", "planning legislation"),
+    (DESIGN, "skill/competence", "apply design thinking", "use design thinking"),
+]
+
+
+def _esco_file(path, concepts, description=""):
+    rows = [_esco_row(uri, kind, preferred, alt) for uri, kind, preferred, alt in concepts]
+    if description:
+        rows.append(_esco_row("http://data.europa.eu/esco/skill/x", "knowledge", description, "", "obsolete"))
+    path.write_text(ESCO_HEADER + "\n" + "".join(rows), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def esco_pair(tmp_path):
+    return _esco_file(tmp_path / "skills_fr.csv", ESCO_FR), _esco_file(tmp_path / "skills_en.csv", ESCO_EN)
+
+
+def test_esco_files_of_two_languages_merge_by_concept_uri(esco_pair):
+    framework = load_framework("esco", [str(path) for path in esco_pair], "fr")
+    assert [skill.skill_id for skill in framework.skills] == [BUDGET, SPEAKING, PLANNING, DESIGN]
+    assert framework.languages == ["fr", "en"] and len(framework.digests) == 2
+    assert framework.problems == []
+    budget = framework.skills[0]
+    assert budget.family == "skill/competence"
+    assert budget.labels == (
+        "gérer un budget",
+        "gestion budgétaire",
+        "suivre un budget",
+        "manage budgets",
+        "budget management",
+        "budgeting",
+    )
+    assert any("4 concepts merged by conceptUri from 2 files" in note for note in framework.notes)
+
+
+def test_a_french_post_and_an_english_post_name_the_same_merged_concept(esco_pair):
+    matcher = SkillMatcher.build(load_framework("esco", list(esco_pair)).skills)
+    assert matcher.skill_ids("Ravie d'avoir suivi la formation prise de parole en public !") == [SPEAKING]
+    assert matcher.skill_ids("Great workshop on public speaking this morning.") == [SPEAKING]
+    assert matcher.skill_ids("Cette année j'ai dû suivre un budget de 2 M€.") == [BUDGET]
+    assert matcher.skill_ids("Proud of our team: budget management done right.") == [BUDGET]
+
+
+def test_display_label_follows_report_language_with_a_noted_fallback(esco_pair):
+    french = load_framework("esco", list(esco_pair), "fr")
+    assert [skill.label for skill in french.skills] == [
+        "gérer un budget",
+        "prise de parole en public",
+        "droit de l'urbanisme",
+        "apply design thinking",
+    ]
+    fallback = [note for note in french.notes if "preferredLabel" in note]
+    assert fallback and "1 of 4 concepts have no French preferredLabel" in fallback[0]
+    english = load_framework("esco", list(reversed(esco_pair)), "en")
+    assert [skill.label for skill in english.skills][:3] == [
+        "manage budgets",
+        "public speaking",
+        "urban planning law",
+    ]
+    assert not any("preferredLabel" in note for note in english.notes)
+    assert load_framework("esco", list(reversed(esco_pair)), "fr").skills[0].label == "gérer un budget"
+
+
+def test_the_fingerprint_changes_when_any_esco_file_changes(esco_pair):
+    from assets.skills_assets import framework_fingerprint
+
+    def fingerprint():
+        framework = load_framework("esco", list(esco_pair))
+        return framework_fingerprint(framework.skills, framework.digests)
+
+    first = fingerprint()
+    assert fingerprint() == first
+    french, english = esco_pair
+    _esco_file(english, ESCO_EN, description="a retired concept")  # no surface form changes
+    second = fingerprint()
+    assert second != first
+    _esco_file(french, [*ESCO_FR[:2], (PLANNING, "knowledge", "droit de l'urbanisme", "")])
+    assert fingerprint() not in (first, second)
+
+
+def test_the_single_path_form_still_reads_one_file(esco_pair):
+    french, _ = esco_pair
+    for path in (str(french), french, [str(french)]):
+        framework = load_framework("esco", path, "en")
+        assert [skill.skill_id for skill in framework.skills] == [BUDGET, SPEAKING, PLANNING]
+        assert framework.skills[0].label == "gérer un budget"
+        assert framework.source_file == str(french)
+    with pytest.raises(ValueError, match="only esco merges several files"):
+        load_framework("rome", list(esco_pair))
+
+
+def test_a_missing_or_foreign_file_is_rejected_naming_it(esco_pair, tmp_path):
+    with pytest.raises(FileRejected, match=r"skills_de\.csv: the ESCO skills file does not exist"):
+        load_framework("esco", [*esco_pair, tmp_path / "skills_de.csv"])
+    notes = tmp_path / "notes.csv"
+    notes.write_text("Name\nGestion de projet\n", encoding="utf-8")
+    with pytest.raises(FileRejected, match=r"notes\.csv: cannot be read as ESCO skills: no header line"):
+        load_framework("esco", [esco_pair[0], notes])
+
+
+def test_the_language_of_an_esco_file_comes_from_its_name_or_its_labels(tmp_path):
+    unnamed_fr = _esco_file(tmp_path / "export_a.csv", ESCO_FR)
+    unnamed_en = _esco_file(tmp_path / "export_b.csv", ESCO_EN)
+    misnamed = _esco_file(tmp_path / "esco_skills_en_v1.2.csv", ESCO_FR)
+    german = _esco_file(tmp_path / "skills_de.csv", ESCO_EN)
+    framework = load_framework("esco", [unnamed_fr, unnamed_en, misnamed, german])
+    assert framework.languages == ["fr", "en", "fr", "de"]
+    assert any("is named as English but its labels are French" in note for note in framework.notes)
+    neutral = _esco_file(tmp_path / "export_c.csv", [(DESIGN, "knowledge", "Python", "SQL")])
+    assert load_framework("esco", [neutral, unnamed_en]).languages == ["und", "en"]
+
+
+def test_two_files_of_one_language_are_merged_too(tmp_path):
+    first = _esco_file(tmp_path / "skills_fr.csv", ESCO_FR[:2])
+    extra = _esco_file(tmp_path / "skills_fr_extra.csv", [(BUDGET, "", "piloter un budget", ""), ESCO_FR[2]])
+    framework = load_framework("esco", [first, extra], "fr")
+    assert framework.languages == ["fr", "fr"]
+    assert [skill.skill_id for skill in framework.skills] == [BUDGET, SPEAKING, PLANNING]
+    assert framework.skills[0].label == "gérer un budget"
+    assert "piloter un budget" in framework.skills[0].labels
+
+
+def test_settings_take_one_path_or_a_list_of_esco_files(tmp_path):
+    from pipelines.settings_model import SettingsError, validate_settings
+
+    def check(text):
+        import tomllib
+
+        return validate_settings(tomllib.loads(text), tmp_path / "relais.toml", text).skills_framework_path
+
+    both = (
+        'skills_framework = "esco"\nskills_framework_path = ["/data/skills_fr.csv", "/data/skills_en.csv"]\n'
+    )
+    assert check(both) == ["/data/skills_fr.csv", "/data/skills_en.csv"]
+    assert check('skills_framework = "esco"\nskills_framework_path = "/data/skills_fr.csv"\n') == (
+        "/data/skills_fr.csv"
+    )
+    for text, expected in (
+        ('skills_framework = "esco"\nskills_framework_path = ["/a.csv", ""]\n', "holds an empty path"),
+        ('skills_framework = "esco"\nskills_framework_path = ["/a.csv", "/a.csv"]\n', "lists '/a.csv' twice"),
+        (
+            'skills_framework = "esco"\nskills_framework_path = []\n',
+            'is empty while skills_framework = "esco"',
+        ),
+        ('skills_framework = "esco"\nskills_framework_path = [1]\n', "is not a path in double quotes"),
+        (
+            'skills_framework = "rome"\nskills_framework_path = ["/a.csv", "/b.csv"]\n',
+            'line 2: skills_framework_path = ["/a.csv", "/b.csv"] lists 2 files while skills_framework = "rome"',
+        ),
+    ):
+        with pytest.raises(SettingsError) as caught:
+            check(text)
+        assert "\n" not in str(caught.value) and expected in str(caught.value)

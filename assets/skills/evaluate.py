@@ -13,7 +13,8 @@ durable``), nor a sector label (``#ServicePublic``).
 
 Scores are micro-averaged over (post, skill) pairs: a skill found several times in a post counts
 once. ``python -m assets.skills.evaluate [--framework relais] [--framework-path PATH] [--fixture
-PATH]`` prints precision, recall, F1 and the first false positives and negatives, and exits 0.
+PATH]`` prints precision, recall, F1 and the first false positives and negatives, and exits 0;
+``--framework-path`` may be repeated (ESCO in several languages, merged by concept).
 """
 
 from __future__ import annotations
@@ -152,7 +153,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--framework", default="relais", help="relais (default), esco or rome")
     parser.add_argument(
-        "--framework-path", default=None, help="the framework file (needed for esco and rome)"
+        "--framework-path",
+        action="append",
+        default=None,
+        help="the framework file (needed for esco and rome); repeat it for ESCO in several languages",
     )
     parser.add_argument("--fixture", default=str(DEFAULT_FIXTURE), help="labelled posts, JSON lines")
     parser.add_argument("--show", type=int, default=20, help="how many false positives and negatives to list")
