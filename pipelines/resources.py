@@ -10,11 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Generator, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import duckdb
-from dagster import DagsterRunStatus, InitResourceContext, OpExecutionContext
+from dagster import (
+    DagsterEventType,
+    DagsterInstance,
+    DagsterRunStatus,
+    InitResourceContext,
+    OpExecutionContext,
+)
 from dagster_duckdb import DuckDBResource
 from pydantic import PrivateAttr
 
@@ -67,6 +74,8 @@ class RelaisWarehouse(DuckDBResource):
                 "Relais writes its warehouse, snapshot and reports there: make it writable (or free "
                 "space on its disk), then run again; nothing was changed."
             ) from None
+        if dead is not None and context.instance is not None:
+            dead = _step_from_events(context.instance, dead)
         try:
             recovery = recover(home, run_id, dead, dict(self.connection_config))
             if recovery.anything:
@@ -88,6 +97,25 @@ class RelaisWarehouse(DuckDBResource):
                 self._lock.note_step(step)
         with super().get_connection() as con:
             yield con
+
+
+def _step_from_events(instance: DagsterInstance, dead: Holder) -> Holder:
+    """The dead run with the step it was really in, from Dagster's event log when it holds the run.
+
+    The lock's record knows the last step that opened the warehouse; the event log knows the step
+    that started last and never ended, which is where the process died.
+    """
+    if instance.get_run_by_id(dead.run_id) is None:
+        return dead
+    kinds = {DagsterEventType.STEP_START, DagsterEventType.STEP_SUCCESS, DagsterEventType.STEP_FAILURE}
+    open_steps: list[str] = []
+    for entry in instance.all_logs(dead.run_id, of_type=kinds):
+        step = entry.step_key or ""
+        if entry.dagster_event_type == DagsterEventType.STEP_START:
+            open_steps.append(step)
+        elif step in open_steps:
+            open_steps.remove(step)
+    return replace(dead, step=", ".join(open_steps)) if open_steps else dead
 
 
 def _mark_failed(context: InitResourceContext, recovery: Recovery) -> None:

@@ -135,14 +135,18 @@ def test_a_refresh_killed_while_reading_archives_never_wedges_the_next(operated_
     refresh.send_signal(signal.SIGKILL)
     refresh.wait()
     killed = json.loads(record.read_text())
-    dead_step = killed["step"]
     assert (root / "serving" / "relais.duckdb").read_bytes() == snapshot_bytes
 
     again = subprocess.run(
         [BIN / REFRESH[0], *REFRESH[1:]], env=env, capture_output=True, text=True, timeout=600
     )
     assert again.returncode == 0, again.stderr[-3000:]
-    assert "Recovered: run " in again.stderr and f"died at step {dead_step}" in again.stderr
+    recovered = _recoveries(root)[-1]
+    assert recovered["dead_run"] == killed["run_id"] and recovered["dead_step"], recovered
+    dead_step = recovered["dead_step"]  # the step Dagster's event log saw start and never end
+    assert (
+        f"Recovered: run {killed['run_id']}" in again.stderr and f"died at step {dead_step}" in again.stderr
+    )
     with DagsterInstance.from_config(str(dagster_home)) as instance:
         assert instance.get_run_by_id(killed["run_id"]).status == DagsterRunStatus.FAILURE
     assert DagsterRunStatus.STARTED not in _statuses(dagster_home), "no run is left 'started'"
