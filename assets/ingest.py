@@ -39,7 +39,7 @@ from assets.owner_index import OwnerIndex
 from assets.pseudonym import Pseudonymiser
 from assets.reuse import PreviousReads
 from assets.roster import ROSTER, RosterRow, duplicate_problems, resolve_roster
-from assets.tables import TableRead, TableSpec, iter_table, read_table
+from assets.tables import TableRead, TableSpec, decide_orders, iter_table, read_table
 from assets.textio import decode_text, detect_encoding
 
 SPEC_BY_KIND: dict[str, TableSpec] = {spec.kind: spec for spec in LOADED_SPECS}
@@ -106,7 +106,11 @@ def file_outcome(
 
 
 def loaded_outcome(item: InboxFile, read: TableRead, reason: str = "", withheld: bool = False) -> FileOutcome:
-    """The outcome of a file read whole: its rows read, loaded (or withheld) and quarantined."""
+    """The outcome of a file read whole: its rows read, loaded (or withheld) and quarantined.
+
+    The notes of the reading (date order chosen, continuation lines joined) follow the reason.
+    """
+    reason = "; ".join(part for part in (reason, *read.notes) if part)
     return file_outcome(item, LOADED, reason, read.rows_read, len(read.problems), withheld)
 
 
@@ -207,12 +211,21 @@ def ingest_archives(
 
 
 def _load_member(inbox: Path, item: InboxFile, agent_id: str, writer: RowWriter, ledger: Ledger) -> None:
-    """Stream one archive member's rows to the writer; its outcome goes to the ledger."""
+    """Stream one archive member's rows to the writer; its outcome goes to the ledger.
+
+    The file is read twice, line by line: once to decide the order of its numeric dates (the one
+    under which every date is real), then to load its rows.
+    """
     counts = TableRead()
     problems = 0
+    spec = SPEC_BY_KIND[item.kind]
     try:
+        orders = None
+        if any(column.ordered for column in spec.columns):
+            with open_lines(inbox, item) as lines:
+                orders = decide_orders(lines, spec)
         with open_lines(inbox, item) as lines:
-            for entry in iter_table(item.path, lines, SPEC_BY_KIND[item.kind], counts):
+            for entry in iter_table(item.path, lines, spec, counts, orders):
                 if isinstance(entry, RowProblem):
                     problems += 1
                     writer.problem(entry)
@@ -225,10 +238,11 @@ def _load_member(inbox: Path, item: InboxFile, agent_id: str, writer: RowWriter,
         return
     except (OSError, EOFError, zipfile.BadZipFile) as exc:
         reason = f"reading stopped after {counts.rows_read} rows, the rest of the file is unreadable: {exc}"
+        reason = "; ".join([reason, *counts.notes])
         ledger.files.append(file_outcome(item, LOADED, reason, counts.rows_read, problems))
         ledger.loaded.append((item, agent_id))
         return
-    ledger.files.append(file_outcome(item, LOADED, "", counts.rows_read, problems))
+    ledger.files.append(file_outcome(item, LOADED, "; ".join(counts.notes), counts.rows_read, problems))
     ledger.loaded.append((item, agent_id))
 
 

@@ -8,6 +8,12 @@ never reach the warehouse: connections and endorsements are reduced to dates (an
 they are parsed, and e-mail addresses are only used to find the archive's owner. An archive is a
 snapshot of the past: a timestamp or date later than now plus one day is an error, and its row is
 quarantined with the reason.
+
+Every archive layout since 2018 is read alike: the 2018 one (UTF-16 with BOM, tab-separated,
+header names with spaces such as ``Share Link``, more columns) as today's. Every date column is
+read by ``assets.dates`` in any form LinkedIn or a spreadsheet writes (``2017/06/08 08:15:44 UTC``,
+``04 Jul 2023``, ``18-Jun-24``, ``1/8/18, 6:14 PM``, ISO; ``NA`` is no date), numeric dates in one
+order per file. Comments.csv written without quotes has its multi-line messages joined back.
 """
 
 from __future__ import annotations
@@ -16,11 +22,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from assets.dates import read_past_day, read_past_moment
 from assets.owner_index import OwnerIndex
 from assets.post_identity import post_key
 from assets.tables import Column, TableSpec, header_matches
 from assets.textio import iter_records, normalise_header, sniff_delimiter
-from assets.values import parse_past_connection_date, parse_past_utc_timestamp
 
 _QUOTED_LINE_BREAK = re.compile(r'"\r?\n"')
 
@@ -45,10 +51,20 @@ def _stripped(value: str | None) -> str | None:
     return value.strip() if value and value.strip() else None
 
 
+def _moment(name: str, aliases: tuple[str, ...], required: bool = False) -> Column:
+    """An archive timestamp column: any date form, numeric dates in the file's order, none in the future."""
+    return Column(name, aliases, read_past_moment, required=required, ordered=read_past_moment)
+
+
+def _day(name: str, aliases: tuple[str, ...], required: bool = False) -> Column:
+    """A date column of an archive (Connections.csv ``Connected On``): as ``_moment``, time of day dropped."""
+    return Column(name, aliases, read_past_day, required=required, ordered=read_past_day)
+
+
 SHARES = TableSpec(
     "li_shares",
     (
-        Column("shared_at", ("date",), parse_past_utc_timestamp, required=True),
+        _moment("shared_at", ("date",), required=True),
         Column("share_link", ("sharelink",), _stripped),
         Column("commentary", ("sharecommentary",), restore_multiline),
         Column("shared_url", ("sharedurl",), _stripped),
@@ -59,23 +75,24 @@ SHARES = TableSpec(
 INSTANT_REPOSTS = TableSpec(
     "li_instant_reposts",
     (
-        Column("reposted_at", ("date",), parse_past_utc_timestamp, required=True),
+        _moment("reposted_at", ("date",), required=True),
         Column("link", ("link",), _stripped, required=True),
     ),
 )
 COMMENTS = TableSpec(
     "li_comments",
     (
-        Column("commented_at", ("date",), parse_past_utc_timestamp),
+        _moment("commented_at", ("date",)),
         Column("link", ("link",), _stripped),
         Column("message", ("message",), restore_multiline),
     ),
     backslash_escapes=True,
+    continuation_lines=True,
 )
 REACTIONS = TableSpec(
     "li_reactions",
     (
-        Column("reacted_at", ("date",), parse_past_utc_timestamp, required=True),
+        _moment("reacted_at", ("date",), required=True),
         Column("reaction_type", ("type",), _upper),
         Column("link", ("link",), _stripped),
     ),
@@ -84,7 +101,7 @@ SKILLS = TableSpec("li_skills", (Column("skill_name", ("name",), _stripped, requ
 ENDORSEMENTS_RECEIVED = TableSpec(
     "li_endorsements_received",
     (
-        Column("endorsed_at", ("endorsement_date",), parse_past_utc_timestamp, required=True),
+        _moment("endorsed_at", ("endorsement_date",), required=True),
         Column("skill_name", ("skill_name",), _stripped),
         Column("endorser", ("endorser_first_name",), _dropped),
         Column("status", ("endorsement_status",), _upper, optional_header=True),
@@ -95,7 +112,7 @@ CONNECTIONS = TableSpec(
     (
         Column("person", ("first_name",), _dropped),
         Column("company", ("company",), _dropped),
-        Column("connected_on", ("connected_on",), parse_past_connection_date, required=True),
+        _day("connected_on", ("connected_on",), required=True),
     ),
 )
 # The output name is the header's own: a column named after a shorter word ("email") would make

@@ -2,7 +2,8 @@
 
 Each parser takes the raw cell text and returns the value, ``None`` for an empty cell, or raises
 ``ValueError`` with a message a person can act on; callers turn that message into a quarantine
-reason naming the file, the row and the column.
+reason naming the file, the row and the column. The dates of LinkedIn member archives (every form
+since 2018, numeric dates in one order per file) are read by ``assets.dates``.
 """
 
 from __future__ import annotations

@@ -492,6 +492,106 @@ def _archive_binary_garbage_at_end(folder: Path) -> None:
     raw(folder / "C01_archive" / "Connections.csv", b"\x00" * 512)
 
 
+# Real layouts since 2018 (docs: /work/shared/formats.md sections 1 and 8), written from scratch.
+
+SHARES_2018_HEADER = (
+    "Date\tShare Title\tShare Description\tShare Link\tShare Commentary\tShared URL\tMedia URL\tType\t"
+    "Visibility"
+)
+
+
+def _archive_2018_layout(folder: Path) -> None:
+    """A 2018-era archive: Shares.csv in UTF-16LE with BOM, tab-separated, CRLF, header names with
+    spaces, two more columns and UTC-suffixed dates; Connections.csv without preamble or URL column,
+    dates ``1/8/18, 6:14 PM`` (quoted, and once unquoted); Endorsement_Received_Info.csv without
+    ``Endorser Public Url``."""
+    shares = [
+        SHARES_2018_HEADER,
+        f"2017/06/08 08:15:44 UTC\tTitre\tUne description\t{share(300)}\tPremier partage\t\t\tSHARE\t"
+        "MEMBER_NETWORK",
+        f"2017/11/30 23:30:00 UTC\t\t\t{share(301)}\tFin novembre\thttps://lnkd.in/eAbCdEf\t\tSHARE\tPUBLIC",
+        f"2018/01/08 18:14:00 UTC\t\t\t{share(302)}\tÀ relayer\t{post(300)}\t\tSHARE\tPUBLIC",
+    ]
+    text = csv_text(shares, newline="\r\n")
+    raw(folder / "C01_archive" / "Shares.csv", b"\xff\xfe" + text.encode("utf-16-le"))
+    _archive(
+        folder,
+        {
+            "Connections.csv": [
+                "First Name,Last Name,Email Address,Company,Position,Connected On",
+                'Ann,Able,,Acme,CTO,"1/8/18, 6:14 PM"',
+                'Bob,Baker,bob@example.org,Acme,Developer,"11/18/17, 12:32 PM"',
+                "Cy,Cole,,Beta,Analyst,12/3/17, 9:05 AM",  # unquoted: its comma splits the date
+            ],
+            "Endorsement_Received_Info.csv": [
+                "Endorsement Date,Skill Name,Endorser First Name,Endorser Last Name,Endorsement Status",
+                "2018/01/05 10:00:00 UTC,Public Speaking,Dee,Dunn,ACCEPTED",
+                "2017/12/24 09:30:00 UTC,Project Management,Eve,Ewing,ACCEPTED",
+            ],
+        },
+    )
+
+
+def _archive_connections_spreadsheet_resave(folder: Path) -> None:
+    """Connections.csv re-saved by a spreadsheet: CRLF, the preamble padded with commas, ``NA`` in empty
+    cells, dates ``18-Jun-24``, an empty trailing row. Header on line 4; rows on lines 5-8."""
+    _archive(
+        folder,
+        {
+            "Connections.csv": [
+                "Notes:,,,,,,",
+                f"{CONNECTIONS_PREAMBLE[1]},,,,,,",
+                ",,,,,,",
+                CONNECTIONS_HEADER,
+                "Fay,Ford,https://www.linkedin.com/in/fay-ford,NA,Acme,CTO,18-Jun-24",
+                "Gil,Grey,NA,NA,NA,NA,03-Jan-25",
+                "Hal,Hart,https://www.linkedin.com/in/hal-hart,NA,Acme,Developer,NA",
+                "Ivy,Irwin,NA,NA,Beta,NA,29-Feb-24",
+                ",,,,,,",
+            ]
+        },
+        newline="\r\n",
+    )
+
+
+def _archive_connections_day_month_name(folder: Path) -> None:
+    """Connections.csv of today's layout (preamble, URL column) with dates ``04 Jul 2023``."""
+    _archive(
+        folder,
+        {
+            "Connections.csv": [
+                *CONNECTIONS_PREAMBLE,
+                CONNECTIONS_HEADER,
+                "Jo,Jones,https://www.linkedin.com/in/jo-jones,,Acme,CTO,04 Jul 2023",
+                "Kim,King,https://www.linkedin.com/in/kim-king,,Acme,Developer,17 Jun 2021",
+                "Lee,Lane,https://www.linkedin.com/in/lee-lane,,Beta,Analyst,31 Dec 2023",
+            ]
+        },
+    )
+
+
+COMMENTS_UNQUOTED = [
+    "Date,Link,Message",
+    f"2024-03-04 10:00:00,{post(301)},Bravo pour ce projet",
+    "Rendez-vous au salon",
+    "contact@example.org",
+    "",
+    "Merci encore",
+    f"2024-03-05 11:00:00,{post(302)},Un seul mot",
+    f",{post(303)},Commentaire sans date",
+    "2024-03-31 23:30:00",
+    f"2024-04-02 08:00:00,{post(304)},Dernier",
+    "suite du dernier",
+]
+"""Comments.csv written without quotes: lines 3-6 continue the message of line 2 (a phrase, an
+e-mail address, a blank line, a phrase), line 11 the one of line 10; line 9 is a record cut after
+its date (it starts like a record): truncated."""
+
+
+def _archive_comments_unquoted_multiline(folder: Path) -> None:
+    _archive(folder, {"Comments.csv": COMMENTS_UNQUOTED})
+
+
 # --- zip files -----------------------------------------------------------------------------------
 
 REACTIONS_TEXT = csv_text(["Date,Type,Link", f"2026-05-01 08:00:00,LIKE,{post(11)}"])
@@ -777,6 +877,19 @@ Q_STAGED_ENGAGEMENTS = "SELECT count(*) FROM staging.engagements_given WHERE sou
 Q_STAGED_ACTIVITIES = "SELECT count(*) FROM staging.activities WHERE source_file = ?"
 Q_COMMENTS = "SELECT list(message ORDER BY _source_row) FROM raw.li_comments WHERE _source_file = ?"
 Q_SHARE_TEXTS = "SELECT list(commentary ORDER BY _source_row) FROM raw.li_shares WHERE _source_file = ?"
+Q_ACTIVITY_MONTHS = (
+    "SELECT list(strftime(month, '%Y-%m') || ' ' || kind ORDER BY source_row) FROM staging.activities "
+    "WHERE source_file = ?"
+)
+Q_CONNECTION_DAYS = "SELECT list(CAST(connected_on AS VARCHAR) ORDER BY _source_row) FROM raw.li_connections WHERE _source_file = ?"
+Q_ENDORSEMENT_TIMES = (
+    "SELECT list(CAST(endorsed_at AS VARCHAR) ORDER BY _source_row) FROM raw.li_endorsements_received "
+    "WHERE _source_file = ?"
+)
+Q_COMMENT_TIMES = (
+    "SELECT list(coalesce(CAST(commented_at AS VARCHAR), 'none') ORDER BY _source_row) FROM raw.li_comments "
+    "WHERE _source_file = ?"
+)
 Q_PAGE_POSTS = "SELECT count(*) FROM staging.institution_posts WHERE source_file = ?"
 Q_ADVOCACY = "SELECT list(potential_reach) FROM raw.advocacy_users WHERE _source_file = ?"
 
@@ -963,18 +1076,23 @@ CASES: tuple[Case, ...] = (
     Case(
         "archive_dmy_dates",
         "archive",
-        "timestamps re-saved D/M/Y and M/D/Y",
+        "timestamps re-saved D/M/Y and M/D/Y in one file: read M/D/Y (the tie's default), D/M/Y refused",
         _archive_dmy_dates,
         {
             "C01_archive/Shares.csv": Expect(
                 LOADED,
-                loaded=1,
+                "numeric dates fit no single order (1 of 2 month first, 1 day first): read month first",
+                loaded=2,
                 rows=(
-                    (2, "'31/03/2026 10:00:00' is not a timestamp: the date is written D/M/Y"),
-                    (3, "YYYY-MM-DD HH:MM:SS"),
+                    (
+                        2,
+                        "'31/03/2026 10:00:00' reads only day first (D/M/Y), but this file's dates are read "
+                        "month first (M/D/Y)",
+                    ),
                 ),
             )
         },
+        (Check("C01_archive/Shares.csv", Q_ACTIVITY_MONTHS, ["2026-03 post", "2026-03 post"]),),
     ),
     Case(
         "archive_truncated_rows",
@@ -1088,6 +1206,96 @@ CASES: tuple[Case, ...] = (
             "C01_archive/Connections.csv": Expect(QUARANTINED, "its first line holds NUL bytes (\\x00)"),
         },
         (Check("C01_archive/Comments.csv", Q_COMMENTS, ["Très réussi", "Merci"]),),
+    ),
+    Case(
+        "archive_2018_layout",
+        "archive",
+        "a 2018 archive: UTF-16 tab-separated Shares.csv with spaced header names, UTC dates; "
+        "Connections.csv without URL, dates '1/8/18, 6:14 PM'; endorsements without endorser URL",
+        _archive_2018_layout,
+        {
+            "C01_archive/Shares.csv": Expect(LOADED, loaded=3),
+            "C01_archive/Connections.csv": Expect(LOADED, loaded=3),
+            "C01_archive/Endorsement_Received_Info.csv": Expect(LOADED, loaded=2),
+        },
+        (
+            # 23:30 UTC on 30 November 2017 is 00:30 on 1 December in Paris: a December post.
+            Check(
+                "C01_archive/Shares.csv",
+                Q_ACTIVITY_MONTHS,
+                ["2017-06 post", "2017-12 post", "2018-01 reshare"],
+            ),
+            Check("C01_archive/Shares.csv", Q_SHARE_TEXTS, ["Premier partage", "Fin novembre", "À relayer"]),
+            # 11/18/17 fits month first only: the file's dates are read M/D/Y, 1/8/18 is 8 January.
+            Check(
+                "C01_archive/Connections.csv", Q_CONNECTION_DAYS, ["2018-01-08", "2017-11-18", "2017-12-03"]
+            ),
+            Check(
+                "C01_archive/Endorsement_Received_Info.csv",
+                Q_ENDORSEMENT_TIMES,
+                ["2018-01-05 10:00:00", "2017-12-24 09:30:00"],
+            ),
+        ),
+    ),
+    Case(
+        "archive_connections_spreadsheet_resave",
+        "archive",
+        "Connections.csv re-saved by a spreadsheet: CRLF, NA in empty cells, dates '18-Jun-24'",
+        _archive_connections_spreadsheet_resave,
+        {
+            "C01_archive/Connections.csv": Expect(
+                LOADED, loaded=3, rows=((7, "column 'Connected On' is empty"),)
+            )
+        },
+        (
+            Check(
+                "C01_archive/Connections.csv", Q_CONNECTION_DAYS, ["2024-06-18", "2025-01-03", "2024-02-29"]
+            ),
+        ),
+    ),
+    Case(
+        "archive_connections_day_month_name",
+        "archive",
+        "Connections.csv dates '04 Jul 2023', '17 Jun 2021'",
+        _archive_connections_day_month_name,
+        {"C01_archive/Connections.csv": Expect(LOADED, loaded=3)},
+        (
+            Check(
+                "C01_archive/Connections.csv", Q_CONNECTION_DAYS, ["2023-07-04", "2021-06-17", "2023-12-31"]
+            ),
+        ),
+    ),
+    Case(
+        "archive_comments_unquoted_multiline",
+        "archive",
+        "Comments.csv without quotes: multi-line messages go on over one-field lines; one row cut short",
+        _archive_comments_unquoted_multiline,
+        {
+            # 5 records (lines 2, 7, 8, 9, 10); the 5 continuation lines (3-6, 11) belong to two of them.
+            "C01_archive/Comments.csv": Expect(
+                LOADED,
+                "5 line(s) continuing an unquoted multi-line message joined to the row above",
+                loaded=4,
+                rows=((9, "expected 3 fields, found 1 (truncated row)"),),
+            )
+        },
+        (
+            Check(
+                "C01_archive/Comments.csv",
+                Q_COMMENTS,
+                [
+                    "Bravo pour ce projet\nRendez-vous au salon\ncontact@example.org\n\nMerci encore",
+                    "Un seul mot",
+                    "Commentaire sans date",
+                    "Dernier\nsuite du dernier",
+                ],
+            ),
+            Check(
+                "C01_archive/Comments.csv",
+                Q_COMMENT_TIMES,
+                ["2024-03-04 10:00:00", "2024-03-05 11:00:00", "none", "2024-04-02 08:00:00"],
+            ),
+        ),
     ),
     # zip files
     Case(
