@@ -553,3 +553,13 @@ def test_demo_report_renders_in_a_browser_and_as_pdf(demo):
     sheet = next(p for p in files if p.parent.name == "departements" and p.suffix == ".pdf")
     assert len(pdf_pages(sheet, ARTIFACTS / "demo-fiche-pdf")) == 1
     shutil.copyfile(files[0], ARTIFACTS / "demo-rapport.html")
+
+
+def test_coverage_note_only_when_the_marts_give_it(hand):
+    """The hand-made marts predate reshare_attribution_coverage: the institution tile carries no note."""
+    _, fr, en = hand
+    for files in (fr, en):
+        html = files[0].read_text(encoding="utf-8")
+        assert 'data-metric="institution_reshares"' in html
+        assert '<div class="tile-note"' not in html
+        assert "reshare_attribution_coverage" not in data_values(html)

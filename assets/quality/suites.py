@@ -294,7 +294,7 @@ GROUP_COUNTS = _names(
     "followers_gained clicks emv tier_champion tier_active tier_occasional tier_dormant "
     "new_enrolments lapsed"
 )
-GROUP_RATES = ("participation_rate", "adoption_rate", "institution_share")
+GROUP_RATES = ("participation_rate", "adoption_rate", "institution_share", "reshare_attribution_coverage")
 GROUP_PARTS = (("enrolled", "active"), ("reshares", "institution_reshares"))
 TIERS = ("champion", "active", "occasional", "dormant")
 
@@ -302,7 +302,7 @@ MARTS: dict[str, dict[str, Any]] = {
     "marts.agent_month": {
         "key": ("agent_key", "month"),
         "counts": (*AGENT_COUNTS, "emv", "active_streak", "active_months_last_6", "skills_showcased"),
-        "rates": ("showcase_coverage",),
+        "rates": ("showcase_coverage", "reshare_attribution_coverage"),
         "ratios": ("engagement_rate",),
         "scores": ("ambassador_score",),
         "dates": ("month",),
@@ -533,13 +533,14 @@ def staging_suites(p: Params) -> list[Suite]:
 
     s = _staging(
         "staging.activities",
-        "agent_key, kind, occurred_at, local_day, month, "
+        "agent_key, kind, source, occurred_at, local_day, month, "
         f"{FILE_REF.format(column='source_file')}, source_row",
         ("agent_key", "month"),
     )
     key_unique(s, ("file_ref", "source_row"))
     not_null(s, ("agent_key", "kind", "occurred_at", "month"))
     in_set(s, "kind_valid", "kind", ("post", "reshare"))
+    in_set(s, "source_valid", "source", ("archive_shares", "archive_instant_reposts"))
     dates_plausible(s, p, ("occurred_at", "local_day", "month"))
     agent_key_known(s)
     suites.append(s)
@@ -636,6 +637,40 @@ RAW: dict[str, dict[str, Any]] = {
 }
 
 
+LINK_KEYS: dict[str, tuple[tuple[str, str], ...]] = {
+    "raw.li_shares": (("share_link", "share_key"), ("shared_url", "target_key")),
+    "raw.li_instant_reposts": (("link", "target_key"),),
+    "raw.li_comments": (("link", "target_key"),),
+    "raw.li_reactions": (("link", "target_key"),),
+}
+"""The link columns of the archive tables and the key column ``assets.post_identity.post_key`` fills."""
+LINKEDIN_LINK = r"^\s*(https?://)?([^/?#\s]*\.)?linkedin\.com([/?#:]|\s*$)"
+"""A linkedin.com link (any subdomain), once URL-decoded; bare ``urn:li:`` values are not links."""
+
+
+def linkedin_links_keyed(suite: Suite, pairs: Sequence[tuple[str, str]]) -> None:
+    """Every linkedin.com link of the table has a key (``url:linkedin.com/<path>`` at the least)."""
+    linkedin = "regexp_matches(url_decode(coalesce({link}, '')), '{pattern}', 'i')"
+    keyless = " + ".join(
+        f"CAST({key} IS NULL AND {linkedin.format(link=link, pattern=LINKEDIN_LINK)} AS INTEGER)"
+        for link, key in pairs
+    )
+    frame = suite.frame(
+        "link_keys",
+        f"SELECT {FILE_REF.format(column='_source_file')}, _source_row, {keyless} AS keyless_links "
+        f"FROM {suite.table}",
+        ids=("file_ref", "_source_row"),
+    )
+    suite.add(
+        "linkedin_links_keyed",
+        ERROR,
+        f"No linkedin.com link of {suite.table} ({', '.join(link for link, _ in pairs)}) is left without a "
+        "key (unexpected_count: rows with a keyless link).",
+        [_e("expect_column_values_to_be_between", column="keyless_links", min_value=0, max_value=0)],
+        frame,
+    )
+
+
 def raw_suite(table: str, p: Params) -> Suite:
     spec = RAW[table]
     suite = Suite(table)
@@ -651,6 +686,8 @@ def raw_suite(table: str, p: Params) -> Suite:
         non_negative(suite, spec["counts"])
     if spec.get("dates"):
         dates_plausible(suite, p, spec["dates"])
+    if table in LINK_KEYS:
+        linkedin_links_keyed(suite, LINK_KEYS[table])
     return suite
 
 

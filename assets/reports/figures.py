@@ -30,6 +30,7 @@ PROGRAMME_HEADLINES: tuple[tuple[str, str, bool], ...] = (
     ("posts", "count", True),
     ("reshares", "count", True),
     ("institution_reshares", "count", True),
+    ("reshare_attribution_coverage", "rate", True),
     ("impressions", "count", True),
     ("engagements_received", "count", True),
     ("engagement_rate", "rate", True),

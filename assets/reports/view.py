@@ -16,7 +16,7 @@ PROGRAMME_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "group_participation",
         ("enrolled", "active", "participation_rate", "adoption_rate", "new_enrolments", "lapsed"),
     ),
-    ("group_activity", ("posts", "reshares", "institution_reshares")),
+    ("group_activity", ("posts", "reshares", "institution_reshares", "reshare_attribution_coverage")),
     ("group_reach", ("impressions", "engagements_received", "engagement_rate", "emv")),
 )
 

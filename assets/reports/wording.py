@@ -67,6 +67,8 @@ WORDING: dict[str, tuple[str, str]] = {
     "hint_emv": ("estimation en {currency}", "estimate in {currency}"),
     "hint_lapsed": ("sans activité depuis {months} mois ou plus", "inactive for {months} months or more"),
     "hint_institution_reshares": ("publications de l'institution relayées", "institution posts relayed"),
+    "reshare_attribution_coverage": ("Relais mesurables", "Measurable relays"),
+    "coverage_note": ("mesurable pour {share} de l'activité", "measurable for {share} of activity"),
     "hint_median_score": ("score de 0 à 100", "score from 0 to 100"),
     # Charts
     "chart_participation": ("Inscrits et actifs", "Enrolled and active"),

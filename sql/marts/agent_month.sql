@@ -13,8 +13,17 @@
 -- least lapsed_after_months months and inactive for that many months or more; skills_showcased =
 -- distinct framework skills named in the month's posts and reshares; showcase_coverage = share of
 -- the skills declared on the profile that were showcased in the twelve months ending here (NULL
--- without declared skills).
-WITH history AS (
+-- without declared skills); reshare_attribution_coverage = attributable_activity / (posts +
+-- reshares): the share of the month's activity coming from sources that can tell whether it relays
+-- the institution (NULL without activity), so that institution_reshares = 0 with a low coverage
+-- reads "not measurable", not "nobody relayed us".
+WITH base AS (
+    -- a staging layer built before attributable_activity existed gives a NULL coverage
+    SELECT * FROM staging.agent_month_base
+    UNION ALL BY NAME
+    SELECT CAST(NULL AS BIGINT) AS attributable_activity WHERE false
+),
+history AS (
     SELECT *,
            max(CASE WHEN NOT is_active THEN month END)
                OVER (PARTITION BY agent_key ORDER BY month ROWS UNBOUNDED PRECEDING) AS last_inactive_month,
@@ -24,7 +33,7 @@ WITH history AS (
            CAST(sum(CAST(is_active AS INTEGER))
                OVER (PARTITION BY agent_key ORDER BY month ROWS BETWEEN 5 PRECEDING AND CURRENT ROW)
                AS BIGINT) AS active_months_last_6
-    FROM staging.agent_month_base
+    FROM base
 ),
 measures AS (
     SELECT *,
@@ -91,6 +100,7 @@ SELECT m.agent_key,
        m.posts,
        m.reshares,
        m.institution_reshares,
+       CASE WHEN m.activity > 0 THEN m.attributable_activity / m.activity END AS reshare_attribution_coverage,
        m.comments_given,
        m.reactions_given,
        m.new_connections,

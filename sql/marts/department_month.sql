@@ -7,7 +7,9 @@
 -- columns (posts, reshares, institution_reshares, impressions, engagements_received,
 -- followers_gained, clicks, emv) sum enrolled ambassadors only; engagement_rate =
 -- engagements_received / impressions; institution_share = institution_reshares / (posts +
--- reshares); median_score is the median ambassador_score of the enrolled; tier_* count enrolled
+-- reshares); reshare_attribution_coverage = the share of those posts + reshares whose relay status
+-- is known (see agent_month; NULL when nothing was published); median_score is the median
+-- ambassador_score of the enrolled; tier_* count enrolled
 -- ambassadors per tier; new_enrolments count ambassadors enrolled during the month; lapsed counts
 -- enrolled ambassadors inactive for lapsed_after_months months or more.
 WITH activity AS (
@@ -17,6 +19,7 @@ WITH activity AS (
            sum(posts) FILTER (WHERE is_enrolled) AS posts,
            sum(reshares) FILTER (WHERE is_enrolled) AS reshares,
            sum(institution_reshares) FILTER (WHERE is_enrolled) AS institution_reshares,
+           sum(reshare_attribution_coverage * (posts + reshares)) FILTER (WHERE is_enrolled) AS attributable_activity,
            sum(impressions) FILTER (WHERE is_enrolled) AS impressions,
            sum(engagements_received) FILTER (WHERE is_enrolled) AS engagements_received,
            sum(followers_gained) FILTER (WHERE is_enrolled) AS followers_gained,
@@ -53,6 +56,8 @@ SELECT r.department,
        CAST(coalesce(a.institution_reshares, 0) AS BIGINT) AS institution_reshares,
        CASE WHEN coalesce(a.posts, 0) + coalesce(a.reshares, 0) > 0
             THEN a.institution_reshares / (a.posts + a.reshares) END AS institution_share,
+       CASE WHEN coalesce(a.posts, 0) + coalesce(a.reshares, 0) > 0
+            THEN round(a.attributable_activity) / (a.posts + a.reshares) END AS reshare_attribution_coverage,
        CAST(coalesce(a.impressions, 0) AS BIGINT) AS impressions,
        CAST(coalesce(a.engagements_received, 0) AS BIGINT) AS engagements_received,
        CASE WHEN coalesce(a.impressions, 0) > 0 THEN a.engagements_received / a.impressions END AS engagement_rate,

@@ -1,6 +1,7 @@
 -- One row per month of the programme for the whole organisation: the department figures summed,
 -- with participation_rate = active / enrolled (NULL when none is enrolled), adoption_rate =
--- enrolled / headcount, engagement_rate and institution_share recomputed on the totals and
+-- enrolled / headcount, engagement_rate, institution_share and reshare_attribution_coverage
+-- (the share of posts + reshares whose relay status is known) recomputed on the totals and
 -- median_score taken over all enrolled ambassadors; page_impressions are the institution's own
 -- Page impressions that month (organic + sponsored, one value per day, NULL when no Page figure
 -- covers it).
@@ -8,6 +9,7 @@ WITH totals AS (
     SELECT month,
            sum(headcount) AS headcount, sum(enrolled) AS enrolled, sum(active) AS active,
            sum(posts) AS posts, sum(reshares) AS reshares, sum(institution_reshares) AS institution_reshares,
+           sum(reshare_attribution_coverage * (posts + reshares)) AS attributable_activity,
            sum(impressions) AS impressions, sum(engagements_received) AS engagements_received,
            sum(followers_gained) AS followers_gained, sum(clicks) AS clicks, sum(emv) AS emv,
            sum(tier_champion) AS tier_champion, sum(tier_active) AS tier_active,
@@ -38,6 +40,8 @@ SELECT t.month,
        CAST(t.institution_reshares AS BIGINT) AS institution_reshares,
        CASE WHEN t.posts + t.reshares > 0 THEN t.institution_reshares / (t.posts + t.reshares) END
            AS institution_share,
+       CASE WHEN t.posts + t.reshares > 0 THEN round(t.attributable_activity) / (t.posts + t.reshares) END
+           AS reshare_attribution_coverage,
        CAST(t.impressions AS BIGINT) AS impressions,
        CAST(t.engagements_received AS BIGINT) AS engagements_received,
        CASE WHEN t.impressions > 0 THEN t.engagements_received / t.impressions END AS engagement_rate,

@@ -1,7 +1,9 @@
 -- The base of marts.agent_month: one row per ambassador per calendar month, from the earlier of
 -- their enrolment month and their first activity month (posts, reshares, comments, reactions) to the last month holding any data.
 -- posts: Shares rows not relaying a LinkedIn post; reshares: Shares rows relaying a LinkedIn post
--- plus InstantReposts rows; institution_reshares: reshares of an institution post; is_enrolled:
+-- plus InstantReposts rows; institution_reshares: reshares of an institution post;
+-- attributable_activity: posts + reshares whose relay status is known (staging.activities
+-- is_attributable: InstantReposts rows and rows naming the post they relay); is_enrolled:
 -- enrolled on or before the month's last day; is_active: posts + reshares >= 1. impressions,
 -- engagements_received (reactions + comments + reposts on their posts and reshares) and
 -- followers_gained sum one value per day (see staging.agent_day_metrics); clicks are the clicks
@@ -40,7 +42,8 @@ published AS (
     SELECT agent_key, month,
            count(*) FILTER (WHERE kind = 'post') AS posts,
            count(*) FILTER (WHERE kind = 'reshare') AS reshares,
-           count(*) FILTER (WHERE kind = 'reshare' AND is_institution_target) AS institution_reshares
+           count(*) FILTER (WHERE kind = 'reshare' AND is_institution_target) AS institution_reshares,
+           count(*) FILTER (WHERE is_attributable) AS attributable_activity
     FROM staging.activities
     GROUP BY agent_key, month
 ),
@@ -84,7 +87,8 @@ SELECT g.agent_key,
        CAST(coalesce(r.impressions, 0) AS BIGINT) AS impressions,
        CAST(coalesce(r.engagements_received, 0) AS BIGINT) AS engagements_received,
        CAST(coalesce(r.followers_gained, 0) AS BIGINT) AS followers_gained,
-       CAST(coalesce(k.clicks, 0) AS BIGINT) AS clicks
+       CAST(coalesce(k.clicks, 0) AS BIGINT) AS clicks,
+       coalesce(p.attributable_activity, 0) AS attributable_activity
 FROM grid AS g
 LEFT JOIN published AS p USING (agent_key, month)
 LEFT JOIN given AS v USING (agent_key, month)
