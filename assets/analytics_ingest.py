@@ -25,7 +25,7 @@ import polars as pl
 
 from assets.advocacy import EVERYONESOCIAL_USERS, FIRSTUP_SOURCES
 from assets.creator_analytics import read_creator_analytics, read_post_analytics
-from assets.export_owner import owner_name_from_file
+from assets.export_owner import owner_name_from_file, period_from_file_name
 from assets.inbox import InboxFile
 from assets.ingest import file_outcome, loaded_outcome, open_lines
 from assets.ledger import EXCLUDED, LOADED, QUARANTINED, FileRejected, Ledger
@@ -124,6 +124,7 @@ class _CreatorRead:
     rows_read: int = 0
     problems: list[Any] | None = None
     rejected: str = ""
+    note: str = ""
 
 
 def _read_creator_file(
@@ -146,17 +147,23 @@ def _read_creator_rows(inbox: Path, item: InboxFile, agent_id: str) -> _CreatorR
         if item.kind == "creator_analytics":
             read = read_creator_analytics(inbox / item.path, item.path)
             agent = {"agent_id": agent_id}
-            until = read.period_end or _last_day(read.daily, read.followers_daily)
+            named = period_from_file_name(PurePosixPath(item.path.split("!")[-1]).name)
+            until = (
+                read.period_end
+                or _last_day(read.daily, read.followers_daily)
+                or (named[1] if named else None)
+            )
             tables["creator_daily"] = _stamp(read.daily, item, until, **agent)
             tables["creator_followers_daily"] = _stamp(read.followers_daily, item, until, **agent)
             tables["creator_top_posts"] = _stamp(read.top_posts, item, until, **agent)
-            tables["creator_periods"] = _stamp([read.summary_row()], item, until, **agent, _source_row=1)
-            return _CreatorRead(tables, read.rows_read, read.problems)
+            tables["creator_periods"] = _stamp(read.summary_rows(), item, until, **agent, _source_row=1)
+            note = "; ".join(text for text in (item.reason, read.sheets_note()) if text)
+            return _CreatorRead(tables, read.rows_read, read.problems, note=note)
         single = read_post_analytics(inbox / item.path, item.path)
         tables["post_analytics"] = _stamp(single.rows, item, agent_id=agent_id)
-        return _CreatorRead(tables, single.rows_read, single.problems)
+        return _CreatorRead(tables, single.rows_read, single.problems, note=item.reason)
     except FileRejected as exc:
-        return _CreatorRead(tables, rejected=str(exc))
+        return _CreatorRead(tables, rejected="; ".join(text for text in (item.reason, str(exc)) if text))
     except Exception as exc:  # a spreadsheet library error on a corrupt file
         return _CreatorRead(tables, rejected=f"unreadable spreadsheet: {exc}")
 
@@ -247,7 +254,7 @@ def ingest_creator_exports(
                 tables[name].extend(rows)
         problems = read.problems or []
         ledger.problems.extend(problems)
-        ledger.files.append(file_outcome(item, LOADED, "", read.rows_read, len(problems)))
+        ledger.files.append(file_outcome(item, LOADED, read.note, read.rows_read, len(problems)))
         ledger.loaded.append((item, agent_id))
     return tables, owners, ledger
 
@@ -286,7 +293,8 @@ def ingest_page_exports(inbox: Path, items: Iterable[InboxFile]) -> tuple[Rows, 
         for table, rows in found.items():
             tables[table] += _stamp(rows, item, until)
         ledger.problems.extend(problems)
-        ledger.files.append(file_outcome(item, LOADED, "; ".join(reasons), rows_read, len(problems)))
+        note = "; ".join([item.reason, *reasons] if item.reason else reasons)
+        ledger.files.append(file_outcome(item, LOADED, note, rows_read, len(problems)))
     return tables, ledger
 
 

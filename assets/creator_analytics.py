@@ -1,18 +1,22 @@
 """A member's own analytics exports: the aggregate workbook of a period and the single-post workbook.
 
 The aggregate export (``Content_<start>_<end>_<Name>.xlsx``, ``AggregateAnalytics_<Name>_<start>_<end>.xlsx``)
-has five sheets found by position: DISCOVERY (period and totals), ENGAGEMENT (one row a day),
-TOP POSTS (two side-by-side top-50 lists), FOLLOWERS (total and daily gains) and DEMOGRAPHICS,
-which is aggregate data Relais does not read. A French interface localises sheet names and labels
-and writes dates day first, so the date order is decided by checking which reading puts every
-ENGAGEMENT day inside the DISCOVERY period; when both do, the interface language decides. The
+has five sheets: DISCOVERY (period and totals), ENGAGEMENT (one row a day), TOP POSTS (two
+side-by-side top-50 lists), FOLLOWERS (total and daily gains) and DEMOGRAPHICS, which is aggregate
+data Relais does not read. Members keep them whole or save some sheets apart (DISCOVERY with
+DEMOGRAPHICS, TOP POSTS alone...), so each sheet is recognised by its content
+(``assets.workbooks.creator_sheet_role``), never by its position; DISCOVERY comes in today's
+layout (the period beside ``Overall Performance``) and in the older one (``Overall Performance |
+Value | Time Period``, ``Unique views`` for members reached, the period in column C). A French
+interface localises sheet names and labels and writes dates day first, so the date order is
+decided by checking which reading puts every ENGAGEMENT day inside the DISCOVERY period (a
+workbook without ENGAGEMENT: its top posts' dates); when both do, the interface language decides. The
 single-post export (``PostAnalytics_<Name>_<postId>.xlsx``) is a PERFORMANCE sheet of label/value
 rows matched on the label. The French labels are unverified guesses, kept in the tables below.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -24,15 +28,24 @@ from assets.post_identity import post_key
 from assets.tables import Column, column_positions
 from assets.values import parse_count
 from assets.workbooks import (
+    CREATOR_ROLES,
     CREATOR_SHEETS,
+    DATE,
+    DATE_TEXT,
+    ENGAGEMENTS,
+    IMPRESSIONS,
+    NEW_FOLLOWERS,
     ORDERS,
     OVERALL_PERFORMANCE,
     POST_PERFORMANCE_SHEET,
     POST_URL,
+    PUBLISH_DATE,
+    TOTAL_FOLLOWERS_ON,
     Grid,
     Labels,
     cell,
     column,
+    creator_sheets,
     day_parser,
     find_header_row,
     find_sheet,
@@ -51,24 +64,11 @@ from assets.workbooks import (
 KIND = "creator_analytics"
 POST_KIND = "creator_post_analytics"
 
-DATE: Labels = {"en": ("Date",), "fr": ("Date",)}
-IMPRESSIONS: Labels = {"en": ("Impressions",), "fr": ("Impressions",)}
-ENGAGEMENTS: Labels = {"en": ("Engagements",), "fr": ("Interactions", "Engagements")}
-MEMBERS_REACHED: Labels = {"en": ("Members reached",), "fr": ("Membres touchés", "Membres atteints")}
-PUBLISH_DATE: Labels = {
-    "en": ("Post publish date",),
-    "fr": ("Date de publication du post", "Date de publication de la publication", "Date de publication"),
+MEMBERS_REACHED: Labels = {
+    "en": ("Members reached", "Unique views"),
+    "fr": ("Membres touchés", "Membres atteints", "Vues uniques"),
 }
-NEW_FOLLOWERS: Labels = {"en": ("New followers",), "fr": ("Nouveaux abonnés",)}
-TOTAL_FOLLOWERS_ON: Labels = {
-    "en": ("Total followers on",),
-    "fr": (
-        "Nombre total d'abonnés au",
-        "Nombre total d'abonnés le",
-        "Total des abonnés au",
-        "Total d'abonnés au",
-    ),
-}
+"""``Unique views`` is the older DISCOVERY layout's name for members reached."""
 DISCOVERY_LABELS: dict[str, Labels] = {"impressions": IMPRESSIONS, "members_reached": MEMBERS_REACHED}
 TOP_POST_METRICS: dict[str, Labels] = {"engagements": ENGAGEMENTS, "impressions": IMPRESSIONS}
 TOP_POST_LISTS = ("engagements", "impressions")
@@ -90,7 +90,7 @@ POST_LABELS: dict[str, Labels] = {
 }
 """Labels of the PERFORMANCE sheet's rows, by output field."""
 
-_DATE_TEXT = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}")
+_DATE_TEXT = DATE_TEXT
 
 
 @dataclass
@@ -118,11 +118,31 @@ class CreatorAnalyticsRead:
     problems: list[RowProblem] = field(default_factory=list)
     ignored_labels: list[str] = field(default_factory=list)
     rows_read: int = 0
+    sheets: dict[str, str] = field(default_factory=dict)
+    """The sheets found: role (``discovery``, ``engagement``...) -> sheet name."""
+
+    @property
+    def has_summary(self) -> bool:
+        """True when the workbook holds DISCOVERY or FOLLOWERS, whose figures make the summary row."""
+        return "discovery" in self.sheets or "followers" in self.sheets
 
     @property
     def rows_loaded(self) -> int:
-        """Rows returned: daily, top posts, daily followers, and the summary row."""
-        return len(self.daily) + len(self.top_posts) + len(self.followers_daily) + 1
+        """Rows returned: daily, top posts, daily followers, and the summary row when there is one."""
+        return len(self.daily) + len(self.top_posts) + len(self.followers_daily) + int(self.has_summary)
+
+    def summary_rows(self) -> list[dict[str, Any]]:
+        """The summary row, or none for a workbook of other sheets only (TOP POSTS alone...)."""
+        return [self.summary_row()] if self.has_summary else []
+
+    def sheets_note(self) -> str:
+        """Which sheets were read, for the ledger: whole workbook, or the sheets saved apart."""
+        shown = ", ".join(
+            f"{role.upper().replace('_', ' ')} ('{name}')" for role, name in self.sheets.items()
+        )
+        if len(self.sheets) == len(CREATOR_ROLES):
+            return ""
+        return f"part of a creator analytics export: sheets {shown} (DEMOGRAPHICS is never read)"
 
     def summary_row(self) -> dict[str, Any]:
         """The export's period-level figures as one row."""
@@ -169,45 +189,60 @@ def _file_name(path: Path, source_file: str) -> str:
 
 
 def read_creator_analytics(path: Path, source_file: str) -> CreatorAnalyticsRead:
-    """Read an aggregate creator analytics export; its sheets are taken by position, in any language.
+    """Read a creator analytics export, whole or some of its sheets saved apart, in any language.
 
-    Raises ``FileRejected`` when the workbook cannot be opened, has fewer than four sheets, or a
-    sheet holding data has no recognisable header row.
+    Each sheet is recognised by its content (see ``assets.workbooks.creator_sheets``). Raises
+    ``FileRejected`` when the workbook cannot be opened, when none of its sheets is a creator
+    analytics sheet, or when a sheet holding data has no recognisable header row.
     """
     reader = open_workbook(path)
     names = list(reader.sheet_names)
-    if len(names) < 4:
+    all_grids = {name: load_grid(reader, name) for name in names}
+    roles = creator_sheets(names, all_grids)
+    if not roles:
         raise FileRejected(
-            f"a creator analytics export has five sheets (DISCOVERY, ENGAGEMENT, TOP POSTS, FOLLOWERS, "
-            f"DEMOGRAPHICS); this one has {names}"
+            "a creator analytics export has five sheets (DISCOVERY, ENGAGEMENT, TOP POSTS, FOLLOWERS, "
+            f"DEMOGRAPHICS), whole or saved apart; none of the sheets {names} is one of them by its content"
         )
-    grids = [load_grid(reader, name) for name in names[:4]]
-    discovery, engagement, top, followers = grids
-    language = _creator_language(names, grids)
+    grids = {role: all_grids[name] for role, name in roles.items()}
+    discovery, engagement = grids.get("discovery", []), grids.get("engagement", [])
+    top = grids.get("top_posts", [])
+    language = _creator_language(roles, grids)
     period_row, period_text = _period_cell(discovery)
     engagement_columns = _engagement_columns("MDY")
     engagement_header = find_header_row(engagement, engagement_columns, required=("day",))
-    _require_header(engagement, engagement_header, names[1], "Date | Impressions | Engagements")
+    if "engagement" in roles:
+        _require_header(
+            engagement, engagement_header, roles["engagement"], "Date | Impressions | Engagements"
+        )
     day_texts = _column_texts(engagement, engagement_header, engagement_columns, "day")
+    if "engagement" not in roles and period_text is None:
+        day_texts = _top_post_dates(top)
     order = decide_date_order(period_text, day_texts, language)
     result = CreatorAnalyticsRead(
         source_file=source_file,
         owner_name=owner_name_from_file(_file_name(path, source_file)),
         language=language,
         date_order=order,
+        sheets=roles,
     )
-    _read_discovery(result, discovery, names[0], period_row, period_text)
+    if "discovery" in roles:
+        _read_discovery(result, discovery, roles["discovery"], period_row, period_text)
     if engagement_header is not None:
-        _read_engagement(result, engagement, engagement_header, names[1])
-    _read_top_posts(result, top, names[2])
-    _read_followers(result, followers, names[3])
+        _read_engagement(result, engagement, engagement_header, roles["engagement"])
+    if "top_posts" in roles:
+        _read_top_posts(result, top, roles["top_posts"])
+    if "followers" in roles:
+        _read_followers(result, grids["followers"], roles["followers"])
     result.rows_read = result.rows_loaded + len(result.problems)
     return result
 
 
-def _creator_language(names: list[str], grids: list[Grid]) -> str | None:
-    evidence: list[tuple[str | None, Labels]] = list(zip(names, CREATOR_SHEETS, strict=False))
-    discovery, _, top, followers = grids
+def _creator_language(roles: dict[str, str], grids: dict[str, Grid]) -> str | None:
+    evidence: list[tuple[str | None, Labels]] = [
+        (name, CREATOR_SHEETS[CREATOR_ROLES.index(role)]) for role, name in roles.items()
+    ]
+    discovery, top, followers = (grids.get(role, []) for role in ("discovery", "top_posts", "followers"))
     if discovery:
         evidence.append((cell(discovery[0], 0), OVERALL_PERFORMANCE))
     for row in discovery:
@@ -220,6 +255,17 @@ def _creator_language(names: list[str], grids: list[Grid]) -> str | None:
     if followers and followers[0]:
         evidence.append((_DATE_TEXT.split(followers[0][0] or "")[0], TOTAL_FOLLOWERS_ON))
     return vote_language(evidence)
+
+
+def _top_post_dates(grid: Grid) -> list[str]:
+    """The publish dates of a TOP POSTS sheet, which decide the date order when there is no ENGAGEMENT."""
+    header = _top_posts_header(grid)
+    if header is None:
+        return []
+    texts = []
+    for _, (_, date_at, _) in _top_post_lists(grid[header]):
+        texts += [text for row in grid[header + 1 :] if (text := cell(row, date_at)) is not None]
+    return texts
 
 
 def _require_header(grid: Grid, header: int | None, sheet: str, expected: str) -> None:
@@ -352,10 +398,14 @@ def _read_engagement(result: CreatorAnalyticsRead, grid: Grid, header: int, shee
             result.daily.append(row)
 
 
-def _read_top_posts(result: CreatorAnalyticsRead, grid: Grid, sheet: str) -> None:
-    header = next(
+def _top_posts_header(grid: Grid) -> int | None:
+    return next(
         (i for i, row in enumerate(grid[:12]) if any(label_is(value, POST_URL) for value in row)), None
     )
+
+
+def _read_top_posts(result: CreatorAnalyticsRead, grid: Grid, sheet: str) -> None:
+    header = _top_posts_header(grid)
     _require_header(grid, header, sheet, "Post URL | Post publish date | Engagements")
     if header is None:
         return

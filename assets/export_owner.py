@@ -10,6 +10,7 @@ reverse; a first name alone never matches.
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import PurePath
 
 from assets.textio import strip_accents
@@ -36,6 +37,35 @@ def owner_name_from_file(file_name: str) -> str | None:
         if match:
             name = match.group("name").strip(" _-")
             return name or None
+    return None
+
+
+_ISO_DAY = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})$")
+_PERIOD = (
+    re.compile(rf"^Content_(?P<start>{_DAY})_(?P<end>{_DAY})_", re.IGNORECASE),
+    re.compile(rf"^AggregateAnalytics_.+_(?P<start>{_DAY})_(?P<end>{_DAY})$", re.IGNORECASE),
+)
+
+
+def period_from_file_name(file_name: str) -> tuple[date, date] | None:
+    """The period an aggregate export's file name gives (``YYYY-MM-DD`` or ``YYYYMMDD`` days), or None.
+
+    A workbook of sheets saved apart without DISCOVERY (TOP POSTS alone) has no other period;
+    days written otherwise (``01-04-2024``) are ambiguous and give None.
+
+    >>> period_from_file_name("AggregateAnalytics_Hélène Lefèvre_2026-01-01_2026-03-31 (1).xlsx")
+    (datetime.date(2026, 1, 1), datetime.date(2026, 3, 31))
+    """
+    stem = _COPY_SUFFIX.sub("", PurePath(file_name.replace("\\", "/")).stem.strip())
+    for pattern in _PERIOD:
+        match = pattern.match(stem)
+        if match:
+            days = [_ISO_DAY.match(match.group(part)) for part in ("start", "end")]
+            try:
+                start, end = (date(*map(int, found.groups())) for found in days if found)
+            except (ValueError, TypeError):
+                return None
+            return (start, end) if start <= end else None
     return None
 
 

@@ -8,10 +8,15 @@ belong to it. What nobody recognises is listed with the reason, so that it can b
 file whose header is almost a known one (a column removed or renamed) says which columns it lacks,
 one whose header line holds a NUL byte says so, and so does a file of NUL bytes with no known
 header (binary, or damaged); a NUL byte in a data row is left to the reader, which quarantines
-that row. Empty files are listed as such; symbolic links and special files (pipes, sockets) are
-never opened; zip files are refused when a member path escapes the archive or when they unpack to
-more than the size and compression-ratio limits below (zip bombs), and their members are read in
-chunks, never whole.
+that row. Files users make are named for what they are: a CSV whose header line was removed (its
+first line is data shaped like a known export's rows) is not read, and says what it looks like; a
+workbook saved under a text name (``Reactions.csv`` holding XLSX or XLS bytes) is read as the export
+its sheets are, or else not read, and says so either way; a pandas re-save (an unnamed first column
+of row numbers, ``Date.1`` for a repeated column) is read, its columns being found by name, and the
+entry says what was ignored. Empty files are listed as such; symbolic links and special files
+(pipes, sockets) are never opened; zip files are refused when a member path escapes the archive
+or when they unpack to more than the size and compression-ratio limits below (zip bombs), and
+their members are read in chunks, never whole.
 """
 
 from __future__ import annotations
@@ -30,8 +35,8 @@ from assets.linkedin_api.files import is_api_envelope
 from assets.linkedin_archive import ANCHOR_KINDS, LOADED_SPECS, candidate_header_lines, classify_member
 from assets.roster import ROSTER
 from assets.tables import TableSpec, header_matches, near_miss
-from assets.textio import NUL, UTF8_BOM, UTF16_BOMS, decode_text
-from assets.workbooks import detect_workbook
+from assets.textio import NUL, UTF8_BOM, UTF16_BOMS, decode_text, normalise_header
+from assets.workbooks import detect_workbook, load_grid, open_workbook
 
 HEAD_BYTES = 64 * 1024
 CHUNK_BYTES = 1024 * 1024
@@ -62,6 +67,57 @@ BINARY_REASON = (
 UNUSED_REASON = "archive file not used by Relais (left unread)"
 ZIP_SYMLINK_REASON = "symbolic link stored in the zip: not followed"
 _EMPTY = "empty"
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""The first bytes of an XLS workbook (an OLE2 compound file)."""
+HEADERLESS_REASON = "no header line: was it edited by hand?"
+RESAVED_REASON = "re-saved by a script (pandas)"
+_WHEN = re.compile(
+    r"^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?|"
+    r"\d{1,2}[-/. ](?:[A-Za-z]{3,9}\.?|\d{1,2})[-/. ]\d{2,4}"
+    r"(?:,?\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?)?)"
+    r"(?:\s*(?:UTC|GMT|Z))?$"
+)
+_URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
+_MAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+_INDEX_HEADERS = frozenset({"", "unnamed_0", "index"})
+_RENAMED_DUPLICATE = re.compile(r"^(?P<name>.+)\.(?P<n>[1-9]\d*)$")
+_SKILLS_NAME = re.compile(r"(^|/)skills(_\d+)?\.(csv|txt)$", re.IGNORECASE)
+_ROW_SHAPES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    (
+        "li_shares",
+        "Date,ShareLink,ShareCommentary,SharedUrl,MediaUrl,Visibility",
+        ("when", "url", "", "url?", "url?", ""),
+    ),
+    ("li_instant_reposts", "Date,Link", ("when", "url")),
+    ("li_comments", "Date,Link,Message", ("when", "url", "")),
+    ("li_reactions", "Date,Type,Link", ("when", "", "url")),
+    (
+        "li_connections",
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On",
+        ("", "", "url?", "mail?", "", "", "when"),
+    ),
+    (
+        "li_connections",
+        "First Name,Last Name,Email Address,Company,Position,Connected On",
+        ("", "", "mail?", "", "", "when"),
+    ),
+    (
+        "li_endorsements_received",
+        "Endorsement Date,Skill Name,Endorser First Name,Endorser Last Name,Endorser Public Url,"
+        "Endorsement Status",
+        ("when", "", "", "", "url?", ""),
+    ),
+    ("li_email_addresses", "Email Address,Confirmed,Primary,Updated On", ("mail", "", "", "when?")),
+    (
+        "hr_roster",
+        "matricule;prénom;nom;courriel;direction;site;fonction;date_adhesion;consentement;date_retrait",
+        ("", "", "", "mail?", "", "", "", "when?", "", "when?"),
+    ),
+)
+"""Rows of known exports as their fields look (``when`` a date, ``url`` a link, ``mail`` an e-mail
+address, ``?`` or empty, ``""`` any text), with the header line such a file should begin with: a
+file whose first line is such a row has lost its header line."""
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _NEAR_MISS_SPECS: tuple[TableSpec, ...] = (ROSTER, *ADVOCACY_SPECS, *LOADED_SPECS)
 _KIND_LABELS = {
@@ -132,6 +188,9 @@ def recognise_csv(name: str, head: bytes) -> tuple[str, str]:
     first line holds a NUL byte ``BINARY_REASON``, any other unknown file ``UNRECOGNISED_REASON``.
     NUL bytes in data rows do not matter here: the reader quarantines those rows.
     """
+    misnamed = misnamed_workbook(name, head)
+    if misnamed:
+        return "unknown", misnamed
     text, _ = decode_text(head)
     kind, reason = _recognise_text(name, text)
     if kind != "unknown" or NUL not in text:
@@ -155,8 +214,115 @@ def _recognise_text(name: str, text: str) -> tuple[str, str]:
             return spec.kind, ""
     spec = classify_member(name, text)
     if spec is not None:
-        return spec.kind, ""
-    return "unknown", near_miss_reason(candidates) or UNRECOGNISED_REASON
+        return spec.kind, resaved_reason(candidates)
+    reason = near_miss_reason(candidates) or headerless_reason(name, candidates, text)
+    return "unknown", reason or UNRECOGNISED_REASON
+
+
+def _fits(value: str, shape: str) -> bool:
+    value = value.strip()
+    if shape.endswith("?") and not value:
+        return True
+    pattern = {"when": _WHEN, "url": _URL, "mail": _MAIL}.get(shape.rstrip("?"))
+    return pattern is None or bool(pattern.match(value))
+
+
+def headerless_reason(name: str, candidates: list[list[str]], text: str = "") -> str:
+    """Why a file whose first line is a row of a known export (its header line removed) is not read, or ''.
+
+    Rows are told by the shape of their fields (``_ROW_SHAPES``: a date, a link, an address in
+    their places); Skills.csv, one free-text skill a line, by its file name. A header line that
+    names columns is never taken for a row: this is for files with no header line at all.
+    """
+    if not candidates:
+        return ""
+    first = candidates[0]
+    line = next((line.rstrip("\r") for line in text.split("\n") if line.strip()), "")
+    shown = line.strip() or ",".join(first)
+    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    for kind, header, shape in _ROW_SHAPES:
+        if len(first) == len(shape) and all(_fits(v, f) for v, f in zip(first, shape, strict=True)):
+            return (
+                f"{HEADER_LESS_PREFIX}its first line ('{shown}') is a row of {_KIND_LABELS[kind]}, "
+                f"whose header line ({header}) is missing: not read; export it again, or put the header "
+                "line back"
+            )
+    one_field = all(sum(1 for v in fields if v.strip()) <= 1 for fields in candidates)
+    if _SKILLS_NAME.search(name.replace("\\", "/")) and (one_field or len(candidates) == 1):
+        return (
+            f"{HEADER_LESS_PREFIX}it looks like {_KIND_LABELS['li_skills']} (its name, one skill a line, "
+            f"first line '{shown}'), whose header line (Name) is missing: not read; export it again, "
+            "or put the header line back"
+        )
+    return ""
+
+
+HEADER_LESS_PREFIX = f"{HEADERLESS_REASON} "
+
+
+def resaved_reason(candidates: list[list[str]]) -> str:
+    """What a pandas re-save added to a recognised file, which is read all the same, or ''.
+
+    pandas writes its row index as an unnamed first column (an empty header cell, or
+    ``Unnamed: 0`` once read and written again) holding 0, 1, 2..., and renames a repeated column
+    ``Date`` to ``Date.1``. The reader finds the export's columns by name, so both are ignored and
+    the values (written back as text) read as the export's: reading is right, and the entry says why.
+    """
+    header = next((fields for fields in candidates if any(f.strip() for f in fields)), None)
+    if header is None:
+        return ""
+    notes = []
+    rows = candidates[candidates.index(header) + 1 :]
+    numbered = [fields[0].strip() for fields in rows if fields]
+    if (
+        normalise_header(header[0]) in _INDEX_HEADERS
+        and numbered
+        and numbered == [str(number) for number in range(len(numbered))]
+    ):
+        notes.append(
+            f"its first column ('{header[0]}', row numbers 0, 1, 2...) is the script's index, ignored"
+        )
+    names = {normalise_header(field) for field in header}
+    for field in header:
+        found = _RENAMED_DUPLICATE.match(field.strip())
+        if found and normalise_header(found.group("name")) in names:
+            notes.append(f"column '{field.strip()}' (a second '{found.group('name')}') is ignored")
+    if not notes:
+        return ""
+    return f"{RESAVED_REASON}: {'; '.join(notes)}; the export's columns are read by their names"
+
+
+def misnamed_workbook(name: str, head: bytes) -> str:
+    """Why a file with a text name (``.csv``) holding a workbook's bytes is one, or ''."""
+    suffix = PurePosixPath(name.replace("\\", "/")).suffix.lower()
+    if suffix in SPREADSHEET_SUFFIXES or suffix == ".zip":
+        return ""
+    if head.startswith(OLE_MAGIC):
+        extension = ".xls"
+    elif head.startswith(ZIP_MAGIC) and (b"xl/" in head or b"[Content_Types].xml" in head):
+        extension = ".xlsx"
+    else:
+        return ""
+    named = f"named {suffix}" if suffix else "without an extension"
+    return f"an Excel workbook {named}: save it again as CSV, or rename it {extension}"
+
+
+def classify_misnamed_workbook(path: Path, reason: str) -> tuple[str, str]:
+    """A workbook under a text name: the export its sheets are (read as such, and the entry says so),
+    else unknown with what its first sheet looks like (an archive CSV kept as a workbook)."""
+    kind, found = detect_workbook(path)
+    if kind != "unknown":
+        return kind, f"{reason}; read as a workbook: {found}"
+    try:
+        reader = open_workbook(path)
+        sheet = reader.sheet_names[0]
+        lines = [",".join(value or "" for value in row) for row in load_grid(reader, sheet, n_rows=5)]
+    except Exception:  # an unreadable workbook: the reason already says what it is
+        return "unknown", reason
+    looks, _ = _recognise_text(path.name, "\n".join(lines))
+    if looks in _KIND_LABELS:
+        return "unknown", f"{reason} (its sheet '{sheet}' looks like {_KIND_LABELS[looks]}): not read"
+    return "unknown", f"{reason}: not read ({next(iter(found.splitlines()), '')})"
 
 
 def classify_csv(name: str, head: bytes) -> str:
@@ -311,6 +477,10 @@ def _recognise_file(path: Path, relative: str, known: Recognised | None) -> Reco
     empty = _empty_reason(head, stat.st_size)
     if empty:
         return entry(_EMPTY, empty, True, False)
+    misnamed = misnamed_workbook(path.name, head)
+    if misnamed:
+        kind, reason = classify_misnamed_workbook(path, misnamed)
+        return entry(kind, reason, kind == "unknown", kind != "unknown")
     is_zip = zipfile.is_zipfile(path)
     if is_zip and suffix not in SPREADSHEET_SUFFIXES:
         items = _scan_zip(path, relative, stat.st_mtime, sha, stat.st_size)
@@ -401,7 +571,7 @@ def _member_kind(kind: str, reason: str) -> tuple[str, str]:
     """
     if kind == _EMPTY:
         return UNUSED, reason
-    if kind in {"unknown", "hr_roster"} and reason in {"", UNRECOGNISED_REASON}:
+    if kind == "hr_roster" or (kind == "unknown" and reason in {"", UNRECOGNISED_REASON}):
         return UNUSED, UNUSED_REASON
     return kind, reason
 

@@ -36,7 +36,12 @@ CREATOR_SHEETS: tuple[Labels, ...] = (
     {"en": ("FOLLOWERS",), "fr": ("ABONNÉS",)},
     {"en": ("DEMOGRAPHICS",), "fr": ("DONNÉES DÉMOGRAPHIQUES", "DÉMOGRAPHIE")},
 )
-"""Sheet names of a creator analytics export, in their order (the reader goes by position)."""
+"""Sheet names of a creator analytics export, in LinkedIn's order (``CREATOR_ROLES``, one each).
+
+Sheets are recognised by their content (``creator_sheet_role``); a name only gives the role of a
+sheet whose content says nothing, in a workbook where another sheet was recognised by content.
+"""
+CREATOR_ROLES = ("discovery", "engagement", "top_posts", "followers", "demographics")
 
 OVERALL_PERFORMANCE: Labels = {
     "en": ("Overall Performance",),
@@ -44,6 +49,30 @@ OVERALL_PERFORMANCE: Labels = {
 }
 POST_PERFORMANCE_SHEET: Labels = {"en": ("PERFORMANCE",), "fr": ("PERFORMANCES", "PERFORMANCE")}
 POST_URL: Labels = {"en": ("Post URL",), "fr": ("URL du post", "URL de la publication")}
+DATE: Labels = {"en": ("Date",), "fr": ("Date",)}
+IMPRESSIONS: Labels = {"en": ("Impressions",), "fr": ("Impressions",)}
+ENGAGEMENTS: Labels = {"en": ("Engagements",), "fr": ("Interactions", "Engagements")}
+PUBLISH_DATE: Labels = {
+    "en": ("Post publish date",),
+    "fr": ("Date de publication du post", "Date de publication de la publication", "Date de publication"),
+}
+NEW_FOLLOWERS: Labels = {"en": ("New followers",), "fr": ("Nouveaux abonnés",)}
+TOTAL_FOLLOWERS_ON: Labels = {
+    "en": ("Total followers on",),
+    "fr": (
+        "Nombre total d'abonnés au",
+        "Nombre total d'abonnés le",
+        "Total des abonnés au",
+        "Total d'abonnés au",
+    ),
+}
+TOP_DEMOGRAPHICS: Labels = {
+    "en": ("Top Demographics",),
+    "fr": ("Principales données démographiques", "Données démographiques principales"),
+}
+"""Labels of the creator sheets' headers; the French ones are unverified guesses."""
+
+DATE_TEXT = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}")
 
 PAGE_SHEETS: dict[str, Labels] = {
     "all_posts": {
@@ -282,22 +311,97 @@ def readable_in(texts: Iterable[str | None], order: str) -> bool:
     return True
 
 
+def _named(row: Sequence[str | None], *tables: Labels) -> bool:
+    """True when a row holds a cell of each table (a header row naming those columns)."""
+    texts = {normalise_header(value) for value in row if value}
+    return all(texts & aliases(labels) for labels in tables)
+
+
+def _is_period(text: str | None) -> bool:
+    return bool(text) and len(DATE_TEXT.findall(text or "")) == 2
+
+
+def creator_sheet_role(grid: Grid) -> str | None:
+    """Which sheet of a creator analytics export a sheet is, from its first rows, or None.
+
+    - ``discovery``: ``Overall Performance`` opening one of the first three rows (today's layout,
+      the period beside it; the older one, ``Overall Performance | Value | Time Period``), or a
+      period cell (``start - end``) in those rows and a row labelled ``Impressions``;
+    - ``engagement``: a header row naming ``Date``, ``Impressions`` and ``Engagements``;
+    - ``top_posts``: a header row naming ``Post URL`` and ``Post publish date`` (a single-post
+      export writes ``Post URL`` as a label beside its link, never beside a date column);
+    - ``followers``: ``Total followers on <date>`` in row 1, or a header row ``Date | New followers``;
+    - ``demographics``: a header row ``Top Demographics | Value | Percentage``.
+    """
+    head = grid[:12]
+    firsts = [row[i] if (i := first_filled(row)) is not None else None for row in head]
+    if any(label_is(text, OVERALL_PERFORMANCE) for text in firsts[:3]):
+        return "discovery"
+    if firsts and firsts[0] and label_is(DATE_TEXT.split(firsts[0])[0], TOTAL_FOLLOWERS_ON):
+        return "followers"
+    periods = any(_is_period(value) for row in head[:3] for value in row)
+    if periods and any(label_is(text, IMPRESSIONS) for text in firsts):
+        return "discovery"
+    for row in head:
+        if _named(row, POST_URL, PUBLISH_DATE):
+            return "top_posts"
+        if _named(row, DATE, IMPRESSIONS, ENGAGEMENTS):
+            return "engagement"
+        if _named(row, DATE, NEW_FOLLOWERS) and sum(1 for value in row if value) == 2:
+            return "followers"
+        if _named(row, TOP_DEMOGRAPHICS):
+            return "demographics"
+    return None
+
+
+def creator_sheets(sheet_names: Sequence[str], grids: dict[str, Grid]) -> dict[str, str]:
+    """The sheets of a creator analytics export (whole, or some sheets saved apart): role -> sheet name.
+
+    Each sheet is recognised by its content (``creator_sheet_role``); the first sheet of a role
+    wins. When at least one sheet was so recognised, a sheet whose content says nothing takes the
+    role its name gives (``CREATOR_SHEETS``), so that an empty TOP POSTS sheet, or one whose
+    header was damaged, is still reported as that sheet. No sheet recognised by content: ``{}``.
+    """
+    roles: dict[str, str] = {}
+    for name in sheet_names:
+        role = creator_sheet_role(grids.get(name, []))
+        if role is not None and role not in roles:
+            roles[role] = name
+    if not roles:
+        return {}
+    for name in sheet_names:
+        if name in roles.values() or creator_sheet_role(grids.get(name, [])) is not None:
+            continue
+        role = next(
+            (r for r, labels in zip(CREATOR_ROLES, CREATOR_SHEETS, strict=True) if label_is(name, labels)),
+            None,
+        )
+        if role is not None and role not in roles:
+            roles[role] = name
+    return {role: roles[role] for role in CREATOR_ROLES if role in roles}
+
+
 def detect_workbook_kind(sheet_names: list[str], first_cells: dict[str, Grid]) -> tuple[str, str]:
     """The kind of export a workbook is, from its sheet names and the first rows of its sheets.
 
     Returns ``(kind, reason)``; kind is one of ``creator_analytics``, ``post_analytics``,
     ``page_content``, ``page_content_legacy``, ``page_followers``, ``page_visitors`` or ``unknown``.
+    A creator analytics export is recognised by the content of its sheets, whole or some of its
+    sheets saved apart (a TOP POSTS sheet alone is a creator export, not a single-post one).
     """
-    first = sheet_names[0] if sheet_names else ""
-    first_grid = first_cells.get(first, [])
-    a1 = cell(first_grid[0], 0) if first_grid else None
-    named = label_is(first, CREATOR_SHEETS[0])
-    titled = label_is(a1, OVERALL_PERFORMANCE)
-    if len(sheet_names) >= 4 and (named or titled):
-        language = vote_language([(first, CREATOR_SHEETS[0]), (a1, OVERALL_PERFORMANCE)])
+    roles = creator_sheets(sheet_names, first_cells)
+    if roles:
+        evidence: list[tuple[str | None, Labels]] = [
+            (name, CREATOR_SHEETS[CREATOR_ROLES.index(role)]) for role, name in roles.items()
+        ]
+        discovery = first_cells.get(roles.get("discovery", ""), [])
+        if discovery and discovery[0]:
+            evidence.append((cell(discovery[0], first_filled(discovery[0]) or 0), OVERALL_PERFORMANCE))
+        language = vote_language(evidence)
+        shown = ", ".join(f"'{name}'" for name in roles.values())
         return (
             "creator_analytics",
-            f"creator analytics export ({len(sheet_names)} sheets, language {language})",
+            f"creator analytics export ({len(roles)} of its 5 sheets: {shown}; language {language})",
         )
     performance = find_sheet(sheet_names, POST_PERFORMANCE_SHEET)
     labelled = next((n for n in sheet_names if _has_label(first_cells.get(n, []), POST_URL)), None)

@@ -80,8 +80,7 @@ FRENCH = CreatorLabels(
 )
 
 
-def write_creator_export(
-    path: Path,
+def creator_export_sheets(
     labels: CreatorLabels,
     period: str,
     discovery: tuple[Any, Any],
@@ -91,8 +90,8 @@ def write_creator_export(
     followers_on: str,
     followers_total: Any,
     follower_days: Rows,
-) -> Path:
-    """Write an aggregate creator export: five sheets in order, TOP POSTS lists side by side from row 3."""
+) -> dict[str, Rows]:
+    """The five sheets of an aggregate creator export, in order, TOP POSTS lists side by side from row 3."""
     left_header = [labels.post_url, labels.publish_date, labels.engagements]
     right_header = [labels.post_url, labels.publish_date, labels.impressions]
     top: Rows = [[labels.banner], [], [*left_header, None, *right_header]]
@@ -100,7 +99,7 @@ def write_creator_export(
         left = top_by_engagements[index] if index < len(top_by_engagements) else [None, None, None]
         right = top_by_impressions[index] if index < len(top_by_impressions) else [None, None, None]
         top.append([*left, None, *right])
-    sheets = {
+    return {
         labels.sheets[0]: [
             [labels.overall, period],
             [labels.impressions, discovery[0]],
@@ -119,7 +118,50 @@ def write_creator_export(
             ["Job titles", "Chargé de mission", "2%"],
         ],
     }
+
+
+def write_creator_export(
+    path: Path,
+    labels: CreatorLabels,
+    period: str,
+    discovery: tuple[Any, Any],
+    days: Rows,
+    top_by_engagements: Rows,
+    top_by_impressions: Rows,
+    followers_on: str,
+    followers_total: Any,
+    follower_days: Rows,
+) -> Path:
+    """Write an aggregate creator export: the five sheets of ``creator_export_sheets``, in order."""
+    sheets = creator_export_sheets(
+        labels,
+        period,
+        discovery,
+        days,
+        top_by_engagements,
+        top_by_impressions,
+        followers_on,
+        followers_total,
+        follower_days,
+    )
     return write_workbook(path, sheets)
+
+
+def write_creator_sheets(path: Path, sheets: dict[str, Rows], *names: str) -> Path:
+    """Write some sheets of an export apart, as members keep them (DISCOVERY with DEMOGRAPHICS...)."""
+    return write_workbook(path, {name: sheets[name] for name in names})
+
+
+def older_discovery(
+    period: str, impressions: Any, unique_views: Any, engagements: Any, reached: str = "Unique views"
+) -> Rows:
+    """A DISCOVERY sheet in the older layout: ``Overall Performance | Value | Time Period``."""
+    return [
+        ["Overall Performance", "Value", "Time Period"],
+        ["Impressions", impressions, period],
+        [reached, unique_views, period],
+        ["Engagements", engagements, period],
+    ]
 
 
 def write_post_analytics(path: Path, rows: Rows, sheet: str = "PERFORMANCE") -> Path:

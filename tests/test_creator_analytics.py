@@ -1,13 +1,25 @@
 """Creator analytics exports: English and French aggregate workbooks, date order, and the single-post sheet."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
+from assets.analytics_ingest import Person, ingest_creator_exports
 from assets.creator_analytics import decide_date_order, read_creator_analytics, read_post_analytics
-from assets.export_owner import owner_name_from_file, same_person
+from assets.export_owner import owner_name_from_file, period_from_file_name, same_person
+from assets.inbox import scan_inbox
 from assets.ledger import FileRejected
-from tests.export_builders import ENGLISH, FRENCH, write_creator_export, write_post_analytics, write_workbook
+from assets.workbooks import detect_workbook
+from tests.export_builders import (
+    ENGLISH,
+    FRENCH,
+    creator_export_sheets,
+    older_discovery,
+    write_creator_export,
+    write_creator_sheets,
+    write_post_analytics,
+    write_workbook,
+)
 
 POST_A = "https://www.linkedin.com/feed/update/urn:li:activity:7200000000000000001/"
 POST_B = (
@@ -370,3 +382,179 @@ def test_single_post_sheet_found_by_its_post_url_row_when_renamed(tmp_path):
     read = read_post_analytics(path, "p.xlsx")
     assert (read.post["impressions"], read.post["_sheet"], read.post["_source_row"]) == (7, "Feuil1", 2)
     assert read.ignored_labels == ["Feuil1: Note"]
+
+
+# --- Workbooks as members keep them: whole, or some sheets saved apart, each sheet known by its content.
+
+FIGURES = {
+    "period": "1/1/2026 - 3/31/2026",
+    "discovery": (9000, 2500),
+    "days": [["1/5/2026", 300, 12], ["2/14/2026", 500, 20]],
+    "top_by_engagements": [[POST_A, "1/5/2026", 30], [POST_B, "2/14/2026", 20]],
+    "top_by_impressions": [[POST_B, "2/14/2026", 4000], [POST_A, "1/5/2026", 2500]],
+    "followers_on": "3/31/2026",
+    "followers_total": 700,
+    "follower_days": [["1/5/2026", 4]],
+}
+FULL_NAME = "AggregateAnalytics_Hélène Lefèvre_2026-01-01_2026-03-31.xlsx"
+
+
+def _tops(read):
+    return [(r["list"], r["rank"], r["post_key"], r["published_on"], r["value"]) for r in read.top_posts]
+
+
+def test_split_workbooks_read_as_the_whole_one(tmp_path):
+    sheets = creator_export_sheets(ENGLISH, **FIGURES)
+    whole = read_creator_analytics(write_creator_export(tmp_path / FULL_NAME, ENGLISH, **FIGURES), FULL_NAME)
+    apart = write_creator_sheets(tmp_path / "discovery.xlsx", sheets, "DISCOVERY", "DEMOGRAPHICS")
+    top = write_creator_sheets(tmp_path / "top.xlsx", sheets, "TOP POSTS")
+    first, second = read_creator_analytics(apart, "discovery.xlsx"), read_creator_analytics(top, "top.xlsx")
+    assert whole.problems == first.problems == second.problems == []
+    assert list(whole.sheets) == ["discovery", "engagement", "top_posts", "followers", "demographics"]
+    assert first.sheets == {"discovery": "DISCOVERY", "demographics": "DEMOGRAPHICS"}
+    assert second.sheets == {"top_posts": "TOP POSTS"}
+    # by hand: DISCOVERY says 9000 impressions, 2500 members reached, over Q1 2026
+    assert whole.discovery == first.discovery == {"impressions": 9000, "members_reached": 2500}
+    assert (first.period_start, first.period_end) == (date(2026, 1, 1), date(2026, 3, 31))
+    assert (
+        _tops(whole)
+        == _tops(second)
+        == [
+            ("engagements", 1, "activity:7200000000000000001", date(2026, 1, 5), 30),
+            ("impressions", 1, "activity:7200000000000000002", date(2026, 2, 14), 4000),
+            ("engagements", 2, "activity:7200000000000000002", date(2026, 2, 14), 20),
+            ("impressions", 2, "activity:7200000000000000001", date(2026, 1, 5), 2500),
+        ]
+    )
+    # the summary row comes from DISCOVERY (or FOLLOWERS) only: TOP POSTS alone has none
+    assert (first.rows_read, first.rows_loaded, first.summary_rows()[0]["impressions"]) == (1, 1, 9000)
+    assert (second.rows_read, second.summary_rows()) == (4, [])
+    assert second.daily == second.followers_daily == [] and first.top_posts == []
+    assert "TOP POSTS ('TOP POSTS')" in second.sheets_note() and whole.sheets_note() == ""
+
+
+def test_sheets_found_by_content_in_any_order_and_name(tmp_path):
+    sheets = creator_export_sheets(ENGLISH, **FIGURES)
+    renamed = dict(
+        zip(
+            ["Feuil1", "Feuil2", "Feuil3", "Feuil4"],
+            [sheets[n] for n in ("FOLLOWERS", "TOP POSTS", "ENGAGEMENT", "DISCOVERY")],
+            strict=True,
+        )
+    )
+    read = read_creator_analytics(write_workbook(tmp_path / "mixed.xlsx", renamed), "mixed.xlsx")
+    assert read.problems == []
+    assert read.sheets == {
+        "discovery": "Feuil4",
+        "engagement": "Feuil3",
+        "top_posts": "Feuil2",
+        "followers": "Feuil1",
+    }
+    assert [(r["day"], r["impressions"]) for r in read.daily] == [
+        (date(2026, 1, 5), 300),
+        (date(2026, 2, 14), 500),
+    ]
+    assert (read.followers_total, len(read.top_posts), read.discovery["impressions"]) == (700, 4, 9000)
+    engagement = write_creator_sheets(tmp_path / "engagement.xlsx", sheets, "ENGAGEMENT")
+    alone = read_creator_analytics(engagement, "engagement.xlsx")
+    assert [r["engagements"] for r in alone.daily] == [12, 20] and alone.summary_rows() == []
+
+
+def test_older_discovery_layout_with_unique_views(tmp_path):
+    path = write_workbook(
+        tmp_path / "Content_2023-06-18_2024-06-16_HeleneLefevre.xlsx",
+        {
+            "DISCOVERY": older_discovery("6/18/2023 - 6/16/2024", 48210, "15,034", 1207),
+            "DEMOGRAPHICS": [["Top Demographics", "Value", "Percentage"], ["Location", "Lyon", 0.139]],
+        },
+    )
+    read = read_creator_analytics(path, path.name)
+    assert read.problems == [] and read.language == "en" and read.date_order == "MDY"
+    assert (read.period_start, read.period_end) == (date(2023, 6, 18), date(2024, 6, 16))
+    assert read.discovery == {"impressions": 48210, "members_reached": 15034}
+    assert read.ignored_labels == ["DISCOVERY: Engagements"]
+    assert read.rows_read == read.rows_loaded == 1
+    members = write_workbook(
+        tmp_path / "m.xlsx", {"Sheet1": older_discovery("6/18/2023 - 6/16/2024", 1, 2, 3, "Members reached")}
+    )
+    assert read_creator_analytics(members, "m.xlsx").discovery == {"impressions": 1, "members_reached": 2}
+
+
+def test_french_top_posts_alone_take_their_date_order_from_the_posts(tmp_path):
+    figures = {**FIGURES, "top_by_engagements": [[POST_A, "15/02/2026", 7]], "top_by_impressions": []}
+    sheets = creator_export_sheets(FRENCH, **figures)
+    path = write_creator_sheets(tmp_path / "posts.xlsx", sheets, "POSTS LES PLUS PERFORMANTS")
+    read = read_creator_analytics(path, "posts.xlsx")
+    assert (read.language, read.date_order, read.problems) == ("fr", "DMY", [])
+    assert _tops(read) == [("engagements", 1, "activity:7200000000000000001", date(2026, 2, 15), 7)]
+
+
+def test_top_posts_alone_is_no_single_post_export(tmp_path):
+    sheets = creator_export_sheets(ENGLISH, **FIGURES)
+    named = write_creator_sheets(tmp_path / "PostAnalytics_HeleneLefevre_1.xlsx", sheets, "TOP POSTS")
+    kind, reason = detect_workbook(named)
+    assert kind == "creator_analytics" and "'TOP POSTS'" in reason
+    renamed = write_workbook(tmp_path / "x.xlsx", {"Feuil1": sheets["TOP POSTS"]})
+    assert detect_workbook(renamed)[0] == "creator_analytics"
+    single = write_post_analytics(tmp_path / "p.xlsx", [["Post URL", POST_A], ["Impressions", 3]])
+    assert detect_workbook(single)[0] == "post_analytics"
+
+
+def test_demographics_alone_is_recognised_and_yields_nothing(tmp_path):
+    sheets = creator_export_sheets(ENGLISH, **FIGURES)
+    path = write_creator_sheets(tmp_path / "demo.xlsx", sheets, "DEMOGRAPHICS")
+    assert detect_workbook(path)[0] == "creator_analytics"
+    read = read_creator_analytics(path, "demo.xlsx")
+    assert (read.rows_read, read.summary_rows(), read.problems) == (0, [], [])
+    assert "DEMOGRAPHICS is never read" in read.sheets_note()
+
+
+def test_split_files_load_like_the_whole_workbook_without_double_counting(tmp_path):
+    inbox = tmp_path / "inbox"
+    sheets = creator_export_sheets(ENGLISH, **FIGURES)
+    write_creator_export(inbox / "whole" / FULL_NAME, ENGLISH, **FIGURES)
+    write_creator_sheets(inbox / "split" / "A123_discovery.xlsx", sheets, "DISCOVERY", "DEMOGRAPHICS")
+    top_name = "AggregateAnalytics_Hélène Lefèvre_2026-01-01_2026-03-31 (1).xlsx"
+    write_creator_sheets(inbox / "split" / top_name, sheets, "TOP POSTS")
+    items = [i for i in scan_inbox(inbox) if i.kind == "creator_analytics"]
+    assert len(items) == 3
+    people = [Person("A123", "Hélène", "Lefèvre")]
+    tables, owners, ledger = ingest_creator_exports(inbox, items, people)
+    assert {o["agent_id"] for o in owners} == {"A123"}
+    by_file = {f.source_file: f for f in ledger.files}
+    split_top = by_file[f"split/{top_name}"]
+    assert (split_top.status, split_top.rows_read, split_top.rows_loaded) == ("loaded", 4, 4)
+    assert "sheets TOP POSTS ('TOP POSTS')" in split_top.reason
+    periods = tables["creator_periods"]
+    assert sorted((r["_source_file"], r["impressions"]) for r in periods) == [
+        ("split/A123_discovery.xlsx", 9000),
+        (f"whole/{FULL_NAME}", 9000),
+    ]
+    # every split top post is obtained when the whole workbook's are: the day after the period
+    tops = tables["creator_top_posts"]
+    assert {r["_obtained_at"] for r in tops} == {datetime(2026, 4, 1)}
+    assert len(tops) == 8
+    # staging keeps one figure per (agent, post, metric), the most recently obtained: 4 facts, not 8
+    chosen = {}
+    for row in sorted(tops, key=lambda r: (r["_obtained_at"], r["_source_file"])):
+        chosen[(row["agent_id"], row["post_key"], row["metric"])] = row["value"]
+    assert chosen == {
+        ("A123", "activity:7200000000000000001", "engagements"): 30,
+        ("A123", "activity:7200000000000000002", "engagements"): 20,
+        ("A123", "activity:7200000000000000002", "impressions"): 4000,
+        ("A123", "activity:7200000000000000001", "impressions"): 2500,
+    }
+    # one period row per (agent, period) in staging: 9000 impressions, not 18000
+    assert {(r["period_start"], r["period_end"], r["impressions"]) for r in periods} == {
+        (date(2026, 1, 1), date(2026, 3, 31), 9000)
+    }
+
+
+def test_period_from_file_name():
+    assert period_from_file_name(FULL_NAME) == (date(2026, 1, 1), date(2026, 3, 31))
+    assert period_from_file_name("Content_20240401_20250331_HeleneLefevre.xlsx") == (
+        date(2024, 4, 1),
+        date(2025, 3, 31),
+    )
+    assert period_from_file_name("Content_01-04-2024_31-03-2025_HeleneLefevre.xlsx") is None
+    assert period_from_file_name("top.xlsx") is None

@@ -4,7 +4,13 @@ from datetime import date
 
 import pytest
 
-from assets.workbooks import detect_workbook, detect_workbook_kind, parse_day_in_order
+from assets.workbooks import (
+    creator_sheet_role,
+    creator_sheets,
+    detect_workbook,
+    detect_workbook_kind,
+    parse_day_in_order,
+)
 from tests.builders import write_page_export
 from tests.export_builders import ENGLISH, FRENCH, write_creator_export, write_post_analytics, write_workbook
 
@@ -96,3 +102,38 @@ def test_parse_day_in_order():
 
 def test_single_post_export_recognised_by_its_post_url_row():
     assert detect_workbook_kind(["Feuil1"], {"Feuil1": [[None], ["Post URL", "x"]]})[0] == "post_analytics"
+
+
+@pytest.mark.parametrize(
+    ("grid", "role"),
+    [
+        ([["Overall Performance", "1/1/2026 - 1/31/2026"], ["Impressions", "10"]], "discovery"),
+        (
+            [["Overall Performance", "Value", "Time Period"], ["Impressions", "5", "6/18/2023 - 6/16/2024"]],
+            "discovery",
+        ),
+        ([["Performances globales", "01/01/2026 - 31/01/2026"]], "discovery"),
+        ([["Date", "Impressions", "Engagements"], ["1/2/2026", "3", "1"]], "engagement"),
+        ([["Date", "Impressions", "Interactions"]], "engagement"),
+        ([["Maximum of 50 posts"], [], ["Post URL", "Post publish date", "Engagements"]], "top_posts"),
+        ([["50 posts"], [], ["URL du post", "Date de publication du post", "Interactions"]], "top_posts"),
+        ([["Total followers on 1/31/2026", "3"], [], ["Date", "New followers"]], "followers"),
+        ([["Nombre total d'abonnés au 31/01/2026", "3"]], "followers"),
+        ([["Top Demographics", "Value", "Percentage"]], "demographics"),
+        ([["Post URL", "https://www.linkedin.com/feed/update/urn:li:activity:1/"], ["Post Date", "x"]], None),
+        ([["Category", "Value", "%"]], None),
+        ([["Date", "Impressions (organic)"]], None),
+        ([], None),
+    ],
+)
+def test_creator_sheets_are_recognised_by_their_content(grid, role):
+    assert creator_sheet_role(grid) == role
+
+
+def test_a_named_sheet_takes_its_role_only_beside_a_sheet_recognised_by_content():
+    grids = {"DISCOVERY": [["Overall Performance", "1/1/2026 - 1/31/2026"]], "TOP POSTS": []}
+    assert creator_sheets(["TOP POSTS", "DISCOVERY"], grids) == {
+        "discovery": "DISCOVERY",
+        "top_posts": "TOP POSTS",
+    }
+    assert creator_sheets(["TOP POSTS", "ENGAGEMENT"], {"TOP POSTS": [], "ENGAGEMENT": [["x"]]}) == {}
