@@ -41,9 +41,11 @@ system-deps:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	else echo "Missing$$missing: the report rendering and PostgreSQL storage tests will be skipped"; fi
 
+# The normal suite leaves out the tests marked slow and the exhaustive fault tests; CI (CI set, as
+# .ci/run is run) runs everything.
 test: install system-deps
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest $(if $(CI),,-m 'not slow')
 
 lint: install
 	$(BIN)/ruff check .

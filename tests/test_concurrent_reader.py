@@ -5,6 +5,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from tests.conftest import run_pipeline
 from tests.test_end_to_end import build_organisation
 
@@ -31,6 +33,7 @@ READER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_reader_never_fails_during_full_refreshes(tmp_path):
     root = tmp_path / "home"
     build_organisation(root / "inbox")

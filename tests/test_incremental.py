@@ -192,6 +192,7 @@ def _change_exports(inbox) -> None:
     os.utime(newer, (later, later))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("build", "change"),
     [(build_organisation, _change_archives), (build_reach_organisation, _change_exports)],

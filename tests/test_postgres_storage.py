@@ -138,6 +138,7 @@ def psql(server: dict, sql: str, database: str = PG_DB) -> list[list[str]]:
     return [line.split("\t") for line in out.splitlines() if line]
 
 
+@pytest.mark.slow
 def test_operators_command_records_runs_and_events_in_postgres(postgres, tmp_path, monkeypatch):
     dagster_home = tmp_path / "dagster_home"
     dagster_home.mkdir()
