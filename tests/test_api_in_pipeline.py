@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import duckdb
+import pytest
 from dagster import DagsterInstance
 
 from assets.linkedin_api.tokens import TokenStore
@@ -36,6 +37,7 @@ def _home(tmp_path, api):
     return root
 
 
+@pytest.mark.slow
 def test_refresh_pulls_then_reads_the_answers(tmp_path, api):
     root = _home(tmp_path, api)
     api.add_posts(PERSON, [datetime.now(UTC) - timedelta(days=2)])

@@ -427,6 +427,7 @@ def _audit_lines(root: Path) -> list[dict]:
     return [json.loads(line) for line in (root / "erasure" / "audit.log").read_text().splitlines()]
 
 
+@pytest.mark.slow
 def test_the_interrupted_erasure_left_a_harmless_half_way_state(interrupted):
     _, before, halfway, _, _, screen = interrupted
     assert "inbox/linkedin/protected.zip" in before and "inbox/linkedin/all_exports.zip" in before
@@ -449,6 +450,7 @@ def test_the_interrupted_erasure_left_a_harmless_half_way_state(interrupted):
     assert "  interrupted during the refresh (PowerCut): run relais erase again to finish" in screen
 
 
+@pytest.mark.slow
 def test_the_rerun_completes_and_leaves_no_trace(interrupted):
     from assets.erasure import find_traces
 
@@ -463,6 +465,7 @@ def test_the_rerun_completes_and_leaves_no_trace(interrupted):
     ]
 
 
+@pytest.mark.slow
 def test_the_other_archives_still_load_and_unreadable_zips_are_reported(interrupted):
     root, _, _, record, _, _ = interrupted
     with duckdb.connect(str(root / "serving" / "relais.duckdb"), read_only=True) as con:
@@ -490,6 +493,7 @@ def test_the_other_archives_still_load_and_unreadable_zips_are_reported(interrup
     )
 
 
+@pytest.mark.slow
 def test_the_audit_log_records_both_attempts_with_counts_only(interrupted):
     root, _, _, record, _, _ = interrupted
     lines = _audit_lines(root)

@@ -137,6 +137,7 @@ def withdrawal(tmp_path_factory):
     return root, joined, before, metadata, messages
 
 
+@pytest.mark.slow
 def test_reports_name_her_while_she_consents(withdrawal):
     _, joined, before, _, _ = withdrawal
     # The search below would find her: her name and key are in February's and March's reports.
@@ -149,6 +150,7 @@ def test_reports_name_her_while_she_consents(withdrawal):
     assert joined["past_reports_regenerated"] == 0 and joined["past_reports_untouched"] == 1
 
 
+@pytest.mark.slow
 def test_after_withdrawal_no_report_names_her(withdrawal):
     root, _, _, metadata, _ = withdrawal
     assert sorted(p.name for p in (root / "reports").iterdir()) == [
@@ -164,6 +166,7 @@ def test_after_withdrawal_no_report_names_her(withdrawal):
     assert metadata["past_reports_regenerated"] == 2 and metadata["past_reports_removed"] == 0
 
 
+@pytest.mark.slow
 def test_after_withdrawal_no_pdf_names_her(withdrawal):
     root = withdrawal[0]
     if shutil.which("pdftotext") is None:
@@ -172,6 +175,7 @@ def test_after_withdrawal_no_pdf_names_her(withdrawal):
     assert _mentions(root / "reports", WANDA_TERMS, pdf=True) == []
 
 
+@pytest.mark.slow
 def test_the_others_are_still_named(withdrawal):
     root = withdrawal[0]
     for month in ("2026-02", "2026-03"):
@@ -183,12 +187,14 @@ def test_the_others_are_still_named(withdrawal):
     assert keys == {ANN_KEY, BOB_KEY}
 
 
+@pytest.mark.slow
 def test_a_report_of_consenting_people_only_is_not_rewritten(withdrawal):
     root, _, before, metadata, _ = withdrawal
     assert _mtimes(root / "reports" / "2026-01") == before["january"]
     assert metadata["past_reports_untouched"] == 1
 
 
+@pytest.mark.slow
 def test_the_log_gives_counts_and_never_a_name(withdrawal):
     _, _, _, _, messages = withdrawal
     summary = [m for m in messages if m.startswith("Past reports:")]
