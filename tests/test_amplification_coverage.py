@@ -30,6 +30,7 @@ from pipelines.settings import load_home
 from tests.builders import csv_text, write_page_export, write_text, write_zip
 from tests.conftest import TEST_KEY, run_pipeline
 from tests.report_checks import data_values
+from tests.test_end_to_end import SHARES_HEADER, share
 
 ROSTER = [
     "agent_id,first_name,last_name,email,department,site,job_title,enrolled_on,consent,consent_withdrawn_on",
@@ -38,13 +39,8 @@ ROSTER = [
 ]
 POST_1001 = "https://www.linkedin.com/feed/update/urn:li:activity:7100000000000001001"
 POST_1002 = "https://www.linkedin.com/feed/update/urn:li:activity:7100000000000001002/"
-SHARES_HEADER = "Date,ShareLink,ShareCommentary,SharedUrl,MediaUrl,Visibility"
 EMAILS_HEADER = "Email Address,Confirmed,Primary,Updated On"
 JAN, FEB = date(2026, 1, 1), date(2026, 2, 1)
-
-
-def share(n: int) -> str:
-    return f"https://www.linkedin.com/feed/update/urn%3Ali%3Ashare%3A70000000000000000{n:02d}"
 
 
 def build(inbox):
