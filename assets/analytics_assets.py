@@ -96,6 +96,7 @@ CREATOR_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "period_end": DATE,
         "impressions": INT,
         "members_reached": INT,
+        "engagements": INT,
         "followers_total": INT,
         "followers_total_on": DATE,
         "language": STR,
@@ -120,7 +121,9 @@ CREATOR_DESCRIPTIONS = {
     "creator_daily": "Ambassadors' daily impressions and engagements (creator analytics ENGAGEMENT sheet).",
     "creator_followers_daily": "Ambassadors' new followers per day (creator analytics FOLLOWERS sheet).",
     "creator_top_posts": "Ambassadors' top posts by engagements and by impressions (TOP POSTS).",
-    "creator_periods": "Per export: its period, impressions, members reached and follower total (DISCOVERY).",
+    "creator_periods": (
+        "Per export: its period, impressions, members reached, engagements (older layout) and follower total."
+    ),
     "post_analytics": "Single-post analytics exports: one post's impressions, reach and engagement.",
 }
 OWNERS_SCHEMA = {"source_file": STR, "kind": STR, "agent_id": STR, "matched_by": STR, "reason": STR}

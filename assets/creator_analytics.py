@@ -24,7 +24,7 @@ from typing import Any
 
 from assets.export_owner import owner_name_from_file
 from assets.ledger import FileRejected, RowProblem
-from assets.post_identity import post_key
+from assets.post_identity import publication_key
 from assets.tables import Column, column_positions
 from assets.values import parse_count
 from assets.workbooks import (
@@ -69,7 +69,12 @@ MEMBERS_REACHED: Labels = {
     "fr": ("Membres touchés", "Membres atteints", "Vues uniques"),
 }
 """``Unique views`` is the older DISCOVERY layout's name for members reached."""
-DISCOVERY_LABELS: dict[str, Labels] = {"impressions": IMPRESSIONS, "members_reached": MEMBERS_REACHED}
+DISCOVERY_LABELS: dict[str, Labels] = {
+    "impressions": IMPRESSIONS,
+    "members_reached": MEMBERS_REACHED,
+    "engagements": ENGAGEMENTS,
+}
+"""DISCOVERY rows read; ``Engagements`` appears in the older layout only."""
 TOP_POST_METRICS: dict[str, Labels] = {"engagements": ENGAGEMENTS, "impressions": IMPRESSIONS}
 TOP_POST_LISTS = ("engagements", "impressions")
 """The metric of each TOP POSTS list in sheet order, used when its header names no known metric."""
@@ -151,6 +156,7 @@ class CreatorAnalyticsRead:
             "period_end": self.period_end,
             "impressions": self.discovery.get("impressions"),
             "members_reached": self.discovery.get("members_reached"),
+            "engagements": self.discovery.get("engagements"),
             "followers_total": self.followers_total,
             "followers_total_on": self.followers_total_on,
             "language": self.language,
@@ -454,9 +460,9 @@ def _top_post_entry(
     url_label, date_label, value_label = labels
     if url is None:
         return {}, f"column '{url_label}' is empty"
-    key = post_key(url)
+    key = publication_key(url)
     if key is None:
-        return {}, f"column '{url_label}': '{url}' is not a link to a LinkedIn post"
+        return {}, f"column '{url_label}': '{url}' is not a link to a LinkedIn post or article"
     try:
         published_on = parse_day_in_order(published, order)
     except ValueError as exc:
@@ -533,9 +539,9 @@ def read_post_analytics(path: Path, source_file: str) -> PostAnalyticsRead:
         ignored_labels=ignored,
     )
     url_row, url_label, url = found["post_url"]
-    key = post_key(url)
+    key = publication_key(url)
     if key is None:
-        reason = f"'{url_label}': '{url}' is not a link to a LinkedIn post"
+        reason = f"'{url_label}': '{url}' is not a link to a LinkedIn post or article"
         result.problems.append(RowProblem(source_file, url_row, POST_KIND, f"sheet '{sheet}': {reason}"))
         return result
     post: dict[str, Any] = {"post_url": (url or "").strip(), "post_key": key}

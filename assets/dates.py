@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 
+from assets.textio import strip_accents
 from assets.values import not_in_future
 
 MDY, DMY = "MDY", "DMY"
@@ -43,32 +44,34 @@ _ZONE = r"\s*(?:utc|gmt|z|[+-]00:?00)?"
 _YEAR_FIRST = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})" + _TIME + _ZONE + "$", re.IGNORECASE)
 _NUMERIC = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})" + _TIME + _ZONE + "$", re.IGNORECASE)
 _DAY_NAME = re.compile(
-    r"^(\d{1,2})(?:st|nd|rd|th)?[\s-]+([a-z]{3,9})\.?[\s-]+(\d{4}|\d{2})" + _TIME + _ZONE + "$", re.IGNORECASE
+    r"^(\d{1,2})(?:st|nd|rd|th|er)?[\s-]+([^\W\d_]{3,9})\.?,?[\s-]+(\d{4}|\d{2})" + _TIME + _ZONE + "$",
+    re.IGNORECASE,
 )
 _NAME_DAY = re.compile(
-    r"^([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})" + _TIME + _ZONE + "$", re.IGNORECASE
+    r"^([^\W\d_]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})" + _TIME + _ZONE + "$", re.IGNORECASE
 )
 _MONTHS = {
     name: number
     for number, names in enumerate(
         (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
+            ("jan", "january", "janv", "janvier"),
+            ("feb", "february", "fev", "fevr", "fevrier"),
+            ("mar", "march", "mars"),
+            ("apr", "april", "avr", "avril"),
+            ("may", "mai"),
+            ("jun", "june", "juin"),
+            ("jul", "july", "juil", "juillet"),
+            ("aug", "august", "aout"),
+            ("sep", "sept", "september", "septembre"),
+            ("oct", "october", "octobre"),
+            ("nov", "november", "novembre"),
+            ("dec", "december", "decembre"),
         ),
         start=1,
     )
     for name in names
 }
+"""English and French month names and abbreviations, accents removed (``févr.`` is read ``fevr``)."""
 EXPECTED_FORMS = (
     "e.g. 2026-04-02 22:25:49, 2017/06/08 08:15:44 UTC, 04 Jul 2023, 18-Jun-24 or 1/8/18, 6:14 PM"
 )
@@ -163,17 +166,29 @@ def read_moment(text: str | None, order: str = DEFAULT_ORDER) -> datetime | None
         if match := pattern.match(value):
             first, second, year, *clock = match.groups()
             name, day = (first, second) if name_first else (second, first)
-            month = _MONTHS.get(name.lower())
+            month = _MONTHS.get(strip_accents(name).lower())
             if month is None:
                 raise ValueError(f"'{value}' is not a date: '{name}' is not a month name")
             return _build(value, _year(year), month, int(day), tuple(clock))
-    raise ValueError(f"'{value}' is not a date ({EXPECTED_FORMS})")
+    raise ValueError(f"'{value}' is not a date ({EXPECTED_FORMS}; numeric dates read {ORDER_NAMES[order]})")
 
 
 def read_day(text: str | None, order: str = DEFAULT_ORDER) -> date | None:
     """The calendar day a date cell names (its time ignored), or None when missing; see ``read_moment``."""
     moment = read_moment(text, order)
     return moment.date() if moment is not None else None
+
+
+@lru_cache(maxsize=65536)
+def read_day_first(text: str | None) -> date | None:
+    """``read_day`` for files whose numeric dates are day first by convention (a French HR roster)."""
+    return read_day(text, DMY)
+
+
+@lru_cache(maxsize=65536)
+def read_month_first(text: str | None) -> date | None:
+    """``read_day`` for files LinkedIn writes month first whatever the language (Page exports)."""
+    return read_day(text, MDY)
 
 
 def looks_like_date(text: str | None) -> bool:

@@ -11,12 +11,12 @@ header (binary, or damaged); a NUL byte in a data row is left to the reader, whi
 that row. Files users make are named for what they are: a CSV whose header line was removed (its
 first line is data shaped like a known export's rows) is not read, and says what it looks like; a
 workbook saved under a text name (``Reactions.csv`` holding XLSX or XLS bytes) is read as the export
-its sheets are, or else not read, and says so either way; a pandas re-save (an unnamed first column
-of row numbers, ``Date.1`` for a repeated column) is read, its columns being found by name, and the
-entry says what was ignored. Empty files are listed as such; symbolic links and special files
-(pipes, sockets) are never opened; zip files are refused when a member path escapes the archive
-or when they unpack to more than the size and compression-ratio limits below (zip bombs), and
-their members are read in chunks, never whole.
+its sheets are, or else not read, and says so either way; a pandas re-save (an unnamed first
+column of row numbers, ``Date.1`` for a repeated column) is not read either: its values went
+through a script, and the reason says what gave it away. Empty files are listed as such; symbolic
+links and special files (pipes, sockets) are never opened; zip files are refused when a member path
+escapes the archive or when they unpack to more than the size and compression-ratio limits below
+(zip bombs), and their members are read in chunks, never whole.
 """
 
 from __future__ import annotations
@@ -214,7 +214,8 @@ def _recognise_text(name: str, text: str) -> tuple[str, str]:
             return spec.kind, ""
     spec = classify_member(name, text)
     if spec is not None:
-        return spec.kind, resaved_reason(candidates)
+        resaved = resaved_reason(candidates)
+        return ("unknown", resaved) if resaved else (spec.kind, "")
     reason = near_miss_reason(candidates) or headerless_reason(name, candidates, text)
     return "unknown", reason or UNRECOGNISED_REASON
 
@@ -261,12 +262,13 @@ HEADER_LESS_PREFIX = f"{HEADERLESS_REASON} "
 
 
 def resaved_reason(candidates: list[list[str]]) -> str:
-    """What a pandas re-save added to a recognised file, which is read all the same, or ''.
+    """Why a file recognised as an export was re-saved by a script (pandas), which quarantines it, or ''.
 
     pandas writes its row index as an unnamed first column (an empty header cell, or
     ``Unnamed: 0`` once read and written again) holding 0, 1, 2..., and renames a repeated column
-    ``Date`` to ``Date.1``. The reader finds the export's columns by name, so both are ignored and
-    the values (written back as text) read as the export's: reading is right, and the entry says why.
+    ``Date`` to ``Date.1``. Such a file was made by someone, not by LinkedIn: its values went through
+    a script that may have re-typed dates, links and texts, so it is quarantined with what was seen
+    and how to get the genuine file, never read as if LinkedIn had written it.
     """
     header = next((fields for fields in candidates if any(f.strip() for f in fields)), None)
     if header is None:
@@ -279,17 +281,18 @@ def resaved_reason(candidates: list[list[str]]) -> str:
         and numbered
         and numbered == [str(number) for number in range(len(numbered))]
     ):
-        notes.append(
-            f"its first column ('{header[0]}', row numbers 0, 1, 2...) is the script's index, ignored"
-        )
+        notes.append(f"its first column ('{header[0]}', row numbers 0, 1, 2...) is the script's index")
     names = {normalise_header(field) for field in header}
     for field in header:
         found = _RENAMED_DUPLICATE.match(field.strip())
         if found and normalise_header(found.group("name")) in names:
-            notes.append(f"column '{field.strip()}' (a second '{found.group('name')}') is ignored")
+            notes.append(f"column '{field.strip()}' is a second '{found.group('name')}'")
     if not notes:
         return ""
-    return f"{RESAVED_REASON}: {'; '.join(notes)}; the export's columns are read by their names"
+    return (
+        f"{RESAVED_REASON}: {'; '.join(notes)}; its values went through a script and may no longer be "
+        "LinkedIn's, so it is not read: put the file from the LinkedIn export in its place"
+    )
 
 
 def misnamed_workbook(name: str, head: bytes) -> str:

@@ -9,14 +9,15 @@ same way. The name of the person who posted is not kept.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from assets.dates import read_month_first
 from assets.ledger import FileRejected, RowProblem
-from assets.post_identity import post_key
+from assets.post_identity import publication_key
 from assets.tables import Column, TableRead, column_positions, typed_values
-from assets.values import is_blank, parse_count, parse_us_day
+from assets.values import is_blank, parse_count
 from assets.workbooks import PAGE_SHEETS, find_sheet
 
 
@@ -32,12 +33,7 @@ def _rate(text: str | None) -> float | None:
 
 
 def _created(text: str | None) -> date | None:
-    if is_blank(text):
-        return None
-    value = text.strip()
-    if len(value) >= 10 and value[4] == "-":
-        return datetime.fromisoformat(value[:19]).date()
-    return parse_us_day(value)
+    return read_month_first(text)
 
 
 def _title(text: str | None) -> str | None:
@@ -122,8 +118,8 @@ def _post_row(
     row, reason = typed_values(cells, header, positions, POST_COLUMNS)
     if reason:
         return row, reason
-    key = post_key(row["post_link"])
+    key = publication_key(row["post_link"])
     if key is None:
-        return {}, f"'{row['post_link']}' is not a link to a LinkedIn post"
+        return {}, f"'{row['post_link']}' is not a link to a LinkedIn post or article"
     row["post_key"] = key
     return row, ""

@@ -29,6 +29,8 @@ from urllib.parse import unquote, urlsplit
 
 POST_KINDS = ("activity", "share", "ugcPost", "groupPost")
 """Key kinds that designate a feed post: sharing one is a reshare, not an original post."""
+PUBLICATION_KINDS = (*POST_KINDS, "article", "pulse")
+"""Key kinds that designate something a member or a Page publishes (a feed post or an article)."""
 
 _URN = re.compile(
     r"urn:li:(?:"
@@ -128,6 +130,16 @@ def key_kind(key: str | None) -> str | None:
 def is_linkedin_post(link: str | None) -> bool:
     """True when a link designates a LinkedIn feed post (so sharing it is a reshare, not an original post)."""
     return key_kind(post_key(link)) in POST_KINDS
+
+
+def publication_key(link: str | None) -> str | None:
+    """The key of a link to a feed post or an article, None for any other link (a profile, a course...).
+
+    Analytics exports list publications only: a row whose link designates anything else was not
+    written by LinkedIn and is refused with its reason rather than loaded under a ``url:`` key.
+    """
+    key = post_key(link)
+    return key if key_kind(key) in PUBLICATION_KINDS else None
 
 
 def post_url(key: str) -> str:

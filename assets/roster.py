@@ -13,9 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from assets.dates import read_day_first
 from assets.pseudonym import Pseudonymiser
 from assets.tables import Column, TableSpec
-from assets.values import parse_consent, parse_day
+from assets.values import parse_consent
 
 UNKNOWN_DEPARTMENT = "Non renseignée"
 
@@ -51,12 +52,12 @@ ROSTER = TableSpec(
         Column(
             "job_title", ("job_title", "fonction", "poste", "intitule_de_poste"), _clean, optional_header=True
         ),
-        Column("enrolled_on", ("enrolled_on", "date_adhesion", "date_d_adhesion"), parse_day),
+        Column("enrolled_on", ("enrolled_on", "date_adhesion", "date_d_adhesion"), read_day_first),
         Column("consent", ("consent", "consentement"), parse_consent),
         Column(
             "consent_withdrawn_on",
             ("consent_withdrawn_on", "date_retrait", "date_de_retrait"),
-            parse_day,
+            read_day_first,
             optional_header=True,
         ),
     ),

@@ -18,10 +18,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from assets.dates import read_day
 from assets.ledger import FileRejected, RowProblem
 from assets.tables import Column, TableRead, column_positions, typed_values
-from assets.textio import normalise_header, strip_accents
-from assets.values import is_blank, parse_day, parse_us_day
+from assets.textio import normalise_header
 
 Labels = dict[str, tuple[str, ...]]
 """Labels of one thing by interface language: ``{"en": ("Post URL",), "fr": ("URL du post",)}``."""
@@ -107,28 +107,6 @@ PAGE_SHEETS: dict[str, Labels] = {
 ORDERS = ("MDY", "DMY")
 LANGUAGE_DATE_ORDER = {"en": "MDY", "fr": "DMY", "de": "DMY", "es": "DMY"}
 DETECTION_ROWS = 8
-
-_NUMERIC_DAY = re.compile(
-    r"^(\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2}))(?:,?\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?)?(?:\s*(?:utc|gmt|z))?$",
-    re.IGNORECASE,
-)
-_ISO_DAY = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:[ T].*)?$")
-_MONTH_FIRST = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})(?:[\s,].*)?$")
-_DAY_FIRST = re.compile(r"^(\d{1,2})(?:er)?\s+([a-z]+)\.?,?\s+(\d{4})(?:[\s,].*)?$")
-_MONTHS = {
-    **dict.fromkeys(("jan", "january", "janv", "janvier"), 1),
-    **dict.fromkeys(("feb", "february", "fev", "fevr", "fevrier"), 2),
-    **dict.fromkeys(("mar", "march", "mars"), 3),
-    **dict.fromkeys(("apr", "april", "avr", "avril"), 4),
-    **dict.fromkeys(("may", "mai"), 5),
-    **dict.fromkeys(("jun", "june", "juin"), 6),
-    **dict.fromkeys(("jul", "july", "juil", "juillet"), 7),
-    **dict.fromkeys(("aug", "august", "aout"), 8),
-    **dict.fromkeys(("sep", "sept", "september", "septembre"), 9),
-    **dict.fromkeys(("oct", "october", "octobre"), 10),
-    **dict.fromkeys(("nov", "november", "novembre"), 11),
-    **dict.fromkeys(("dec", "december", "decembre"), 12),
-}
 
 
 def aliases(labels: Labels) -> frozenset[str]:
@@ -259,37 +237,12 @@ def order_for_language(language: str | None) -> str:
 
 @lru_cache(maxsize=65536)
 def parse_day_in_order(text: str | None, order: str = "MDY") -> date | None:
-    """Parse a date written in ``order`` (``3/31/2025`` MDY, ``31/03/2025`` DMY), ISO, or with a month name.
+    """The day a workbook cell names, numeric dates read in ``order`` (decided per file): ``read_day``.
 
-    A time after the date (``3/4/2026 10:15 AM``, ``2026-03-04 00:00:00``) is ignored, and
-    ``Mar 4, 2026``, ``4 March 2026`` and ``4 mars 2026`` are read whatever the order.
+    Every file family reads its dates with the one reader of ``assets.dates``; this cached entry
+    point serves the spreadsheet readers, whose columns repeat the same few days.
     """
-    if is_blank(text):
-        return None
-    value = text.strip()
-    numeric = _NUMERIC_DAY.match(value)
-    if numeric:
-        return parse_us_day(numeric.group(1)) if order == "MDY" else parse_day(numeric.group(1))
-    if _ISO_DAY.match(value):
-        return parse_day(value)
-    folded = strip_accents(value).lower()
-    month_first = _MONTH_FIRST.match(folded)
-    day_first = _DAY_FIRST.match(folded)
-    if month_first and month_first.group(1) in _MONTHS:
-        return _named_day(
-            value, int(month_first.group(3)), _MONTHS[month_first.group(1)], month_first.group(2)
-        )
-    if day_first and day_first.group(2) in _MONTHS:
-        return _named_day(value, int(day_first.group(3)), _MONTHS[day_first.group(2)], day_first.group(1))
-    written = "M/D/YYYY" if order == "MDY" else "D/M/YYYY"
-    raise ValueError(f"'{value}' is not a date (expected {written}, YYYY-MM-DD or 'Mar 4, 2026')")
-
-
-def _named_day(value: str, year: int, month: int, day: str) -> date:
-    try:
-        return date(year, month, int(day))
-    except ValueError as exc:
-        raise ValueError(f"'{value}' is not a real date ({exc})") from None
+    return read_day(text, order)
 
 
 def day_parser(order: str) -> Any:

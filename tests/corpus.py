@@ -1433,7 +1433,7 @@ CASES: tuple[Case, ...] = (
                 rows=(
                     (3, "'-5' is not a non-negative whole count"),
                     (4, "column 'Clicks': 'beaucoup' is not a number"),
-                    (5, "'31/01/2026' is not a real date"),
+                    (5, "'31/01/2026' reads only day first"),
                 ),
             )
         },
@@ -1480,7 +1480,7 @@ CASES: tuple[Case, ...] = (
                 rows=(
                     (3, "'-7' is not a non-negative whole count"),
                     (4, "'beaucoup' is not a number"),
-                    (6, "'25/01/2026' is not a real date"),
+                    (6, "'25/01/2026' reads only day first"),
                 ),
             )
         },

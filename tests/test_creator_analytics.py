@@ -49,7 +49,7 @@ def test_english_content_export_of_2024(tmp_path):
     assert read.problems == []
     assert (read.language, read.date_order, read.owner_name) == ("en", "MDY", "HeleneLefevre")
     assert (read.period_start, read.period_end) == (date(2024, 4, 1), date(2025, 3, 31))
-    assert read.discovery == {"impressions": 123456, "members_reached": 45678}
+    assert read.discovery == {"impressions": 123456, "members_reached": 45678, "engagements": None}
     assert [(r["day"], r["impressions"], r["engagements"], r["_source_row"]) for r in read.daily] == [
         (date(2024, 4, 1), 120, 5, 2),
         (date(2024, 4, 2), 80, 3, 3),
@@ -92,7 +92,7 @@ def test_aggregate_analytics_of_2026_with_text_numbers_and_date_cells(tmp_path):
     read = read_creator_analytics(path, path.name)
     assert read.problems == []
     assert read.owner_name == "Hélène Lefèvre"
-    assert read.discovery == {"impressions": 12345, "members_reached": 4321}
+    assert read.discovery == {"impressions": 12345, "members_reached": 4321, "engagements": None}
     assert [(r["day"], r["impressions"]) for r in read.daily] == [
         (date(2026, 1, 1), 1200),
         (date(2026, 3, 31), 7),
@@ -131,7 +131,7 @@ def test_french_export_with_a_day_above_twelve(tmp_path):
     assert read.problems == []
     assert (read.language, read.date_order) == ("fr", "DMY")
     assert (read.period_start, read.period_end) == (date(2024, 4, 1), date(2025, 3, 31))
-    assert read.discovery == {"impressions": 5000, "members_reached": 1200}
+    assert read.discovery == {"impressions": 5000, "members_reached": 1200, "engagements": None}
     assert [r["day"] for r in read.daily] == [date(2024, 4, 1), date(2024, 4, 15), date(2025, 3, 31)]
     assert read.daily[0]["_sheet"] == "ENGAGEMENT"
     assert [(r["list"], r["published_on"], r["value"]) for r in read.top_posts] == [
@@ -225,7 +225,7 @@ def test_bad_values_are_reported_with_row_sheet_and_column(tmp_path):
     assert has(1, "sheet 'FOLLOWERS'", "'lots'")
     assert has(4, "sheet 'FOLLOWERS'", "column 'New followers'", "'x'")
     assert len(read.problems) == 10
-    assert read.discovery == {"impressions": None, "members_reached": None}
+    assert read.discovery == {"impressions": None, "members_reached": None, "engagements": None}
     assert [r["day"] for r in read.daily] == [date(2026, 1, 4)]
     assert read.top_posts == [] and [r["_source_row"] for r in read.followers_daily] == [5]
     assert read.rows_read == 1 + 0 + 1 + 1 + 10
@@ -414,7 +414,11 @@ def test_split_workbooks_read_as_the_whole_one(tmp_path):
     assert first.sheets == {"discovery": "DISCOVERY", "demographics": "DEMOGRAPHICS"}
     assert second.sheets == {"top_posts": "TOP POSTS"}
     # by hand: DISCOVERY says 9000 impressions, 2500 members reached, over Q1 2026
-    assert whole.discovery == first.discovery == {"impressions": 9000, "members_reached": 2500}
+    assert (
+        whole.discovery
+        == first.discovery
+        == {"impressions": 9000, "members_reached": 2500, "engagements": None}
+    )
     assert (first.period_start, first.period_end) == (date(2026, 1, 1), date(2026, 3, 31))
     assert (
         _tops(whole)
@@ -471,13 +475,17 @@ def test_older_discovery_layout_with_unique_views(tmp_path):
     read = read_creator_analytics(path, path.name)
     assert read.problems == [] and read.language == "en" and read.date_order == "MDY"
     assert (read.period_start, read.period_end) == (date(2023, 6, 18), date(2024, 6, 16))
-    assert read.discovery == {"impressions": 48210, "members_reached": 15034}
-    assert read.ignored_labels == ["DISCOVERY: Engagements"]
+    assert read.discovery == {"impressions": 48210, "members_reached": 15034, "engagements": 1207}
+    assert read.ignored_labels == [] and read.summary_row()["engagements"] == 1207
     assert read.rows_read == read.rows_loaded == 1
     members = write_workbook(
         tmp_path / "m.xlsx", {"Sheet1": older_discovery("6/18/2023 - 6/16/2024", 1, 2, 3, "Members reached")}
     )
-    assert read_creator_analytics(members, "m.xlsx").discovery == {"impressions": 1, "members_reached": 2}
+    assert read_creator_analytics(members, "m.xlsx").discovery == {
+        "impressions": 1,
+        "members_reached": 2,
+        "engagements": 3,
+    }
 
 
 def test_french_top_posts_alone_take_their_date_order_from_the_posts(tmp_path):

@@ -136,9 +136,9 @@ def con():
         "('share:1', 300, NULL, NULL, NULL, NULL)) AS t(post_key, impressions, clicks, reactions, comments, reposts)"
     )
     con.execute(
-        "CREATE TABLE staging.activities AS SELECT * FROM (VALUES ('A', 'share:1', 'activity:1', true), "
-        "('B', 'share:2', 'activity:1', true), ('B', 'share:3', 'activity:9', false)) "
-        "AS t(agent_key, item_key, target_key, is_institution_target)"
+        "CREATE TABLE staging.activities AS SELECT * FROM (VALUES ('A', 'share:1', 'activity:1', 'activity:1', true), "
+        "('B', 'share:2', 'activity:1', 'activity:1', true), ('B', 'share:3', 'activity:9', NULL, false)) "
+        "AS t(agent_key, item_key, target_key, institution_post_key, is_institution_target)"
     )
     con.execute(
         "CREATE TABLE staging.skills_framework AS SELECT * FROM (VALUES ('S1', 'Gestion de projet', 'F1', "

@@ -15,10 +15,11 @@ def test_all_posts_sheet_with_note_row(tmp_path):
             ("Budget", POST, "1/10/2026", 1000, 10, 20, 2, 3),
             ("Lien cassé", "https://www.example.org/x", "1/11/2026", 5, 0, 0, 0, 0),
             ("Date fausse", POST + "9", "13/45/2026", 5, 0, 0, 0, 0),
+            ("Profil", "https://www.linkedin.com/company/ville/", "1/12/2026", 5, 0, 0, 0, 0),
         ],
     )
     read = read_page_posts(path, "content.xlsx")
-    assert read.rows_read == 3
+    assert read.rows_read == 4
     [row] = read.rows
     assert row["post_key"] == "activity:7100000000000001001"
     assert (
@@ -34,8 +35,12 @@ def test_all_posts_sheet_with_note_row(tmp_path):
     assert [(p.source_row, p.source_file) for p in read.problems] == [
         (4, "content.xlsx"),
         (5, "content.xlsx"),
+        (6, "content.xlsx"),
     ]
     assert "not a link to a LinkedIn post" in read.problems[0].reason
+    assert "'https://www.linkedin.com/company/ville/' is not a link to a LinkedIn post or article" in (
+        read.problems[2].reason
+    )
     assert "sheet 'All posts'" in read.problems[1].reason and "13/45/2026" in read.problems[1].reason
 
 

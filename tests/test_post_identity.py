@@ -1,6 +1,6 @@
 import pytest
 
-from assets.post_identity import is_linkedin_post, post_key, post_url
+from assets.post_identity import is_linkedin_post, post_key, post_url, publication_key
 
 ACTIVITY = "activity:7206231498968948737"
 
@@ -193,3 +193,25 @@ def test_other_kinds_are_keyed_but_not_feed_posts(link):
 )
 def test_post_url_round_trip_of_every_kind(key):
     assert post_key(post_url(key)) == key
+
+
+@pytest.mark.parametrize(
+    ("link", "key"),
+    [
+        (
+            "https://www.linkedin.com/feed/update/urn:li:activity:7206231498968948737/",
+            "activity:7206231498968948737",
+        ),
+        ("urn:li:ugcPost:7001", "ugcPost:7001"),
+        ("urn:li:groupPost:123-456", "groupPost:123-456"),
+        ("https://www.linkedin.com/pulse/mon-article-ann-lee/", "pulse:mon-article-ann-lee"),
+        ("urn:li:article:7001", "article:7001"),
+        ("https://www.linkedin.com/in/someone-else/", None),
+        ("https://www.linkedin.com/company/ville/", None),
+        ("urn:li:lyndaCourse:2825179", None),
+        ("https://example.org/post/1", None),
+        (None, None),
+    ],
+)
+def test_publication_key_accepts_posts_and_articles_only(link, key):
+    assert publication_key(link) == key

@@ -15,8 +15,6 @@ from assets.inbox import (
     recognise_csv,
     scan_inbox,
 )
-from assets.linkedin_archive import REACTIONS
-from assets.tables import read_table
 from tests.builders import write_text, write_zip
 from tests.export_builders import ENGLISH, write_creator_export, write_workbook
 
@@ -135,32 +133,25 @@ def test_creator_workbook_saved_as_csv_is_read_as_that_workbook(tmp_path):
     assert tables["creator_periods"][0]["impressions"] == 1000
 
 
-def test_pandas_resaves_are_read_and_say_so(tmp_path):
+def test_pandas_resaves_are_quarantined_with_what_gave_them_away(tmp_path):
     index_column = f",Date,Type,Link\n0,{LIKE}\n1,{PRAISE}\n"
     kind, reason = recognise_csv("Reactions.csv", index_column.encode())
-    assert kind == "li_reactions"
+    assert kind == "unknown"
     assert reason == (
         "re-saved by a script (pandas): its first column ('', row numbers 0, 1, 2...) is the script's "
-        "index, ignored; the export's columns are read by their names"
+        "index; its values went through a script and may no longer be LinkedIn's, so it is not read: "
+        "put the file from the LinkedIn export in its place"
     )
-    read = read_table("Reactions.csv", index_column, REACTIONS)
-    assert read.problems == []
-    assert [(r["reaction_type"], r["_source_row"]) for r in read.rows] == [("LIKE", 2), ("PRAISE", 3)]
-    assert read.rows[0]["link"].endswith("7100000000000000002/")
     twice = f"Unnamed: 0,Date,Type,Link,Date.1\n0,{LIKE},2024-03-02\n"
     kind, reason = recognise_csv("Reactions.csv", twice.encode())
-    assert kind == "li_reactions" and reason.startswith(RESAVED_REASON)
+    assert kind == "unknown" and reason.startswith(RESAVED_REASON)
     assert "('Unnamed: 0', row numbers 0, 1, 2...)" in reason
-    assert "column 'Date.1' (a second 'Date') is ignored" in reason
-    [row] = read_table("Reactions.csv", twice, REACTIONS).rows
-    assert (row["reaction_type"], row["reacted_at"].day) == ("LIKE", 2)
-    # in an unpacked archive the file is still its member, read, its entry saying what was ignored
+    assert "column 'Date.1' is a second 'Date'" in reason
+    # in an unpacked archive the file stays unknown, so it is quarantined, not listed as unused
     inbox = tmp_path / "inbox"
     write_text(inbox / "archive" / "Shares.csv", [SHARES_HEADER, SHARE])
     (inbox / "archive" / "Reactions.csv").write_text(index_column)
     item = _found(inbox)["archive/Reactions.csv"]
-    assert (item.kind, item.container) == ("li_reactions", "archive") and item.reason.startswith(
-        RESAVED_REASON
-    )
+    assert (item.kind, item.container) == ("unknown", "archive") and item.reason.startswith(RESAVED_REASON)
     # a first column that is not 0, 1, 2... is the export's own column, not an index: nothing said
     assert recognise_csv("Reactions.csv", f"Date,Type,Link\n{LIKE}\n".encode()) == ("li_reactions", "")

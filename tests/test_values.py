@@ -1,15 +1,9 @@
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 
-from assets.values import (
-    parse_connection_date,
-    parse_consent,
-    parse_count,
-    parse_day,
-    parse_us_day,
-    parse_utc_timestamp,
-)
+from assets.dates import read_day_first, read_month_first
+from assets.values import parse_consent, parse_count
 
 
 @pytest.mark.parametrize(
@@ -24,34 +18,21 @@ from assets.values import (
         ("  ", None),
     ],
 )
-def test_day_iso_or_day_first(text, expected):
-    assert parse_day(text) == expected
+def test_roster_days_are_iso_or_day_first(text, expected):
+    assert read_day_first(text) == expected
 
 
 @pytest.mark.parametrize("text", ["31/02/2025", "2025-13-01", "hier", "03/2025"])
 def test_bad_days_say_why(text):
     with pytest.raises(ValueError, match=text.replace("/", "/")):
-        parse_day(text)
+        read_day_first(text)
 
 
 def test_page_dates_are_month_first():
-    assert parse_us_day("3/31/2025") == date(2025, 3, 31)
-    with pytest.raises(ValueError):
-        parse_us_day("31/3/2025")
-
-
-def test_archive_timestamps_in_both_layouts():
-    assert parse_utc_timestamp("2026-04-02 22:25:49") == datetime(2026, 4, 2, 22, 25, 49)
-    assert parse_utc_timestamp("2024/02/24 14:03:38 UTC") == datetime(2024, 2, 24, 14, 3, 38)
-    assert parse_utc_timestamp("") is None
-    with pytest.raises(ValueError, match="not a timestamp"):
-        parse_utc_timestamp("02/04/2026")
-
-
-def test_connection_dates():
-    assert parse_connection_date("04 Jul 2023") == date(2023, 7, 4)
-    with pytest.raises(ValueError, match="DD Mon YYYY"):
-        parse_connection_date("July the 4th")
+    assert read_month_first("3/31/2025") == date(2025, 3, 31)
+    assert read_month_first("2026-01-10T09:30:00") == date(2026, 1, 10)
+    with pytest.raises(ValueError, match="reads only day first"):
+        read_month_first("31/3/2025")
 
 
 @pytest.mark.parametrize(
@@ -91,6 +72,6 @@ def test_counts():
 
 
 def test_short_years_and_times_after_dates():
-    assert parse_day("01/03/25") == date(2025, 3, 1)
-    assert parse_day("01/03/2025 00:00") == date(2025, 3, 1)
-    assert parse_us_day("1/10/2026 10:30") == date(2026, 1, 10)
+    assert read_day_first("01/03/25") == date(2025, 3, 1)
+    assert read_day_first("01/03/2025 00:00") == date(2025, 3, 1)
+    assert read_month_first("1/10/2026 10:30") == date(2026, 1, 10)

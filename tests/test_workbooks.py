@@ -96,7 +96,7 @@ def test_parse_day_in_order():
     assert parse_day_in_order("2024-04-01 00:00:00", "DMY") == date(2024, 4, 1)
     assert parse_day_in_order("4 janv. 2026", "DMY") == date(2026, 1, 4)
     assert parse_day_in_order("1er février 2026", "DMY") == date(2026, 2, 1)
-    with pytest.raises(ValueError, match="D/M/YYYY"):
+    with pytest.raises(ValueError, match=r"day first \(D/M/Y\)"):
         parse_day_in_order("hier", "DMY")
 
 

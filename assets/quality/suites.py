@@ -351,7 +351,7 @@ MARTS: dict[str, dict[str, Any]] = {
     },
     "marts.agent_reach": {
         "key": ("agent_key", "period_start", "period_end"),
-        "counts": ("impressions", "members_reached", "followers_total"),
+        "counts": ("impressions", "members_reached", "engagements", "followers_total"),
         "dates": ("period_start", "period_end", "followers_total_on"),
         "parts": (("period_end", "period_start"),),
         "agents": True,
@@ -540,7 +540,7 @@ def staging_suites(p: Params) -> list[Suite]:
     key_unique(s, ("file_ref", "source_row"))
     not_null(s, ("agent_key", "kind", "occurred_at", "month"))
     in_set(s, "kind_valid", "kind", ("post", "reshare"))
-    in_set(s, "source_valid", "source", ("archive_shares", "archive_instant_reposts"))
+    in_set(s, "source_valid", "source", ("archive_shares", "archive_instant_reposts", "api_posts"))
     dates_plausible(s, p, ("occurred_at", "local_day", "month"))
     agent_key_known(s)
     suites.append(s)

@@ -1,10 +1,11 @@
--- One row per institution post: its Page figures (the most recently obtained), how many consenting
--- ambassadors relayed it (relaying_ambassadors), how many reshares they made, the impressions of
+-- One row per institution post (Page exports and the LinkedIn API, see staging.institution_posts): its
+-- figures (the most recently obtained), how many consenting ambassadors relayed it through any of its
+-- keys (relaying_ambassadors), how many reshares they made, the impressions of
 -- those reshares where known (reshare_impressions, over reshares_with_impressions of them), and
 -- amplification_ratio = reshare_impressions / the post's own impressions (NULL when either is
 -- unknown or zero).
 WITH relays AS (
-    SELECT a.target_key AS post_key,
+    SELECT a.institution_post_key AS post_key,
            count(*) AS reshares,
            count(DISTINCT a.agent_key) AS relaying_ambassadors,
            CAST(sum(m.impressions) AS BIGINT) AS reshare_impressions,
@@ -12,7 +13,7 @@ WITH relays AS (
     FROM staging.activities AS a
     LEFT JOIN marts.post_metrics AS m ON m.post_key = a.item_key
     WHERE a.is_institution_target
-    GROUP BY a.target_key
+    GROUP BY a.institution_post_key
 )
 SELECT p.post_key, p.post_link, p.title, p.created_on, p.content_type,
        f.impressions, f.clicks, f.reactions, f.comments, f.reposts,

@@ -1,19 +1,38 @@
--- What ambassadors published, one row per distinct item across overlapping archives: original
--- posts (Shares.csv rows not relaying a LinkedIn feed post) and reshares (Shares.csv rows relaying
--- a LinkedIn feed post — activity, share, ugcPost or groupPost key — and InstantReposts.csv rows).
--- Months are calendar months in the organisation's time zone; is_institution_target marks reshares
--- of one of the institution's posts. source names where the row comes from (archive_shares,
--- archive_instant_reposts); is_attributable says whether we know if the row relays the
--- institution: true for sources that name the post of every reshare (InstantReposts.csv) and for
--- rows that name the post they relay, false for the other Shares.csv rows (a reshare with
--- commentary in a real archive does not name the post it relays, so it looks like a post).
+-- What ambassadors published, one row per distinct item across overlapping archives and API pulls:
+-- original posts and reshares. Reshares are Shares.csv rows relaying a LinkedIn feed post (activity,
+-- share, ugcPost or groupPost key), InstantReposts.csv rows, and posts the LinkedIn API lists with a
+-- reshareContext parent. Months are calendar months in the organisation's time zone.
+-- institution_post_key names the institution post a reshare relays (through any of its keys, see
+-- staging.institution_post_keys) and is_institution_target says it has one. source names where the
+-- row comes from (archive_shares, archive_instant_reposts, api_posts); is_attributable says whether
+-- we know if the row relays the institution: true for sources that name the post of every reshare
+-- (InstantReposts.csv, the API) and for rows that name the post they relay, false for the other
+-- Shares.csv rows (a reshare with commentary in a real archive does not name the post it relays, so it
+-- looks like a post). An item both in an archive and in the API is counted once, from the API: a
+-- Shares.csv row with the same share key, or an InstantReposts.csv row in the same UTC minute as an
+-- API reshare without commentary.
 WITH ambassadors AS (
     SELECT agent_id, agent_key FROM raw.roster WHERE is_current AND is_ambassador
+),
+api AS (
+    SELECT a.agent_key, coalesce(p.published_at, p.created_at) AS occurred_at, p.post_key AS item_key,
+           p.reshare_parent_key AS target_key, 'api_posts' AS source, CAST(NULL AS VARCHAR) AS archive,
+           p._source_file, p._source_row,
+           CASE WHEN p.reshare_parent_key IS NOT NULL THEN 'reshare' ELSE 'post' END AS kind,
+           p.commentary
+    FROM raw.api_posts AS p JOIN ambassadors AS a USING (agent_id)
+    WHERE p.post_key IS NOT NULL AND coalesce(p.lifecycle_state, 'PUBLISHED') = 'PUBLISHED'
+    QUALIFY row_number() OVER (
+        PARTITION BY a.agent_key, p.post_key
+        ORDER BY p._obtained_at DESC, p._file_modified_at DESC, p._source_file DESC, p._source_row
+    ) = 1
 ),
 shares AS (
     SELECT a.agent_key, s.shared_at AS occurred_at, s.share_key AS item_key, s.target_key,
            'archive_shares' AS source, s.archive, s._source_file, s._source_row
     FROM raw.li_shares AS s JOIN ambassadors AS a USING (agent_id)
+    WHERE s.share_key IS NULL
+       OR NOT EXISTS (SELECT 1 FROM api WHERE api.agent_key = a.agent_key AND api.item_key = s.share_key)
     QUALIFY row_number() OVER (
         PARTITION BY a.agent_key, s.shared_at, coalesce(s.share_link, '') ORDER BY s._source_file, s._source_row
     ) = 1
@@ -22,6 +41,11 @@ reposts AS (
     SELECT a.agent_key, r.reposted_at AS occurred_at, NULL AS item_key, r.target_key,
            'archive_instant_reposts' AS source, r.archive, r._source_file, r._source_row
     FROM raw.li_instant_reposts AS r JOIN ambassadors AS a USING (agent_id)
+    WHERE NOT EXISTS (
+        SELECT 1 FROM api
+        WHERE api.agent_key = a.agent_key AND api.kind = 'reshare' AND coalesce(trim(api.commentary), '') = ''
+          AND date_trunc('minute', api.occurred_at) = date_trunc('minute', r.reposted_at)
+    )
     QUALIFY row_number() OVER (
         PARTITION BY a.agent_key, r.reposted_at, r.link ORDER BY r._source_file, r._source_row
     ) = 1
@@ -33,13 +57,16 @@ items AS (
     FROM shares
     UNION ALL
     SELECT *, 'reshare' AS kind FROM reposts
+    UNION ALL
+    SELECT * EXCLUDE (commentary) FROM api
 )
 SELECT i.agent_key, i.kind, i.occurred_at, local_date(i.occurred_at) AS local_day,
        local_month(i.occurred_at) AS month, i.item_key, i.target_key,
-       (i.kind = 'reshare' AND p.post_key IS NOT NULL) AS is_institution_target,
+       CASE WHEN i.kind = 'reshare' THEN k.post_key END AS institution_post_key,
+       (i.kind = 'reshare' AND k.post_key IS NOT NULL) AS is_institution_target,
        i.source,
-       (i.source = 'archive_instant_reposts' OR i.kind = 'reshare') AS is_attributable,
+       (i.source IN ('archive_instant_reposts', 'api_posts') OR i.kind = 'reshare') AS is_attributable,
        i._source_file AS source_file, i._source_row AS source_row
 FROM items AS i
-LEFT JOIN staging.institution_posts AS p ON p.post_key = i.target_key AND i.kind = 'reshare'
+LEFT JOIN staging.institution_post_keys AS k ON k.key = i.target_key AND i.kind = 'reshare'
 ORDER BY i.agent_key, i.occurred_at
