@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.builders import CONNECTIONS_PREAMBLE, csv_text, write_page_export, write_text, write_zip
-from tests.export_builders import ENGLISH, write_creator_export
+from tests.export_builders import ENGLISH, write_creator_export, write_workbook
 
 CORPUS = "corpus"
 LOADED, QUARANTINED, IGNORED = "loaded", "quarantined", "ignored"
@@ -309,6 +309,24 @@ def _archive_duplicated_rows(folder: Path) -> None:
             "Reactions.csv": ["Date,Type,Link", reaction, reaction],
             "Shares.csv": [SHARES_HEADER, shared, shared],
         },
+    )
+
+
+def _archive_user_made_files(folder: Path) -> None:
+    """Files a person made from an archive: a Skills.csv without its header (``;`` line ends), a
+    Reactions.csv re-saved by pandas (its index column), a Comments.csv that is an Excel workbook."""
+    like = f"2026-06-10 08:00:00,LIKE,{post(1)}"
+    _archive(
+        folder,
+        {
+            "Shares.csv": [SHARES_HEADER, f'2026-06-13 09:00:00,{share(77)},"Bonjour",,,PUBLIC'],
+            "Skills.csv": ["Politiques publiques;", "Gestion de projet;"],
+            "Reactions.csv": [",Date,Type,Link", f"0,{like}", f"1,{like.replace('06-10', '06-12')}"],
+        },
+    )
+    write_workbook(
+        folder / "C01_archive" / "Comments.csv",
+        {"Comments": [["Date", "Link", "Message"], ["2026-06-10 08:00:00", post(2), "Bravo"]]},
     )
 
 
@@ -1060,6 +1078,19 @@ CASES: tuple[Case, ...] = (
             Check("C01_archive/Reactions.csv", Q_STAGED_ENGAGEMENTS, 1),
             Check("C01_archive/Shares.csv", Q_STAGED_ACTIVITIES, 1),
         ),
+    ),
+    Case(
+        "archive_user_made_files",
+        "archive",
+        "a header-less Skills.csv, a pandas re-save of Reactions.csv, a workbook named Comments.csv",
+        _archive_user_made_files,
+        {
+            "C01_archive/Shares.csv": Expect(LOADED, loaded=1),
+            "C01_archive/Skills.csv": Expect(QUARANTINED, "no header line: was it edited by hand?"),
+            "C01_archive/Reactions.csv": Expect(QUARANTINED, "re-saved by a script (pandas)"),
+            "C01_archive/Comments.csv": Expect(QUARANTINED, "an Excel workbook named .csv"),
+        },
+        (Check("C01_archive/Shares.csv", Q_STAGED_ACTIVITIES, 1),),
     ),
     Case(
         "archive_future_dates",
