@@ -1,274 +1,303 @@
-"""From recognised inbox files to rows: one function per source family, each returning its ledger.
+"""Dagster assets that read the inbox into ``raw.*`` tables (thin wrappers around ``relais.inbox``).
 
-These functions read what ``assets.inbox.scan_inbox`` recognised and return plain rows, ready for
-the warehouse, with the ledger of what happened to every file and row. They hold the privacy gate:
-roster rows lose their personal fields unless the person is a consenting ambassador, and an
-archive is read only when it belongs to one.
+``raw/inbox_files`` recognises every file; ``raw/roster``, the LinkedIn archive tables and
+``raw/page_posts`` read the files of their kind. Each replaces its tables whole and its slice of
+the file ledger and of ``quarantine.rows``, and logs every quarantined row with file and row.
 """
 
-from __future__ import annotations
+from collections import Counter
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
 
-import io
-import zipfile
-from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
-from typing import IO, Any
-
-from assets.inbox import HEAD_BYTES, InboxFile
-from assets.ledger import (
-    EXCLUDED,
-    IGNORED,
-    LOADED,
-    QUARANTINED,
-    FileOutcome,
-    FileRejected,
-    Ledger,
-    RowProblem,
-    RowWriter,
+import duckdb
+import polars as pl
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetSpec,
+    MaterializeResult,
+    ResourceParam,
+    asset,
+    multi_asset,
 )
-from assets.linkedin_archive import (
-    EMAIL_ADDRESSES,
-    LOADED_SPECS,
-    Ambassador,
-    add_post_keys,
-    find_owner,
+from dagster_duckdb import DuckDBResource
+
+from relais.home import RelaisHome
+from relais.inbox.ingest_archives import ingest_archives, ingest_rosters
+from relais.inbox.reuse import fingerprints, load_scan, previous_reads, record_reads, reuse_enabled, save_scan
+from relais.inbox.scan import InboxFile, scan_inbox
+from relais.ledger import IGNORED, QUARANTINED, FileOutcome, Ledger
+from relais.privacy.retention import apply_retention
+from relais.sources.linkedin_archive import Ambassador
+from relais.warehouse.database import DuckDBWriter, ensure_warehouse, replace_ledger, replace_table
+
+GROUP = "ingest"
+STR, INT, FLOAT, DATE, TS, BOOL = (
+    pl.String(),
+    pl.Int64(),
+    pl.Float64(),
+    pl.Date(),
+    pl.Datetime("us"),
+    pl.Boolean(),
 )
-from assets.owner_index import OwnerIndex
-from assets.pseudonym import Pseudonymiser
-from assets.reuse import PreviousReads
-from assets.roster import ROSTER, RosterRow, duplicate_problems, resolve_roster
-from assets.tables import TableRead, TableSpec, decide_orders, iter_table, read_table
-from assets.textio import decode_text, detect_encoding
+SOURCE = {"archive": STR, "agent_id": STR, "_source_file": STR, "_source_row": INT}
 
-SPEC_BY_KIND: dict[str, TableSpec] = {spec.kind: spec for spec in LOADED_SPECS}
-NO_ROWS_REASON = "no data rows (header only): nothing to load"
+INBOX_SCHEMA = {
+    "path": STR,
+    "container": STR,
+    "container_type": STR,
+    "kind": STR,
+    "reason": STR,
+    "sha256": STR,
+    "size_bytes": INT,
+    "modified_at": FLOAT,
+}
+ROSTER_SCHEMA = {
+    "agent_key": STR,
+    "email_key": STR,
+    "agent_id": STR,
+    "first_name": STR,
+    "last_name": STR,
+    "email": STR,
+    "department": STR,
+    "site": STR,
+    "job_title": STR,
+    "enrolled_on": DATE,
+    "is_current": BOOL,
+    "is_ambassador": BOOL,
+    "_source_file": STR,
+    "_source_row": INT,
+}
+ARCHIVE_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
+    "li_shares": {
+        "shared_at": TS,
+        "share_link": STR,
+        "share_key": STR,
+        "commentary": STR,
+        "shared_url": STR,
+        "target_key": STR,
+        "media_url": STR,
+        "visibility": STR,
+        **SOURCE,
+    },
+    "li_instant_reposts": {"reposted_at": TS, "link": STR, "target_key": STR, **SOURCE},
+    "li_comments": {"commented_at": TS, "link": STR, "target_key": STR, "message": STR, **SOURCE},
+    "li_reactions": {"reacted_at": TS, "reaction_type": STR, "link": STR, "target_key": STR, **SOURCE},
+    "li_skills": {"skill_name": STR, **SOURCE},
+    "li_endorsements_received": {"endorsed_at": TS, "skill_name": STR, "status": STR, **SOURCE},
+    "li_connections": {"connected_on": DATE, **SOURCE},
+}
+ARCHIVE_DESCRIPTIONS = {
+    "li_shares": "Shares.csv rows of ambassadors' archives: own posts and reshares with comment.",
+    "li_instant_reposts": "InstantReposts.csv rows of ambassadors' archives: reposts without comment.",
+    "li_comments": "Comments.csv rows of ambassadors' archives: comments they wrote (Date may be empty).",
+    "li_reactions": "Reactions.csv rows of ambassadors' archives: reactions they gave.",
+    "li_skills": "Skills.csv rows of ambassadors' archives: skills declared on their profile.",
+    "li_endorsements_received": "Endorsements received, reduced to date, skill and status (no endorser).",
+    "li_connections": "Connections reduced to the date each was made (no names, e-mails or companies).",
+}
+OWNERS_SCHEMA = {"archive": STR, "agent_id": STR, "matched_by": STR, "reason": STR, "files": INT}
+NOT_INGESTED = {"system", "duplicate"}
+MAX_LOGGED_PROBLEMS = 50
+ASSET_ARCHIVES = "raw/linkedin_archives"
 
 
-def read_bytes(inbox: Path, item: InboxFile) -> bytes:
-    """The bytes of an inbox file or of a zip member (``archive.zip!member.csv``)."""
-    with _open_binary(inbox, item) as handle:
-        return handle.read()
+def load_inventory(con: duckdb.DuckDBPyConnection, kinds: set[str]) -> list[InboxFile]:
+    """The recognised inbox files of the given kinds, from ``raw.inbox_files``."""
+    rows = con.sql("SELECT * FROM raw.inbox_files ORDER BY path").pl().to_dicts()
+    return [InboxFile(**r) for r in rows if r["kind"] in kinds]
 
 
-@contextmanager
-def _open_binary(inbox: Path, item: InboxFile) -> Iterator[IO[bytes]]:
-    if item.container_type == "zip":
-        member = item.path.split("!", 1)[1]
-        with (
-            zipfile.ZipFile(inbox / item.container.split("!", 1)[0]) as archive,
-            archive.open(member) as handle,
-        ):
-            yield handle
-    else:
-        with (inbox / item.path).open("rb") as handle:
-            yield handle
+def report(context: AssetExecutionContext, ledger: Ledger) -> dict[str, Any]:
+    """Log quarantined files and rows (file, row, reason) and return summary metadata."""
+    for outcome in ledger.files:
+        if outcome.status == QUARANTINED:
+            context.log.warning(f"Quarantined file {outcome.source_file}: {outcome.reason}")
+    for problem in ledger.problems[:MAX_LOGGED_PROBLEMS]:
+        context.log.warning(f"Quarantined {problem.message()}")
+    if len(ledger.problems) > MAX_LOGGED_PROBLEMS:
+        context.log.warning(
+            f"... and {len(ledger.problems) - MAX_LOGGED_PROBLEMS} more rows: see quarantine.rows"
+        )
+    statuses = Counter(f.status for f in ledger.files)
+    return {
+        "files": len(ledger.files),
+        "files_by_status": dict(statuses),
+        "rows_read": sum(f.rows_read for f in ledger.files),
+        "rows_quarantined": max(
+            ledger.problem_count, len(ledger.problems), sum(f.rows_quarantined for f in ledger.files)
+        ),
+    }
 
 
-@contextmanager
-def open_lines(inbox: Path, item: InboxFile) -> Iterator[Iterable[str]]:
-    """The lines of an inbox file or zip member, decoded as they are read (UTF-8 or Windows-1252)."""
-    with _open_binary(inbox, item) as probe:
-        encoding = detect_encoding(probe.read(HEAD_BYTES))
-    with _open_binary(inbox, item) as handle:
-        yield io.TextIOWrapper(handle, encoding=encoding, errors="replace", newline="")
+@asset(
+    key=["raw", "inbox_files"],
+    deps=[AssetKey(["raw", "linkedin_api_pull"])],
+    kinds={"duckdb"},
+    group_name=GROUP,
+)
+def inbox_files(
+    context: AssetExecutionContext, home: ResourceParam[RelaisHome], warehouse: DuckDBResource
+) -> MaterializeResult:
+    """Every file under the inbox with the kind recognised from its header line or sheet names.
 
-
-def file_outcome(
-    item: InboxFile,
-    status: str,
-    reason: str = "",
-    rows_read: int = 0,
-    quarantined: int = 0,
-    withheld: bool = False,
-) -> FileOutcome:
-    """A file's outcome; rows read and not quarantined are loaded, or withheld when ``withheld``.
-
-    A file loaded without a single data row says so (``NO_ROWS_REASON``) unless a reason is given.
+    Zip files and folders holding LinkedIn archive files are archives; their members are listed
+    one by one. A file nobody recognises is quarantined with the reason, and the run goes on. Files
+    first seen more than ``inbox_retention_days`` ago (relais.toml; 0 keeps them) are deleted first.
     """
-    kept = rows_read - quarantined
-    if status == LOADED and rows_read == 0 and not reason:
-        reason = NO_ROWS_REASON
+    days = int(home.settings.get("inbox_retention_days", 0) or 0)
+    today = datetime.now(ZoneInfo(home.timezone)).date()
+    with warehouse.get_connection() as con:
+        ensure_warehouse(con)
+        known = load_scan(con, reuse_enabled(home.settings))
+    registry = home.root / "state" / "inbox_first_seen.json"
+    retention = apply_retention(home.inbox, registry, days, today, fingerprints(known))
+    if retention.deleted:
+        context.log.info(f"Retention: {len(retention.deleted)} inbox file(s) older than {days} days deleted")
+    before = dict(known)
+    items = scan_inbox(home.inbox, known)
+    unchanged = sum(1 for path, rec in known.items() if before.get(path) is rec)
+    context.log.info(f"Inbox scan: {len(known)} file(s), {unchanged} unchanged since the last run (not read)")
+    ledger = Ledger()
+    for item in items:
+        if item.kind == "unknown":
+            ledger.files.append(_file_outcome(item, QUARANTINED, item.reason))
+        elif item.kind in NOT_INGESTED:
+            ledger.files.append(_file_outcome(item, IGNORED, item.reason))
+    with warehouse.get_connection() as con:
+        count = replace_table(con, "raw.inbox_files", (asdict(i) for i in items), INBOX_SCHEMA)
+        replace_ledger(con, "raw/inbox_files", ledger.files, ledger.problems)
+        save_scan(con, known)
+    metadata = report(context, ledger)
+    kinds = Counter(i.kind for i in items)
+    archives = len({i.container for i in items if i.kind.startswith("li_")})
+    context.log.info(f"Inbox {home.inbox}: {count} files, {archives} LinkedIn archives, kinds {dict(kinds)}")
+    return MaterializeResult(
+        metadata={
+            "dagster/row_count": count,
+            "archives": archives,
+            "kinds": dict(kinds),
+            "quarantined_files": metadata["files_by_status"].get(QUARANTINED, 0),
+            "unchanged_files": unchanged,
+        }
+    )
+
+
+def _file_outcome(item: InboxFile, status: str, reason: str) -> FileOutcome:
     return FileOutcome(
-        source_file=item.path,
-        kind=item.kind,
-        status=status,
-        reason=reason,
-        rows_read=rows_read,
-        rows_loaded=0 if withheld else kept,
-        rows_quarantined=quarantined,
-        rows_withheld=kept if withheld else 0,
+        item.path,
+        item.kind,
+        status,
+        reason,
         container=item.container,
         sha256=item.sha256,
         size_bytes=item.size_bytes,
     )
 
 
-def loaded_outcome(item: InboxFile, read: TableRead, reason: str = "", withheld: bool = False) -> FileOutcome:
-    """The outcome of a file read whole: its rows read, loaded (or withheld) and quarantined.
+@asset(key=["raw", "roster"], deps=[inbox_files], kinds={"duckdb"}, group_name=GROUP)
+def roster(
+    context: AssetExecutionContext, home: ResourceParam[RelaisHome], warehouse: DuckDBResource
+) -> MaterializeResult:
+    """HR roster rows: every person counts towards a department; only ambassadors keep personal data.
 
-    The notes of the reading (date order chosen, continuation lines joined) follow the reason.
+    English or French headers, comma or semicolon, UTF-8 or Windows-1252, ISO or DD/MM/YYYY dates.
+    With several roster files the most recently modified file wins for each person.
     """
-    reason = "; ".join(part for part in (reason, *read.notes) if part)
-    return file_outcome(item, LOADED, reason, read.rows_read, len(read.problems), withheld)
-
-
-def _read_text_table(inbox: Path, item: InboxFile, spec: TableSpec) -> TableRead:
-    text, _ = decode_text(read_bytes(inbox, item))
-    return read_table(item.path, text, spec)
-
-
-def read_roster_file(inbox: Path, item: InboxFile) -> TableRead:
-    """One HR roster file read whole, personal fields included (callers strip them)."""
-    return _read_text_table(inbox, item, ROSTER)
-
-
-def ingest_rosters(
-    inbox: Path,
-    items: Iterable[InboxFile],
-    pseudonymiser: Pseudonymiser,
-    erased: frozenset[str] = frozenset(),
-) -> tuple[list[dict[str, Any]], Ledger]:
-    """Read every HR roster file; return resolved, privacy-stripped rows and the ledger."""
-    ledger = Ledger()
-    collected: list[RosterRow] = []
-    for item in items:
-        try:
-            read = read_roster_file(inbox, item)
-        except FileRejected as exc:
-            ledger.files.append(file_outcome(item, QUARANTINED, str(exc)))
-            continue
-        kept, repeated = duplicate_problems(read.rows)
-        read.problems.extend(RowProblem(item.path, row, "hr_roster", reason) for row, reason in repeated)
-        read.rows = kept
-        ledger.problems.extend(read.problems)
-        ledger.files.append(loaded_outcome(item, read))
-        collected.extend(RosterRow(r, item.path, r["_source_row"], item.modified_at) for r in kept)
-    return resolve_roster(collected, pseudonymiser, erased), ledger
-
-
-def ingest_archives(
-    inbox: Path,
-    items: Iterable[InboxFile],
-    ambassadors: list[Ambassador],
-    roster_email_keys: set[str],
-    pseudonymiser: Pseudonymiser,
-    writer: RowWriter,
-    previous: PreviousReads | None = None,
-) -> tuple[list[dict[str, Any]], Ledger]:
-    """Read the LinkedIn archives that belong to consenting ambassadors.
-
-    Streams rows to ``writer`` per member kind (each with ``agent_id``, ``archive`` and
-    ``_source_*``) and returns one row per archive naming its owner or why it has none, and the
-    ledger (row problems of archive members go to the writer). ``roster_email_keys`` holds
-    the keyed hashes of every roster e-mail, so that an archive whose address belongs to someone
-    who is not a consenting ambassador is recognised as theirs and left unread. Every owner is
-    found before any row is written; a member ``previous`` can keep (unchanged, same owner) is
-    not read again and keeps its last outcome.
-    """
-    by_archive: dict[str, list[InboxFile]] = defaultdict(list)
-    for item in items:
-        by_archive[item.container].append(item)
-    owners: list[dict[str, Any]] = []
-    ledger = Ledger()
-    others_email_keys = roster_email_keys - {pseudonymiser.email_key(a.email) for a in ambassadors if a.email}
-    index = OwnerIndex((a.agent_id, a.email, None, None) for a in ambassadors)
-    to_read: list[tuple[InboxFile, str]] = []
-    for container, members in sorted(by_archive.items()):
-        emails = _archive_emails(inbox, members, ledger)
-        other = any(pseudonymiser.email_key(e) in others_email_keys for e in emails)
-        ownership = find_owner(emails, _names_to_match(container), ambassadors, other, index)
-        owners.append(
-            {
-                "archive": container,
-                "agent_id": ownership.agent_id,
-                "matched_by": ownership.matched_by or None,
-                "reason": ownership.reason or None,
-                "files": len(members),
-            }
+    with warehouse.get_connection() as con:
+        items = load_inventory(con, {"hr_roster"})
+        rows, ledger = ingest_rosters(home.inbox, items, home.pseudonymiser, home.erased_tokens)
+        count = replace_table(con, "raw.roster", rows, ROSTER_SCHEMA)
+        replace_ledger(con, "raw/roster", ledger.files, ledger.problems)
+    if not items:
+        context.log.warning(
+            "No HR roster in the inbox: no ambassador can be identified, no archive is loaded."
         )
-        for item in members:
-            if item.kind == EMAIL_ADDRESSES.kind:
-                continue
-            if ownership.agent_id is None:
-                ledger.files.append(file_outcome(item, EXCLUDED, f"archive not loaded: {ownership.reason}"))
-            elif item.kind not in SPEC_BY_KIND:
-                ledger.files.append(
-                    file_outcome(item, IGNORED, item.reason or "archive file not used by Relais")
-                )
-            elif previous is not None and (kept := previous.reusable(item, ownership.agent_id)):
-                ledger.files.append(kept)
-                ledger.loaded.append((item, ownership.agent_id))
-            else:
-                to_read.append((item, ownership.agent_id))
-    for problem in ledger.problems:  # rows of Email Addresses.csv that could not be read
-        writer.problem(problem)
-    ledger.problems = []
-    for item, agent_id in to_read:
-        _load_member(inbox, item, agent_id, writer, ledger)
-    return owners, ledger
+    metadata = report(context, ledger)
+    ambassadors = sum(1 for r in rows if r["is_current"] and r["is_ambassador"])
+    context.log.info(f"Roster: {count} rows from {len(items)} file(s), {ambassadors} consenting ambassadors")
+    return MaterializeResult(metadata={"dagster/row_count": count, "ambassadors": ambassadors, **metadata})
 
 
-def _load_member(inbox: Path, item: InboxFile, agent_id: str, writer: RowWriter, ledger: Ledger) -> None:
-    """Stream one archive member's rows to the writer; its outcome goes to the ledger.
+@multi_asset(
+    specs=[
+        *(
+            AssetSpec(
+                ["raw", kind],
+                deps=[roster],
+                kinds={"duckdb"},
+                group_name=GROUP,
+                description=ARCHIVE_DESCRIPTIONS[kind],
+            )
+            for kind in ARCHIVE_SCHEMAS
+        ),
+        AssetSpec(
+            ["raw", "archive_owners"],
+            deps=[roster],
+            kinds={"duckdb"},
+            group_name=GROUP,
+            description="One row per LinkedIn archive: whose it is and how that was found, or why nobody's.",
+        ),
+    ],
+)
+def linkedin_archives(
+    context: AssetExecutionContext, home: ResourceParam[RelaisHome], warehouse: DuckDBResource
+):
+    """Read the LinkedIn archives of consenting ambassadors into one raw table per archive file kind.
 
-    The file is read twice, line by line: once to decide the order of its numeric dates (the one
-    under which every date is real), then to load its rows.
+    An archive belongs to the ambassador whose roster e-mail is in its Email Addresses.csv, else to
+    the one whose agent id is a token of its name; other archives are reported and left unread.
     """
-    counts = TableRead()
-    problems = 0
-    spec = SPEC_BY_KIND[item.kind]
-    try:
-        orders = None
-        if any(column.ordered for column in spec.columns):
-            with open_lines(inbox, item) as lines:
-                orders = decide_orders(lines, spec)
-        with open_lines(inbox, item) as lines:
-            for entry in iter_table(item.path, lines, spec, counts, orders):
-                if isinstance(entry, RowProblem):
-                    problems += 1
-                    writer.problem(entry)
-                    continue
-                entry.update(agent_id=agent_id, archive=item.container, _source_file=item.path)
-                add_post_keys(item.kind, entry)
-                writer.row(item.kind, entry)
-    except FileRejected as exc:
-        ledger.files.append(file_outcome(item, QUARANTINED, str(exc)))
-        return
-    except (OSError, EOFError, zipfile.BadZipFile) as exc:
-        reason = f"reading stopped after {counts.rows_read} rows, the rest of the file is unreadable: {exc}"
-        reason = "; ".join([reason, *counts.notes])
-        ledger.files.append(file_outcome(item, LOADED, reason, counts.rows_read, problems))
-        ledger.loaded.append((item, agent_id))
-        return
-    ledger.files.append(file_outcome(item, LOADED, "; ".join(counts.notes), counts.rows_read, problems))
-    ledger.loaded.append((item, agent_id))
-
-
-def _archive_emails(inbox: Path, members: list[InboxFile], ledger: Ledger) -> list[str]:
-    """The member's own addresses from Email Addresses.csv (used for matching, never stored)."""
-    emails: list[str] = []
-    for item in members:
-        if item.kind != EMAIL_ADDRESSES.kind:
-            continue
-        try:
-            read = _read_text_table(inbox, item, EMAIL_ADDRESSES)
-        except FileRejected as exc:
-            ledger.files.append(file_outcome(item, QUARANTINED, str(exc)))
-            continue
-        emails.extend(row["email_address"] for row in read.rows)
-        ledger.problems.extend(read.problems)
-        outcome = loaded_outcome(
-            item, read, "read to find the archive's owner; addresses not stored", withheld=True
+    with warehouse.get_connection() as con:
+        items = load_inventory(con, {k for k in (*ARCHIVE_SCHEMAS, "li_email_addresses", "li_unused")})
+        people = con.execute(
+            "SELECT agent_id, email FROM raw.roster WHERE is_current AND is_ambassador ORDER BY agent_id"
+        ).fetchall()
+        email_keys = {
+            r[0]
+            for r in con.execute(
+                "SELECT email_key FROM raw.roster WHERE is_current AND email_key IS NOT NULL"
+            ).fetchall()
+        }
+        ambassadors = [Ambassador(agent_id, email) for agent_id, email in people]
+        tables = {kind: (f"raw.{kind}", schema) for kind, schema in ARCHIVE_SCHEMAS.items()}
+        previous = previous_reads(con, ASSET_ARCHIVES, tables.values(), reuse_enabled(home.settings))
+        writer = DuckDBWriter(con, ASSET_ARCHIVES, tables, keep=previous.kept)
+        owners, ledger = ingest_archives(
+            home.inbox, items, ambassadors, email_keys, home.pseudonymiser, writer, previous
         )
-        ledger.files.append(outcome)
-    return emails
+        counts = writer.close()
+        replace_table(con, "raw.archive_owners", owners, OWNERS_SCHEMA)
+        replace_ledger(con, ASSET_ARCHIVES, ledger.files)
+        record_reads(con, ASSET_ARCHIVES, ledger.loaded)
+    context.log.info(
+        f"Archive files: {len(previous.kept)} unchanged since the last run (rows kept), "
+        f"{len(ledger.loaded) - len(previous.kept)} read"
+    )
+    ledger.problems = writer.logged_problems
+    ledger.problem_count = writer.problem_count
+    for owner in owners:
+        if owner["agent_id"] is None:
+            context.log.warning(f"Archive {owner['archive']} not loaded: {owner['reason']}")
+    metadata = report(context, ledger)
+    loaded = sum(1 for o in owners if o["agent_id"])
+    context.log.info(f"LinkedIn archives: {loaded} of {len(owners)} loaded; rows {counts}")
+    for kind, count in counts.items():
+        yield MaterializeResult(asset_key=["raw", kind], metadata={"dagster/row_count": count})
+    yield MaterializeResult(
+        asset_key=["raw", "archive_owners"],
+        metadata={
+            "dagster/row_count": len(owners),
+            "loaded": loaded,
+            "not_loaded": len(owners) - loaded,
+            "files_kept_from_last_run": len(previous.kept),
+            **metadata,
+        },
+    )
 
 
-def _names_to_match(container: str) -> list[str]:
-    """The archive's own name, then the folders above it, nearest first (inside a zip, then outside)."""
-    names: list[str] = []
-    for piece in reversed(container.split("!")):
-        names.extend(reversed(Path(piece).parts))
-    return [name for name in names if name not in {".", ""}]
+INGEST_ASSETS = [inbox_files, roster, linkedin_archives]
+ROW_TABLES = ["raw.roster", *(f"raw.{kind}" for kind in ARCHIVE_SCHEMAS)]
+"""Raw tables whose rows carry ``_source_file``: what row conservation counts."""

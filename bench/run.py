@@ -237,8 +237,8 @@ def largest_difference(reference: dict[str, dict], other: dict[str, dict]) -> fl
 SKILLS = """
 import json, sys, time, duckdb
 from pathlib import Path
-from assets.skills.framework import load_esco
-from assets.skills.matcher import SkillMatcher
+from relais.skills.framework import load_esco
+from relais.skills.matcher import SkillMatcher
 framework = load_esco(sys.argv[1])
 start = time.perf_counter()
 matcher = SkillMatcher.build(framework.skills)

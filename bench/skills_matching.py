@@ -19,8 +19,8 @@ import resource
 import time
 from pathlib import Path
 
-from assets.skills.framework import Skill, load_relais_framework
-from assets.skills.matcher import SkillMatcher
+from relais.skills.framework import Skill, load_relais_framework
+from relais.skills.matcher import SkillMatcher
 
 SEED = 20261116
 RELAIS_FRAMEWORK = Path(__file__).resolve().parents[1] / "seeds" / "skills" / "relais_fonction_publique.csv"

@@ -16,13 +16,14 @@ from pathlib import Path
 
 import duckdb
 
-from assets.home import RelaisHome
-from assets.linkedin_api.tokens import TokenStore
-from assets.quality.runner import CheckOutcome, summary_line
-from assets.recovery import last_recovery
-from assets.serving_meta import data_dictionary
-from assets.warehouse import table_exists
-from pipelines.settings import SEEDS, SettingsError, load_home
+from pipelines.settings import SettingsError, load_home
+from relais.home import RelaisHome
+from relais.quality.runner import CheckOutcome, summary_line
+from relais.shipped import SEEDS
+from relais.sources.linkedin_api.tokens import TokenStore
+from relais.warehouse.database import table_exists
+from relais.warehouse.recovery import last_recovery
+from relais.warehouse.serving_meta import data_dictionary
 
 DEMO_INBOX = SEEDS / "demo" / "inbox"
 SUMMARY_MONTHS = 6

@@ -13,18 +13,18 @@ import sys
 
 from dagster import Definitions, in_process_executor
 
-from assets.home import RelaisHome
-from assets.model_assets import MODEL_ASSETS, relais_snapshot, warehouse_compaction
-from assets.quality_assets import quality_gate
-from assets.quarantine_assets import SOURCE_ASSETS, quarantined_files
-from assets.report_assets import monthly_report, monthly_report_asset
-from assets.skills_assets import skill_matching
+from assets.models import MODEL_ASSETS, relais_snapshot, warehouse_compaction
+from assets.quality import quality_gate
+from assets.quarantine import SOURCE_ASSETS, quarantined_files
+from assets.reports import monthly_report, monthly_report_asset
+from assets.skills import skill_matching
 from pipelines.jobs import linkedin_api_daily_job, monthly_report_job, refresh_job
 from pipelines.notifications import build_failure_sensor
 from pipelines.resources import build_resources
 from pipelines.schedules import daily_refresh_schedule, linkedin_api_schedule, monthly_report_schedule
 from pipelines.sensors import inbox_sensor
 from pipelines.settings import SettingsError, load_home
+from relais.home import RelaisHome
 
 ALL_ASSETS = [
     *SOURCE_ASSETS,

@@ -31,7 +31,11 @@ from typing import Any
 
 import duckdb
 
-from assets.erasure import (
+from relais.home import RelaisHome
+from relais.inbox.ingest_archives import read_roster_file
+from relais.inbox.scan import scan_inbox
+from relais.ledger import FileRejected
+from relais.privacy.erasure import (
     FileProblem,
     Person,
     erase_from_inbox,
@@ -43,14 +47,10 @@ from assets.erasure import (
     text_mentions,
     write_atomically,
 )
-from assets.home import RelaisHome
-from assets.inbox import scan_inbox
-from assets.ingest import read_roster_file
-from assets.ledger import FileRejected
-from assets.linkedin_api.tokens import TokenStore
-from assets.recovery import recover
-from assets.warehouse import table_exists
-from assets.writer_lock import Holder, WriterLock, waiting_message
+from relais.sources.linkedin_api.tokens import TokenStore
+from relais.warehouse.database import table_exists
+from relais.warehouse.recovery import recover
+from relais.warehouse.writer_lock import Holder, WriterLock, waiting_message
 
 STARTED, COMPLETED, INCOMPLETE = "started", "completed", "incomplete"
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from dagster import JobDefinition, OpDefinition, define_asset_job, job
 
-from assets.api_assets import fetch_linkedin_api_day
+from assets.linkedin_api import fetch_linkedin_api_day
 from pipelines.partitions import api_days, report_months
 
 refresh_job = define_asset_job(

@@ -1,7 +1,7 @@
 """The resources every Relais asset receives: the home (paths, settings, key) and the warehouse.
 
 The warehouse resource is also the home's single writer: for the whole run it holds the writer
-lock (``assets.writer_lock``), which the kernel releases if the run's process dies. On taking it,
+lock (``relais.warehouse.writer_lock``), which the kernel releases if the run's process dies. On taking it,
 a run that finds the previous holder dead says so, marks that run failed in Dagster's storage (so
 its failure notification fires), removes what it left half-written and checks the warehouse.
 """
@@ -25,9 +25,9 @@ from dagster import (
 from dagster_duckdb import DuckDBResource
 from pydantic import PrivateAttr
 
-from assets.home import RelaisHome
-from assets.recovery import Recovery, recover
-from assets.writer_lock import DEFAULT_WAIT_SECONDS, Holder, WriterLock, waiting_message
+from relais.home import RelaisHome
+from relais.warehouse.recovery import Recovery, recover
+from relais.warehouse.writer_lock import DEFAULT_WAIT_SECONDS, Holder, WriterLock, waiting_message
 
 DEFAULT_MEMORY_LIMIT = "2GB"
 UNFINISHED = (DagsterRunStatus.STARTED, DagsterRunStatus.STARTING, DagsterRunStatus.CANCELING)

@@ -12,8 +12,8 @@ from datetime import date
 
 from dagster import DagsterInstance
 
-from assets.home import RelaisHome
-from assets.report_assets import build_report
+from assets.reports import build_report
+from relais.home import RelaisHome
 
 MONTH_FOLDER = re.compile(r"^(\d{4})-(\d{2})$")
 

@@ -17,9 +17,9 @@ from dagster import (
     sensor,
 )
 
-from assets.home import RelaisHome
-from assets.inbox import content_digest, fingerprint_inbox
 from pipelines.jobs import refresh_job
+from relais.home import RelaisHome
+from relais.inbox.scan import content_digest, fingerprint_inbox
 
 INTERVAL_SECONDS = 30
 

@@ -2,7 +2,7 @@
 
 ``RELAIS_HOME`` (default ``.relais`` in the working directory) holds everything a run reads and
 writes. Settings come from ``RELAIS_HOME/relais.toml``, created from ``seeds/relais.toml`` on first
-use, and are checked by the ``Settings`` model (``pipelines.settings_model``), which holds their
+use, and are checked by the ``Settings`` model (``relais.settings``), which holds their
 defaults; a file that cannot be used raises ``SettingsError`` with one line per problem. The
 pseudonymisation key comes from ``RELAIS_PSEUDONYM_KEY`` or, failing that, from a key generated once
 into ``RELAIS_HOME/secrets/pseudonym.key`` with owner-only permissions.
@@ -16,13 +16,12 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from assets.home import RelaisHome
-from assets.pseudonym import Pseudonymiser
-from pipelines.settings_model import SETTINGS_FILE, load_settings_file
-from pipelines.settings_model import SettingsError as SettingsError
+from relais.home import RelaisHome
+from relais.privacy.pseudonym import Pseudonymiser
+from relais.settings import SETTINGS_FILE, load_settings_file
+from relais.settings import SettingsError as SettingsError
+from relais.shipped import SEEDS
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-SEEDS = REPO_ROOT / "seeds"
 DEFAULT_SETTINGS = SEEDS / "relais.toml"
 KEY_ENV = "RELAIS_PSEUDONYM_KEY"
 DAGSTER_YAML = """# Written by Relais (one writer at a time: RELAIS_HOME/state/writer.lock, not a pool).

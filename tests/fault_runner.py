@@ -40,8 +40,8 @@ def snapshot_state(serving: Path) -> dict[str, object]:
 
 def _arm(fault: str) -> None:
     """Install the fault in this (child) process."""
-    from assets import publish
-    from assets.writer_lock import WriterLock
+    from relais.warehouse import publish
+    from relais.warehouse.writer_lock import WriterLock
 
     if fault.startswith("kill:"):
         target = fault.split(":", 1)[1]
@@ -62,7 +62,7 @@ def _arm(fault: str) -> None:
 
         publish._export_parquet = export_until_full
     elif fault.startswith("full-model:"):
-        from assets import model_assets
+        from assets import models as model_assets
 
         target = fault.split(":", 1)[1]
         run_model = model_assets.run_model

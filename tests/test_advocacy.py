@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from assets.advocacy import (
+from relais.ledger import FileRejected
+from relais.sources.advocacy import (
     EVERYONESOCIAL_USERS,
     FIRSTUP_SOURCES,
     parse_money,
@@ -12,8 +13,7 @@ from assets.advocacy import (
     read_everyonesocial_users,
     read_firstup_sources,
 )
-from assets.ledger import FileRejected
-from assets.tables import header_matches
+from relais.sources.io.tables import header_matches
 from tests.builders import csv_text
 
 ES_HEADER = "Name,Type,Created On,Onboarded,Last Active,Reach,Posts,Shares,Clicks"

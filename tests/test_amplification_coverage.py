@@ -24,9 +24,9 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pytest
 
-from assets.reports.build import write_month_report
-from assets.reports.labels import Labels
 from pipelines.settings import load_home
+from relais.reports.build import write_month_report
+from relais.reports.labels import Labels
 from tests.builders import csv_text, write_page_export, write_text, write_zip
 from tests.conftest import TEST_KEY, run_pipeline
 from tests.report_checks import data_values

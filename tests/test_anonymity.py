@@ -5,7 +5,8 @@ from datetime import date
 import duckdb
 import pytest
 
-from assets.warehouse import SQL_ROOT, define_macros, run_model
+from relais.shipped import SQL_ROOT
+from relais.warehouse.database import define_macros, run_model
 
 JAN, FEB = date(2026, 1, 1), date(2026, 2, 1)
 # department -> headcount, and enrolled ambassadors per month (one agent_month_base row each).

@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime
 import duckdb
 import pytest
 
-from assets.linkedin_api.files import ApiOwner, write_api_file
+from relais.sources.linkedin_api.files import ApiOwner, write_api_file
 from tests.builders import csv_text, write_page_export, write_text, write_zip
 from tests.conftest import run_pipeline
 from tests.test_amplification_coverage import EMAILS_HEADER, ROSTER, key

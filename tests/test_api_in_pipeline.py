@@ -6,9 +6,9 @@ import duckdb
 import pytest
 from dagster import DagsterInstance
 
-from assets.linkedin_api.tokens import TokenStore
 from pipelines.definitions import build_definitions
 from pipelines.settings import load_home
+from relais.sources.linkedin_api.tokens import TokenStore
 from tests.builders import write_text
 from tests.conftest import run_pipeline
 from tests.fake_linkedin_api import CURRENT_VERSION

@@ -4,12 +4,12 @@ from datetime import date, datetime
 
 import pytest
 
-from assets.analytics_ingest import Person, ingest_creator_exports
-from assets.creator_analytics import decide_date_order, read_creator_analytics, read_post_analytics
-from assets.export_owner import owner_name_from_file, period_from_file_name, same_person
-from assets.inbox import scan_inbox
-from assets.ledger import FileRejected
-from assets.workbooks import detect_workbook
+from relais.inbox.export_owner import owner_name_from_file, period_from_file_name, same_person
+from relais.inbox.ingest_analytics import Person, ingest_creator_exports
+from relais.inbox.scan import scan_inbox
+from relais.ledger import FileRejected
+from relais.sources.creator_analytics import decide_date_order, read_creator_analytics, read_post_analytics
+from relais.sources.io.workbooks import detect_workbook
 from tests.export_builders import (
     ENGLISH,
     FRENCH,

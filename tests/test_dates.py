@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 import pytest
 
-from assets.dates import (
+from relais.sources.io.dates import (
     DMY,
     MDY,
     OrderVote,

@@ -18,8 +18,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from assets.erasure import Person, cells_mention, path_mentions, rewrite_csv_without, text_mentions
-from assets.pseudonym import Pseudonymiser
+from relais.privacy.erasure import Person, cells_mention, path_mentions, rewrite_csv_without, text_mentions
+from relais.privacy.pseudonym import Pseudonymiser
 from tests.builders import csv_text, write_text, write_zip
 from tests.conftest import TEST_KEY
 from tests.export_builders import ENGLISH, write_creator_export
@@ -215,7 +215,7 @@ def test_report_month_folders_are_found(tmp_path):
 def test_dagster_history_and_logs_are_scrubbed(tmp_path):
     import sqlite3
 
-    from assets.erasure import scrub_dagster_storage
+    from relais.privacy.erasure import scrub_dagster_storage
 
     storage = tmp_path / "dagster" / "history"
     storage.mkdir(parents=True)
@@ -299,7 +299,7 @@ def _members(path: Path) -> dict[str, bytes]:
 
 
 def test_encrypted_and_damaged_zips_are_reported_never_an_error(tmp_path):
-    from assets.erasure import examine, file_mentions, find_traces, search_home
+    from relais.privacy.erasure import examine, file_mentions, find_traces, search_home
 
     locked = write_encrypted_zip(tmp_path / "locked.zip", {"Connections.csv": "First Name\nX1\n"})
     named = write_encrypted_zip(tmp_path / "named.zip", {"Ann Lee/Shares.csv": f"{SHARES}\n"})
@@ -326,8 +326,8 @@ def test_encrypted_and_damaged_zips_are_reported_never_an_error(tmp_path):
 
 
 def test_a_zip_of_several_archives_loses_only_hers_byte_for_byte(tmp_path):
-    from assets.erasure import erase_from_inbox
-    from assets.inbox import scan_inbox
+    from relais.inbox.scan import scan_inbox
+    from relais.privacy.erasure import erase_from_inbox
 
     inbox = tmp_path / "inbox"
     several = write_zip(inbox / "hr" / "all_exports.zip", {**SEVERAL, "readme.txt": "collected by HR"})
@@ -354,8 +354,8 @@ def test_a_zip_of_several_archives_loses_only_hers_byte_for_byte(tmp_path):
 
 @pytest.mark.skipif(shutil.which("zip") is None, reason="the zip command is needed to encrypt members")
 def test_an_encrypted_zip_of_several_archives_keeps_the_others_encrypted_as_they_were(tmp_path):
-    from assets.erasure import erase_from_inbox
-    from assets.inbox import scan_inbox
+    from relais.inbox.scan import scan_inbox
+    from relais.privacy.erasure import erase_from_inbox
 
     source = tmp_path / "source"
     for name, text in SEVERAL.items():
@@ -452,7 +452,7 @@ def test_the_interrupted_erasure_left_a_harmless_half_way_state(interrupted):
 
 @pytest.mark.slow
 def test_the_rerun_completes_and_leaves_no_trace(interrupted):
-    from assets.erasure import find_traces
+    from relais.privacy.erasure import find_traces
 
     root, _, _, record, found, _ = interrupted
     assert record.status == "completed" and found == []

@@ -1,10 +1,10 @@
 """Files are recognised by content, wherever they sit and whatever their name; a NUL byte spoils a row only."""
 
-from assets.inbox import BINARY_REASON, nul_header_reason, recognise_csv, scan_inbox
-from assets.linkedin_archive import COMMENTS, CONNECTIONS
-from assets.linkedin_archive import SHARES as SHARES_SPEC
-from assets.tables import read_table
-from assets.textio import decode_text, detect_encoding, iter_records, nul_byte_reason
+from relais.inbox.scan import BINARY_REASON, nul_header_reason, recognise_csv, scan_inbox
+from relais.sources.io.tables import read_table
+from relais.sources.io.text import decode_text, detect_encoding, iter_records, nul_byte_reason
+from relais.sources.linkedin_archive import COMMENTS, CONNECTIONS
+from relais.sources.linkedin_archive import SHARES as SHARES_SPEC
 from tests.builders import CONNECTIONS_PREAMBLE, csv_text, write_page_export, write_text, write_zip
 from tests.corpus import raw
 

@@ -13,13 +13,13 @@ import time
 import duckdb
 import pytest
 
-from assets import inbox as inbox_module
-from assets.inbox import scan_inbox
-from assets.reuse import load_scan, previous_reads, record_reads, save_scan
-from assets.skills.framework import load_framework
-from assets.skills.matcher import SkillMatcher
-from assets.skills_assets import framework_fingerprint, write_skill_mentions
-from assets.warehouse import ensure_warehouse
+from assets.skills import framework_fingerprint, write_skill_mentions
+from relais.inbox import scan as inbox_module
+from relais.inbox.reuse import load_scan, previous_reads, record_reads, save_scan
+from relais.inbox.scan import scan_inbox
+from relais.skills.framework import load_framework
+from relais.skills.matcher import SkillMatcher
+from relais.warehouse.database import ensure_warehouse
 from tests.builders import csv_text, write_text, write_zip
 from tests.conftest import run_pipeline
 from tests.test_end_to_end import ROSTER, SHARES_HEADER, build_organisation, share
@@ -98,7 +98,7 @@ def test_scan_kept_in_the_warehouse_and_dropped_when_the_code_changes(tmp_path, 
         assert loaded == known
         assert scan_inbox(inbox, loaded) == items
         assert load_scan(con, enabled=False) == {}
-        monkeypatch.setattr("assets.reuse.reader_fingerprint", lambda: "other code")
+        monkeypatch.setattr("relais.inbox.reuse.reader_fingerprint", lambda: "other code")
         assert load_scan(con) == {}, "a scan made by other code was trusted"
 
 

@@ -38,7 +38,7 @@ from pathlib import Path
 started = time.monotonic()
 from dagster import DagsterInstance, materialize
 
-from assets.ingest_assets import INGEST_ASSETS
+from assets.ingest import INGEST_ASSETS
 from pipelines.resources import build_resources
 from pipelines.settings import load_home
 

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from assets.ledger import FileRejected
-from assets.linkedin_api.client import (
+from relais.ledger import FileRejected
+from relais.sources.linkedin_api.client import (
     BudgetExhausted,
     DayLimitReached,
     LinkedInClient,
@@ -17,10 +17,10 @@ from assets.linkedin_api.client import (
     Unauthorized,
     VersionRetired,
 )
-from assets.linkedin_api.fetch import ApiSettings, sync
-from assets.linkedin_api.files import ApiOwner, is_api_envelope, read_api_file, write_api_file
-from assets.linkedin_api.state import load_state
-from assets.linkedin_api.tokens import TokenStore
+from relais.sources.linkedin_api.fetch import ApiSettings, sync
+from relais.sources.linkedin_api.files import ApiOwner, is_api_envelope, read_api_file, write_api_file
+from relais.sources.linkedin_api.state import load_state
+from relais.sources.linkedin_api.tokens import TokenStore
 from tests.fake_linkedin_api import BURST_BODY, CURRENT_VERSION, FakeLinkedIn, Slow, creator_value, post_path
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)

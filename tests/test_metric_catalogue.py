@@ -21,7 +21,8 @@ from datetime import date
 import duckdb
 import pytest
 
-from assets.warehouse import SQL_ROOT, define_macros, run_model
+from relais.shipped import SQL_ROOT
+from relais.warehouse.database import define_macros, run_model
 
 SQL = SQL_ROOT / "marts"
 

@@ -2,7 +2,7 @@
 
 import duckdb
 
-from assets.metric_docs import load_metric_docs, parse_metric_docs
+from relais.warehouse.metric_docs import load_metric_docs, parse_metric_docs
 from tests.test_end_to_end import organisation  # noqa: F401 - the module-scoped run is reused
 
 

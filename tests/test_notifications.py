@@ -256,9 +256,9 @@ def test_a_run_found_dead_is_marked_failed_and_notified(webhook, tmp_path):
     from dagster import DagsterEventType, DagsterRun, DagsterRunStatus, asset, materialize
     from dagster_duckdb import DuckDBResource
 
-    from assets.writer_lock import Holder, _write_holder
     from pipelines.resources import build_resources
     from pipelines.settings import load_home
+    from relais.warehouse.writer_lock import Holder, _write_holder
 
     @asset
     def touches_the_warehouse(warehouse: DuckDBResource) -> None:

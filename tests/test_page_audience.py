@@ -4,8 +4,13 @@ from datetime import date
 
 import pytest
 
-from assets.ledger import FileRejected
-from assets.page_audience import parse_rate, read_page_followers, read_page_metrics, read_page_visitors
+from relais.ledger import FileRejected
+from relais.sources.page_audience import (
+    parse_rate,
+    read_page_followers,
+    read_page_metrics,
+    read_page_visitors,
+)
 from tests.export_builders import write_workbook
 
 NOTE = "Aggregated metrics for the selected range. Metrics are recorded daily."

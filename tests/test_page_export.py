@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 import xlsxwriter
 
-from assets.page_export import read_page_posts
+from relais.sources.page_export import read_page_posts
 from tests.builders import write_page_export
 
 POST = "https://www.linkedin.com/feed/update/urn:li:activity:7100000000000001001"

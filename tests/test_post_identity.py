@@ -1,6 +1,6 @@
 import pytest
 
-from assets.post_identity import is_linkedin_post, post_key, post_url, publication_key
+from relais.sources.post_identity import is_linkedin_post, post_key, post_url, publication_key
 
 ACTIVITY = "activity:7206231498968948737"
 

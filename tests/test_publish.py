@@ -5,9 +5,9 @@ import textwrap
 
 import duckdb
 
-from assets.publish import publish_snapshot, published_tables
-from assets.serving_meta import SCHEMA_VERSION
 from pipelines.settings import load_home, pseudonym_key
+from relais.warehouse.publish import publish_snapshot, published_tables
+from relais.warehouse.serving_meta import SCHEMA_VERSION
 
 
 def _warehouse(path, version: int):
@@ -120,7 +120,7 @@ def test_home_is_prepared_with_settings_and_key_hidden(tmp_path):
 
 
 def test_compaction_leaves_no_trace_of_replaced_rows(tmp_path):
-    from assets.warehouse import compact_database
+    from relais.warehouse.database import compact_database
 
     path = tmp_path / "warehouse.duckdb"
     with duckdb.connect(str(path)) as con:
@@ -145,7 +145,7 @@ def test_a_full_disk_or_a_stop_while_publishing_keeps_the_old_publication_whole(
 
     import pytest
 
-    from assets import publish
+    from relais.warehouse import publish
 
     con = _warehouse(tmp_path / "wh.duckdb", 1)
     target = tmp_path / "serving" / "relais.duckdb"

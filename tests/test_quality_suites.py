@@ -16,9 +16,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from assets.metric_docs import load_metric_docs
-from assets.quality.runner import QUALITY_CHECKS_COLUMNS, outcome_rows, summary_line, validate_warehouse
-from assets.quality.suites import ERROR, NOT_CHECKED, ROW_TABLES_SQL, WARN, build_suites
+from relais.quality.runner import QUALITY_CHECKS_COLUMNS, outcome_rows, summary_line, validate_warehouse
+from relais.quality.suites import ERROR, NOT_CHECKED, ROW_TABLES_SQL, WARN, build_suites
+from relais.warehouse.metric_docs import load_metric_docs
 from tests.conftest import run_pipeline
 from tests.test_end_to_end import build_organisation, key
 
@@ -306,7 +306,7 @@ def test_quality_checks_table_matches_its_documentation():
 
 
 def test_row_conservation_counts_the_pipeline_row_tables(warehouse):
-    from assets.quarantine_assets import ROW_TABLES
+    from assets.quarantine import ROW_TABLES
 
     with duckdb.connect(str(warehouse), read_only=True) as con:
         found = [r[0] for r in con.execute(ROW_TABLES_SQL).fetchall()]
@@ -315,7 +315,7 @@ def test_row_conservation_counts_the_pipeline_row_tables(warehouse):
 
 def test_importing_the_runner_does_not_import_great_expectations():
     code = (
-        "import sys; import assets.quality.runner, assets.quality.suites; "
+        "import sys; import relais.quality.runner, relais.quality.suites; "
         "assert 'great_expectations' not in sys.modules, 'GX imported'; "
         "assert 'dagster' not in sys.modules, 'Dagster imported'"
     )
@@ -325,7 +325,7 @@ def test_importing_the_runner_does_not_import_great_expectations():
 def test_large_frames_are_validated_in_parts_with_the_same_outcomes(faulty, monkeypatch):
     """A frame above PART_ROWS is read and validated in parts split by its key: a duplicate still
     meets its twin in one part, and counts add up to those of one whole validation."""
-    from assets.quality import runner
+    from relais.quality import runner
 
     statements = (
         "INSERT INTO marts.agent_month SELECT * FROM marts.agent_month "

@@ -25,7 +25,7 @@ from datetime import date, datetime
 import duckdb
 import pytest
 
-from assets.linkedin_api.files import ApiOwner, write_api_file
+from relais.sources.linkedin_api.files import ApiOwner, write_api_file
 from tests.builders import write_text
 from tests.conftest import TEST_KEY, run_pipeline
 from tests.export_builders import ENGLISH, FRENCH, write_creator_export, write_workbook
@@ -286,9 +286,9 @@ def test_worker_processes_read_the_exports_as_one_process_does(home):
     same rows as reading them in this process."""
     import polars as pl
 
-    from assets.analytics_assets import CREATOR_SCHEMAS
-    from assets.analytics_ingest import Person, ingest_creator_exports
-    from assets.inbox import scan_inbox
+    from assets.analytics import CREATOR_SCHEMAS
+    from relais.inbox.ingest_analytics import Person, ingest_creator_exports
+    from relais.inbox.scan import scan_inbox
 
     items = [i for i in scan_inbox(home / "inbox") if i.kind in {"creator_analytics", "post_analytics"}]
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:

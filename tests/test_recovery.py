@@ -3,9 +3,9 @@ and rebuilds a warehouse DuckDB cannot open; it never touches what is not its ow
 
 import duckdb
 
-from assets.home import RelaisHome
-from assets.recovery import Recovery, check_warehouse, last_recovery, recover, remove_leftovers
-from assets.writer_lock import Holder
+from relais.home import RelaisHome
+from relais.warehouse.recovery import Recovery, check_warehouse, last_recovery, recover, remove_leftovers
+from relais.warehouse.writer_lock import Holder
 
 
 def _touch(path, text="x"):

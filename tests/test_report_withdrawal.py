@@ -4,7 +4,7 @@ One small organisation is refreshed in-process three times: first without Wanda 
 January 2026 then names Ann and Bob only), then with her as a consenting ambassador (the reports of
 February and March name her), then after she withdrew her consent. The last refresh writes again
 the two reports naming her, leaves January alone, and says so in counts only. The pure pieces of
-``assets.reports.manifest`` are tested on hand-made folders.
+``relais.reports.manifest`` are tested on hand-made folders.
 """
 
 import shutil
@@ -16,9 +16,12 @@ import duckdb
 import pytest
 from dagster import DagsterInstance
 
-from assets.pseudonym import Pseudonymiser
-from assets.report_assets import REPORT_KEY, build_report
-from assets.reports.manifest import (
+from assets.reports import REPORT_KEY, build_report
+from pipelines.definitions import build_definitions
+from pipelines.resources import build_resources
+from pipelines.settings import load_home
+from relais.privacy.pseudonym import Pseudonymiser
+from relais.reports.manifest import (
     MANIFEST_NAME,
     Manifest,
     Reason,
@@ -28,9 +31,6 @@ from assets.reports.manifest import (
     sweep_summary,
     write_manifest,
 )
-from pipelines.definitions import build_definitions
-from pipelines.resources import build_resources
-from pipelines.settings import load_home
 from tests.builders import write_text
 from tests.conftest import TEST_KEY
 

@@ -17,14 +17,14 @@ import duckdb
 import pytest
 from markupsafe import escape
 
-from assets.home import RelaisHome
-from assets.reports import build as build_module
-from assets.reports import latest_closed_month, month_from_partition_key, write_month_report
-from assets.reports.figures import leaderboard
-from assets.reports.labels import Labels
-from assets.reports.safe_csv import cell, write_csv
-from assets.reports.text import safe_url, slugify, unique_slugs
-from assets.reports.wording import WORDING
+from relais.home import RelaisHome
+from relais.reports import build as build_module
+from relais.reports import latest_closed_month, month_from_partition_key, write_month_report
+from relais.reports.figures import leaderboard
+from relais.reports.labels import Labels
+from relais.reports.safe_csv import cell, write_csv
+from relais.reports.text import safe_url, slugify, unique_slugs
+from relais.reports.wording import WORDING
 from tests.report_checks import (
     ACCENT_DEPARTMENT,
     AGENTS,
@@ -427,7 +427,7 @@ def test_the_month_folder_is_replaced_whole_or_not_at_all(tmp_path, monkeypatch)
 def test_dagster_asset_and_partitioned_op(tmp_path):
     from dagster import build_op_context, materialize
 
-    from assets.report_assets import REPORT_KEY, monthly_report, monthly_report_asset
+    from assets.reports import REPORT_KEY, monthly_report, monthly_report_asset
     from pipelines.resources import build_resources
 
     with duckdb.connect(str(build_marts(tmp_path / "warehouse.duckdb"))) as con:

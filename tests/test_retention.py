@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from assets.retention import apply_retention
+from relais.privacy.retention import apply_retention
 
 
 def test_files_older_than_the_retention_are_deleted_copies_keep_their_first_day(tmp_path):

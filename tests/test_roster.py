@@ -2,9 +2,9 @@ from datetime import date
 
 import pytest
 
-from assets.inbox import InboxFile
-from assets.ingest import ingest_rosters
-from assets.pseudonym import Pseudonymiser
+from relais.inbox.ingest_archives import ingest_rosters
+from relais.inbox.scan import InboxFile
+from relais.privacy.pseudonym import Pseudonymiser
 from tests.builders import write_text
 
 KEY = Pseudonymiser(b"test-key")

@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from pipelines.settings import DEFAULT_SETTINGS, load_home, load_settings
-from pipelines.settings_model import OPTIONAL_KEYS, Settings, SettingsError, key_line
+from relais.settings import OPTIONAL_KEYS, Settings, SettingsError, key_line
 
 
 def _home(tmp_path: Path, text: str) -> Path:

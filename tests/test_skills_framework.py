@@ -6,8 +6,8 @@ from collections import defaultdict
 
 import pytest
 
-from assets.ledger import FileRejected
-from assets.skills.framework import (
+from relais.ledger import FileRejected
+from relais.skills.framework import (
     FRAMEWORK_KINDS,
     RELAIS_FRAMEWORK_PATH,
     load_esco,
@@ -15,7 +15,7 @@ from assets.skills.framework import (
     load_relais_framework,
     load_rome,
 )
-from assets.skills.matcher import SkillMatcher, surface_patterns
+from relais.skills.matcher import SkillMatcher, surface_patterns
 
 ESCO_HEADER = (
     "conceptType,conceptUri,skillType,reuseLevel,preferredLabel,altLabels,hiddenLabels,status,"
@@ -288,7 +288,7 @@ def test_display_label_follows_report_language_with_a_noted_fallback(esco_pair):
 
 
 def test_the_fingerprint_changes_when_any_esco_file_changes(esco_pair):
-    from assets.skills_assets import framework_fingerprint
+    from assets.skills import framework_fingerprint
 
     def fingerprint():
         framework = load_framework("esco", list(esco_pair))
@@ -347,7 +347,7 @@ def test_two_files_of_one_language_are_merged_too(tmp_path):
 
 
 def test_settings_take_one_path_or_a_list_of_esco_files(tmp_path):
-    from pipelines.settings_model import SettingsError, validate_settings
+    from relais.settings import SettingsError, validate_settings
 
     def check(text):
         import tomllib

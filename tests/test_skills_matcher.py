@@ -2,9 +2,9 @@
 
 import pytest
 
-from assets.skills.framework import Skill, load_relais_framework
-from assets.skills.matcher import SkillMatcher
-from assets.skills.normalise import normal_words, normal_words_many, normalise
+from relais.skills.framework import Skill, load_relais_framework
+from relais.skills.matcher import SkillMatcher
+from relais.skills.normalise import normal_words, normal_words_many, normalise
 
 SKILLS = [
     Skill(

@@ -1,7 +1,7 @@
 """Precision and recall of the matcher with the Relais framework on the hand-labelled fixture posts.
 
 A real threshold test: the fixture (``tests/fixtures/skill_posts.jsonl``) was labelled by hand
-following the rule in ``assets.skills.evaluate``; the matcher must reach precision 0.90 and
+following the rule in ``relais.skills.evaluate``; the matcher must reach precision 0.90 and
 recall 0.80 on it.
 """
 
@@ -9,9 +9,9 @@ from collections import Counter
 
 import pytest
 
-from assets.skills.evaluate import DEFAULT_FIXTURE, evaluate, load_fixture, main, unknown_labels
-from assets.skills.framework import load_relais_framework
-from assets.skills.matcher import SkillMatcher
+from relais.skills.evaluate import DEFAULT_FIXTURE, evaluate, load_fixture, main, unknown_labels
+from relais.skills.framework import load_relais_framework
+from relais.skills.matcher import SkillMatcher
 
 MIN_PRECISION = 0.90
 MIN_RECALL = 0.80

@@ -4,9 +4,9 @@ from datetime import date, datetime
 
 import pytest
 
-from assets.ledger import FileRejected
-from assets.linkedin_archive import COMMENTS, CONNECTIONS, ENDORSEMENTS_RECEIVED, REACTIONS, SHARES
-from assets.tables import read_table
+from relais.ledger import FileRejected
+from relais.sources.io.tables import read_table
+from relais.sources.linkedin_archive import COMMENTS, CONNECTIONS, ENDORSEMENTS_RECEIVED, REACTIONS, SHARES
 from tests.builders import CONNECTIONS_PREAMBLE, csv_text
 
 SHARES_HEADER = "Date,ShareLink,ShareCommentary,SharedUrl,MediaUrl,Visibility"
@@ -138,7 +138,7 @@ def test_a_file_without_the_expected_header_is_rejected():
 
 
 def test_an_open_quote_in_a_long_file_is_recovered_in_bounded_memory(monkeypatch):
-    from assets import textio
+    from relais.sources.io import text as textio
 
     monkeypatch.setattr(textio, "MAX_RECORD_LINES", 50)
     rows = [f"2026-03-01 10:{i % 60:02d}:00,LIKE,https://x/{i}" for i in range(200)]
@@ -170,8 +170,8 @@ SHARES_2018 = [
     ids=["utf-16-le-bom", "utf-16-be-bom", "utf-8-bom", "utf-8", "cp1252"],
 )
 def test_the_2018_shares_layout_is_read_like_todays(encode):
-    from assets.inbox import classify_csv
-    from assets.textio import decode_text
+    from relais.inbox.scan import classify_csv
+    from relais.sources.io.text import decode_text
 
     data = encode(csv_text(SHARES_2018, newline="\r\n"))
     assert classify_csv("Shares.csv", data) == "li_shares"

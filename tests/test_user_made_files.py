@@ -5,8 +5,8 @@ Everything here is made up: no real person's data.
 
 from datetime import date
 
-from assets.analytics_ingest import Person, ingest_creator_exports
-from assets.inbox import (
+from relais.inbox.ingest_analytics import Person, ingest_creator_exports
+from relais.inbox.scan import (
     HEADERLESS_REASON,
     RESAVED_REASON,
     UNRECOGNISED_REASON,

@@ -2,8 +2,8 @@ from datetime import date
 
 import pytest
 
-from assets.dates import read_day_first, read_month_first
-from assets.values import parse_consent, parse_count
+from relais.sources.io.dates import read_day_first, read_month_first
+from relais.sources.io.values import parse_consent, parse_count
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from assets.workbooks import (
+from relais.sources.io.workbooks import (
     creator_sheet_role,
     creator_sheets,
     detect_workbook,

@@ -10,13 +10,13 @@ import textwrap
 
 import pytest
 
-from assets.writer_lock import WriterBusy, WriterLock, read_holder
+from relais.warehouse.writer_lock import WriterBusy, WriterLock, read_holder
 
 HOLDER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from assets.writer_lock import WriterLock
+    from relais.warehouse.writer_lock import WriterLock
     lock = WriterLock(Path(sys.argv[1]))
     lock.acquire("run-A", wait_seconds=5)
     lock.note_step("linkedin_archives")
@@ -103,7 +103,7 @@ def test_an_unreadable_record_is_no_holder(tmp_path):
 
 
 def test_the_waiting_message_names_the_run_and_the_limit():
-    from assets.writer_lock import Holder, waiting_message
+    from relais.warehouse.writer_lock import Holder, waiting_message
 
     holder = Holder("run-A", 12, "vm", "2026-12-06T06:00:00+00:00", "quality__gate")
     first = waiting_message(holder, 0.2, 3600)

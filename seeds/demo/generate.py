@@ -2200,8 +2200,8 @@ CREATOR_LABELS: dict[str, dict[str, object]] = {
         ),
     },
 }
-"""Sheet names and labels of a creator analytics export, as ``assets/workbooks.py`` and
-``assets/creator_analytics.py`` know them (English, and the French interface)."""
+"""Sheet names and labels of a creator analytics export, as ``relais/sources/io/workbooks.py`` and
+``relais/sources/creator_analytics.py`` know them (English, and the French interface)."""
 
 POST_LABELS_BY_LANGUAGE: dict[str, dict[str, str]] = {
     "en": {
@@ -2296,7 +2296,7 @@ def noon_utc(day: date) -> float:
 
 
 def compact_name(text: str) -> str:
-    """A name as ``assets/export_owner.py`` compares it: accents, case and separators dropped."""
+    """A name as ``relais/inbox/export_owner.py`` compares it: accents, case and separators dropped."""
     marks = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return re.sub(r"[^0-9a-z]+", "", marks.lower())
 

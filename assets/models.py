@@ -1,0 +1,115 @@
+"""Dagster assets for the SQL models in ``sql/<layer>/<table>.sql``, and the publication asset.
+
+Each SQL file is one model: its file name is the table name, its leading comment the asset's
+description, and the ``schema.table`` names it reads become the asset's dependencies. Models are
+rebuilt whole in the warehouse; ``serving/relais_snapshot`` then publishes the marts.
+"""
+
+from pathlib import Path
+
+from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, MaterializeResult, ResourceParam, asset
+from dagster_duckdb import DuckDBResource
+
+from relais.home import RelaisHome
+from relais.shipped import SQL_ROOT
+from relais.warehouse.database import (
+    compact_database,
+    define_macros,
+    model_description,
+    model_references,
+    run_model,
+)
+from relais.warehouse.metric_docs import load_metric_docs
+from relais.warehouse.publish import publish_snapshot, published_tables
+
+MODEL_LAYERS = ("staging", "marts")
+
+
+def _model_asset(layer: str, path: Path) -> AssetsDefinition:
+    name = path.stem
+    sql = path.read_text(encoding="utf-8")
+    deps = sorted(AssetKey([s, t]) for s, t in model_references(sql) if (s, t) != (layer, name))
+
+    @asset(
+        key=[layer, name],
+        deps=deps,
+        kinds={"duckdb", "sql"},
+        group_name=layer,
+        description=model_description(sql) or f"{layer}.{name}",
+        metadata={"sql_file": f"sql/{layer}/{path.name}"},
+    )
+    def _model(home: ResourceParam[RelaisHome], warehouse: DuckDBResource) -> MaterializeResult:
+        with warehouse.get_connection() as con:
+            define_macros(con, home.timezone, home.settings)
+            count = run_model(con, layer, name, sql)
+        return MaterializeResult(metadata={"dagster/row_count": count})
+
+    return _model
+
+
+def build_model_assets(root: Path = SQL_ROOT) -> list[AssetsDefinition]:
+    """One asset per SQL file under ``root/staging`` and ``root/marts``."""
+    return [
+        _model_asset(layer, path) for layer in MODEL_LAYERS for path in sorted((root / layer).glob("*.sql"))
+    ]
+
+
+MODEL_ASSETS = build_model_assets()
+MART_KEYS = [key for a in MODEL_ASSETS for key in a.keys if key.path[0] == "marts"]
+
+
+@asset(
+    key=["serving", "relais_snapshot"],
+    deps=[*MART_KEYS, AssetKey(["quarantine", "files"]), AssetKey(["quality", "gate"])],
+    kinds={"duckdb"},
+    group_name="serving",
+)
+def relais_snapshot(
+    context: AssetExecutionContext, home: ResourceParam[RelaisHome], warehouse: DuckDBResource
+) -> MaterializeResult:
+    """The analysts' read-only database ``serving/relais.duckdb`` (marts and ``marts.meta``), swapped in
+    atomically, with one Parquet file per table in ``serving/parquet/`` and ``serving/data-dictionary.md``.
+
+    It carries no names, e-mails or HR identifiers; agents appear only as their pseudonymous agent_key.
+    """
+    with warehouse.get_connection() as con:
+        tables = published_tables(con)
+        publication = publish_snapshot(
+            con,
+            home.serving,
+            tables,
+            load_metric_docs(),
+            run_id=context.run_id,
+            organisation=home.organisation,
+            timezone=home.timezone,
+        )
+    path = publication.snapshot
+    context.log.info(
+        f"Published {len(publication.tables)} tables to {path} and Parquet to {publication.parquet_dir}"
+    )
+    return MaterializeResult(
+        metadata={
+            "path": str(path),
+            "tables": publication.tables,
+            "size_bytes": path.stat().st_size,
+            "parquet_dir": str(publication.parquet_dir),
+            "data_dictionary": str(publication.dictionary),
+        }
+    )
+
+
+@asset(key=["warehouse", "compaction"], deps=[relais_snapshot], kinds={"duckdb"}, group_name="serving")
+def warehouse_compaction(
+    context: AssetExecutionContext, home: ResourceParam[RelaisHome], warehouse: DuckDBResource
+) -> MaterializeResult:
+    """The working warehouse rewritten into a fresh file at the end of a refresh.
+
+    Rows this run removed (someone who withdrew consent, replaced raw tables) would otherwise stay
+    readable in the file's freed blocks; after this step none of them is on disk.
+    """
+    with warehouse.get_connection() as con:
+        con.execute("CHECKPOINT")  # the write-ahead log merged before the copy, which cannot replay it
+    saved = compact_database(home.warehouse, warehouse.connection_config)
+    size = home.warehouse.stat().st_size
+    context.log.info(f"Warehouse compacted: {size} bytes ({saved} bytes of freed blocks dropped)")
+    return MaterializeResult(metadata={"size_bytes": size, "bytes_dropped": saved})

@@ -1,0 +1,570 @@
+"""Validate the warehouse against the suites with Great Expectations and report the outcomes.
+
+``validate_warehouse`` reads each suite's frames with ``con.sql(q).df()`` and validates them in ONE
+GX context per call: ephemeral, or, given ``docs_dir``, a file context under it whose Data Docs are
+rebuilt as static HTML in ``docs_dir/data_docs/index.html``. GX's SQL data source is not used (it
+does not work on DuckDB). Great Expectations is imported inside the function: importing this module
+stays cheap. ``outcome_rows`` shapes the outcomes for ``marts.quality_checks`` and ``summary_line``
+says them in one line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import math
+import warnings
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from relais.quality.suites import ERROR, ROW_TABLES_SQL, TABLE_FRAME, WARN, Check, Frame, Suite, build_suites
+
+MAX_EXAMPLES = 5
+KEEP_RUNS = 20
+"""Validation runs kept in a Data Docs site (older results are removed before it is rebuilt)."""
+DOCS_SITE = "relais"
+QUALITY_CHECKS_COLUMNS = (
+    ("run_id", "VARCHAR"),
+    ("checked_at", "TIMESTAMP"),
+    ("table_name", "VARCHAR"),
+    ("check_name", "VARCHAR"),
+    ("severity", "VARCHAR"),
+    ("success", "BOOLEAN"),
+    ("unexpected_count", "BIGINT"),
+    ("details", "VARCHAR"),
+)
+QUALITY_CHECKS_DDL = (
+    "CREATE TABLE IF NOT EXISTS marts.quality_checks ("
+    + ", ".join(f"{name} {kind}" for name, kind in QUALITY_CHECKS_COLUMNS)
+    + ")"
+)
+
+
+@dataclass
+class CheckOutcome:
+    """The result of one check: examples name failing rows by pseudonymous keys only."""
+
+    table_name: str
+    check_name: str
+    severity: str
+    success: bool
+    unexpected_count: int
+    examples: list[str] = field(default_factory=list)
+    details: str = ""
+
+
+@dataclass
+class _Batch:
+    """One frame to validate. Its data is read just before validation and dropped right after, so
+    the gate holds one frame in memory at a time, not the whole warehouse."""
+
+    suite: Suite
+    frame: Frame
+    checks: list[Check]
+    con: Any
+    part: tuple[str, int, int] | None = None  # (partition expression, part, parts) of a large frame
+    data: Any = None  # pandas.DataFrame while validated
+    rows: int = 0
+
+    def load(self) -> None:
+        sql = self.frame.sql
+        if self.part:
+            expression, index, parts = self.part
+            sql = f"SELECT * FROM ({sql}) WHERE {expression} % {parts} = {index}"
+        self.data = _vectorisable(self.con.sql(sql).df())
+        self.rows = len(self.data)
+
+    def release(self) -> None:
+        self.data = None
+
+    @property
+    def name(self) -> str:
+        base = self.suite.table if self.frame.name == TABLE_FRAME else f"{self.suite.table}.{self.frame.name}"
+        return f"{base} (part {self.part[1] + 1} of {self.part[2]})" if self.part else base
+
+
+PART_ROWS = 1_000_000
+"""A frame larger than this is validated in parts of about this many rows (bounded memory)."""
+
+
+def _parts(con: Any, suite: Suite, frame: Frame, checks: list[Check]) -> list[tuple[str, int, int] | None]:
+    """How to split a large frame: by a hash of its unique key, so that duplicates fall in one part
+    (every other expectation of the suites is row by row, true of the whole when true of each part)."""
+    rows = con.execute(f"SELECT count(*) FROM ({frame.sql})").fetchall()[0][0]
+    if rows <= PART_ROWS:
+        return [None]
+    key: list[str] = []
+    for check in checks:
+        for expectation in check.expectations:
+            if expectation.type == "expect_column_values_to_be_unique":
+                key = [expectation.kwargs["column"]]
+            elif expectation.type == "expect_compound_columns_to_be_unique":
+                key = list(expectation.kwargs["column_list"])
+    quoted = ", ".join(f'"{column}"' for column in key)
+    expression = f"hash({quoted})" if key else "hash(*COLUMNS(*))"
+    parts = -(-rows // PART_ROWS)
+    return [(expression, index, parts) for index in range(parts)]
+
+
+def merge_parts(outcomes: list[CheckOutcome]) -> list[CheckOutcome]:
+    """One outcome per (table, check) from the outcomes of a frame's parts: failures and counts add up."""
+    merged: dict[tuple[str, str], CheckOutcome] = {}
+    for outcome in outcomes:
+        key = (outcome.table_name, outcome.check_name)
+        seen = merged.get(key)
+        if seen is None:
+            merged[key] = outcome
+            continue
+        failed = seen if not seen.success else outcome
+        merged[key] = CheckOutcome(
+            outcome.table_name,
+            outcome.check_name,
+            outcome.severity,
+            seen.success and outcome.success,
+            seen.unexpected_count + outcome.unexpected_count,
+            (seen.examples + outcome.examples)[:MAX_EXAMPLES],
+            failed.details,
+        )
+    return list(merged.values())
+
+
+def validate_warehouse(
+    con: Any,
+    settings: Mapping[str, Any] | None,
+    run_id: str,
+    docs_dir: Path | None,
+    tables: set[str] | None = None,
+    *,
+    today: dt.date | None = None,
+) -> list[CheckOutcome]:
+    """Run every suite (or the suites of ``tables``) over the warehouse open on ``con``.
+
+    ``settings`` are the home's ``relais.toml`` values (``freshness_max_days``, ``anomaly_drop_share``,
+    ``timezone``); ``today`` overrides today's date in that time zone. A suite's table that does not
+    exist yields a failed ERROR outcome ``table_exists``; a frame that cannot be read fails its checks.
+    """
+    existing = {
+        f"{schema}.{name}"
+        for schema, name in con.execute(
+            "SELECT schema_name, table_name FROM duckdb_tables() "
+            "UNION ALL SELECT schema_name, view_name FROM duckdb_views() WHERE NOT internal"
+        ).fetchall()
+    }
+    row_tables = [row[0] for row in con.execute(ROW_TABLES_SQL).fetchall()]
+    suites = build_suites(settings, today=today, row_tables=row_tables)
+    if tables is not None:
+        unknown = set(tables) - {s.table for s in suites}
+        if unknown:
+            raise ValueError(f"no quality suite for {', '.join(sorted(unknown))}")
+        suites = [s for s in suites if s.table in tables]
+
+    outcomes: dict[tuple[str, str], CheckOutcome] = {}
+    batches: list[_Batch] = []
+    for suite in suites:
+        if suite.table not in existing:
+            outcomes[(suite.table, "table_exists")] = CheckOutcome(
+                suite.table,
+                "table_exists",
+                ERROR,
+                False,
+                1,
+                [suite.table],
+                f"{suite.table} does not exist in the warehouse: none of its checks could run.",
+            )
+            continue
+        outcomes[(suite.table, "table_exists")] = CheckOutcome(
+            suite.table, "table_exists", ERROR, True, 0, [], f"{suite.table} exists in the warehouse."
+        )
+        for frame in suite.frames.values():
+            checks = [c for c in suite.checks if c.frame == frame.name]
+            missing = [t for t in frame.reads if t not in existing]
+            problem = f"cannot read frame {frame.name!r}: {', '.join(missing)} missing" if missing else ""
+            if not problem:
+                try:  # a frame that cannot even be described fails its checks, it does not stop the run
+                    con.execute(f"DESCRIBE {frame.sql}").fetchall()
+                except Exception as exc:
+                    problem = f"cannot read frame {frame.name!r}: {type(exc).__name__}: {exc}"
+            for check in checks if problem else ():
+                outcomes[(suite.table, check.name)] = CheckOutcome(
+                    suite.table, check.name, check.severity, False, 0, [], f"{check.description} {problem}"
+                )
+            if not problem and checks:
+                batches.extend(
+                    _Batch(suite, frame, checks, con, part) for part in _parts(con, suite, frame, checks)
+                )
+
+    if batches:
+        validated = _run_great_expectations(batches, run_id, docs_dir, full_site=tables is None)
+        for outcome in merge_parts(validated):
+            outcomes[(outcome.table_name, outcome.check_name)] = outcome
+
+    order = [(s.table, name) for s in suites for name in ("table_exists", *(c.name for c in s.checks))]
+    return [outcomes[k] for k in dict.fromkeys(order) if k in outcomes]
+
+
+def _vectorisable(data: Any) -> Any:
+    """The frame with dtypes GX compares in vectorised form rather than value by value.
+
+    GX compares numbers vectorised only for numpy int and float columns, and datetimes only at
+    nanosecond resolution: nullable integers (DuckDB BIGINT with NULLs) become floats (exact below
+    2**53), microsecond datetimes nanosecond ones (unless out of that range: they stay as they are).
+    """
+    import pandas as pd
+
+    for column in data.columns:
+        dtype = data[column].dtype
+        if isinstance(dtype, pd.api.extensions.ExtensionDtype) and pd.api.types.is_integer_dtype(dtype):
+            data[column] = data[column].astype("float64")
+        elif pd.api.types.is_datetime64_dtype(dtype) and not pd.api.types.is_datetime64_ns_dtype(dtype):
+            with contextlib.suppress(ValueError, OverflowError):
+                data[column] = data[column].astype("datetime64[ns]")
+    return data
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[Any]:
+    """GX logging at ERROR and its warnings silenced, for the duration of a validation.
+
+    Yields ``hush``, to call again once GX is imported: some GX modules set their own logger's
+    level when imported. Every level changed is restored on exit.
+    """
+    saved: dict[str, int] = {}
+
+    def hush() -> None:
+        for name, logger in list(logging.root.manager.loggerDict.items()):
+            if not isinstance(logger, logging.Logger) or name in saved:
+                continue
+            if name == "great_expectations" or (
+                name.startswith("great_expectations.") and logger.level != logging.NOTSET
+            ):
+                saved[name] = logger.level
+                logger.setLevel(logging.ERROR)
+
+    logging.getLogger("great_expectations")
+    hush()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield hush
+    finally:
+        for name, level in saved.items():
+            logging.getLogger(name).setLevel(level)
+
+
+def _gx_class_name(expectation_type: str) -> str:
+    return "".join(part.capitalize() for part in expectation_type.split("_"))
+
+
+def _run_great_expectations(
+    batches: list[_Batch], run_id: str, docs_dir: Path | None, full_site: bool
+) -> list[CheckOutcome]:
+    with _quiet() as hush:
+        import great_expectations as gx
+        import great_expectations.expectations as gxe
+        from great_expectations.core.run_identifier import RunIdentifier
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        hush()
+
+        if docs_dir is None:
+            context = gx.get_context(mode="ephemeral")
+        else:
+            docs_dir = Path(docs_dir)
+            docs_dir.mkdir(parents=True, exist_ok=True)
+            context = gx.get_context(mode="file", project_root_dir=docs_dir)
+        if (
+            not context.variables.progress_bars
+            or context.variables.progress_bars.get("globally") is not False
+        ):
+            context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+        whole = _frame_batch_definition(context)
+        run = RunIdentifier(run_name=run_id, run_time=dt.datetime.now(dt.UTC))
+
+        outcomes: list[CheckOutcome] = []
+        rendered_suites: list[str] = []
+        for batch in batches:
+            try:
+                batch.load()
+            except Exception as exc:  # a broken frame fails its checks, it does not stop the run
+                problem = f"cannot read frame {batch.frame.name!r}: {type(exc).__name__}: {exc}"
+                outcomes.extend(
+                    CheckOutcome(
+                        batch.suite.table, c.name, c.severity, False, 0, [], f"{c.description} {problem}"
+                    )
+                    for c in batch.checks
+                )
+                continue
+            suite = gx.ExpectationSuite(name=batch.name, expectations=_expectations(gxe, batch.checks))
+            summary: dict[str, Any] = {"result_format": "SUMMARY", "partial_unexpected_count": 20}
+            ids = [c for c in batch.frame.ids if c in batch.data.columns]
+            if ids:
+                summary["unexpected_index_column_names"] = ids
+            parameters = {"dataframe": batch.data}
+            if docs_dir is None:
+                # Nothing to store: validate the batch itself, success only first (half the cost of
+                # a full result); a frame that fails is validated again for counts and examples.
+                data = whole.get_batch(batch_parameters=parameters)
+                result = data.validate(suite, result_format={"result_format": "BOOLEAN_ONLY"})
+                if not result.success:
+                    result = data.validate(suite, result_format=summary)
+            else:
+                # Stored suites, definitions and results are what Data Docs are built from. Data
+                # Docs need BASIC results at least (they read observed values); a failing frame's
+                # full result is stored under the same key and replaces the first.
+                suite, changed = _stored_suite(context, suite, docs_dir)
+                if changed:
+                    rendered_suites.append(batch.name)
+                definition = _stored_definition(gx, context, batch.name, whole, suite)
+                basic = {"result_format": "BASIC", "partial_unexpected_count": 0}
+                result = definition.run(batch_parameters=parameters, result_format=basic, run_id=run)
+                if not result.success:
+                    result = definition.run(batch_parameters=parameters, result_format=summary, run_id=run)
+            outcomes.extend(_outcomes(batch, result.results))
+            batch.release()
+
+        if docs_dir is not None:
+            _build_docs(context, docs_dir, run, {b.name for b in batches}, rendered_suites, full_site)
+    return outcomes
+
+
+def _frame_batch_definition(context: Any) -> Any:
+    """The one pandas asset every frame is handed to at validation time (reused in a file context)."""
+    try:
+        datasource = context.data_sources.get("relais")
+    except (KeyError, ValueError, LookupError):
+        datasource = context.data_sources.add_pandas("relais")
+    try:
+        asset = datasource.get_asset("warehouse")
+    except LookupError:
+        asset = datasource.add_dataframe_asset("warehouse")
+    try:
+        return asset.get_batch_definition("frame")
+    except (KeyError, ValueError, LookupError):
+        return asset.add_batch_definition_whole_dataframe("frame")
+
+
+def _configs(suite: Any) -> list[dict[str, Any]]:
+    configs = []
+    for expectation in suite.expectations:
+        config = expectation.configuration.to_json_dict()
+        config.pop("id", None)
+        configs.append(config)
+    return configs
+
+
+def _stored_suite(context: Any, suite: Any, docs_dir: Path) -> tuple[Any, bool]:
+    """The stored suite, saved again only when the code changed it; ``True`` when it must be rendered."""
+    page = docs_dir / "data_docs" / "expectations" / (suite.name.replace(".", "/") + ".html")
+    try:
+        stored = context.suites.get(suite.name)
+    except Exception:  # DataContextError when missing
+        return context.suites.add(suite), True
+    if _configs(stored) != _configs(suite):
+        return context.suites.add_or_update(suite), True
+    return stored, not page.exists()
+
+
+def _stored_definition(gx: Any, context: Any, name: str, whole: Any, suite: Any) -> Any:
+    try:
+        definition = context.validation_definitions.get(name)
+        if definition.suite.id == suite.id and definition.batch_definition.id == whole.id:
+            return definition
+    except Exception:  # DataContextError when missing, or a definition its context cannot resolve
+        pass
+    return context.validation_definitions.add_or_update(
+        gx.ValidationDefinition(name=name, data=whole, suite=suite)
+    )
+
+
+def _expectations(gxe: Any, checks: Iterable[Check]) -> list[Any]:
+    """The GX expectations of the checks, each carrying its check's name and severity in ``meta``."""
+    expectations = []
+    for check in checks:
+        for expectation in check.expectations:
+            kwargs = dict(expectation.kwargs)
+            if expectation.type == "expect_column_pair_values_a_to_be_greater_than_b":
+                kwargs.setdefault("ignore_row_if", "either_value_is_missing")
+            expectations.append(
+                getattr(gxe, _gx_class_name(expectation.type))(
+                    **kwargs,
+                    meta={"check": check.name, "severity": check.severity},
+                    notes=f"[{check.severity}] {check.name}: {check.description}",
+                )
+            )
+    return expectations
+
+
+def _outcomes(batch: _Batch, results: Iterable[Any]) -> list[CheckOutcome]:
+    by_check: dict[str, list[Any]] = {}
+    for result in results:
+        by_check.setdefault(result.expectation_config.meta["check"], []).append(result)
+    outcomes = []
+    for check in batch.checks:
+        check_results = by_check.get(check.name, [])
+        success = len(check_results) == len(check.expectations) and all(r.success for r in check_results)
+        count, examples, notes = 0, [], []
+        for r in check_results:
+            if r.success:
+                continue
+            n, found, note = _failure(r, batch.frame.ids)
+            count += n
+            examples.extend(e for e in found if e not in examples)
+            if note:
+                notes.append(note)
+        if len(check_results) != len(check.expectations):
+            notes.append(f"{len(check.expectations) - len(check_results)} expectation(s) gave no result")
+        rows = batch.rows
+        status = "Passed" if success else f"Failed: {count} unexpected (frame of {rows} rows)"
+        details = f"{check.description} {status}" + (f" ({'; '.join(notes)})" if notes else "") + "."
+        outcomes.append(
+            CheckOutcome(
+                batch.suite.table,
+                check.name,
+                check.severity,
+                success,
+                count,
+                examples[:MAX_EXAMPLES],
+                details,
+            )
+        )
+    return outcomes
+
+
+def _failure(result: Any, ids: tuple[str, ...]) -> tuple[int, list[str], str]:
+    """(unexpected count, examples, note) of one failed expectation result."""
+    config = result.expectation_config
+    info = result.exception_info or {}
+    errors = [info] if "raised_exception" in info else [v for v in info.values() if isinstance(v, dict)]
+    raised = [e.get("exception_message") for e in errors if e.get("raised_exception")]
+    if raised:
+        return 1, [], f"{config.type} raised {raised[0]}"
+    details = result.result or {}
+    if config.type == "expect_table_columns_to_match_ordered_list":
+        expected = list(config.kwargs.get("column_list") or [])
+        observed = list(details.get("observed_value") or [])
+        missing = [c for c in expected if c not in observed]
+        extra = [c for c in observed if c not in expected]
+        examples = [f"missing: {c}" for c in missing] + [f"not documented: {c}" for c in extra]
+        if not examples:
+            examples = [f"order: {', '.join(observed)}"]
+        return max(len(missing) + len(extra), 1), examples, "published columns differ from docs/metrics.md"
+    count = int(details.get("unexpected_count") or 0)
+    column = config.kwargs.get("column")
+    listed = details.get("partial_unexpected_index_list") or []
+    if listed and isinstance(listed[0], dict):
+        examples = [_describe(entry, ids) for entry in listed]
+    else:
+        examples = [
+            f"{column}={_value(v)}" if column else _value(v)
+            for v in details.get("partial_unexpected_list") or []
+        ]
+    if not count and not result.success:
+        count = 1
+        if "observed_value" in details:
+            examples = [f"observed {_value(details['observed_value'])}"]
+    return count, list(dict.fromkeys(examples)), ""
+
+
+def _describe(entry: Mapping[str, Any], ids: tuple[str, ...]) -> str:
+    """``id=value, ..., column=value`` with the frame's id columns first."""
+    ordered = [k for k in ids if k in entry] + [k for k in entry if k not in ids]
+    return ", ".join(f"{k}={_value(entry[k])}" for k in ordered)
+
+
+def _value(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "NULL"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value)
+    if text in {"NaT", "nan", "None", "<NA>"}:
+        return "NULL"
+    if text.endswith(" 00:00:00"):
+        text = text[: -len(" 00:00:00")]
+    return text
+
+
+def _build_docs(
+    context: Any, docs_dir: Path, run: Any, names: set[str], rendered_suites: list[str], full_site: bool
+) -> None:
+    """Point the site at ``docs_dir/data_docs``, keep the last ``KEEP_RUNS`` runs, render this run.
+
+    Only this run's validation pages and the suites new or changed are rendered (other pages stay as
+    they were rendered); the index is rebuilt over every run kept.
+    """
+    from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
+
+    site = {
+        "class_name": "SiteBuilder",
+        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        "store_backend": {
+            "class_name": "TupleFilesystemStoreBackend",
+            "base_directory": str((docs_dir / "data_docs").resolve()),
+        },
+    }
+    sites = context.list_data_docs_sites()
+    for other in [s for s in sites if s != DOCS_SITE]:
+        context.delete_data_docs_site(other)
+    if DOCS_SITE in sites:
+        context.update_data_docs_site(DOCS_SITE, site)
+    else:
+        context.add_data_docs_site(DOCS_SITE, site)
+    if full_site:  # suites no longer in the code leave the site
+        for suite in list(context.suites.all()):
+            if suite.name not in names:
+                context.suites.delete(suite.name)
+    store = context.validation_results_store
+    keys = store.list_keys()
+    times = sorted({k.run_id.run_time for k in keys}, reverse=True)
+    kept = set(times[:KEEP_RUNS])
+    for key in keys:
+        if key.run_id.run_time not in kept:
+            store.remove_key(key)
+    fresh = [k for k in keys if k.run_id.run_name == run.run_name and k.run_id.run_time == run.run_time]
+    suites = [ExpectationSuiteIdentifier(name=name) for name in rendered_suites]
+    context.build_data_docs(site_names=[DOCS_SITE], resource_identifiers=[*suites, *fresh])
+
+
+def outcome_rows(
+    outcomes: Iterable[CheckOutcome], run_id: str, checked_at: dt.datetime
+) -> list[tuple[str, dt.datetime, str, str, str, bool, int, str]]:
+    """Rows of ``marts.quality_checks`` (``QUALITY_CHECKS_COLUMNS``); the examples end the details."""
+    rows = []
+    for o in outcomes:
+        details = o.details + (f" Examples: {'; '.join(o.examples)}" if o.examples else "")
+        rows.append(
+            (
+                run_id,
+                checked_at,
+                o.table_name,
+                o.check_name,
+                o.severity,
+                o.success,
+                o.unexpected_count,
+                details,
+            )
+        )
+    return rows
+
+
+def summary_line(outcomes: Iterable[CheckOutcome]) -> str:
+    """E.g. ``Quality: 142 checks, 140 passed, 1 warning failed (freshness), 1 blocking failed (...)``."""
+    outcomes = list(outcomes)
+    passed = sum(o.success for o in outcomes)
+    warned = [o for o in outcomes if not o.success and o.severity == WARN]
+    blocked = [o for o in outcomes if not o.success and o.severity != WARN]
+    parts = [f"Quality: {len(outcomes)} checks", f"{passed} passed"]
+
+    def listed(failed: list[CheckOutcome], label: str) -> str:
+        names = [f"{o.table_name} {o.check_name}" for o in failed]
+        shown = ", ".join(names[:4]) + (f", and {len(names) - 4} more" if len(names) > 4 else "")
+        return f"{len(failed)} {label} failed ({shown})"
+
+    if warned:
+        parts.append(listed(warned, "warning" if len(warned) == 1 else "warnings"))
+    if blocked:
+        parts.append(listed(blocked, "blocking"))
+    return ", ".join(parts)

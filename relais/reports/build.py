@@ -1,0 +1,315 @@
+"""Write one month's report folder: main report (HTML, PDF), one sheet per department, CSV files.
+
+Everything is written into a hidden folder beside ``reports/YYYY-MM`` and swapped in at the end, so
+a reader never opens a half-written report and a failed build leaves the previous one in place.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import duckdb
+
+from relais.reports import charts, figures
+from relais.reports.labels import Labels
+from relais.reports.manifest import report_agents, write_manifest
+from relais.reports.months import add_months
+from relais.reports.render import render, write_pdf
+from relais.reports.safe_csv import write_csv
+from relais.reports.text import shorten, unique_slugs
+from relais.reports.view import department_label, grouped, tier_label, tiles
+
+DATA_DOCS = Path("quality") / "data_docs" / "index.html"
+DEPARTMENT_CSV_COLUMNS = (
+    "headcount",
+    "enrolled",
+    "active",
+    "participation_rate",
+    "adoption_rate",
+    "posts",
+    "reshares",
+    "institution_reshares",
+    "impressions",
+    "engagements_received",
+    "engagement_rate",
+    "emv",
+    "median_score",
+    "new_enrolments",
+    "lapsed",
+)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every page of one month's report shares."""
+
+    con: duckdb.DuckDBPyConnection
+    folder: Path
+    month: date
+    labels: Labels
+    settings: figures.ReportSettings
+    timezone: str
+    common: Mapping[str, Any]
+
+
+def report_folder(root: Path, month: date) -> Path:
+    """The folder of a month's report: ``root/reports/YYYY-MM``."""
+    return root / "reports" / f"{month:%Y-%m}"
+
+
+def file_names(labels: Labels) -> dict[str, str]:
+    """The names of a report's files in its language (``rapport.html`` / ``report.html``...)."""
+    return {
+        "html": f"{labels('report_file')}.html",
+        "pdf": f"{labels('report_file')}.pdf",
+        "departments": labels("departments_folder"),
+        "csv_departments": f"{labels('csv_departments')}.csv",
+        "csv_posts": f"{labels('csv_posts')}.csv",
+        "csv_leaderboard": f"{labels('csv_leaderboard')}.csv",
+    }
+
+
+def write_month_report(
+    con: duckdb.DuckDBPyConnection,
+    root: Path,
+    month: date,
+    *,
+    organisation: str,
+    language: str,
+    settings: Mapping[str, Any],
+    generated_at: datetime | None = None,
+) -> list[Path]:
+    """Write the report of ``month`` to ``root/reports/YYYY-MM/`` and return the files written.
+
+    ``con`` reads the marts (and ``raw.roster`` for leaderboard names, when present); ``language`` is
+    ``fr`` or ``en``; ``settings`` are the home's settings (time zone, anonymity threshold,
+    currency fallbacks). The folder is replaced whole, atomically from a reader's point of view; its
+    hidden ``.agents.json`` (listed last) records whom it names and counts (``manifest``). Raises
+    ``LookupError`` when ``marts.programme_month`` has no row for ``month``.
+    """
+    month = month.replace(day=1)
+    if not con.execute("SELECT count(*) FROM marts.programme_month WHERE month = ?", [month]).fetchall()[0][
+        0
+    ]:
+        raise LookupError(f"marts.programme_month has no figures for {month:%Y-%m}: no report written")
+    labels = Labels(language)
+    timezone = str(settings.get("timezone", "Europe/Paris"))
+    generated = generated_at or datetime.now(ZoneInfo(timezone))
+    final = report_folder(root, month)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    staging = final.parent / f".{final.name}.tmp-{uuid.uuid4().hex[:12]}"
+    staging.mkdir()
+    try:
+        report_settings = figures.report_settings(con, settings)
+        common = {
+            "organisation": organisation,
+            "month_name": labels.month_name(month),
+            "previous_name": labels.month_name(add_months(month, -1)),
+            "generated": labels.moment(generated),
+            "partial": month >= generated.date().replace(day=1),
+            "threshold": report_settings.anonymity_threshold,
+        }
+        context = Context(con, staging, month, labels, report_settings, timezone, common)
+        written = _write_everything(context, root)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _swap(staging, final)
+    return [final / relative for relative in written]
+
+
+def _swap(staging: Path, final: Path) -> None:
+    """Put ``staging`` in place of ``final``; the previous folder is removed once replaced."""
+    if not final.exists():
+        staging.rename(final)
+        return
+    retired = final.parent / f".{final.name}.old-{uuid.uuid4().hex[:12]}"
+    final.rename(retired)
+    try:
+        staging.rename(final)
+    except BaseException:
+        retired.rename(final)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def _write_everything(ctx: Context, root: Path) -> list[Path]:
+    names = file_names(ctx.labels)
+    rows = figures.departments(ctx.con, ctx.month)
+    slugs = unique_slugs([r.name for r in rows], fallback=ctx.labels("departments_folder").rstrip("s"))
+    written = _write_main(ctx, root, rows, slugs, names)
+    for row in rows:
+        written += _write_department(ctx, row, Path(names["departments"]) / slugs[row.name], names["html"])
+    written += _write_csvs(ctx, rows, names)
+    manifest = write_manifest(ctx.folder, ctx.month, report_agents(ctx.con, ctx.month))
+    return [*written, manifest.relative_to(ctx.folder)]
+
+
+def _label(row: figures.DepartmentRow | figures.HeatCell, labels: Labels) -> str:
+    name = row.name if isinstance(row, figures.DepartmentRow) else row.department
+    return department_label(name, row.is_other, row.merged, labels)
+
+
+def _write_main(
+    ctx: Context,
+    root: Path,
+    rows: list[figures.DepartmentRow],
+    slugs: Mapping[str, str],
+    names: Mapping[str, str],
+) -> list[Path]:
+    con, month, t = ctx.con, ctx.month, ctx.labels
+    trend = figures.programme_trend(con, month)
+    heat = figures.skill_heatmap(con)
+    posts = figures.institution_posts(con, month)
+    quality = figures.quality_summary(con)
+    department_names = [_label(r, t) for r in rows]
+    html = render(
+        "report.html.j2",
+        t,
+        **ctx.common,
+        tile_groups=grouped(tiles(figures.programme_headlines(con, month), t, ctx.settings), t),
+        charts={
+            "participation": charts.data_uri(charts.participation_chart(trend, t), t) if trend else None,
+            "rate": charts.data_uri(charts.rate_chart(trend, t), t) if trend else None,
+            "impressions": charts.data_uri(charts.reach_chart(trend, t, "impressions"), t) if trend else None,
+            "engagements": charts.data_uri(charts.reach_chart(trend, t, "engagements_received"), t)
+            if trend
+            else None,
+            "departments": charts.data_uri(charts.department_chart(rows, department_names, t), t)
+            if rows
+            else None,
+            "heatmap": charts.data_uri(charts.skills_heatmap(heat, [_label(c, t) for c in heat], t), t)
+            if heat
+            else None,
+        },
+        departments=[
+            {"row": r, "label": label, "href": f"{names['departments']}/{slugs[r.name]}.html"}
+            for r, label in zip(rows, department_names, strict=True)
+        ],
+        any_other=any(r.is_other for r in rows),
+        heat_other=any(c.is_other for c in heat),
+        posts=[_post_view(p, t) for p in posts],
+        top_skills=figures.top_skills(con, month),
+        leaders=[{"leader": x, "tier": tier_label(x.tier, t)} for x in figures.leaderboard(con, month)],
+        quality=quality,
+        quality_checked=t.moment(_local(quality.checked_at, ctx.timezone))
+        if quality and quality.checked_at
+        else "—",
+        severity_label=lambda s: t(f"severity_{s}") if f"severity_{s}" in t.text else s,
+        data_docs_href=f"../../{DATA_DOCS.as_posix()}" if (root / DATA_DOCS).exists() else None,
+        files=[
+            (t("file_pdf"), names["pdf"]),
+            (t("file_departments"), names["csv_departments"]),
+            (t("file_posts"), names["csv_posts"]),
+            (t("file_leaderboard"), names["csv_leaderboard"]),
+        ],
+    )
+    (ctx.folder / names["html"]).write_text(html, encoding="utf-8")
+    write_pdf(html, ctx.folder / names["pdf"])
+    return [Path(names["html"]), Path(names["pdf"])]
+
+
+def _local(moment: datetime, timezone: str) -> datetime:
+    """A timestamp of the warehouse (naive UTC) in the organisation's time zone."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(ZoneInfo(timezone))
+
+
+def _post_view(post: figures.InstitutionPost, labels: Labels) -> dict[str, Any]:
+    title = shorten(post.title) or labels("untitled")
+    return {**post.__dict__, "short_title": title}
+
+
+def _write_department(ctx: Context, row: figures.DepartmentRow, stem: Path, report: str) -> list[Path]:
+    t = ctx.labels
+    history = figures.department_history(ctx.con, row.name, ctx.month)
+    trend = figures.department_trend(history, ctx.month)
+    html = render(
+        "department.html.j2",
+        t,
+        **ctx.common,
+        name=row.name,
+        label=_label(row, t),
+        back_href=f"../{report}",
+        is_other=row.is_other,
+        tiles=tiles(figures.department_headlines(history, ctx.month), t, ctx.settings),
+        charts={
+            "participation": charts.data_uri(charts.participation_chart(trend, t, 300, 150), t)
+            if trend
+            else None,
+            "impressions": charts.data_uri(charts.reach_chart(trend, t, "impressions", 300, 150), t)
+            if trend
+            else None,
+        },
+        skills=figures.department_skills(ctx.con, row.name),
+    )
+    (ctx.folder / stem.parent).mkdir(exist_ok=True)
+    html_path, pdf_path = stem.with_suffix(".html"), stem.with_suffix(".pdf")
+    (ctx.folder / html_path).write_text(html, encoding="utf-8")
+    write_pdf(html, ctx.folder / pdf_path)
+    return [html_path, pdf_path]
+
+
+def _write_csvs(ctx: Context, rows: list[figures.DepartmentRow], names: Mapping[str, str]) -> list[Path]:
+    t, language, folder = ctx.labels, ctx.labels.language, ctx.folder
+    yes_no = {True: t("yes"), False: t("no")}
+    write_csv(
+        folder / names["csv_departments"],
+        [t("month"), t("department"), t("merged_group"), *(t(c) for c in DEPARTMENT_CSV_COLUMNS)],
+        (
+            [ctx.month, _label(r, t), yes_no[r.is_other], *(r.values.get(c) for c in DEPARTMENT_CSV_COLUMNS)]
+            for r in rows
+        ),
+        language,
+    )
+    posts = figures.institution_posts(ctx.con, ctx.month, limit=None)
+    write_csv(
+        folder / names["csv_posts"],
+        [
+            t("post_title"),
+            t("post_date"),
+            t("relaying_ambassadors"),
+            t("reshares"),
+            t("impressions"),
+            t("amplification_ratio"),
+            t("post_link"),
+        ],
+        (
+            [
+                p.title,
+                p.created_on,
+                p.relaying_ambassadors,
+                p.reshares,
+                p.impressions,
+                p.amplification_ratio,
+                p.url,
+            ]
+            for p in posts
+        ),
+        language,
+    )
+    write_csv(
+        folder / names["csv_leaderboard"],
+        [t("rank"), t("ambassador"), t("tier"), t("score"), t("posts"), t("reshares"), t("impressions")],
+        (
+            [
+                x.rank,
+                x.name or t("anonymous"),
+                tier_label(x.tier, t),
+                x.score,
+                x.posts,
+                x.reshares,
+                x.impressions,
+            ]
+            for x in figures.leaderboard(ctx.con, ctx.month)
+        ),
+        language,
+    )
+    return [Path(names[k]) for k in ("csv_departments", "csv_posts", "csv_leaderboard")]

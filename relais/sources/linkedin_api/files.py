@@ -1,0 +1,453 @@
+"""The files the connector drops into the inbox, and reading them back as rows.
+
+Each API answer becomes one JSON envelope,
+``<inbox>/linkedin-api/<day fetched>/<owner>/<endpoint>[-<k>].json``, holding the marker
+``relais_linkedin_api`` (always the first key, so ``is_api_envelope`` can tell the format from the
+first bytes), the endpoint, the call (``GET /rest/...``, never a token), when it was obtained, whose
+data it is, the window of days asked for, and the API's elements as returned. ``read_api_file``
+turns the elements into rows, one schema per endpoint; an element that cannot be read becomes a
+``RowProblem`` (its 1-based index as the row), a file that is not an envelope is ``FileRejected``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
+
+from relais.ledger import FileRejected, RowProblem
+from relais.sources.post_identity import post_key
+
+ENVELOPE_KEY = "relais_linkedin_api"
+ENVELOPE_VERSION = 1
+API_FOLDER = "linkedin-api"
+ORGANIZATION = "organization"
+MEMBER = "member"
+MAX_SAME_NAME = 10_000
+_ENVELOPE_START = re.compile(rb'^\{\s*"' + ENVELOPE_KEY.encode() + rb'"\s*:')
+_EPOCH = datetime(1970, 1, 1)
+_EARLIEST = datetime(2000, 1, 1)
+_LATEST = datetime(2100, 1, 1)
+
+POSTS = "posts"
+SOCIAL_METADATA = "socialMetadata"
+CREATOR_ANALYTICS = "memberCreatorPostAnalytics"
+FOLLOWERS = "memberFollowersCount"
+SHARE_STATISTICS = "organizationalEntityShareStatistics"
+
+#: The ingestion kind of each endpoint's rows (the ``kind`` of their row problems).
+API_KINDS = {
+    POSTS: "li_api_posts",
+    SOCIAL_METADATA: "li_api_social_metadata",
+    CREATOR_ANALYTICS: "li_api_creator_analytics",
+    FOLLOWERS: "li_api_followers",
+    SHARE_STATISTICS: "li_api_share_statistics",
+}
+_OWNER_KINDS = {
+    POSTS: {ORGANIZATION, MEMBER},
+    SOCIAL_METADATA: {ORGANIZATION, MEMBER},
+    CREATOR_ANALYTICS: {MEMBER},
+    FOLLOWERS: {MEMBER},
+    SHARE_STATISTICS: {ORGANIZATION},
+}
+METRIC_NAMES = {
+    "IMPRESSION": "impressions",
+    "MEMBERS_REACHED": "members_reached",
+    "RESHARE": "reposts",
+    "REACTION": "reactions",
+    "COMMENT": "comments",
+    "POST_SAVE": "saves",
+    "POST_SEND": "sends",
+    "LINK_CLICKS": "link_clicks",
+}
+REACTION_TYPES = ("LIKE", "PRAISE", "EMPATHY", "INTEREST", "APPRECIATION", "ENTERTAINMENT")
+
+
+@dataclass(frozen=True)
+class ApiOwner:
+    """Whose data a file holds: the organisation (by URN) or a member (by agent id, never their URN)."""
+
+    kind: str
+    agent_id: str | None = None
+    urn: str | None = None
+
+    @classmethod
+    def organization(cls, urn: str) -> ApiOwner:
+        """The institution's Page."""
+        return cls(ORGANIZATION, urn=urn)
+
+    @classmethod
+    def member(cls, agent_id: str) -> ApiOwner:
+        """A member of the programme."""
+        return cls(MEMBER, agent_id=agent_id)
+
+    @property
+    def name(self) -> str:
+        """The owner's folder in the inbox and its name in the cursor: ``organization`` or ``member-<id>``."""
+        if self.kind == ORGANIZATION:
+            return ORGANIZATION
+        return f"{MEMBER}-{quote(self.agent_id or '', safe='-_.')}"
+
+    def as_json(self) -> dict[str, str]:
+        """The owner as written in an envelope."""
+        if self.kind == ORGANIZATION:
+            return {"kind": ORGANIZATION, "urn": self.urn or ""}
+        return {"kind": MEMBER, "agent_id": self.agent_id or ""}
+
+
+def utc_stamp(moment: datetime) -> str:
+    """A moment written ``2026-11-22T09:00:00Z`` (naive values are taken as UTC)."""
+    moment = moment.astimezone(UTC) if moment.tzinfo else moment
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def write_api_file(
+    inbox: Path,
+    fetched_on: date,
+    owner: ApiOwner,
+    endpoint: str,
+    request: str,
+    obtained_at: datetime,
+    window: tuple[date, date],
+    elements: Sequence[dict[str, Any]],
+) -> Path:
+    """Write one envelope atomically (temporary file, then rename) under a name not used yet; return it."""
+    if endpoint not in API_KINDS:
+        raise ValueError(f"unknown LinkedIn API endpoint {endpoint!r}")
+    folder = inbox / API_FOLDER / fetched_on.isoformat() / owner.name
+    folder.mkdir(parents=True, exist_ok=True)
+    envelope = {
+        ENVELOPE_KEY: ENVELOPE_VERSION,
+        "endpoint": endpoint,
+        "request": request,
+        "obtained_at": utc_stamp(obtained_at),
+        "owner": owner.as_json(),
+        "window": {"start": window[0].isoformat(), "end": window[1].isoformat()},
+        "elements": list(elements),
+    }
+    target = _free_name(folder, endpoint)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{endpoint}-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            json.dump(envelope, handle, ensure_ascii=False, indent=1)
+            handle.write("\n")
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _free_name(folder: Path, endpoint: str) -> Path:
+    for k in range(1, MAX_SAME_NAME):
+        candidate = folder / (f"{endpoint}.json" if k == 1 else f"{endpoint}-{k}.json")
+        if not candidate.exists():
+            return candidate
+    raise FileExistsError(f"{folder}: too many {endpoint} files for one day")
+
+
+def is_api_envelope(head: bytes) -> bool:
+    """True when a file's first bytes open a Relais LinkedIn API envelope (its marker comes first)."""
+    return _ENVELOPE_START.match(head.lstrip(b"\xef\xbb\xbf \t\r\n")) is not None
+
+
+@dataclass
+class ApiFileRead:
+    """One envelope read back: whose and what it is, its rows (each with ``_source_row``), its problems."""
+
+    endpoint: str
+    kind: str
+    owner_kind: str
+    agent_id: str | None
+    org_urn: str | None
+    obtained_at: datetime
+    request: str
+    window_start: date
+    window_end: date
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    rows_read: int = 0
+
+
+def read_api_file(path: Path, source_file: str) -> ApiFileRead:
+    """Read an envelope and normalise its elements into rows of the endpoint's schema.
+
+    Rows: posts -> post_urn, post_key, created_at, published_at (naive UTC), visibility,
+    lifecycle_state, reshare_parent_urn, reshare_parent_key, commentary; socialMetadata -> post_urn,
+    post_key, comments, top_level_comments, reactions (all types), like ... entertainment;
+    memberCreatorPostAnalytics -> day, metric, value, post_urn; memberFollowersCount -> day,
+    followers_total, new_followers; organizationalEntityShareStatistics -> day, impressions,
+    unique_impressions, clicks, likes, comments, shares, engagement.
+    """
+    try:
+        envelope = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise FileRejected("not a LinkedIn API file: not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise FileRejected(f"not a LinkedIn API file: invalid JSON at line {exc.lineno}") from None
+    read = _read_envelope(envelope)
+    parse = _PARSERS[read.endpoint]
+    for index, element in enumerate(envelope["elements"], start=1):
+        read.rows_read += 1
+        try:
+            if not isinstance(element, dict):
+                raise ValueError("the element is not a JSON object")
+            row = parse(element, read)
+        except ValueError as exc:
+            read.problems.append(RowProblem(source_file, index, read.kind, f"{read.endpoint}: {exc}"))
+        else:
+            row["_source_row"] = index
+            read.rows.append(row)
+    return read
+
+
+def _read_envelope(envelope: Any) -> ApiFileRead:
+    if not isinstance(envelope, dict) or ENVELOPE_KEY not in envelope:
+        raise FileRejected(f"not a LinkedIn API file: no '{ENVELOPE_KEY}' marker")
+    if envelope[ENVELOPE_KEY] != ENVELOPE_VERSION:
+        raise FileRejected(f"LinkedIn API file of format {envelope[ENVELOPE_KEY]!r}, this Relais reads 1")
+    endpoint = envelope.get("endpoint")
+    if endpoint not in API_KINDS:
+        raise FileRejected(f"LinkedIn API file of endpoint {endpoint!r}, which Relais does not read")
+    owner = envelope.get("owner")
+    kind = owner.get("kind") if isinstance(owner, dict) else None
+    agent_id = owner.get("agent_id") if kind == MEMBER else None
+    org_urn = owner.get("urn") if kind == ORGANIZATION else None
+    if not (isinstance(agent_id, str) and agent_id.strip()) and not (
+        isinstance(org_urn, str) and org_urn.startswith("urn:li:organization:")
+    ):
+        raise FileRejected(
+            "LinkedIn API file without a valid owner (a member's agent_id or an organisation URN)"
+        )
+    if kind not in _OWNER_KINDS[endpoint]:
+        raise FileRejected(f"LinkedIn API file: {endpoint} data cannot belong to an owner of kind {kind}")
+    if not isinstance(envelope.get("elements"), list):
+        raise FileRejected("LinkedIn API file without a list of elements")
+    if not isinstance(envelope.get("request"), str):
+        raise FileRejected("LinkedIn API file without the request that produced it")
+    try:
+        obtained_at = datetime.fromisoformat(str(envelope.get("obtained_at")))
+        window = envelope["window"]
+        window_start, window_end = date.fromisoformat(window["start"]), date.fromisoformat(window["end"])
+    except (KeyError, TypeError, ValueError):
+        raise FileRejected("LinkedIn API file with an unreadable obtained_at or window") from None
+    return ApiFileRead(
+        endpoint=endpoint,
+        kind=API_KINDS[endpoint],
+        owner_kind=kind,
+        agent_id=agent_id.strip() if agent_id else None,
+        org_urn=org_urn,
+        obtained_at=obtained_at.astimezone(UTC).replace(tzinfo=None) if obtained_at.tzinfo else obtained_at,
+        request=envelope["request"],
+        window_start=window_start,
+        window_end=window_end,
+    )
+
+
+def _count(value: Any, what: str, *, required: bool = True) -> int | None:
+    """A non-negative whole number, or None when absent and not required."""
+    if value is None:
+        if required:
+            raise ValueError(f"{what} is missing")
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{what} {value!r} is not a whole number")
+    if value < 0:
+        raise ValueError(f"{what} {value} is negative")
+    return value
+
+
+def _epoch_ms(value: Any, what: str) -> datetime | None:
+    """A naive UTC datetime from epoch milliseconds, or None when absent."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{what} {value!r} is not a time in epoch milliseconds")
+    try:
+        moment = _EPOCH + timedelta(milliseconds=value)
+    except OverflowError:
+        moment = _LATEST
+    if not _EARLIEST <= moment < _LATEST:
+        raise ValueError(f"{what} {value!r} is not a plausible time (epoch milliseconds)")
+    return moment
+
+
+def _restli_day(value: Any, what: str) -> date:
+    """A day written ``{"year": 2024, "month": 5, "day": 4}``."""
+    if not isinstance(value, dict):
+        raise ValueError(f"{what} is not a date")
+    try:
+        return date(int(value["year"]), int(value["month"]), int(value["day"]))
+    except (KeyError, TypeError, ValueError):
+        raise ValueError(f"{what} {json.dumps(value)} is not a real date") from None
+
+
+def _one_day(date_range: Any) -> date | None:
+    """The day a ``dateRange`` covers, or None for a range longer than one day (a total)."""
+    if not isinstance(date_range, dict):
+        raise ValueError("dateRange is not a range of dates")
+    start = _restli_day(date_range.get("start"), "dateRange.start")
+    if date_range.get("end") is None:
+        return start
+    end = _restli_day(date_range["end"], "dateRange.end")
+    if end < start:
+        raise ValueError(f"dateRange ends ({end}) before it starts ({start})")
+    return start if (end - start).days <= 1 else None
+
+
+def _post_urn(value: Any, what: str) -> tuple[str, str]:
+    """A post URN and its post key; anything else is an error."""
+    key = post_key(value) if isinstance(value, str) and value.startswith("urn:li:") else None
+    if key is None:
+        raise ValueError(f"{what} {value!r} is not a post URN")
+    return value, key
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value != "" else None
+
+
+def _request_params(request: str) -> dict[str, str]:
+    """The query parameters of a recorded call, decoded."""
+    query = urlsplit(request.split(" ", 1)[-1]).query
+    return dict(parse_qsl(query, keep_blank_values=True))
+
+
+def _parse_post(element: dict[str, Any], read: ApiFileRead) -> dict[str, Any]:
+    urn, key = _post_urn(element.get("id"), "id")
+    created_at = _epoch_ms(element.get("createdAt"), "createdAt")
+    if created_at is None:
+        raise ValueError(f"post {urn}: createdAt is missing")
+    parent = (element.get("reshareContext") or {}).get("parent")
+    if parent is not None and not isinstance(parent, str):
+        raise ValueError(f"post {urn}: reshareContext.parent is not a URN")
+    return {
+        "post_urn": urn,
+        "post_key": key,
+        "created_at": created_at,
+        "published_at": _epoch_ms(element.get("publishedAt"), "publishedAt"),
+        "visibility": _text(element.get("visibility")),
+        "lifecycle_state": _text(element.get("lifecycleState")),
+        "reshare_parent_urn": parent,
+        "reshare_parent_key": post_key(parent) if parent else None,
+        "commentary": _text(element.get("commentary")),
+    }
+
+
+def _parse_social_metadata(element: dict[str, Any], read: ApiFileRead) -> dict[str, Any]:
+    entity = element.get("entity")
+    if entity is None:
+        path = urlsplit(read.request.split(" ", 1)[-1]).path
+        entity = unquote(path.rsplit("/", 1)[-1]) if f"/{SOCIAL_METADATA}/" in path else None
+    urn, key = _post_urn(entity, "entity")
+    comments = element.get("commentSummary")
+    if not isinstance(comments, dict):
+        raise ValueError(f"{urn}: commentSummary is missing")
+    summaries = element.get("reactionSummaries") or {}
+    if not isinstance(summaries, dict):
+        raise ValueError(f"{urn}: reactionSummaries is not a map of reaction types")
+    by_type = {
+        str(name).upper(): _count(
+            entry.get("count") if isinstance(entry, dict) else None, f"{urn}: reactions {name} count"
+        )
+        for name, entry in summaries.items()
+    }
+    row: dict[str, Any] = {
+        "post_urn": urn,
+        "post_key": key,
+        "comments": _count(comments.get("count"), f"{urn}: commentSummary.count"),
+        "top_level_comments": _count(
+            comments.get("topLevelCount"), f"{urn}: commentSummary.topLevelCount", required=False
+        ),
+        "reactions": sum(v or 0 for v in by_type.values()),
+    }
+    row.update({name.lower(): by_type.get(name, 0) for name in REACTION_TYPES})
+    return row
+
+
+def _metric_type(element: dict[str, Any], read: ApiFileRead) -> str:
+    value = element.get("metricType")
+    if isinstance(value, dict) and len(value) == 1:
+        value = next(iter(value.values()))
+    if value is None:
+        value = _request_params(read.request).get("queryType")
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("metricType is missing")
+    return METRIC_NAMES.get(value.strip().upper(), value.strip().lower())
+
+
+def _creator_post(element: dict[str, Any], read: ApiFileRead) -> str | None:
+    entity = element.get("entity")
+    if isinstance(entity, str):
+        return entity
+    match = re.search(r"urn:li:(?:share|ugcPost):\d+", _request_params(read.request).get("entity", ""))
+    return match.group(0) if match else None
+
+
+def _parse_creator_analytics(element: dict[str, Any], read: ApiFileRead) -> dict[str, Any]:
+    metric = _metric_type(element, read)
+    date_range = element.get("dateRange")
+    return {
+        "day": _one_day(date_range) if date_range is not None else None,
+        "metric": metric,
+        "value": _count(element.get("count"), f"{metric}: count"),
+        "post_urn": _creator_post(element, read),
+    }
+
+
+def _parse_followers(element: dict[str, Any], read: ApiFileRead) -> dict[str, Any]:
+    value = _count(element.get("memberFollowersCount"), "memberFollowersCount")
+    date_range = element.get("dateRange")
+    if date_range is None:
+        return {"day": None, "followers_total": value, "new_followers": None}
+    return {"day": _one_day(date_range), "followers_total": None, "new_followers": value}
+
+
+def _parse_share_statistics(element: dict[str, Any], read: ApiFileRead) -> dict[str, Any]:
+    time_range = element.get("timeRange")
+    day = None
+    if time_range is not None:
+        start = _epoch_ms(
+            time_range.get("start") if isinstance(time_range, dict) else None, "timeRange.start"
+        )
+        if start is None:
+            raise ValueError("timeRange.start is missing")
+        day = start.date()
+    stats = element.get("totalShareStatistics")
+    if not isinstance(stats, dict):
+        raise ValueError("totalShareStatistics is missing")
+    engagement = stats.get("engagement")
+    if engagement is not None and (
+        isinstance(engagement, bool) or not isinstance(engagement, int | float) or engagement < 0
+    ):
+        raise ValueError(f"engagement {engagement!r} is not a non-negative rate")
+    return {
+        "day": day,
+        "impressions": _count(stats.get("impressionCount"), "impressionCount"),
+        "unique_impressions": _count(
+            stats.get("uniqueImpressionsCount"), "uniqueImpressionsCount", required=False
+        ),
+        "clicks": _count(stats.get("clickCount"), "clickCount"),
+        "likes": _count(stats.get("likeCount"), "likeCount"),
+        "comments": _count(stats.get("commentCount"), "commentCount"),
+        "shares": _count(stats.get("shareCount"), "shareCount"),
+        "engagement": float(engagement) if engagement is not None else None,
+    }
+
+
+_PARSERS: dict[str, Callable[[dict[str, Any], ApiFileRead], dict[str, Any]]] = {
+    POSTS: _parse_post,
+    SOCIAL_METADATA: _parse_social_metadata,
+    CREATOR_ANALYTICS: _parse_creator_analytics,
+    FOLLOWERS: _parse_followers,
+    SHARE_STATISTICS: _parse_share_statistics,
+}
