@@ -16,9 +16,9 @@ from relais.warehouse.database import (
     compact_database,
     define_macros,
     model_description,
-    model_references,
     run_model,
 )
+from relais.warehouse.lineage import table_references
 from relais.warehouse.metric_docs import load_metric_docs
 from relais.warehouse.publish import publish_snapshot, published_tables
 
@@ -28,7 +28,7 @@ MODEL_LAYERS = ("staging", "marts")
 def _model_asset(layer: str, path: Path) -> AssetsDefinition:
     name = path.stem
     sql = path.read_text(encoding="utf-8")
-    deps = sorted(AssetKey([s, t]) for s, t in model_references(sql) if (s, t) != (layer, name))
+    deps = sorted(AssetKey([s, t]) for s, t in table_references(sql) if (s, t) != (layer, name))
 
     @asset(
         key=[layer, name],

@@ -22,17 +22,28 @@ from relais.inbox.reuse import reader_fingerprint, reuse_enabled
 from relais.skills.framework import Skill, load_framework
 from relais.skills.matcher import SkillMatcher
 from relais.warehouse.database import replace_table, table_exists
+from relais.warehouse.lineage import table_references
 
 STR, DATE, TS, INT = pl.String(), pl.Date(), pl.Datetime("us"), pl.Int64()
 FRAMEWORK_SCHEMA = {"skill_id": STR, "skill_label": STR, "family": STR, "framework": STR}
 NAMED_SCHEMA = {"agent_key": STR, "skill_name": STR, "skill_id": STR, "endorsements": INT}
 TEXTS_SQL = """
 SELECT a.agent_key, coalesce(a.item_key, a.source_file || ':' || a.source_row) AS item_key, a.kind,
-       a.occurred_at, a.local_day, a.month, md5(s.commentary) AS text_md5, s.commentary
+       a.occurred_at, a.local_day, a.month, md5(t.commentary) AS text_md5, t.commentary
 FROM staging.activities AS a
-JOIN raw.li_shares AS s ON s._source_file = a.source_file AND s._source_row = a.source_row
-WHERE s.commentary IS NOT NULL
+JOIN (
+    SELECT _source_file, _source_row, commentary FROM raw.li_shares
+    UNION ALL
+    SELECT _source_file, _source_row, commentary FROM raw.api_posts
+) AS t ON t._source_file = a.source_file AND t._source_row = a.source_row
+WHERE t.commentary IS NOT NULL
 """
+"""The commentary of every activity, from the archive's Shares.csv or the LinkedIn API."""
+DECLARED_SQL = "SELECT agent_key, skill_name, 0 FROM staging.skills_declared"
+ENDORSED_SQL = (
+    "SELECT agent_key, skill_name, CAST(sum(endorsements) AS BIGINT) FROM staging.endorsements "
+    "WHERE skill_name IS NOT NULL GROUP BY ALL"
+)
 MATCHES_TABLE = "staging.skill_match_cache"
 """The skills found in each distinct commentary, by the text's MD5 and the framework's fingerprint:
 a commentary already matched against the same framework and code is not matched again."""
@@ -125,10 +136,11 @@ def write_skill_mentions(
     return MentionCounts(commentaries, distinct, distinct - len(new), mentions)
 
 
-def _spec(name: str, description: str, deps: list[str]) -> AssetSpec:
+def _spec(name: str, description: str, reads: str = "") -> AssetSpec:
+    """The spec of a skills table, its dependencies the tables its SQL ``reads`` (DuckDB's parser)."""
     return AssetSpec(
         ["staging", name],
-        deps=[AssetKey(d.split(".")) for d in deps],
+        deps=sorted(AssetKey([schema, table]) for schema, table in table_references(reads)) if reads else [],
         kinds={"duckdb", "python"},
         group_name="staging",
         description=description,
@@ -148,22 +160,22 @@ def named_rows(matcher: SkillMatcher, names: list[tuple[str, str, int]]) -> list
 
 @multi_asset(
     specs=[
-        _spec("skills_framework", "The skills framework in use: id, label, family.", []),
+        _spec("skills_framework", "The skills framework in use: id, label, family."),
         _spec(
             "skill_mentions",
             "One row per post or reshare and framework skill its commentary names "
             "(labels, aliases, hashtags; French and English).",
-            ["staging.activities", "raw.li_shares"],
+            TEXTS_SQL,
         ),
         _spec(
             "skills_declared_mapped",
             "Declared profile skills mapped to framework skills.",
-            ["staging.skills_declared"],
+            DECLARED_SQL,
         ),
         _spec(
             "endorsements_mapped",
             "Endorsed skills mapped to framework skills, with their counts.",
-            ["staging.endorsements"],
+            ENDORSED_SQL,
         ),
     ],
 )
@@ -195,14 +207,11 @@ def skill_matching(
         fingerprint = framework_fingerprint(framework.skills, framework.digests)
         texts = write_skill_mentions(con, matcher, fingerprint, reuse_enabled(home.settings))
         counts["skill_mentions"] = texts.mentions
-        declared = con.execute("SELECT agent_key, skill_name, 0 FROM staging.skills_declared").fetchall()
+        declared = con.execute(DECLARED_SQL).fetchall()
         counts["skills_declared_mapped"] = replace_table(
             con, "staging.skills_declared_mapped", named_rows(matcher, declared), NAMED_SCHEMA
         )
-        endorsed = con.execute(
-            "SELECT agent_key, skill_name, CAST(sum(endorsements) AS BIGINT) FROM staging.endorsements "
-            "WHERE skill_name IS NOT NULL GROUP BY ALL"
-        ).fetchall()
+        endorsed = con.execute(ENDORSED_SQL).fetchall()
         counts["endorsements_mapped"] = replace_table(
             con, "staging.endorsements_mapped", named_rows(matcher, endorsed), NAMED_SCHEMA
         )

@@ -7,7 +7,6 @@ replacement scan. Every model is rebuilt whole (``CREATE OR REPLACE``), so a run
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -294,15 +293,6 @@ def define_macros(
     con.execute(
         "CREATE OR REPLACE TEMP MACRO local_month(ts) AS CAST(date_trunc('month', local_date(ts)) AS DATE)"
     )
-
-
-_REFERENCE = re.compile(r"\b(raw|staging|marts|quarantine)\.([a-z_][a-z0-9_]*)\b", re.IGNORECASE)
-
-
-def model_references(sql: str) -> set[tuple[str, str]]:
-    """The ``schema.table`` names a model's SQL reads (comments ignored)."""
-    code = re.sub(r"--[^\n]*", "", sql)
-    return {(schema.lower(), table.lower()) for schema, table in _REFERENCE.findall(code)}
 
 
 def model_description(sql: str) -> str:
