@@ -1,21 +1,23 @@
-"""Dagster assets that read the inbox into ``raw.*`` tables (thin wrappers around ``relais.inbox``).
+"""Dagster assets that read the inbox into ``raw.*`` tables: one scan, then one asset per source.
 
-``raw/inbox_files`` recognises every file; ``raw/roster``, the LinkedIn archive tables and
-``raw/page_posts`` read the files of their kind. Each replaces its tables whole and its slice of
-the file ledger and of ``quarantine.rows``, and logs every quarantined row with file and row.
+``raw/inbox_files`` recognises every file; then each source of ``relais.sources.registry`` gets
+one multi-asset (``source_asset``) that reads its files with the source's reader into its raw
+tables, replaces its slice of the file ledger and of ``quarantine.rows``, and logs every
+quarantined file and row. The wrappers hold no knowledge of any source.
 """
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import duckdb
-import polars as pl
 from dagster import (
     AssetExecutionContext,
     AssetKey,
+    AssetsDefinition,
     AssetSpec,
     MaterializeResult,
     ResourceParam,
@@ -25,25 +27,20 @@ from dagster import (
 from dagster_duckdb import DuckDBResource
 
 from relais.home import RelaisHome
-from relais.inbox.ingest_archives import ingest_archives, ingest_rosters
 from relais.inbox.reuse import fingerprints, load_scan, previous_reads, record_reads, reuse_enabled, save_scan
-from relais.inbox.scan import InboxFile, scan_inbox
+from relais.inbox.scan import scan_inbox
 from relais.ledger import IGNORED, QUARANTINED, FileOutcome, Ledger
 from relais.privacy.retention import apply_retention
-from relais.sources.linkedin_archive import Ambassador
-from relais.warehouse.database import DuckDBWriter, ensure_warehouse, replace_ledger, replace_table
+from relais.sources import registry
+from relais.sources.io.files import InboxFile, PreviousReads
+from relais.sources.readers.analytics import parse_workers
+from relais.sources.source import FLOAT, INT, STR, Ambassador, Batch, Source
+from relais.warehouse.tables import ensure_warehouse, replace_table
+from relais.warehouse.writer import DuckDBWriter, replace_ledger
 
 GROUP = "ingest"
-STR, INT, FLOAT, DATE, TS, BOOL = (
-    pl.String(),
-    pl.Int64(),
-    pl.Float64(),
-    pl.Date(),
-    pl.Datetime("us"),
-    pl.Boolean(),
-)
-SOURCE = {"archive": STR, "agent_id": STR, "_source_file": STR, "_source_row": INT}
-
+NOT_INGESTED = {"system", "duplicate"}
+MAX_LOGGED_PROBLEMS = 50
 INBOX_SCHEMA = {
     "path": STR,
     "container": STR,
@@ -54,54 +51,6 @@ INBOX_SCHEMA = {
     "size_bytes": INT,
     "modified_at": FLOAT,
 }
-ROSTER_SCHEMA = {
-    "agent_key": STR,
-    "email_key": STR,
-    "agent_id": STR,
-    "first_name": STR,
-    "last_name": STR,
-    "email": STR,
-    "department": STR,
-    "site": STR,
-    "job_title": STR,
-    "enrolled_on": DATE,
-    "is_current": BOOL,
-    "is_ambassador": BOOL,
-    "_source_file": STR,
-    "_source_row": INT,
-}
-ARCHIVE_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
-    "li_shares": {
-        "shared_at": TS,
-        "share_link": STR,
-        "share_key": STR,
-        "commentary": STR,
-        "shared_url": STR,
-        "target_key": STR,
-        "media_url": STR,
-        "visibility": STR,
-        **SOURCE,
-    },
-    "li_instant_reposts": {"reposted_at": TS, "link": STR, "target_key": STR, **SOURCE},
-    "li_comments": {"commented_at": TS, "link": STR, "target_key": STR, "message": STR, **SOURCE},
-    "li_reactions": {"reacted_at": TS, "reaction_type": STR, "link": STR, "target_key": STR, **SOURCE},
-    "li_skills": {"skill_name": STR, **SOURCE},
-    "li_endorsements_received": {"endorsed_at": TS, "skill_name": STR, "status": STR, **SOURCE},
-    "li_connections": {"connected_on": DATE, **SOURCE},
-}
-ARCHIVE_DESCRIPTIONS = {
-    "li_shares": "Shares.csv rows of ambassadors' archives: own posts and reshares with comment.",
-    "li_instant_reposts": "InstantReposts.csv rows of ambassadors' archives: reposts without comment.",
-    "li_comments": "Comments.csv rows of ambassadors' archives: comments they wrote (Date may be empty).",
-    "li_reactions": "Reactions.csv rows of ambassadors' archives: reactions they gave.",
-    "li_skills": "Skills.csv rows of ambassadors' archives: skills declared on their profile.",
-    "li_endorsements_received": "Endorsements received, reduced to date, skill and status (no endorser).",
-    "li_connections": "Connections reduced to the date each was made (no names, e-mails or companies).",
-}
-OWNERS_SCHEMA = {"archive": STR, "agent_id": STR, "matched_by": STR, "reason": STR, "files": INT}
-NOT_INGESTED = {"system", "duplicate"}
-MAX_LOGGED_PROBLEMS = 50
-ASSET_ARCHIVES = "raw/linkedin_archives"
 
 
 def load_inventory(con: duckdb.DuckDBPyConnection, kinds: set[str]) -> list[InboxFile]:
@@ -147,7 +96,7 @@ def inbox_files(
     one by one. A file nobody recognises is quarantined with the reason, and the run goes on. Files
     first seen more than ``inbox_retention_days`` ago (relais.toml; 0 keeps them) are deleted first.
     """
-    days = int(home.settings.get("inbox_retention_days", 0) or 0)
+    days = home.settings.inbox_retention_days
     today = datetime.now(ZoneInfo(home.timezone)).date()
     with warehouse.get_connection() as con:
         ensure_warehouse(con)
@@ -197,107 +146,103 @@ def _file_outcome(item: InboxFile, status: str, reason: str) -> FileOutcome:
     )
 
 
-@asset(key=["raw", "roster"], deps=[inbox_files], kinds={"duckdb"}, group_name=GROUP)
-def roster(
-    context: AssetExecutionContext, home: ResourceParam[RelaisHome], warehouse: DuckDBResource
-) -> MaterializeResult:
-    """HR roster rows: every person counts towards a department; only ambassadors keep personal data.
+def _ambassadors(con: duckdb.DuckDBPyConnection) -> list[Ambassador]:
+    rows = con.execute(
+        "SELECT agent_id, email, first_name, last_name FROM raw.roster "
+        "WHERE is_current AND is_ambassador ORDER BY agent_id"
+    ).fetchall()
+    return [Ambassador(*row) for row in rows]
 
-    English or French headers, comma or semicolon, UTF-8 or Windows-1252, ISO or DD/MM/YYYY dates.
-    With several roster files the most recently modified file wins for each person.
+
+def _email_keys(con: duckdb.DuckDBPyConnection) -> set[str]:
+    query = "SELECT email_key FROM raw.roster WHERE is_current AND email_key IS NOT NULL"
+    return {row[0] for row in con.execute(query).fetchall()}
+
+
+def ingest(context: AssetExecutionContext, source: Source, home: RelaisHome, warehouse: DuckDBResource):
+    """Read one source's inbox files into its raw tables; yield one result per table.
+
+    Every row problem goes to ``quarantine.rows`` through the writer; a source that reuses reads
+    keeps the rows of files unchanged since the last run and records what it read this time.
     """
+    tables = {t.name: (f"raw.{t.name}", t.schema) for t in source.tables}
     with warehouse.get_connection() as con:
-        items = load_inventory(con, {"hr_roster"})
-        rows, ledger = ingest_rosters(home.inbox, items, home.pseudonymiser, home.erased_tokens)
-        count = replace_table(con, "raw.roster", rows, ROSTER_SCHEMA)
-        replace_ledger(con, "raw/roster", ledger.files, ledger.problems)
-    if not items:
-        context.log.warning(
-            "No HR roster in the inbox: no ambassador can be identified, no archive is loaded."
+        items = load_inventory(con, set(source.inbox_kinds))
+        reuse = source.reuses_reads and reuse_enabled(home.settings)
+        previous = (
+            previous_reads(con, source.asset, [t for t in tables.values() if "_source_file" in t[1]], reuse)
+            if source.reuses_reads
+            else PreviousReads(source.asset)
         )
-    metadata = report(context, ledger)
-    ambassadors = sum(1 for r in rows if r["is_current"] and r["is_ambassador"])
-    context.log.info(f"Roster: {count} rows from {len(items)} file(s), {ambassadors} consenting ambassadors")
-    return MaterializeResult(metadata={"dagster/row_count": count, "ambassadors": ambassadors, **metadata})
-
-
-@multi_asset(
-    specs=[
-        *(
-            AssetSpec(
-                ["raw", kind],
-                deps=[roster],
-                kinds={"duckdb"},
-                group_name=GROUP,
-                description=ARCHIVE_DESCRIPTIONS[kind],
-            )
-            for kind in ARCHIVE_SCHEMAS
-        ),
-        AssetSpec(
-            ["raw", "archive_owners"],
-            deps=[roster],
-            kinds={"duckdb"},
-            group_name=GROUP,
-            description="One row per LinkedIn archive: whose it is and how that was found, or why nobody's.",
-        ),
-    ],
-)
-def linkedin_archives(
-    context: AssetExecutionContext, home: ResourceParam[RelaisHome], warehouse: DuckDBResource
-):
-    """Read the LinkedIn archives of consenting ambassadors into one raw table per archive file kind.
-
-    An archive belongs to the ambassador whose roster e-mail is in its Email Addresses.csv, else to
-    the one whose agent id is a token of its name; other archives are reported and left unread.
-    """
-    with warehouse.get_connection() as con:
-        items = load_inventory(con, {k for k in (*ARCHIVE_SCHEMAS, "li_email_addresses", "li_unused")})
-        people = con.execute(
-            "SELECT agent_id, email FROM raw.roster WHERE is_current AND is_ambassador ORDER BY agent_id"
-        ).fetchall()
-        email_keys = {
-            r[0]
-            for r in con.execute(
-                "SELECT email_key FROM raw.roster WHERE is_current AND email_key IS NOT NULL"
-            ).fetchall()
-        }
-        ambassadors = [Ambassador(agent_id, email) for agent_id, email in people]
-        tables = {kind: (f"raw.{kind}", schema) for kind, schema in ARCHIVE_SCHEMAS.items()}
-        previous = previous_reads(con, ASSET_ARCHIVES, tables.values(), reuse_enabled(home.settings))
-        writer = DuckDBWriter(con, ASSET_ARCHIVES, tables, keep=previous.kept)
-        owners, ledger = ingest_archives(
-            home.inbox, items, ambassadors, email_keys, home.pseudonymiser, writer, previous
+        writer = DuckDBWriter(con, source.asset, tables, keep=previous.kept)
+        needs_people = source.needs_roster
+        batch = Batch(
+            inbox=home.inbox,
+            items=items,
+            sink=writer,
+            people=_ambassadors(con) if needs_people else [],
+            email_keys=_email_keys(con) if needs_people else set(),
+            pseudonymiser=home.pseudonymiser,
+            erased_tokens=home.erased_tokens,
+            workers=parse_workers(home.settings.parse_workers),
+            previous=previous,
         )
+        read = source.read(batch)
+        for problem in read.ledger.problems:
+            writer.problem(problem)
         counts = writer.close()
-        replace_table(con, "raw.archive_owners", owners, OWNERS_SCHEMA)
-        replace_ledger(con, ASSET_ARCHIVES, ledger.files)
-        record_reads(con, ASSET_ARCHIVES, ledger.loaded)
-    context.log.info(
-        f"Archive files: {len(previous.kept)} unchanged since the last run (rows kept), "
-        f"{len(ledger.loaded) - len(previous.kept)} read"
-    )
-    ledger.problems = writer.logged_problems
-    ledger.problem_count = writer.problem_count
-    for owner in owners:
-        if owner["agent_id"] is None:
-            context.log.warning(f"Archive {owner['archive']} not loaded: {owner['reason']}")
-    metadata = report(context, ledger)
-    loaded = sum(1 for o in owners if o["agent_id"])
-    context.log.info(f"LinkedIn archives: {loaded} of {len(owners)} loaded; rows {counts}")
-    for kind, count in counts.items():
-        yield MaterializeResult(asset_key=["raw", kind], metadata={"dagster/row_count": count})
-    yield MaterializeResult(
-        asset_key=["raw", "archive_owners"],
-        metadata={
-            "dagster/row_count": len(owners),
-            "loaded": loaded,
-            "not_loaded": len(owners) - loaded,
-            "files_kept_from_last_run": len(previous.kept),
-            **metadata,
-        },
-    )
+        replace_ledger(con, source.asset, read.ledger.files)
+        if source.reuses_reads:
+            record_reads(con, source.asset, read.ledger.loaded)
+    read.ledger.problems = writer.logged_problems
+    read.ledger.problem_count = writer.problem_count
+    for line in read.warnings:
+        context.log.warning(line)
+    for line in read.notes:
+        context.log.info(line)
+    if source.reuses_reads:
+        context.log.info(
+            f"{source.display_name}: {len(previous.kept)} file(s) unchanged since the last run (rows kept), "
+            f"{len(read.ledger.loaded) - len(previous.kept)} read"
+        )
+    metadata = {**report(context, read.ledger), **read.metadata}
+    if source.reuses_reads:
+        metadata["files_kept_from_last_run"] = len(previous.kept)
+    context.log.info(f"{source.display_name}: {len(items)} file(s), rows {counts}")
+    for table, count in counts.items():
+        yield MaterializeResult(asset_key=["raw", table], metadata={"dagster/row_count": count, **metadata})
 
 
-INGEST_ASSETS = [inbox_files, roster, linkedin_archives]
-ROW_TABLES = ["raw.roster", *(f"raw.{kind}" for kind in ARCHIVE_SCHEMAS)]
-"""Raw tables whose rows carry ``_source_file``: what row conservation counts."""
+def source_asset(source: Source, deps: list[AssetKey]) -> AssetsDefinition:
+    """The multi-asset of one source: one asset per raw table it fills, run by ``ingest``."""
+
+    @multi_asset(
+        name=source.name,
+        specs=[
+            AssetSpec(
+                ["raw", t.name], deps=deps, kinds={"duckdb"}, group_name=GROUP, description=t.description
+            )
+            for t in source.tables
+        ],
+        description=source.description,
+    )
+    def _read(context: AssetExecutionContext, home: ResourceParam[RelaisHome], warehouse: DuckDBResource):
+        yield from ingest(context, source, home, warehouse)
+
+    return _read
+
+
+def source_assets(sources: Sequence[Source] | None = None) -> list[AssetsDefinition]:
+    """One multi-asset per source, after the inbox scan (and after the roster for those that need it)."""
+    sources = registry.current(sources)
+    roster = next((s for s in sources if "hr_roster" in s.kinds), None)
+    roster_keys = [AssetKey(["raw", t.name]) for t in roster.tables] if roster else []
+    return [
+        source_asset(s, [inbox_files.key, *(roster_keys if s.needs_roster and s is not roster else [])])
+        for s in sources
+    ]
+
+
+def ingest_assets(sources: Sequence[Source] | None = None) -> list[AssetsDefinition]:
+    """The inbox scan and every source's asset."""
+    return [inbox_files, *source_assets(sources)]

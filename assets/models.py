@@ -12,14 +12,10 @@ from dagster_duckdb import DuckDBResource
 
 from relais.home import RelaisHome
 from relais.shipped import SQL_ROOT
-from relais.warehouse.database import (
-    compact_database,
-    define_macros,
-    model_description,
-    run_model,
-)
+from relais.warehouse.compaction import compact_database
 from relais.warehouse.lineage import table_references
 from relais.warehouse.metric_docs import load_metric_docs
+from relais.warehouse.models import define_macros, model_description, run_model
 from relais.warehouse.publish import publish_snapshot, published_tables
 
 MODEL_LAYERS = ("staging", "marts")
@@ -40,7 +36,7 @@ def _model_asset(layer: str, path: Path) -> AssetsDefinition:
     )
     def _model(home: ResourceParam[RelaisHome], warehouse: DuckDBResource) -> MaterializeResult:
         with warehouse.get_connection() as con:
-            define_macros(con, home.timezone, home.settings)
+            define_macros(con, home.settings)
             count = run_model(con, layer, name, sql)
         return MaterializeResult(metadata={"dagster/row_count": count})
 

@@ -23,7 +23,6 @@ from dagster import (
 )
 from dagster_duckdb import DuckDBResource
 
-from assets.quarantine import ROW_TABLES
 from relais.home import RelaisHome
 from relais.quality.runner import (
     QUALITY_CHECKS_DDL,
@@ -33,6 +32,7 @@ from relais.quality.runner import (
     validate_warehouse,
 )
 from relais.quality.suites import ERROR, build_suites
+from relais.sources.registry import row_tables
 
 ASSET_OF_TABLE = {"raw.file_ledger": AssetKey(["quarantine", "files"])}
 """Tables checked that are not an asset of their own: the ledger is summarised by quarantine/files."""
@@ -45,7 +45,7 @@ def asset_of(table: str) -> AssetKey:
 
 
 RECORDED = "marts.quality_checks"
-SUITES = [s for s in build_suites({}, row_tables=ROW_TABLES) if s.table != RECORDED]
+SUITES = [s for s in build_suites(row_tables=row_tables()) if s.table != RECORDED]
 """The suites as defined in code (names and severities do not depend on the data or the settings)."""
 GATE = AssetKey(["quality", "gate"])
 

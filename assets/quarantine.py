@@ -1,37 +1,36 @@
-"""The quarantine summary, built once every source has been read, and what row conservation counts."""
+"""The quarantine summary, built once every source has been read."""
 
-from dagster import AssetExecutionContext, MaterializeResult, asset
+from collections.abc import Sequence
+
+from dagster import AssetExecutionContext, AssetsDefinition, MaterializeResult, asset
 from dagster_duckdb import DuckDBResource
 
-from assets import analytics as analytics_assets
-from assets import ingest as ingest_assets
-from assets.analytics import ANALYTICS_ASSETS
-from assets.ingest import GROUP, INGEST_ASSETS
-from assets.linkedin_api import linkedin_api_pull
-
-SOURCE_ASSETS = [linkedin_api_pull, *INGEST_ASSETS, *ANALYTICS_ASSETS]
-ROW_TABLES = [*ingest_assets.ROW_TABLES, *analytics_assets.ROW_TABLES]
-"""Every raw table whose rows carry ``_source_file``."""
+from assets.ingest import GROUP
 
 
-@asset(
-    key=["quarantine", "files"],
-    deps=[key for source in SOURCE_ASSETS for key in source.keys],
-    kinds={"duckdb"},
-    group_name=GROUP,
-)
-def quarantined_files(context: AssetExecutionContext, warehouse: DuckDBResource) -> MaterializeResult:
-    """Inbox files that could not be read at all, with the reason; rows are in ``quarantine.rows``.
+def quarantine_asset(source_assets: Sequence[AssetsDefinition]) -> AssetsDefinition:
+    """``quarantine/files``, after every asset that reads the inbox (``source_assets``)."""
 
-    Built from the file ledger once every source has been read, so its check can prove that every
-    inbox file and every row read is accounted for.
-    """
-    with warehouse.get_connection() as con:
-        con.execute(
-            "CREATE OR REPLACE TABLE quarantine.files AS SELECT source_file, kind, reason, container, "
-            "sha256, size_bytes FROM raw.file_ledger WHERE status = 'quarantined' ORDER BY source_file"
-        )
-        files = con.execute("SELECT count(*) FROM quarantine.files").fetchall()[0][0]
-        rows = con.execute("SELECT count(*) FROM quarantine.rows").fetchall()[0][0]
-    context.log.info(f"Quarantine: {files} file(s) and {rows} row(s) could not be read")
-    return MaterializeResult(metadata={"dagster/row_count": files, "quarantined_rows": rows})
+    @asset(
+        key=["quarantine", "files"],
+        deps=[key for source in source_assets for key in source.keys],
+        kinds={"duckdb"},
+        group_name=GROUP,
+    )
+    def quarantined_files(context: AssetExecutionContext, warehouse: DuckDBResource) -> MaterializeResult:
+        """Inbox files that could not be read at all, with the reason; rows are in ``quarantine.rows``.
+
+        Built from the file ledger once every source has been read, so its check can prove that every
+        inbox file and every row read is accounted for.
+        """
+        with warehouse.get_connection() as con:
+            con.execute(
+                "CREATE OR REPLACE TABLE quarantine.files AS SELECT source_file, kind, reason, container, "
+                "sha256, size_bytes FROM raw.file_ledger WHERE status = 'quarantined' ORDER BY source_file"
+            )
+            files = con.execute("SELECT count(*) FROM quarantine.files").fetchall()[0][0]
+            rows = con.execute("SELECT count(*) FROM quarantine.rows").fetchall()[0][0]
+        context.log.info(f"Quarantine: {files} file(s) and {rows} row(s) could not be read")
+        return MaterializeResult(metadata={"dagster/row_count": files, "quarantined_rows": rows})
+
+    return quarantined_files

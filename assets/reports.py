@@ -39,16 +39,8 @@ REPORT_KEY = AssetKey(["reports", "monthly"])
 
 def build_report(home: RelaisHome, warehouse: DuckDBResource, month: date) -> list[Path]:
     """Write the report of ``month`` for ``home`` from its working warehouse; return the files written."""
-    settings = {**home.settings, "timezone": home.timezone}
     with warehouse.get_connection() as con:
-        return write_month_report(
-            con,
-            home.root,
-            month,
-            organisation=home.organisation,
-            language=str(home.settings.get("report_language", "fr")),
-            settings=settings,
-        )
+        return write_month_report(con, home.root, month, home.settings)
 
 
 def report_metadata(month: date, files: list[Path]) -> dict[str, Any]:

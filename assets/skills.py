@@ -21,8 +21,8 @@ from relais.home import RelaisHome
 from relais.inbox.reuse import reader_fingerprint, reuse_enabled
 from relais.skills.framework import Skill, load_framework
 from relais.skills.matcher import SkillMatcher
-from relais.warehouse.database import replace_table, table_exists
 from relais.warehouse.lineage import table_references
+from relais.warehouse.tables import replace_table, table_exists
 
 STR, DATE, TS, INT = pl.String(), pl.Date(), pl.Datetime("us"), pl.Int64()
 FRAMEWORK_SCHEMA = {"skill_id": STR, "skill_label": STR, "family": STR, "framework": STR}
@@ -184,9 +184,7 @@ def skill_matching(
 ):
     """Recognise framework skills in commentary, declared skills and endorsements with one automaton."""
     framework = load_framework(
-        home.settings.get("skills_framework"),
-        home.settings.get("skills_framework_path"),
-        str(home.settings.get("report_language", "fr")),
+        home.settings.skills_framework, home.settings.skills_framework_path, home.settings.report_language
     )
     for problem in framework.problems[:20]:
         context.log.warning(f"Skills framework: {problem.message()}")

@@ -11,7 +11,8 @@ demo organisation (``seeds/demo/inbox``); M is 5,000 ambassadors among 25,000 st
 of some ambassadors, analytics exports of the month and a Page export, for a monthly incremental refresh.
 Output is byte-for-byte deterministic for a seed and a scale, whatever the number of workers: every
 chunk of ``CHUNK_AGENTS`` ambassadors draws from its own ``random.Random`` seeded by the seed and the
-chunk's number, zip and workbook timestamps are fixed and no content reads the clock.
+chunk's number, zip and workbook timestamps are fixed and no content reads the clock. The files are written
+by the shared writers of ``relais.synthetic`` (run the script from the project's virtualenv).
 """
 
 from __future__ import annotations
@@ -28,14 +29,60 @@ import random
 import shutil
 import sys
 import time
-import unicodedata
-import zipfile
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
+
+from relais.synthetic.archives import (
+    ARCHIVE_FILES,
+    archive_path,
+    comments_row,
+    connections_row,
+    header_line,
+    instant_reposts_row,
+    member_name,
+    member_text,
+    reactions_row,
+    shares_row,
+    write_zip,
+)
+from relais.synthetic.creator import (
+    CREATOR_LABELS,
+    creator_export_sheets,
+    creator_file_name,
+    demographic_percent,
+)
+from relais.synthetic.page import (
+    PAGE_CONTENT,
+    page_content_sheets,
+    page_demographic_sheets,
+    page_file_name,
+    page_followers_row,
+    page_followers_sheets,
+    page_metrics_row,
+    page_post_values,
+    page_visitors_row,
+    page_visitors_sheets,
+)
+from relais.synthetic.reports import write_roster
+from relais.synthetic.text import (
+    ascii_fold,
+    csv_field,
+    csv_line,
+    email_part,
+    fmt_connected,
+    fmt_day,
+    fmt_dmy,
+    fmt_endorsed,
+    fmt_mdy,
+    fmt_month_year,
+    fmt_updated_on,
+    slugify,
+)
+from relais.synthetic.workbooks import Cell, Rows, write_workbook
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO_INBOX = REPO / "seeds" / "demo" / "inbox"
@@ -46,7 +93,6 @@ INCREMENT_UNTIL = date(2026, 11, 20)
 reads 2026-11-22; pass ``--increment-until 2026-11-30`` once the month is over."""
 CHUNK_AGENTS = 100
 ESCO_SKILLS = 13_939
-ZIP_TIME = (2026, 11, 1, 0, 0, 0)
 DAY_SECONDS = 86_400
 DOMAIN = "bench-territoire.fr"
 PAGE_SLUG = "bench-territoire"
@@ -121,7 +167,6 @@ LAST_NAMES = words(
     "Touré,Cissé,Keita,Koné,Tran,Pham,Le,Vu,Dang,Wagner,Schneider,Fischer,Hoffmann,Zimmermann",
     ",",
 )
-MONTH_ABBR = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 MONTHS_FR = [
     "janvier",
     "février",
@@ -299,47 +344,6 @@ PERSONAL_DOMAINS = ("gmail.com", "gmail.com", "orange.fr", "free.fr", "laposte.n
 COMPANIES = ("Bench Territoire", "CNFPT", "France Travail", "Orange", "La Poste", "SNCF", "Capgemini", "EDF")
 POSITIONS = ("Chargé de mission", "Consultant", "Cheffe de projet", "Ingénieur", "Juriste", "Technicien")
 ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-PREAMBLE = (
-    '"When exporting your connection data, you may notice that some of the email addresses are missing. '
-    "You will only see email addresses for connections who have allowed their connections to see or "
-    "download their email address using this setting https://www.linkedin.com/psettings/privacy/email. "
-    'You can learn more here https://www.linkedin.com/help/linkedin/answer/261"'
-)
-HEADERS = {
-    "emails": "Email Address,Confirmed,Primary,Updated On",
-    "shares": "Date,ShareLink,ShareCommentary,SharedUrl,MediaUrl,Visibility",
-    "shares_old": "Date,ShareLink,ShareCommentary,SharedURL,MediaURL,Visibility",
-    "reposts": "Date,Link",
-    "comments": "Date,Link,Message",
-    "reactions": "Date,Type,Link",
-    "skills": "Name",
-    "endorsements": (
-        "Endorsement Date,Skill Name,Endorser First Name,Endorser Last Name,Endorser Public Url,"
-        "Endorsement Status"
-    ),
-    "connections": "First Name,Last Name,URL,Email Address,Company,Position,Connected On",
-    "profile": (
-        "First Name,Last Name,Maiden Name,Address,Birth Date,Headline,Summary,Industry,Zip Code,"
-        "Geo Location,Twitter Handles,Websites,Instant Messengers"
-    ),
-    "positions": "Company Name,Title,Description,Location,Started On,Finished On",
-}
-FILE_NAMES = {
-    "emails": "Email Addresses",
-    "shares": "Shares",
-    "reposts": "InstantReposts",
-    "comments": "Comments",
-    "reactions": "Reactions",
-    "skills": "Skills",
-    "endorsements": "Endorsement_Received_Info",
-    "connections": "Connections",
-    "profile": "Profile",
-    "positions": "Positions",
-}
-SUFFIXED_KINDS = {"shares", "reposts", "comments", "reactions"}
-EMPTY = '""'
-"""How LinkedIn writes an empty field of Shares.csv."""
-
 # ESCO-like framework vocabulary: (verb, noun) pairs and objects, by family of activity.
 ESCO_FAMILIES: dict[str, tuple[tuple[tuple[str, str], ...], tuple[str, ...]]] = {
     "administration": (
@@ -629,46 +633,9 @@ KNOWLEDGE_DOMAINS = (
 # --------------------------------------------------------------------------------------------------
 
 
-def ascii_fold(text: str) -> str:
-    """Strip accents (é -> e, æ -> ae, œ -> oe) and keep the rest."""
-    text = text.replace("æ", "ae").replace("Æ", "Ae").replace("œ", "oe").replace("Œ", "Oe")
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-
-
 def compact(text: str) -> str:
     """A name as the pipeline compares names: accents, case and every separator dropped."""
     return "".join(c for c in ascii_fold(text).lower() if c.isalnum())
-
-
-def email_part(name: str) -> str:
-    """'Le Gall' -> 'le-gall', "N'Diaye" -> 'ndiaye', 'Hélène' -> 'helene'."""
-    return ascii_fold(name).lower().replace("'", "").replace(" ", "-")
-
-
-def slugify(text: str, count: int = 6) -> str:
-    """A URL slug of the first ``count`` words of a text."""
-    folded = "".join(c if c.isalnum() else " " for c in ascii_fold(text).lower())
-    return "-".join(folded.split()[:count])
-
-
-def csv_field(value: str) -> str:
-    """One CSV field, quoted when it holds a comma, a quote or a line break."""
-    if any(c in value for c in ',"\r\n'):
-        return '"' + value.replace('"', '""') + '"'
-    return value
-
-
-def csv_line(values: Iterable[str]) -> str:
-    """One CSV line (no line ending)."""
-    return ",".join(csv_field(v) for v in values)
-
-
-def fmt_mdy(day: date) -> str:
-    return f"{day.month}/{day.day}/{day.year}"
-
-
-def fmt_dmy(day: date) -> str:
-    return f"{day.day:02d}/{day.month:02d}/{day.year}"
 
 
 def epoch_seconds(day: date) -> int:
@@ -830,113 +797,14 @@ class Progress:
 
 
 # --------------------------------------------------------------------------------------------------
-# Minimal XLSX writer (inline strings, fixed timestamps: fast and deterministic)
+# Files
 # --------------------------------------------------------------------------------------------------
 
-XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PKG_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-COLUMNS = [chr(65 + i) for i in range(26)] + ["A" + chr(65 + i) for i in range(26)]
-STYLES = (
-    f'{XML_HEAD}<styleSheet xmlns="{SHEET_NS}"><fonts count="1"><font><sz val="11"/><name val="Calibri"/>'
-    '</font></fonts><fills count="1"><fill><patternFill patternType="none"/></fill></fills>'
-    '<borders count="1">'
-    '<border/></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
-    '</cellStyleXfs><cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-    "</cellXfs></styleSheet>"
-)
-Cell = str | int | float | None
-Sheet = tuple[str, list[list[Cell]]]
 
-
-def xml_text(value: str) -> str:
-    """Escape the three characters XML text cannot hold."""
-    if "&" in value or "<" in value or ">" in value:
-        value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return value
-
-
-def sheet_xml(rows: list[list[Cell]]) -> bytes:
-    """One worksheet: numbers as numbers, text as inline strings, empty cells left out."""
-    parts = [f'{XML_HEAD}<worksheet xmlns="{SHEET_NS}"><sheetData>']
-    for number, row in enumerate(rows, start=1):
-        cells = []
-        for col, value in enumerate(row):
-            if value is None or value == "":
-                continue
-            ref = f"{COLUMNS[col]}{number}"
-            if isinstance(value, str):
-                cells.append(f'<c r="{ref}" t="inlineStr"><is><t>{xml_text(value)}</t></is></c>')
-            else:
-                cells.append(f'<c r="{ref}"><v>{value}</v></c>')
-        parts.append(f'<row r="{number}">{"".join(cells)}</row>')
-    parts.append("</sheetData></worksheet>")
-    return "".join(parts).encode("utf-8")
-
-
-def workbook_parts(names: list[str]) -> list[tuple[str, str]]:
-    """The package parts of a workbook other than its worksheets."""
-    count = len(names)
-    overrides = "".join(
-        f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-        for i in range(1, count + 1)
-    )
-    types = (
-        f'{XML_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-        '<Default Extension="xml" ContentType="application/xml"/>'
-        '<Override PartName="/xl/workbook.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-        f"{overrides}"
-        '<Override PartName="/xl/styles.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>'
-    )
-    root = (
-        f'{XML_HEAD}<Relationships xmlns="{PKG_NS}"><Relationship Id="rId1" '
-        f'Type="{REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
-    )
-    sheets = "".join(
-        f'<sheet name="{xml_text(name)}" sheetId="{i}" r:id="rId{i}"/>' for i, name in enumerate(names, 1)
-    )
-    book = f'{XML_HEAD}<workbook xmlns="{SHEET_NS}" xmlns:r="{REL_NS}"><sheets>{sheets}</sheets></workbook>'
-    links = "".join(
-        f'<Relationship Id="rId{i}" Type="{REL_NS}/worksheet" Target="worksheets/sheet{i}.xml"/>'
-        for i in range(1, count + 1)
-    )
-    links += f'<Relationship Id="rId{count + 1}" Type="{REL_NS}/styles" Target="styles.xml"/>'
-    rels = f'{XML_HEAD}<Relationships xmlns="{PKG_NS}">{links}</Relationships>'
-    return [
-        ("[Content_Types].xml", types),
-        ("_rels/.rels", root),
-        ("xl/workbook.xml", book),
-        ("xl/_rels/workbook.xml.rels", rels),
-        ("xl/styles.xml", STYLES),
-    ]
-
-
-def write_zip(
-    path: Path, members: Iterable[tuple[str, bytes]], mtime: float, stamp: tuple[int, ...] = ZIP_TIME
-) -> int:
-    """Write a zip (deflate level 1, members dated ``stamp``) and set its modification time; its size."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        for name, data in members:
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, data, compresslevel=1)
+def set_mtime(path: Path, mtime: float) -> int:
+    """Date a written file (its export day) and return its size."""
     os.utime(path, (mtime, mtime))
     return path.stat().st_size
-
-
-def write_xlsx(path: Path, sheets: list[Sheet], mtime: float) -> int:
-    """Write an XLSX workbook with one sheet per entry, in order."""
-    names = [name for name, _ in sheets]
-    members = [(name, text.encode("utf-8")) for name, text in workbook_parts(names)]
-    members += [(f"xl/worksheets/sheet{i}.xml", sheet_xml(rows)) for i, (_, rows) in enumerate(sheets, 1)]
-    return write_zip(path, members, mtime)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1099,7 +967,7 @@ def weekday_in(rng: random.Random, window: Window, month: int) -> int:
             return index
 
 
-def write_roster(
+def write_staff_roster(
     rng: random.Random, path: Path, scale: Scale, window: Window, mtime: float
 ) -> tuple[list[AgentSpec], dict[str, int]]:
     """Write the HR roster (French headers, ``;``, Windows-1252, CRLF); return the consenting ambassadors.
@@ -1119,32 +987,30 @@ def write_roster(
     month_weights = enrolment_weights(window.months)
     names = NameMaker(rng)
     ambassadors: list[AgentSpec] = []
-    lines = ["matricule;prénom;nom;courriel;direction;site;fonction;date_adhesion;consentement;date_retrait"]
-    for number in range(scale.staff):
-        first, last, _ = names.make()
-        agent_id = f"AG{number + 1:06d}"
-        email = f"{email_part(first)}.{email_part(last)}@{DOMAIN}"
-        direction = rng.choices(directions, weights)[0]
-        site = f"Site de {rng.choice(sites[direction])}"
-        title = rng.choice(DIRECTIONS[direction][1] + GENERIC_TITLES)
-        kind = status.get(number, "staff")
-        enrolled, consent, left = "", "", ""
-        if kind != "staff":
-            day = weekday_in(rng, window, rng.choices(range(window.months), month_weights)[0])
-            enrolled = fmt_dmy(window.day(day))
-            consent = {"ambassador": "oui" if rng.random() < 0.7 else "Oui", "refused": "non"}.get(
-                kind, "oui"
-            )
-            if kind == "withdrawn":
-                left = fmt_dmy(window.day(min(day + rng.randint(30, 300), window.days - 1)))
-            if kind == "ambassador":
-                ambassadors.append(AgentSpec(agent_id, first, last, email, direction, title, day))
-        lines.append(
-            ";".join([agent_id, first, last, email, direction, site, title, enrolled, consent, left])
-        )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
-    os.utime(path, (mtime, mtime))
+
+    def rows() -> Iterator[list[str]]:
+        for number in range(scale.staff):
+            first, last, _ = names.make()
+            agent_id = f"AG{number + 1:06d}"
+            email = f"{email_part(first)}.{email_part(last)}@{DOMAIN}"
+            direction = rng.choices(directions, weights)[0]
+            site = f"Site de {rng.choice(sites[direction])}"
+            title = rng.choice(DIRECTIONS[direction][1] + GENERIC_TITLES)
+            kind = status.get(number, "staff")
+            enrolled, consent, left = "", "", ""
+            if kind != "staff":
+                day = weekday_in(rng, window, rng.choices(range(window.months), month_weights)[0])
+                enrolled = fmt_dmy(window.day(day))
+                consent = {"ambassador": "oui" if rng.random() < 0.7 else "Oui", "refused": "non"}.get(
+                    kind, "oui"
+                )
+                if kind == "withdrawn":
+                    left = fmt_dmy(window.day(min(day + rng.randint(30, 300), window.days - 1)))
+                if kind == "ambassador":
+                    ambassadors.append(AgentSpec(agent_id, first, last, email, direction, title, day))
+            yield [agent_id, first, last, email, direction, site, title, enrolled, consent, left]
+
+    set_mtime(write_roster(path, rows()), mtime)
     return ambassadors, {"staff": scale.staff, "refused": refused, "withdrawn": withdrawn}
 
 
@@ -1208,38 +1074,6 @@ def make_page_posts(rng: random.Random, window: Window, per_month: int) -> list[
     return posts
 
 
-METRIC_HEADERS = [
-    "Date",
-    *(f"{name} ({audience})" for name in ("Impressions",) for audience in ("organic", "sponsored", "total")),
-    "Unique impressions (organic)",
-    *(
-        f"{name} ({audience})"
-        for name in ("Clicks", "Reactions", "Comments", "Reposts", "Engagement rate")
-        for audience in ("organic", "sponsored", "total")
-    ),
-]
-POST_HEADERS = [
-    "Post title",
-    "Post link",
-    "Post type",
-    "Campaign name",
-    "Posted by",
-    "Created date",
-    "Campaign start date",
-    "Campaign end date",
-    "Audience",
-    "Impressions",
-    "Views (excluding off-site video views)",
-    "Off-site views",
-    "Clicks",
-    "Click through rate (CTR)",
-    "Likes",
-    "Comments",
-    "Reposts",
-    "Follows",
-    "Engagement rate",
-    "Content Type",
-]
 DECAY = (0.45, 0.25, 0.12, 0.08, 0.05, 0.03, 0.02)
 DEMOGRAPHIC_SHEETS = {
     "Location": (("Toulouse, Occitanie", 0.41), ("Rodez, Occitanie", 0.17)),
@@ -1265,18 +1099,13 @@ def post_figures(rng: random.Random, scale_factor: float) -> dict[str, int]:
 
 def content_sheets(
     rng: random.Random, window: Window, posts: list[PagePost], first: int, last: int, scale_factor: float
-) -> list[Sheet]:
+) -> dict[str, Rows]:
     """The ``Metrics`` and ``All posts`` sheets of a Page content export covering days first..last."""
     chosen = [p for p in posts if first <= p.created // DAY_SECONDS <= last]
     figures = [post_figures(rng, scale_factor) for _ in chosen]
     metrics = metrics_rows(rng, window, chosen, figures, first, last)
-    rows: list[list[Cell]] = [
-        ["All posts published in the selected date range, with lifetime metrics as of the export date."],
-        list(POST_HEADERS),
-    ]
-    for post, values in sorted(zip(chosen, figures, strict=True), key=lambda pm: -pm[0].created):
-        rows.append(page_post_row(window, post, values))
-    return [("Metrics", metrics), ("All posts", rows)]
+    listed = sorted(zip(chosen, figures, strict=True), key=lambda pm: -pm[0].created)
+    return page_content_sheets(PAGE_CONTENT, metrics, [page_post(window, p, m) for p, m in listed])
 
 
 def metrics_rows(
@@ -1286,8 +1115,8 @@ def metrics_rows(
     figures: list[dict[str, int]],
     first: int,
     last: int,
-) -> list[list[Cell]]:
-    """The ``Metrics`` sheet: a note, the header, one row a day (posts' figures spread over a week)."""
+) -> Rows:
+    """The ``Metrics`` sheet's rows, one a day: the posts' figures spread over a week, and a baseline."""
     days = last - first + 1
     kinds = ("impressions", "clicks", "likes", "comments", "reposts")
     totals = {kind: [0] * days for kind in kinds}
@@ -1297,69 +1126,38 @@ def metrics_rows(
             if index < days:
                 for kind in kinds:
                     totals[kind][index] += round(values[kind] * part)
-    metrics: list[list[Cell]] = [
-        ["Aggregated metrics for all posts in the selected date range. Metrics are updated daily (UTC)."],
-        list(METRIC_HEADERS),
-    ]
+    metrics: Rows = []
     for i in range(days):
         imp = totals["impressions"][i] + rng.randint(50, 400)
         clicks, likes = totals["clicks"][i] + rng.randint(0, 9), totals["likes"][i] + rng.randint(0, 6)
         comments, reposts = totals["comments"][i], totals["reposts"][i]
-        rate = round((clicks + likes + comments + reposts) / imp, 6)
         unique = int(imp * rng.uniform(0.6, 0.75))
-        day = fmt_mdy(window.day(first + i))
-        metrics.append([day, imp, 0, imp, unique, clicks, 0, clicks, likes, 0, likes, comments, 0, comments])
-        metrics[-1] += [reposts, 0, reposts, rate, 0, rate]
+        metrics.append(
+            page_metrics_row(fmt_mdy(window.day(first + i)), imp, unique, clicks, likes, comments, reposts)
+        )
     return metrics
 
 
-def page_post_row(window: Window, post: PagePost, m: dict[str, int]) -> list[Cell]:
-    """One row of the ``All posts`` sheet: the post and its lifetime figures."""
-    imp = max(m["impressions"], 1)
-    engaged = m["clicks"] + m["likes"] + m["comments"] + m["reposts"] + m["follows"]
-    video = post.content_type == "Video"
-    return [
-        post.title,
-        f"https://www.linkedin.com/feed/update/urn:li:activity:{post.activity_id}",
-        "Organic",
-        "",
-        post.posted_by,
-        fmt_mdy(window.day(post.created // DAY_SECONDS)),
-        "",
-        "",
-        "All followers",
-        imp,
-        int(imp * 0.4) if video else "",
-        0 if video else "",
-        m["clicks"],
-        round(m["clicks"] / imp, 6),
-        m["likes"],
-        m["comments"],
-        m["reposts"],
-        m["follows"],
-        round(engaged / imp, 6),
-        post.content_type,
-    ]
+def page_post(window: Window, post: PagePost, m: dict[str, int]) -> dict[str, Cell]:
+    """The ``All posts`` row of a post and its lifetime figures."""
+    link = f"https://www.linkedin.com/feed/update/urn:li:activity:{post.activity_id}"
+    created = fmt_mdy(window.day(post.created // DAY_SECONDS))
+    views = int(max(m["impressions"], 1) * 0.4)
+    return page_post_values(post.title, link, created, m, post.posted_by, post.content_type, views)
 
 
 def audience_sheets(
     rng: random.Random, window: Window, first: int, last: int, scale_factor: float
-) -> tuple[list[Sheet], list[Sheet]]:
+) -> tuple[dict[str, Rows], dict[str, Rows]]:
     """The followers export (``New followers`` and demographics) and the visitors export, days first..last."""
-    followers: list[list[Cell]] = [
-        ["Date", "Sponsored followers", "Organic followers", "Auto-invited followers", "Total followers"]
-    ]
-    measures = ("Overview page views", "Overview unique visitors", "Life page views", "Life unique visitors")
-    measures += ("Jobs page views", "Jobs unique visitors", "Total page views", "Total unique visitors")
-    visitors: list[list[Cell]] = [
-        ["Date", *(f"{m} ({device})" for m in measures for device in ("desktop", "mobile", "total"))]
-    ]
+    followers: Rows = []
+    visitors: Rows = []
     for index in range(first, last + 1):
         day = window.day(index)
         weekend = day.weekday() >= 5
         organic = int(rng.randint(5, 40) * scale_factor * (0.5 if weekend else 1.0))
         invited = rng.randint(1, 3) if rng.random() < 0.1 else 0
-        followers.append([fmt_mdy(day), 0, organic, invited, organic + invited])
+        followers.append(page_followers_row(fmt_mdy(day), 0, organic, invited))
         base = scale_factor * (0.4 if weekend else 1.0)
         pairs = [
             [int(rng.randint(lo, hi) * base), int(rng.randint(lo, hi) * base)]
@@ -1367,18 +1165,13 @@ def audience_sheets(
         ]
         views = [pairs[0][i] + pairs[2][i] + pairs[4][i] for i in range(2)]
         unique = [max(1, int(v * 0.6)) for v in views]
-        row: list[Cell] = [fmt_mdy(day)]
-        for pair in (*pairs, views, unique):
-            row += [pair[0], pair[1], pair[0] + pair[1]]
-        visitors.append(row)
-    demographics = [
-        (
-            sheet,
-            [[sheet, "Total followers"], *([name, int(part * 24000 * scale_factor)] for name, part in rows)],
-        )
-        for sheet, rows in DEMOGRAPHIC_SHEETS.items()
-    ]
-    return [("New followers", followers), *demographics], [("Visitor metrics", visitors), *demographics]
+        visitors.append(page_visitors_row(fmt_mdy(day), [*pairs, views, unique]))
+    counts = {
+        sheet: [(name, int(part * 24000 * scale_factor)) for name, part in values]
+        for sheet, values in DEMOGRAPHIC_SHEETS.items()
+    }
+    demographics = page_demographic_sheets(counts, "Total followers")
+    return page_followers_sheets(followers, demographics), page_visitors_sheets(visitors, demographics)
 
 
 def page_export_ms(day: date, minute: int) -> int:
@@ -1398,10 +1191,9 @@ def write_page_exports(
     sizes = Counter()
     for first, last in segments:
         exported = window.day(last) + timedelta(days=2)
-        path = inbox / "page" / f"{PAGE_SLUG}_content_{page_export_ms(exported, 12)}.xlsx"
-        sizes["bytes"] += write_xlsx(
-            path, content_sheets(rng, window, posts, first, last, scale_factor), noon_utc(exported)
-        )
+        path = inbox / "page" / page_file_name(PAGE_SLUG, "content", page_export_ms(exported, 12))
+        write_workbook(path, content_sheets(rng, window, posts, first, last, scale_factor))
+        sizes["bytes"] += set_mtime(path, noon_utc(exported))
         sizes["files"] += 1
         sizes["posts"] += sum(1 for p in posts if first <= p.created // DAY_SECONDS <= last)
         sizes["metrics_days"] += last - first + 1
@@ -1409,8 +1201,9 @@ def write_page_exports(
     exported = window.day(last) + timedelta(days=2)
     followers, visitors = audience_sheets(rng, window, first, last, scale_factor)
     for kind, sheets, minute in (("followers", followers, 14), ("visitors", visitors, 16)):
-        path = inbox / "page" / f"{PAGE_SLUG}_{kind}_{page_export_ms(exported, minute)}.xlsx"
-        sizes["bytes"] += write_xlsx(path, sheets, noon_utc(exported))
+        path = inbox / "page" / page_file_name(PAGE_SLUG, kind, page_export_ms(exported, minute))
+        write_workbook(path, sheets)
+        sizes["bytes"] += set_mtime(path, noon_utc(exported))
         sizes["files"] += 1
     return dict(sizes)
 
@@ -1565,15 +1358,6 @@ def share_link(rng: random.Random, window: Window, moment: int) -> str:
     return f"https://www.linkedin.com/feed/update/urn%3Ali%3A{kind}%3A{urn_id(rng, window, moment)}"
 
 
-def share_line(
-    moment: int, link: str, lines: list[str], shared: str, media: str, visibility: str, eol: str
-) -> str:
-    """A Shares.csv row: every line of the text quoted, so parsing leaves ``"\\n"`` between lines."""
-    text = f'"{eol}"'.join(lines)
-    quoted = '"' + text.replace('"', '""') + '"'
-    return f"{stamp(moment)},{link},{quoted},{shared or EMPTY},{media or EMPTY},{visibility}"
-
-
 def month_factor(month: int, enrol_month: int, dormant_from: int, months: int) -> float:
     """Activity of a month relative to an enrolled month: low before enrolment and once dormant."""
     if month < enrol_month:
@@ -1602,22 +1386,21 @@ def generate_activity(rng: random.Random, agent: AgentSpec, level: float, eols: 
             if link not in seen:
                 seen.add(link)
                 moment = act_time(rng, window, created, limit)
-                act.reposts.append((moment, f"{stamp(moment)},{link}"))
+                act.reposts.append((moment, instant_reposts_row(stamp(moment), link)))
                 if inst:
                     act.institution.append(moment)
         for _ in range(poisson(rng, COMMENTS_PER_MONTH * rate)):
             link, created, _ = target(rng, window, month, 0.6, limit)
             moment = act_time(rng, window, created, limit)
             message = rng.choice(COMMENT_MESSAGES).replace("{first}", rng.choice(FEMALE_FIRST + MALE_FIRST))
-            message = message.replace('"', '\\"').replace("\n", eols["comments"])
-            act.comments.append((moment, f'{stamp(moment)},{link},"{message}"'))
+            act.comments.append((moment, comments_row(stamp(moment), link, message, eols["comments"])))
         for _ in range(poisson(rng, REACTIONS_PER_MONTH * rate)):
             link, created, _ = target(rng, window, month, 0.6, limit)
             if link in seen:
                 continue
             seen.add(link)
             moment = act_time(rng, window, created, limit)
-            act.reactions.append((moment, f"{stamp(moment)},{rng.choice(REACTION_TYPES)},{link}"))
+            act.reactions.append((moment, reactions_row(stamp(moment), rng.choice(REACTION_TYPES), link)))
     for rows in (act.shares, act.reposts, act.comments, act.reactions):
         rows.sort(reverse=True)
     return act
@@ -1644,7 +1427,7 @@ def add_share(
         if rng.random() < 0.1:
             lines[0] += " " + rng.choice(SKILL_LINES).format(skills=skill_phrase(rng, skills))
         own = share_link(rng, window, moment)
-        act.shares.append((moment, share_line(moment, own, lines, link, "", visibility, eol)))
+        act.shares.append((moment, shares_row(stamp(moment), own, lines, link, "", visibility, eol)))
         act.own.append((moment, own, True))
         if inst:
             act.institution.append(moment)
@@ -1657,7 +1440,7 @@ def add_share(
         token = "".join(rng.choice(ALNUM) for _ in range(12))
         media = f"https://media.licdn.com/dms/image/v2/D4E22AQ{token}/feedshare-shrink_800/0/{rng.randrange(10**12)}"
     own = share_link(rng, window, moment)
-    act.shares.append((moment, share_line(moment, own, lines, shared, media, visibility, eol)))
+    act.shares.append((moment, shares_row(stamp(moment), own, lines, shared, media, visibility, eol)))
     act.own.append((moment, own, False))
 
 
@@ -1669,9 +1452,8 @@ def updated_on(rng: random.Random) -> str:
     if roll < 0.25:
         return ""
     hour = rng.randrange(24)
-    half = "AM" if hour < 12 else "PM"
-    day = f"{rng.randint(1, 12)}/{rng.randint(1, 28)}/{rng.randint(12, 25)}"
-    return f"{day}, {hour % 12 or 12}:{rng.randrange(60):02d} {half}"
+    month, day, year = rng.randint(1, 12), rng.randint(1, 28), 2000 + rng.randint(12, 25)
+    return fmt_updated_on(datetime(year, month, day, hour, rng.randrange(60)))
 
 
 def static_rows(rng: random.Random, agent: AgentSpec, window: Window) -> dict[str, list[tuple[int, str]]]:
@@ -1715,7 +1497,7 @@ def endorsement_rows(rng: random.Random, window: Window, skills: list[str]) -> l
         when = datetime.combine(window.first_day, datetime.min.time()) + timedelta(seconds=moment)
         first, last = rng.choice(FEMALE_FIRST + MALE_FIRST), rng.choice(LAST_NAMES)
         url = f"www.linkedin.com/in/{email_part(first)}-{email_part(last)}-{rng.getrandbits(28):07x}"
-        fields = [when.strftime("%Y/%m/%d %H:%M:%S UTC"), rng.choice(skills), first, last, url, "ACCEPTED"]
+        fields = [fmt_endorsed(when), rng.choice(skills), first, last, url, "ACCEPTED"]
         rows.append((moment, csv_line(fields)))
     return sorted(rows, reverse=True)
 
@@ -1728,11 +1510,13 @@ def connection_rows(rng: random.Random, window: Window) -> list[tuple[int, str]]
         when = window.day(day)
         first, last = rng.choice(FEMALE_FIRST + MALE_FIRST), rng.choice(LAST_NAMES)
         url = f"https://www.linkedin.com/in/{email_part(first)}-{email_part(last)}-{rng.getrandbits(28):07x}"
-        connected = f"{when.day:02d} {MONTH_ABBR[when.month - 1]} {when.year}"
+        connected = fmt_connected(when)
         rows.append(
             (
                 day * DAY_SECONDS,
-                csv_line([first, last, url, "", rng.choice(COMPANIES), rng.choice(POSITIONS), connected]),
+                connections_row(
+                    [first, last, url, "", rng.choice(COMPANIES), rng.choice(POSITIONS), connected]
+                ),
             )
         )
     return sorted(rows, reverse=True)
@@ -1762,7 +1546,8 @@ def profile_row(rng: random.Random, agent: AgentSpec) -> list[str]:
 
 def position_rows(rng: random.Random, agent: AgentSpec) -> list[list[str]]:
     """Positions.csv rows: the current job and maybe an earlier one."""
-    start = f"{MONTH_ABBR[rng.randrange(12)]} {rng.randint(2005, 2024)}"
+    month = rng.randrange(12) + 1
+    start = fmt_month_year(date(rng.randint(2005, 2024), month, 1))
     rows = [["Bench Territoire", agent.title, "", "Occitanie, France", start, ""]]
     if rng.random() < 0.5:
         rows.append(
@@ -1796,20 +1581,10 @@ def plan_archive(rng: random.Random) -> ArchivePlan:
     scheme = rng.choices(("folder", "id_linkedin", "ldexport"), (45, 30, 25))[0]
     exported = date(2026, 11, rng.randint(2, 12))
     suffix = str(rng.randrange(100_000_000, 999_999_999)) if rng.random() < 0.05 else ""
-    eols = {kind: ("\r\n" if rng.random() < 0.5 else "\n") for kind in FILE_NAMES}
-    order = list(FILE_NAMES)
+    eols = {kind: ("\r\n" if rng.random() < 0.5 else "\n") for kind in ARCHIVE_FILES}
+    order = list(ARCHIVE_FILES)
     rng.shuffle(order)
     return ArchivePlan(scheme, exported, suffix, rng.random() < 0.1, rng.random() < 0.7, eols, order)
-
-
-def archive_path(agent_id: str, exported: date, scheme: str) -> str:
-    """The archive's path under the inbox, in one of the naming schemes people use."""
-    stamp_text = exported.strftime("%m-%d-%Y")
-    return {
-        "folder": f"archives/{agent_id}/Complete_LinkedInDataExport_{stamp_text}.zip",
-        "id_linkedin": f"archives/{agent_id}_linkedin.zip",
-        "ldexport": f"archives/LinkedInDataExport_{agent_id}.zip",
-    }[scheme]
 
 
 def archive_members(
@@ -1818,73 +1593,35 @@ def archive_members(
     """The CSV members of an archive holding the rows before ``cutoff``; row counts go to ``counts``."""
     members = []
     for kind in plan.order:
-        eol = plan.eols[kind]
-        header = HEADERS["shares_old" if kind == "shares" and plan.old_header else kind]
+        header = header_line(kind, older=kind == "shares" and plan.old_header)
         kept = [line for moment, line in rows[kind] if moment < cutoff]
         counts[kind] += len(kept)
-        lines = [header, *kept]
-        if kind == "connections" and plan.preamble:
-            lines = ["Notes:", PREAMBLE, "", *lines]
-        name = FILE_NAMES[kind]
-        name = f"{name}_{plan.suffix}.csv" if plan.suffix and kind in SUFFIXED_KINDS else f"{name}.csv"
-        members.append((name, (eol.join(lines) + eol).encode("utf-8")))
+        preamble = kind == "connections" and plan.preamble
+        members.append((member_name(kind, plan.suffix), member_text(header, kept, plan.eols[kind], preamble)))
     return members
 
 
 # Creator analytics ----------------------------------------------------------------------------------
 
-CREATOR_LABELS: dict[str, dict[str, Any]] = {
-    "en": {
-        "sheets": ("DISCOVERY", "ENGAGEMENT", "TOP POSTS", "FOLLOWERS", "DEMOGRAPHICS"),
-        "overall": "Overall Performance",
-        "impressions": "Impressions",
-        "members_reached": "Members reached",
-        "date": "Date",
-        "engagements": "Engagements",
-        "post_url": "Post URL",
-        "publish_date": "Post publish date",
-        "total_followers_on": "Total followers on",
-        "new_followers": "New followers",
-        "banner": "Maximum of 50 posts available to include in this list",
-        "demographics": ("Top Demographics", "Value", "Percentage"),
-        "categories": (
-            ("Job titles", "Chargé de mission"),
-            ("Locations", "Toulouse, Occitanie, France"),
-            ("Industries", "Government Administration"),
-            ("Seniority", "Senior"),
-            ("Company size", "10,001+ employees"),
-            ("Companies", "Bench Territoire"),
-        ),
-    },
-    "fr": {
-        "sheets": (
-            "DÉCOUVERTE",
-            "ENGAGEMENT",
-            "POSTS LES PLUS PERFORMANTS",
-            "ABONNÉS",
-            "DONNÉES DÉMOGRAPHIQUES",
-        ),
-        "overall": "Performances globales",
-        "impressions": "Impressions",
-        "members_reached": "Membres touchés",
-        "date": "Date",
-        "engagements": "Interactions",
-        "post_url": "URL du post",
-        "publish_date": "Date de publication du post",
-        "total_followers_on": "Nombre total d'abonnés au",
-        "new_followers": "Nouveaux abonnés",
-        "banner": "50 posts au maximum peuvent figurer dans cette liste",
-        "demographics": ("Principales données démographiques", "Valeur", "Pourcentage"),
-        "categories": (
-            ("Intitulés de poste", "Chargé de mission"),
-            ("Lieux", "Toulouse, Occitanie, France"),
-            ("Secteurs", "Administration publique"),
-            ("Niveau hiérarchique", "Confirmé"),
-            ("Taille de l'entreprise", "10 001 employés et plus"),
-            ("Entreprises", "Bench Territoire"),
-        ),
-    },
+DEMOGRAPHIC_VALUES = {
+    "en": (
+        "Chargé de mission",
+        "Toulouse, Occitanie, France",
+        "Government Administration",
+        "Senior",
+        "10,001+ employees",
+        "Bench Territoire",
+    ),
+    "fr": (
+        "Chargé de mission",
+        "Toulouse, Occitanie, France",
+        "Administration publique",
+        "Confirmé",
+        "10 001 employés et plus",
+        "Bench Territoire",
+    ),
 }
+"""The top value of each DEMOGRAPHICS category of a creator export (``CreatorLabels.categories``)."""
 
 
 @dataclass
@@ -1926,77 +1663,47 @@ def creator_series(rng: random.Random, own: list[tuple[int, str, bool]], level: 
     return Series(imp, eng, followers, rng.randint(40, 900), posts)
 
 
-def fmt_in(day: date, language: str) -> str:
-    return fmt_dmy(day) if language == "fr" else fmt_mdy(day)
-
-
 def creator_sheets(
     rng: random.Random, series: Series, first: int, last: int, language: str, layout: str
-) -> tuple[list[Sheet], int]:
+) -> tuple[dict[str, Rows], int]:
     """The five sheets of a creator export over days first..last, and its TOP POSTS entries."""
     assert CTX is not None
     window = CTX.window
-    labels = CREATOR_LABELS[language]
-    start, end = window.day(first), window.day(last)
     total_imp = sum(series.impressions[first : last + 1])
     reached = int(total_imp * rng.uniform(0.35, 0.55))
-    as_text = layout == "aggregate" and language == "en"
-    discovery: list[list[Cell]] = [
-        [labels["overall"], f"{fmt_in(start, language)} - {fmt_in(end, language)}"],
-        [labels["impressions"], f"{total_imp:,}" if as_text else total_imp],
-        [labels["members_reached"], f"{reached:,}" if as_text else reached],
-    ]
-    dates = [fmt_in(window.day(i), language) for i in range(first, last + 1)]
-    engagement: list[list[Cell]] = [[labels["date"], labels["impressions"], labels["engagements"]]]
-    engagement += [
-        [text, series.impressions[i], series.engagements[i]]
-        for text, i in zip(dates, range(first, last + 1), strict=True)
-    ]
-    top, entries = top_posts_rows(series, first, last, language)
-    total = series.followers_before + sum(series.followers[: last + 1])
-    followers: list[list[Cell]] = [
-        [f"{labels['total_followers_on']} {fmt_in(end, language)}", total],
-        [],
-        [labels["date"], labels["new_followers"]],
-    ]
-    followers += [[text, series.followers[i]] for text, i in zip(dates, range(first, last + 1), strict=True)]
-    demographics = demographics_rows(rng, labels, layout)
-    sheets = [discovery, engagement, top, followers, demographics]
-    return list(zip(labels["sheets"], sheets, strict=True)), entries
-
-
-def top_posts_rows(series: Series, first: int, last: int, language: str) -> tuple[list[list[Cell]], int]:
-    """The TOP POSTS sheet (banner, blank row, both top-50 lists side by side) and its entries."""
-    assert CTX is not None
-    window, labels = CTX.window, CREATOR_LABELS[language]
+    as_text = layout == "aggregate" and language == "en"  # 2026 English files write these totals as text
+    days = range(first, last + 1)
+    dates = [fmt_day(window.day(i), language) for i in days]
     inside = [p for p in series.posts if first <= p[0] // DAY_SECONDS <= last]
     by_eng = sorted(inside, key=lambda p: (-p[3], p[0]))[:50]
     by_imp = sorted(inside, key=lambda p: (-p[2], p[0]))[:50]
-    header: list[Cell] = [labels["post_url"], labels["publish_date"], labels["engagements"], ""]
-    header += [labels["post_url"], labels["publish_date"], labels["impressions"]]
-    top: list[list[Cell]] = [[labels["banner"]], [], header]
-    for index in range(max(len(by_eng), len(by_imp))):
-        row: list[Cell] = ["", "", "", ""]
-        if index < len(by_eng):
-            moment, link, _, value = by_eng[index]
-            row[:3] = [top_url(link, moment), fmt_in(window.day(moment // DAY_SECONDS), language), value]
-        if index < len(by_imp):
-            moment, link, value, _ = by_imp[index]
-            row += [top_url(link, moment), fmt_in(window.day(moment // DAY_SECONDS), language), value]
-        top.append(row)
-    return top, len(by_eng) + len(by_imp)
+    values = DEMOGRAPHIC_VALUES[language]
+    parts = sorted((rng.uniform(0.005, 0.4) for _ in values), reverse=True)
+    labels = CREATOR_LABELS[language]
+    sheets = creator_export_sheets(
+        labels,
+        period=f"{fmt_day(window.day(first), language)} - {fmt_day(window.day(last), language)}",
+        discovery=(f"{total_imp:,}", f"{reached:,}") if as_text else (total_imp, reached),
+        days=[
+            [text, series.impressions[i], series.engagements[i]] for text, i in zip(dates, days, strict=True)
+        ],
+        top_by_engagements=[top_entry(moment, link, eng, language) for moment, link, _, eng in by_eng],
+        top_by_impressions=[top_entry(moment, link, imp, language) for moment, link, imp, _ in by_imp],
+        followers_on=fmt_day(window.day(last), language),
+        followers_total=series.followers_before + sum(series.followers[: last + 1]),
+        follower_days=[[text, series.followers[i]] for text, i in zip(dates, days, strict=True)],
+        demographics=[
+            [category, value, demographic_percent(part, layout == "aggregate")]
+            for category, value, part in zip(labels.categories, values, parts, strict=True)
+        ],
+    )
+    return sheets, len(by_eng) + len(by_imp)
 
 
-def demographics_rows(rng: random.Random, labels: dict[str, Any], layout: str) -> list[list[Cell]]:
-    """The DEMOGRAPHICS sheet: percentages as text (``"2%"``, ``"< 1%"``) in 2026 files, decimals before."""
-    demographics: list[list[Cell]] = [list(labels["demographics"])]
-    parts = sorted((rng.uniform(0.005, 0.4) for _ in labels["categories"]), reverse=True)
-    for (category, value), part in zip(labels["categories"], parts, strict=True):
-        percent: Cell = round(part, 3)
-        if layout == "aggregate":
-            percent = "< 1%" if part < 0.01 else f"{round(part * 100)}%"
-        demographics.append([category, value, percent])
-    return demographics
+def top_entry(moment: int, link: str, value: int, language: str) -> list[Cell]:
+    """A TOP POSTS entry: the post's URL, its publish date and its figure."""
+    assert CTX is not None
+    return [top_url(link, moment), fmt_day(CTX.window.day(moment // DAY_SECONDS), language), value]
 
 
 def top_url(link: str, moment: int) -> str:
@@ -2004,12 +1711,12 @@ def top_url(link: str, moment: int) -> str:
     return link if moment % 5 < 3 else link.replace("%3A", ":") + "/"
 
 
-def creator_file_name(agent: AgentSpec, layout: str, start: date, end: date) -> str:
-    """``AggregateAnalytics_<First Last>_<start>_<end>.xlsx``, or ``Content_<start>_<end>_<Name>.xlsx``."""
+def written_name(agent: AgentSpec, layout: str) -> str:
+    """The member's name in a creator export's file name: ``First Last``, or ``FirstLast`` without accents
+    in the older ``Content_`` files."""
     if layout == "content":
-        written = "".join(c for c in ascii_fold(agent.first + agent.last) if c not in " '-")
-        return f"Content_{start.isoformat()}_{end.isoformat()}_{written}.xlsx"
-    return f"AggregateAnalytics_{agent.first} {agent.last}_{start.isoformat()}_{end.isoformat()}.xlsx"
+        return "".join(c for c in ascii_fold(agent.first + agent.last) if c not in " '-")
+    return f"{agent.first} {agent.last}"
 
 
 def analytics_periods(rng: random.Random, window: Window, first_day: int) -> list[tuple[int, int]]:
@@ -2067,9 +1774,9 @@ def write_creator_export(
     assert CTX is not None
     window = CTX.window
     sheets, entries = creator_sheets(rng, series, first, last, language, layout)
-    name = creator_file_name(agent, layout, window.day(first), window.day(last))
+    name = creator_file_name(layout, written_name(agent, layout), window.day(first), window.day(last))
     exported = window.day(last) + timedelta(days=rng.randint(1, 5) if last < window.all_days - 1 else 1)
-    write_xlsx(root / "analytique" / name, sheets, noon_utc(exported))
+    set_mtime(write_workbook(root / "analytique" / name, sheets), noon_utc(exported))
     counts["analytics_files"] += 1
     counts["analytics_daily_rows"] += last - first + 1
     counts["analytics_follower_rows"] += last - first + 1
@@ -2102,10 +1809,12 @@ def build_agent(rng: random.Random, agent: AgentSpec, counts: Counter, increment
     plan = plan_archive(rng)
     act = Activity([], [], [], [], [], []) if silent else generate_activity(rng, agent, level, plan.eols)
     rows = static_rows(rng, agent, window)
-    rows.update(shares=act.shares, reposts=act.reposts, comments=act.comments, reactions=act.reactions)
-    path = archive_path(agent.agent_id, plan.exported, plan.scheme)
+    rows.update(
+        shares=act.shares, instant_reposts=act.reposts, comments=act.comments, reactions=act.reactions
+    )
+    path = archive_path(plan.scheme, agent.agent_id, plan.exported)
     members = archive_members(plan, rows, window.base_end, counts)
-    write_zip(CTX.inbox / path, members, noon_utc(plan.exported))
+    set_mtime(write_zip(CTX.inbox / path, members, compresslevel=1), noon_utc(plan.exported))
     counts["archives"] += 1
     counts["silent_archives"] += silent
     base_own = [o for o in act.own if o[0] < window.base_end]
@@ -2134,7 +1843,8 @@ def write_newer_archive(
     exported = window.increment_last + timedelta(days=1)
     members = archive_members(plan, rows, window.increment_end, counts)
     dated = (exported.year, exported.month, exported.day, 0, 0, 0)
-    write_zip(root / archive_path(agent.agent_id, exported, "folder"), members, noon_utc(exported), dated)
+    path = write_zip(root / archive_path("folder", agent.agent_id, exported), members, dated, compresslevel=1)
+    set_mtime(path, noon_utc(exported))
     counts["archives"] += 1
 
 
@@ -2286,7 +1996,7 @@ def generate_org(
     rng = random.Random(args.seed)
     progress.start("roster", scale.staff, "staff")
     roster_day = date(2026, 11, 2)
-    ambassadors, roster = write_roster(
+    ambassadors, roster = write_staff_roster(
         rng, inbox / "rh" / "export_agents_2026-11.csv", scale, window, noon_utc(roster_day)
     )
     progress.done(scale.staff)
@@ -2331,10 +2041,10 @@ def agent_profile(counts: Counter, page: dict[str, int]) -> dict[str, int]:
         "shares_rows": counts["shares"],
         "posts": posts,
         "reshares_with_comment": reshares,
-        "instant_reposts": counts["reposts"],
-        "reshares": reshares + counts["reposts"],
+        "instant_reposts": counts["instant_reposts"],
+        "reshares": reshares + counts["instant_reposts"],
         "institution_reshares": counts["institution_reshares"],
-        "posts_and_reshares": posts + reshares + counts["reposts"],
+        "posts_and_reshares": posts + reshares + counts["instant_reposts"],
         "reactions": counts["reactions"],
         "comments": counts["comments"],
         "skills_rows": counts["skills"],
@@ -2360,7 +2070,7 @@ def increment_profile(
         "last_day": window.increment_last.isoformat(),
         "archives": counts["archives"],
         "shares_rows_in_newer_archives": counts["shares"],
-        "instant_reposts_in_newer_archives": counts["reposts"],
+        "instant_reposts_in_newer_archives": counts["instant_reposts"],
         "reactions_in_newer_archives": counts["reactions"],
         "comments_in_newer_archives": counts["comments"],
         "analytics_files": counts["analytics_files"],

@@ -1,9 +1,12 @@
 """The ``relais`` command: prepare a home, load the demo organisation, and print what a run produced.
 
-``relais demo`` copies the demo organisation's exports into the home's inbox; ``relais summary``
-prints where the results are and the headline figures of the last months, read from the published
-snapshot (opened read-only, like an analyst would); ``relais data-dictionary`` prints the
-snapshot's data dictionary; ``relais erase --agent-id ID`` removes every trace of one person.
+``relais init`` creates the home's folders, its ``relais.toml``, Dagster's instance settings and the
+pseudonymisation key; ``relais demo`` copies the demo organisation's exports into the home's inbox;
+``relais summary`` prints where the results are and the headline figures of the last months, read
+from the published snapshot (opened read-only, like an analyst would); ``relais data-dictionary``
+prints the snapshot's data dictionary; ``relais erase --agent-id ID`` removes every trace of one
+person. ``demo`` and ``erase`` create the home's folders and files as ``init`` does; the commands
+that only read the home create nothing.
 """
 
 from __future__ import annotations
@@ -16,17 +19,20 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.settings import SettingsError, load_home
+from pipelines.settings import SettingsError, load_home, ready_home
 from relais.home import RelaisHome
+from relais.privacy.pseudonym import stored_key
 from relais.quality.runner import CheckOutcome, summary_line
 from relais.shipped import SEEDS
 from relais.sources.linkedin_api.tokens import TokenStore
-from relais.warehouse.database import table_exists
 from relais.warehouse.recovery import last_recovery
 from relais.warehouse.serving_meta import data_dictionary
+from relais.warehouse.tables import table_exists
 
 DEMO_INBOX = SEEDS / "demo" / "inbox"
 SUMMARY_MONTHS = 6
+PREPARING = frozenset({"init", "demo", "erase"})
+"""The commands that write to the home, which they create first (the others only read it)."""
 
 
 def copy_demo(inbox: Path) -> int:
@@ -232,11 +238,16 @@ def main(argv: list[str] | None = None) -> int:
     erase.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     args = parser.parse_args(argv)
     try:
-        home = load_home()
+        home = ready_home() if args.command in PREPARING else load_home()
     except SettingsError as error:
         for line in str(error).splitlines():
             print(f"relais: {line}", file=sys.stderr)
         return 2
+    return run_command(home, args)
+
+
+def run_command(home: RelaisHome, args: argparse.Namespace) -> int:
+    """Run the parsed command on the home; return the exit status."""
     if args.command == "demo":
         count = copy_demo(home.inbox)
         print(f"Copied {count} demo files into {home.inbox}")
@@ -249,6 +260,8 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "erase":
         return erase_command(home, args.agent_id, args.yes)
     else:
+        if not home.pseudonym_secret:
+            stored_key(home.pseudonym_key)  # made now, to be backed up with the home
         print(f"Home ready: {home.root}")
     return 0
 

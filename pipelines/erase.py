@@ -32,7 +32,6 @@ from typing import Any
 import duckdb
 
 from relais.home import RelaisHome
-from relais.inbox.ingest_archives import read_roster_file
 from relais.inbox.scan import scan_inbox
 from relais.ledger import FileRejected
 from relais.privacy.erasure import (
@@ -48,8 +47,9 @@ from relais.privacy.erasure import (
     write_atomically,
 )
 from relais.sources.linkedin_api.tokens import TokenStore
-from relais.warehouse.database import table_exists
+from relais.sources.readers.archives import read_roster_file
 from relais.warehouse.recovery import recover
+from relais.warehouse.tables import table_exists
 from relais.warehouse.writer_lock import Holder, WriterLock, waiting_message
 
 STARTED, COMPLETED, INCOMPLETE = "started", "completed", "incomplete"
@@ -316,7 +316,7 @@ def erase_agent(
     """
     lock = WriterLock(home.root / "state")
     run_id = f"relais-erase-{uuid.uuid4().hex[:12]}"
-    wait = float(home.settings.get("writer_wait_minutes", 60)) * 60
+    wait = home.settings.writer_wait_minutes * 60
 
     def waiting(holder: Holder | None, waited: float) -> None:
         say(f"  {waiting_message(holder, waited, wait)}")

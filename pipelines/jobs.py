@@ -6,13 +6,11 @@ partitions on a job that fetches one UTC day into the inbox, which the inbox sen
 from, and the report's monthly partitions on a job that writes one closed month's report.
 """
 
-from collections.abc import Mapping
-from typing import Any
-
 from dagster import JobDefinition, OpDefinition, define_asset_job, job
 
 from assets.linkedin_api import fetch_linkedin_api_day
 from pipelines.partitions import api_days, report_months
+from relais.settings import Settings
 
 refresh_job = define_asset_job(
     "refresh",
@@ -21,12 +19,12 @@ refresh_job = define_asset_job(
 )
 
 
-def linkedin_api_daily_job(settings: Mapping[str, Any]) -> JobDefinition:
+def linkedin_api_daily_job(settings: Settings) -> JobDefinition:
     """The daily LinkedIn API fetch; backfill a range of days from the UI's partitions view."""
 
     @job(
         name="linkedin_api_daily",
-        partitions_def=api_days(settings),
+        partitions_def=api_days(settings.linkedin_partitions_start),
         description="Fetch one UTC day of LinkedIn API figures into the inbox (partitioned, backfillable).",
     )
     def linkedin_api_daily() -> None:
@@ -35,7 +33,7 @@ def linkedin_api_daily_job(settings: Mapping[str, Any]) -> JobDefinition:
     return linkedin_api_daily
 
 
-def monthly_report_job(settings: Mapping[str, Any], report_op: OpDefinition) -> JobDefinition:
+def monthly_report_job(settings: Settings, report_op: OpDefinition) -> JobDefinition:
     """The monthly report, one partition per closed month of the organisation; backfill from the UI."""
 
     @job(

@@ -1,9 +1,10 @@
 """Failure notifications: a webhook POST and/or an e-mail when a Relais run fails.
 
-The channels come from relais.toml (``notify_*`` keys) and the environment: a webhook URL often
-carries a token, so ``RELAIS_NOTIFY_WEBHOOK_URL`` overrides ``notify_webhook_url``, and the SMTP
-login comes only from ``RELAIS_SMTP_USER`` / ``RELAIS_SMTP_PASSWORD``. No message, log line or
-error ever shows a secret: a webhook URL appears only as its scheme and host.
+The channels come from relais.toml (``notify_*`` keys, checked by ``relais.settings.Settings``) and
+the environment: a webhook URL often carries a token, so ``RELAIS_NOTIFY_WEBHOOK_URL`` overrides
+``notify_webhook_url``, and the SMTP login comes only from ``RELAIS_SMTP_USER`` /
+``RELAIS_SMTP_PASSWORD``. No message, log line or error ever shows a secret: a webhook URL appears
+only as its scheme and host.
 
 The delivery functions know nothing of Dagster; the run failure sensor at the end ties them to the
 runs of the code location.
@@ -29,6 +30,8 @@ from dagster import (
     SkipReason,
     run_failure_sensor,
 )
+
+from relais.settings import Settings
 
 WEBHOOK_ENV = "RELAIS_NOTIFY_WEBHOOK_URL"
 SMTP_USER_ENV = "RELAIS_SMTP_USER"
@@ -76,44 +79,21 @@ class NotifySettings:
         ]
 
 
-def _flag(value: Any, key: str) -> bool:
-    """A boolean setting, also accepting the strings true/false, yes/no, 1/0."""
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in {"true", "yes", "1"}:
-        return True
-    if text in {"false", "no", "0"}:
-        return False
-    raise ValueError(f"relais.toml: {key} = {value!r} is not true or false")
-
-
-def _port(value: Any) -> int:
-    """The SMTP port, an integer from 1 to 65535, or a ValueError naming the setting."""
-    try:
-        port = int(value)
-    except (TypeError, ValueError):
-        port = 0
-    if isinstance(value, bool) or not 1 <= port <= 65535:
-        raise ValueError(f"relais.toml: notify_smtp_port = {value!r} is not a port number (1 to 65535)")
-    return port
-
-
-def notify_settings(settings: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> NotifySettings:
+def notify_settings(settings: Settings, environ: Mapping[str, str] | None = None) -> NotifySettings:
     """The notification channels from relais.toml settings and the environment (secrets)."""
     env = os.environ if environ is None else environ
-    recipients = str(settings.get("notify_smtp_to") or "").split(",")
+    recipients = settings.notify_smtp_to.split(",")
     return NotifySettings(
-        organisation=str(settings.get("organisation") or "Relais"),
-        webhook_url=(env.get(WEBHOOK_ENV) or str(settings.get("notify_webhook_url") or "")).strip(),
-        smtp_host=str(settings.get("notify_smtp_host") or "").strip(),
-        smtp_port=_port(settings.get("notify_smtp_port", 587)),
-        smtp_starttls=_flag(settings.get("notify_smtp_starttls", True), "notify_smtp_starttls"),
-        smtp_from=str(settings.get("notify_smtp_from") or "relais@localhost").strip(),
+        organisation=settings.organisation,
+        webhook_url=(env.get(WEBHOOK_ENV) or settings.notify_webhook_url).strip(),
+        smtp_host=settings.notify_smtp_host.strip(),
+        smtp_port=settings.notify_smtp_port,
+        smtp_starttls=settings.notify_smtp_starttls,
+        smtp_from=settings.notify_smtp_from.strip(),
         smtp_to=tuple(address.strip() for address in recipients if address.strip()),
         smtp_user=env.get(SMTP_USER_ENV, ""),
         smtp_password=env.get(SMTP_PASSWORD_ENV, ""),
-        ui_url=str(settings.get("notify_ui_url") or "").strip(),
+        ui_url=settings.notify_ui_url.strip(),
     )
 
 
@@ -276,15 +256,12 @@ def deliver(settings: NotifySettings, subject: str, body: str, payload: Mapping[
     return outcome
 
 
-def build_failure_sensor(
-    settings: Mapping[str, Any], environ: Mapping[str, str] | None = None
-) -> SensorDefinition:
+def build_failure_sensor(settings: Settings, environ: Mapping[str, str] | None = None) -> SensorDefinition:
     """The run failure sensor notifying every configured channel; settings bound from the home.
 
-    The relais.toml keys are checked now (a bad port fails at load time); the environment, which
-    holds the secrets, is read at each evaluation (``environ`` replaces it in tests).
+    The environment, which holds the secrets, is read at each evaluation (``environ`` replaces it
+    in tests).
     """
-    notify_settings(settings, {})
 
     @run_failure_sensor(
         name=SENSOR_NAME,

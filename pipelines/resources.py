@@ -1,9 +1,11 @@
 """The resources every Relais asset receives: the home (paths, settings, key) and the warehouse.
 
-The warehouse resource is also the home's single writer: for the whole run it holds the writer
-lock (``relais.warehouse.writer_lock``), which the kernel releases if the run's process dies. On taking it,
-a run that finds the previous holder dead says so, marks that run failed in Dagster's storage (so
-its failure notification fires), removes what it left half-written and checks the warehouse.
+The warehouse resource is also where a run starts writing the home: it first makes the home's
+folders and files (``prepare_home``; loading the definitions creates none), then, as the home's
+single writer, holds for the whole run the writer lock (``relais.warehouse.writer_lock``), which
+the kernel releases if the run's process dies. On taking it, a run that finds the previous holder
+dead says so, marks that run failed in Dagster's storage (so its failure notification fires),
+removes what it left half-written and checks the warehouse.
 """
 
 from __future__ import annotations
@@ -25,11 +27,11 @@ from dagster import (
 from dagster_duckdb import DuckDBResource
 from pydantic import PrivateAttr
 
+from pipelines.settings import prepare_home
 from relais.home import RelaisHome
 from relais.warehouse.recovery import Recovery, recover
 from relais.warehouse.writer_lock import DEFAULT_WAIT_SECONDS, Holder, WriterLock, waiting_message
 
-DEFAULT_MEMORY_LIMIT = "2GB"
 UNFINISHED = (DagsterRunStatus.STARTED, DagsterRunStatus.STARTING, DagsterRunStatus.CANCELING)
 
 
@@ -58,7 +60,7 @@ class RelaisWarehouse(DuckDBResource):
 
     @contextmanager
     def yield_for_execution(self, context: InitResourceContext) -> Generator[RelaisWarehouse, None, None]:
-        """Hold the writer lock for the whole run; recover from a dead predecessor before yielding."""
+        """Prepare the home, hold the writer lock for the whole run; recover from a dead predecessor first."""
         home = RelaisHome(root=Path(self.home_root))
         lock = WriterLock(home.root / "state")
         run_id = context.run_id or "outside-a-run"
@@ -67,6 +69,7 @@ class RelaisWarehouse(DuckDBResource):
             context.log.info(waiting_message(holder, waited, self.lock_wait_seconds))
 
         try:
+            prepare_home(home.root)
             dead = lock.acquire(run_id, self.lock_wait_seconds, waiting)
         except OSError as error:
             raise HomeNotWritable(
@@ -135,17 +138,14 @@ def _mark_failed(context: InitResourceContext, recovery: Recovery) -> None:
 def build_resources(home: RelaisHome) -> dict[str, Any]:
     """Resources for one home: ``home`` itself and ``warehouse``, its working DuckDB database.
 
-    DuckDB's memory is capped by ``warehouse_memory_limit`` (relais.toml, default 2GB); past it,
-    DuckDB spills to ``RELAIS_HOME/tmp`` instead of growing, which keeps large imports bounded.
+    DuckDB's memory is capped by ``warehouse_memory_limit`` (relais.toml); past it, DuckDB spills
+    to ``RELAIS_HOME/tmp`` instead of growing, which keeps large imports bounded.
     """
-    config = {
-        "memory_limit": str(home.settings.get("warehouse_memory_limit", DEFAULT_MEMORY_LIMIT)),
-        "temp_directory": str(home.root / "tmp"),
-    }
+    config = {"memory_limit": home.settings.warehouse_memory_limit, "temp_directory": str(home.root / "tmp")}
     warehouse = RelaisWarehouse(
         database=str(home.warehouse),
         connection_config=config,
         home_root=str(home.root),
-        lock_wait_seconds=float(home.settings.get("writer_wait_minutes", 60)) * 60,
+        lock_wait_seconds=home.settings.writer_wait_minutes * 60,
     )
     return {"home": home, "warehouse": warehouse}

@@ -2,12 +2,11 @@
 
 The refresh and the report run at times of day read from relais.toml, in the organisation's time
 zone; the API fetch runs at a fixed hour of LinkedIn's UTC day. Every schedule starts STOPPED: the
-operator starts it in the Dagster UI or with ``dagster schedule start NAME``.
+operator starts it in the Dagster UI or with ``dagster schedule start NAME``. The times, day and
+zone were checked with the rest of the settings (``relais.settings.Settings``).
 """
 
-import re
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from dagster import (
     DefaultScheduleStatus,
@@ -17,17 +16,12 @@ from dagster import (
     build_schedule_from_partitioned_job,
 )
 
-from pipelines.partitions import organisation_timezone
+from relais.settings import Settings, clock
 
 if TYPE_CHECKING:
     from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
 API_HOUR_UTC = 5
-DEFAULT_REFRESH_TIME = "06:00"
-DEFAULT_REPORT_DAY = 2
-DEFAULT_REPORT_TIME = "07:00"
-LAST_REPORT_DAY = 28
-TIME_OF_DAY = re.compile(r"(\d{1,2}):(\d{2})")
 
 
 def linkedin_api_schedule(job: JobDefinition) -> ScheduleDefinition:
@@ -40,33 +34,12 @@ def linkedin_api_schedule(job: JobDefinition) -> ScheduleDefinition:
     )
 
 
-def time_of_day(settings: Mapping[str, Any], key: str, default: str) -> tuple[int, int]:
-    """The (hour, minute) of an ``"HH:MM"`` setting, or a ValueError naming the setting."""
-    value = settings.get(key, default)
-    match = TIME_OF_DAY.fullmatch(value.strip()) if isinstance(value, str) else None
-    if match is None or int(match[1]) > 23 or int(match[2]) > 59:
-        raise ValueError(
-            f'relais.toml: {key} = {value!r} is not a time of day written "HH:MM" (00:00 to 23:59)'
-        )
-    return int(match[1]), int(match[2])
-
-
-def day_of_month(settings: Mapping[str, Any], key: str, default: int) -> int:
-    """A day of the month from 1 to 28 (every month has it), or a ValueError naming the setting."""
-    value = settings.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= LAST_REPORT_DAY:
-        raise ValueError(
-            f"relais.toml: {key} = {value!r} is not a day of the month from 1 to {LAST_REPORT_DAY}"
-        )
-    return value
-
-
 def daily_refresh_schedule(
-    job: "JobDefinition | UnresolvedAssetJobDefinition", settings: Mapping[str, Any]
+    job: "JobDefinition | UnresolvedAssetJobDefinition", settings: Settings
 ) -> ScheduleDefinition:
     """Every day at ``daily_refresh_time`` in the organisation's time zone, run the whole refresh."""
-    hour, minute = time_of_day(settings, "daily_refresh_time", DEFAULT_REFRESH_TIME)
-    timezone = organisation_timezone(settings)
+    hour, minute = clock(settings.daily_refresh_time)
+    timezone = settings.timezone
     return ScheduleDefinition(
         name="daily_refresh_schedule",
         job=job,
@@ -81,7 +54,7 @@ def daily_refresh_schedule(
     )
 
 
-def monthly_report_schedule(job: JobDefinition, settings: Mapping[str, Any]) -> ScheduleDefinition:
+def monthly_report_schedule(job: JobDefinition, settings: Settings) -> ScheduleDefinition:
     """On ``monthly_report_day`` at ``monthly_report_time``, report on the month that just closed.
 
     The job must be partitioned by month (``report_months``): the schedule runs in that partitions'
@@ -90,8 +63,8 @@ def monthly_report_schedule(job: JobDefinition, settings: Mapping[str, Any]) -> 
     if not isinstance(job.partitions_def, MonthlyPartitionsDefinition):
         raise ValueError(f"monthly_report_schedule needs a job partitioned by month, not {job.name!r}")
     timezone = job.partitions_def.timezone
-    day = day_of_month(settings, "monthly_report_day", DEFAULT_REPORT_DAY)
-    hour, minute = time_of_day(settings, "monthly_report_time", DEFAULT_REPORT_TIME)
+    day = settings.monthly_report_day
+    hour, minute = clock(settings.monthly_report_time)
     return build_schedule_from_partitioned_job(
         job,
         name="monthly_report_schedule",

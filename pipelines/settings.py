@@ -1,43 +1,43 @@
-"""Where a Relais home lives and what its settings say.
+"""Where a Relais home lives, what its settings say, and making it ready for a run.
 
 ``RELAIS_HOME`` (default ``.relais`` in the working directory) holds everything a run reads and
-writes. Settings come from ``RELAIS_HOME/relais.toml``, created from ``seeds/relais.toml`` on first
-use, and are checked by the ``Settings`` model (``relais.settings``), which holds their
-defaults; a file that cannot be used raises ``SettingsError`` with one line per problem. The
-pseudonymisation key comes from ``RELAIS_PSEUDONYM_KEY`` or, failing that, from a key generated once
-into ``RELAIS_HOME/secrets/pseudonym.key`` with owner-only permissions.
+writes. Settings come from ``RELAIS_HOME/relais.toml`` and are checked by the ``Settings`` model
+(``relais.settings``), which holds their defaults; a file that cannot be used raises
+``SettingsError`` with one line per problem. Loading a home only reads: its folders, its
+``relais.toml`` (copied from ``seeds/relais.toml``) and Dagster's instance settings are created by
+``prepare_home`` when a run or a command starts, and the pseudonymisation key
+(``RELAIS_PSEUDONYM_KEY``, else ``RELAIS_HOME/secrets/pseudonym.key``) when it is first needed.
 """
 
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from relais.home import RelaisHome
-from relais.privacy.pseudonym import Pseudonymiser
-from relais.settings import SETTINGS_FILE, load_settings_file
+from relais.settings import SETTINGS_FILE, Settings, load_settings_file
 from relais.settings import SettingsError as SettingsError
 from relais.shipped import SEEDS
 
 DEFAULT_SETTINGS = SEEDS / "relais.toml"
 KEY_ENV = "RELAIS_PSEUDONYM_KEY"
+HOME_ENV = "RELAIS_HOME"
 DAGSTER_YAML = """# Written by Relais (one writer at a time: RELAIS_HOME/state/writer.lock, not a pool).
 telemetry:
   enabled: false
 """
 
 
-def home_root(environ: dict[str, str] | os._Environ[str] | None = None) -> Path:
+def home_root(environ: Mapping[str, str] | None = None) -> Path:
     """The home folder: ``RELAIS_HOME`` if set, else ``.relais`` in the working directory (absolute)."""
     env = os.environ if environ is None else environ
-    return Path(env.get("RELAIS_HOME") or ".relais").expanduser().resolve()
+    return Path(env.get(HOME_ENV) or ".relais").expanduser().resolve()
 
 
-def load_settings(root: Path) -> dict[str, Any]:
-    """The home's ``relais.toml`` checked by the ``Settings`` model, defaults filled in, as a plain dict.
+def load_settings(root: Path) -> Settings:
+    """The home's ``relais.toml`` checked by the ``Settings`` model, defaults filled in.
 
     The defaults are the model's, the values of ``seeds/relais.toml`` (a test keeps them equal); a
     missing file gives the defaults. Raises ``SettingsError`` (one line per problem: file, line,
@@ -46,46 +46,33 @@ def load_settings(root: Path) -> dict[str, Any]:
     return load_settings_file(root / SETTINGS_FILE)
 
 
-def pseudonym_key(root: Path, environ: dict[str, str] | os._Environ[str] | None = None) -> bytes:
-    """The secret key for ``agent_key``: from the environment, else generated once under the home."""
+def load_home(root: Path | None = None, environ: Mapping[str, str] | None = None) -> RelaisHome:
+    """Describe a home (``RELAIS_HOME`` by default) from its settings, creating nothing.
+
+    Raises ``SettingsError`` when the home's ``relais.toml`` cannot be used.
+    """
     env = os.environ if environ is None else environ
-    if env.get(KEY_ENV):
-        return env[KEY_ENV].encode("utf-8")
-    path = root / "secrets" / "pseudonym.key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.parent.chmod(0o700)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(secrets.token_hex(32))
-    return path.read_text(encoding="utf-8").strip().encode("utf-8")
+    root = root or home_root(env)
+    return RelaisHome(root=root, settings=load_settings(root), pseudonym_secret=env.get(KEY_ENV, ""))
 
 
 def prepare_home(root: Path) -> None:
     """Create the home's folders, its ``relais.toml`` and its Dagster instance settings if missing."""
     for folder in (root / "inbox", root / "serving", root / "dagster"):
         folder.mkdir(parents=True, exist_ok=True)
-    if not (root / "relais.toml").exists():
-        shutil.copyfile(DEFAULT_SETTINGS, root / "relais.toml")
+    if not (root / SETTINGS_FILE).exists():
+        shutil.copyfile(DEFAULT_SETTINGS, root / SETTINGS_FILE)
     dagster_yaml = root / "dagster" / "dagster.yaml"
     if not dagster_yaml.exists():
         dagster_yaml.write_text(DAGSTER_YAML, encoding="utf-8")
 
 
-def load_home(
-    root: Path | None = None, environ: dict[str, str] | os._Environ[str] | None = None
-) -> RelaisHome:
-    """Prepare and describe a home: folders, settings and pseudonymisation key.
+def ready_home(root: Path | None = None, environ: Mapping[str, str] | None = None) -> RelaisHome:
+    """Prepare a home (``prepare_home``) and describe it: what a command that writes to it starts with.
 
-    Raises ``SettingsError`` when the home's ``relais.toml`` cannot be used.
+    The settings are checked first, so an unusable ``relais.toml`` (``SettingsError``) leaves the
+    home untouched.
     """
-    root = root or home_root(environ)
-    prepare_home(root)
-    settings = load_settings(root)
-    return RelaisHome(
-        root=root,
-        timezone=str(settings.get("timezone", "Europe/Paris")),
-        organisation=str(settings.get("organisation", "Relais")),
-        pseudonymiser=Pseudonymiser(pseudonym_key(root, environ)),
-        settings=settings,
-    )
+    home = load_home(root, environ)
+    prepare_home(home.root)
+    return home

@@ -2,28 +2,53 @@
 
 ``inbox/`` receives the files to ingest (any layout below it), ``warehouse.duckdb`` is the working
 database, ``serving/relais.duckdb`` the snapshot analysts open read-only. The settings come from
-``relais.toml``; the pseudonymisation key is held here but never shown.
+``relais.toml``; the pseudonymisation key is obtained when first needed and never shown.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any
 
-from relais.privacy.pseudonym import Pseudonymiser
+from relais.privacy.pseudonym import Pseudonymiser, stored_key
+from relais.settings import Settings
 
 
 @dataclass(frozen=True)
 class RelaisHome:
-    """Paths and settings of one home, as the assets use them."""
+    """Paths and settings of one home, as the assets use them; describing a home creates nothing.
+
+    ``settings`` is the home's checked ``relais.toml`` (the defaults when there is none).
+    ``pseudonym_secret`` is the pseudonymisation key given by the environment; without it the key
+    is the one generated once into ``secrets/pseudonym.key``, when the pseudonymiser is first used.
+    """
 
     root: Path
-    timezone: str = "Europe/Paris"
-    organisation: str = "Relais"
-    pseudonymiser: Pseudonymiser = field(default_factory=lambda: Pseudonymiser(b""), repr=False)
-    settings: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    settings: Settings = field(default_factory=Settings, repr=False, compare=False)
+    pseudonym_secret: str = field(default="", repr=False, compare=False)
+
+    @property
+    def timezone(self) -> str:
+        """The organisation's IANA time zone (``timezone`` in relais.toml)."""
+        return self.settings.timezone
+
+    @property
+    def organisation(self) -> str:
+        """The organisation's name (``organisation`` in relais.toml)."""
+        return self.settings.organisation
+
+    @cached_property
+    def pseudonymiser(self) -> Pseudonymiser:
+        """Keyed hashing of identifiers: the environment's key, else the home's (made on first use)."""
+        if self.pseudonym_secret:
+            return Pseudonymiser(self.pseudonym_secret.encode("utf-8"))
+        return Pseudonymiser(stored_key(self.pseudonym_key))
+
+    @property
+    def pseudonym_key(self) -> Path:
+        """The generated pseudonymisation key (owner-only), used when the environment gives none."""
+        return self.root / "secrets" / "pseudonym.key"
 
     @property
     def inbox(self) -> Path:

@@ -9,7 +9,7 @@ withheld on purpose (the e-mail addresses read only to find an archive's owner).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 LOADED = "loaded"
 QUARANTINED = "quarantined"
@@ -65,29 +65,3 @@ class Ledger:
     problem_count: int = 0
     loaded: list[tuple[Any, str | None]] = field(default_factory=list)
     """The (inbox file, owner) pairs whose rows are in the tables, read now or kept from the last run."""
-
-
-class RowWriter(Protocol):
-    """Where an ingestion streams its rows and row problems, so files of any size fit in memory."""
-
-    def row(self, table: str, row: dict[str, Any]) -> None:
-        """Keep one typed row for ``table``."""
-
-    def problem(self, problem: RowProblem) -> None:
-        """Keep one row that could not be read."""
-
-
-@dataclass
-class MemoryWriter:
-    """A ``RowWriter`` that keeps everything in lists (tests, small sources)."""
-
-    tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    problems: list[RowProblem] = field(default_factory=list)
-
-    def row(self, table: str, row: dict[str, Any]) -> None:
-        """Append a row to its table's list."""
-        self.tables.setdefault(table, []).append(row)
-
-    def problem(self, problem: RowProblem) -> None:
-        """Append a problem."""
-        self.problems.append(problem)

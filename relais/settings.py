@@ -1,10 +1,11 @@
 """The settings of a Relais home (``relais.toml``) as one typed model, and their errors as one line each.
 
-``Settings`` names every key of ``seeds/relais.toml`` with its type, its default and what it allows
-(the field's description), in one place; a few optional keys the code also reads
-(``OPTIONAL_KEYS``) have no default here and are left out of the settings when unset. A TOML syntax
-error, an unknown key, a wrong type or a bad value raises ``SettingsError``, whose message gives
-one line per problem: the file, the key's line, the value, what is wrong and what is allowed.
+``Settings`` names every key the code reads with its type, its default and what it allows (the
+field's description), in one place: the code receives the model and reads its fields, never a
+default of its own. ``seeds/relais.toml`` lists every key but a few advanced ones (``ADVANCED_KEYS``),
+with the model's defaults. A TOML syntax error, an unknown key, a wrong type or a bad value raises
+``SettingsError``, whose message gives one line per problem: the file, the key's line, the value,
+what is wrong and what is allowed.
 """
 
 from __future__ import annotations
@@ -33,14 +34,14 @@ from pydantic import (
 )
 
 from relais.skills.framework import FRAMEWORK_KINDS
-from relais.sources.linkedin_api.client import check_base_url
+from relais.sources.linkedin_api.client import DEFAULT_BASE_URL, check_base_url
 
 SETTINGS_FILE = "relais.toml"
 TIME_OF_DAY = re.compile(r"(\d{1,2}):(\d{2})")
-"""``"HH:MM"`` (also ``"6:00"``), the rule of ``pipelines.schedules.time_of_day``."""
+"""``"HH:MM"`` (also ``"6:00"``), read by ``clock``."""
 LAST_REPORT_DAY = 28
 API_VERSION = re.compile(r"20\d{2}(0[1-9]|1[0-2])")
-"""``YYYYMM``, the rule of ``relais.sources.linkedin_api.fetch.ApiSettings``."""
+"""``YYYYMM``, a version of LinkedIn's REST API."""
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 MEMORY_SIZE = re.compile(
     r"\s*(\d+(?:\.\d+)?)\s*(b|bytes?|k|kb|kib|kilobytes?|m|mb|mib|megabytes?|g|gb|gib|gigabytes?"
@@ -87,7 +88,7 @@ class Invalid(ValueError):
 
 
 def _timezone(value: str) -> str:
-    """An IANA time zone ``ZoneInfo`` knows (the rule of ``pipelines.partitions``); suggests a close name."""
+    """An IANA time zone ``ZoneInfo`` knows (schedules and report months use it); suggests a close name."""
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError, OSError):
@@ -104,11 +105,17 @@ def _zones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
-def _time_of_day(value: str) -> str:
-    """``"HH:MM"`` from 00:00 to 23:59 (the rule of ``pipelines.schedules.time_of_day``)."""
+def clock(value: str) -> tuple[int, int]:
+    """The (hour, minute) of an ``"HH:MM"`` time of day, or ``Invalid`` outside 00:00 to 23:59."""
     match = TIME_OF_DAY.fullmatch(value.strip())
     if match is None or int(match[1]) > 23 or int(match[2]) > 59:
         raise Invalid("is not a time of day")
+    return int(match[1]), int(match[2])
+
+
+def _time_of_day(value: str) -> str:
+    """``"HH:MM"`` from 00:00 to 23:59, kept as written (schedules read it with ``clock``)."""
+    clock(value)
     return value
 
 
@@ -160,6 +167,13 @@ def _framework_paths(value: Any) -> Any:
         repeated = [item for index, item in enumerate(paths) if item in paths[:index]]
         if repeated:
             raise Invalid(f"lists {repeated[0]!r} twice")
+    return value
+
+
+def _not_true_or_false(value: Any) -> Any:
+    """Any value but ``true`` or ``false`` (which a lax whole number would take for 1 and 0)."""
+    if isinstance(value, bool):
+        raise Invalid("is not a whole number")
     return value
 
 
@@ -261,10 +275,12 @@ class Settings(BaseModel):
 
     Each field's description says what it allows, completing error messages. Types are strict (a
     number is not text, ``true`` is not 1), except where the code always accepted text
-    (``notify_smtp_port``, ``notify_smtp_starttls``); unknown keys are errors.
+    (``notify_smtp_port``, ``notify_smtp_starttls``); unknown keys are errors. Build one with
+    ``validate_settings`` (a file's values) or ``Settings(key=value, ...)``; ``Settings()`` holds the
+    defaults. A model is frozen: ``model_copy(update=...)`` makes a changed copy (unchecked).
     """
 
-    model_config = ConfigDict(strict=True, extra="forbid", validate_default=True)
+    model_config = ConfigDict(strict=True, extra="forbid", validate_default=True, frozen=True)
 
     organisation: str = Field(
         "Ville de Val-d'Aurore (démo)", description='any text, such as "Ville de Relais"'
@@ -314,9 +330,9 @@ class Settings(BaseModel):
     monthly_report_time: Time = Field("07:00", description=TIME)
     notify_webhook_url: Url = Field("", description='an http(s) URL, or "" for none')
     notify_smtp_host: str = Field("", description='a host name such as "smtp.example.org", or "" for none')
-    notify_smtp_port: Annotated[int, AfterValidator(_between(1, 65535))] = Field(
-        587, strict=False, description="a port number from 1 to 65535, such as 587"
-    )
+    notify_smtp_port: Annotated[
+        int, BeforeValidator(_not_true_or_false), AfterValidator(_between(1, 65535))
+    ] = Field(587, strict=False, description="a port number from 1 to 65535, such as 587")
     notify_smtp_starttls: bool = Field(True, strict=False, description="true or false")
     notify_smtp_from: Annotated[str, AfterValidator(_address)] = Field(
         "relais@localhost", description='an e-mail address such as "relais@example.org"'
@@ -331,25 +347,21 @@ class Settings(BaseModel):
     full_refresh: bool = Field(False, description="true or false")
     writer_wait_minutes: NonNegative = Field(60, description="a number of minutes, 0 or more, such as 60")
 
-    # Optional keys the code reads with defaults of its own (relais.quality.suites, the LinkedIn
-    # connector's ApiSettings); they are not in seeds/relais.toml and stay out of the settings unset.
-    freshness_max_days: Count | None = Field(
-        None, description="a whole number of days, 0 or more, such as 45"
+    # Advanced keys (ADVANCED_KEYS): the quality checks' thresholds and how the LinkedIn connector
+    # calls the API; seeds/relais.toml leaves them out.
+    freshness_max_days: Count = Field(45, description="a whole number of days, 0 or more, such as 45")
+    anomaly_drop_share: Annotated[Number, AfterValidator(_between(0, 1))] = Field(
+        0.5, description="a share from 0 to 1, such as 0.5"
     )
-    anomaly_drop_share: Annotated[Number, AfterValidator(_between(0, 1))] | None = Field(
-        None, description="a share from 0 to 1, such as 0.5"
+    linkedin_api_base_url: Annotated[str, AfterValidator(_base_url)] = Field(
+        DEFAULT_BASE_URL, description='an https URL such as "https://api.linkedin.com/rest/"'
     )
-    linkedin_api_base_url: Annotated[str, AfterValidator(_base_url)] | None = Field(
-        None, description='an https URL such as "https://api.linkedin.com/rest/"'
+    linkedin_timeout_seconds: Annotated[Number, AfterValidator(_more_than(0))] = Field(
+        20.0, description="a number of seconds more than 0, such as 20.0"
     )
-    linkedin_timeout_seconds: Annotated[Number, AfterValidator(_more_than(0))] | None = Field(
-        None, description="a number of seconds more than 0, such as 20.0"
-    )
-    linkedin_max_attempts: Positive | None = Field(None, description="a whole number of 1 or more, such as 5")
-    linkedin_page_size: Positive | None = Field(None, description="a whole number of 1 or more, such as 50")
-    linkedin_days_per_call: Positive | None = Field(
-        None, description="a whole number of 1 or more, such as 30"
-    )
+    linkedin_max_attempts: Positive = Field(5, description="a whole number of 1 or more, such as 5")
+    linkedin_page_size: Positive = Field(50, description="a whole number of 1 or more, such as 50")
+    linkedin_days_per_call: Positive = Field(30, description="a whole number of 1 or more, such as 30")
 
     @model_validator(mode="after")
     def _consistent(self) -> Settings:
@@ -378,8 +390,18 @@ class Settings(BaseModel):
         return self
 
 
-OPTIONAL_KEYS = frozenset(name for name, field in Settings.model_fields.items() if field.default is None)
-"""Keys the model accepts that ``seeds/relais.toml`` does not list (no default here)."""
+ADVANCED_KEYS = frozenset(
+    {
+        "freshness_max_days",
+        "anomaly_drop_share",
+        "linkedin_api_base_url",
+        "linkedin_timeout_seconds",
+        "linkedin_max_attempts",
+        "linkedin_page_size",
+        "linkedin_days_per_call",
+    }
+)
+"""Keys the model accepts, with their defaults, that ``seeds/relais.toml`` does not list."""
 
 
 # ---------------------------------------------------------------- reading and reporting
@@ -396,11 +418,6 @@ class Problem:
         """The problem as one line naming the file (and the line)."""
         where = f"{path}, line {self.line}" if self.line else str(path)
         return f"{where}: {self.text}"
-
-
-def settings_dict(settings: Settings) -> dict[str, Any]:
-    """The settings as the plain dict the code reads, without the optional keys left unset."""
-    return {k: v for k, v in settings.model_dump().items() if not (k in OPTIONAL_KEYS and v is None)}
 
 
 def read_settings_file(path: Path) -> tuple[dict[str, Any], str]:
@@ -436,10 +453,10 @@ def validate_settings(values: Mapping[str, Any], path: Path, text: str = "") -> 
     raise SettingsError(path, [p.render(path) for p in ordered]) from None
 
 
-def load_settings_file(path: Path) -> dict[str, Any]:
-    """The settings of a ``relais.toml`` (defaults for missing keys), checked, as a plain dict."""
+def load_settings_file(path: Path) -> Settings:
+    """The settings of a ``relais.toml``, checked, defaults for missing keys (all of them, with no file)."""
     values, text = read_settings_file(path) if path.exists() else ({}, "")
-    return settings_dict(validate_settings(values, path, text))
+    return validate_settings(values, path, text)
 
 
 def _problems(error: ValidationError, values: Mapping[str, Any], text: str) -> list[Problem]:

@@ -1,8 +1,9 @@
 """Where the files Relais ships beside its code are: the SQL models, the metric catalogue, the seeds.
 
 In a checkout (an editable install) they are the project's own ``sql/``, ``docs/metrics.md`` and
-``seeds/``. A wheel carries the same files as package data under ``relais/_shipped/`` (pyproject maps
-them there), and that copy is used when it is present, so an installed Relais needs no checkout.
+``seeds/``. A wheel carries the same files as package data under ``relais/_shipped/`` (pyproject.toml
+maps them there, through hatch_build.py, in standard wheels only), and that copy is used when it is
+present, so an installed Relais needs no checkout; an editable install has no such copy.
 """
 
 from __future__ import annotations

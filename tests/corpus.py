@@ -26,8 +26,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from relais.synthetic.creator import ENGLISH, write_creator_export
+from relais.synthetic.workbooks import write_workbook
 from tests.builders import CONNECTIONS_PREAMBLE, csv_text, write_page_export, write_text, write_zip
-from tests.export_builders import ENGLISH, write_creator_export, write_workbook
 
 CORPUS = "corpus"
 LOADED, QUARANTINED, IGNORED = "loaded", "quarantined", "ignored"

@@ -192,9 +192,9 @@ def test_report_shows_the_coverage_beside_institution_reshares(home, language, n
             con,
             home / language,
             FEB,
-            organisation="Ville",
-            language=language,
-            settings={**settings, "timezone": "Europe/Paris"},
+            settings.model_copy(
+                update={"organisation": "Ville", "report_language": language, "timezone": "Europe/Paris"}
+            ),
             generated_at=datetime(2026, 3, 2, 8, 0, tzinfo=ZoneInfo("Europe/Paris")),
         )
     html = files[0].read_text(encoding="utf-8")

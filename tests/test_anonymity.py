@@ -5,8 +5,9 @@ from datetime import date
 import duckdb
 import pytest
 
+from relais.settings import Settings
 from relais.shipped import SQL_ROOT
-from relais.warehouse.database import define_macros, run_model
+from relais.warehouse.models import define_macros, run_model
 
 JAN, FEB = date(2026, 1, 1), date(2026, 2, 1)
 # department -> headcount, and enrolled ambassadors per month (one agent_month_base row each).
@@ -35,7 +36,7 @@ def _warehouse(threshold: int) -> duckdb.DuckDBPyConnection:
     # An ambassador not yet enrolled does not count towards a group's size.
     rows.append(("Archives-future", "Archives", JAN, False))
     con.executemany("INSERT INTO staging.agent_month_base VALUES (?, ?, ?, ?)", rows)
-    define_macros(con, "Europe/Paris", {"anonymity_threshold": threshold})
+    define_macros(con, Settings(anonymity_threshold=threshold))
     sql = (SQL_ROOT / "staging" / "department_groups.sql").read_text(encoding="utf-8")
     run_model(con, "staging", "department_groups", sql)
     return con

@@ -48,7 +48,7 @@ def test_members_recognised_by_header_whatever_their_name():
 
 
 def test_names_inside_a_zip_come_before_the_folders_outside():
-    from relais.inbox.ingest_archives import _names_to_match
+    from relais.sources.readers.archives import _names_to_match
 
     assert _names_to_match("hr/all.zip!exports/VDA1_export") == ["VDA1_export", "exports", "all.zip", "hr"]
     assert _names_to_match("archives/VDA2/export.zip") == ["export.zip", "VDA2", "archives"]
@@ -57,8 +57,8 @@ def test_names_inside_a_zip_come_before_the_folders_outside():
 
 def test_owner_index_answers_as_the_one_by_one_rules():
     """The index used at scale gives the same answers as comparing every ambassador one by one."""
-    from relais.inbox.export_owner import same_person
-    from relais.inbox.owner_index import OwnerIndex
+    from relais.sources.io.export_owner import same_person
+    from relais.sources.io.owner_index import OwnerIndex
 
     people = [
         ("VDA001", "ann.lee@ville.fr", "Ann", "Lee"),

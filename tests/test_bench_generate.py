@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from relais.inbox.ingest_archives import read_roster_file
 from relais.inbox.scan import scan_inbox
 from relais.skills.framework import load_framework
+from relais.sources.readers.archives import read_roster_file
 
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "bench" / "generate.py"

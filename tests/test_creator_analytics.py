@@ -4,22 +4,23 @@ from datetime import date, datetime
 
 import pytest
 
-from relais.inbox.export_owner import owner_name_from_file, period_from_file_name, same_person
-from relais.inbox.ingest_analytics import Person, ingest_creator_exports
 from relais.inbox.scan import scan_inbox
 from relais.ledger import FileRejected
 from relais.sources.creator_analytics import decide_date_order, read_creator_analytics, read_post_analytics
+from relais.sources.io.export_owner import owner_name_from_file, period_from_file_name, same_person
 from relais.sources.io.workbooks import detect_workbook
-from tests.export_builders import (
+from relais.sources.readers.analytics import Person, ingest_creator_exports
+from relais.synthetic.creator import (
     ENGLISH,
     FRENCH,
+    POST_FRENCH,
     creator_export_sheets,
     older_discovery,
     write_creator_export,
     write_creator_sheets,
     write_post_analytics,
-    write_workbook,
 )
+from relais.synthetic.workbooks import write_workbook
 
 POST_A = "https://www.linkedin.com/feed/update/urn:li:activity:7200000000000000001/"
 POST_B = (
@@ -315,7 +316,7 @@ def test_single_post_export_in_french_with_bad_values(tmp_path):
             ["Enregistrements", -2],
             ["Envois sur LinkedIn", 3],
         ],
-        sheet="PERFORMANCES",
+        POST_FRENCH,
     )
     read = read_post_analytics(path, "PostAnalytics.xlsx")
     assert read.language == "fr" and read.owner_name is None

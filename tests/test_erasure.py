@@ -20,9 +20,9 @@ import pytest
 
 from relais.privacy.erasure import Person, cells_mention, path_mentions, rewrite_csv_without, text_mentions
 from relais.privacy.pseudonym import Pseudonymiser
+from relais.synthetic.creator import ENGLISH, write_creator_export
 from tests.builders import csv_text, write_text, write_zip
 from tests.conftest import TEST_KEY
-from tests.export_builders import ENGLISH, write_creator_export
 from tests.test_end_to_end import build_organisation, share
 
 BIN = Path(__file__).resolve().parent.parent / ".venv" / "bin"

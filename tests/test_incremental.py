@@ -19,7 +19,7 @@ from relais.inbox.reuse import load_scan, previous_reads, record_reads, save_sca
 from relais.inbox.scan import scan_inbox
 from relais.skills.framework import load_framework
 from relais.skills.matcher import SkillMatcher
-from relais.warehouse.database import ensure_warehouse
+from relais.warehouse.tables import ensure_warehouse
 from tests.builders import csv_text, write_text, write_zip
 from tests.conftest import run_pipeline
 from tests.test_end_to_end import ROSTER, SHARES_HEADER, build_organisation, share
@@ -241,6 +241,9 @@ def _activities(con, texts):
         "CREATE OR REPLACE TABLE raw.li_shares (_source_file VARCHAR, _source_row BIGINT, commentary VARCHAR)"
     )
     con.executemany("INSERT INTO raw.li_shares VALUES ('f.csv', ?, ?)", list(enumerate(texts)))
+    con.execute(
+        "CREATE OR REPLACE TABLE raw.api_posts (_source_file VARCHAR, _source_row BIGINT, commentary VARCHAR)"
+    )
 
 
 def test_skills_of_a_commentary_matched_once_and_kept_by_its_text(tmp_path):

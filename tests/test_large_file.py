@@ -38,13 +38,13 @@ from pathlib import Path
 started = time.monotonic()
 from dagster import DagsterInstance, materialize
 
-from assets.ingest import INGEST_ASSETS
+from assets.ingest import ingest_assets
 from pipelines.resources import build_resources
 from pipelines.settings import load_home
 
 home = load_home(Path(sys.argv[1]))
 with DagsterInstance.ephemeral() as instance:
-    result = materialize(INGEST_ASSETS, resources=build_resources(home), instance=instance)
+    result = materialize(ingest_assets(), resources=build_resources(home), instance=instance)
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"success": result.success, "seconds": time.monotonic() - started, "peak_rss_mb": peak}))
 """

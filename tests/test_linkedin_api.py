@@ -4,10 +4,12 @@ import json
 import random
 import stat
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from relais.ledger import FileRejected
+from relais.settings import Settings, SettingsError, validate_settings
 from relais.sources.linkedin_api.client import (
     BudgetExhausted,
     DayLimitReached,
@@ -767,16 +769,16 @@ def test_files_that_are_not_envelopes_are_rejected_with_the_reason(tmp_path):
 
 
 def test_settings_come_from_relais_toml_keys_and_are_checked():
-    settings = ApiSettings.from_settings(
-        {"linkedin_api_version": 202611, "linkedin_request_budget": 300, "timezone": "Europe/Paris"}
-    )
+    values = {"linkedin_api_version": 202611, "linkedin_request_budget": 300, "timezone": "Europe/Paris"}
+    settings = ApiSettings.from_settings(validate_settings(values, Path("relais.toml")))
     assert (settings.version, settings.request_budget, settings.backfill_days, settings.page_size) == (
         "202611",
         300,
         30,
         50,
     )
-    with pytest.raises(ValueError, match="YYYYMM"):
-        ApiSettings(version="2026-11")
-    with pytest.raises(ValueError, match="https"):
-        ApiSettings(base_url="http://api.example.org/rest/")
+    assert ApiSettings.from_settings(Settings()) == ApiSettings(), "one set of defaults: the model's"
+    with pytest.raises(SettingsError, match="YYYYMM"):
+        validate_settings({"linkedin_api_version": "2026-11"}, Path("relais.toml"))
+    with pytest.raises(SettingsError, match="https"):
+        validate_settings({"linkedin_api_base_url": "http://api.example.org/rest/"}, Path("relais.toml"))

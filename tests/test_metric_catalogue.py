@@ -21,8 +21,9 @@ from datetime import date
 import duckdb
 import pytest
 
+from relais.settings import Settings
 from relais.shipped import SQL_ROOT
-from relais.warehouse.database import define_macros, run_model
+from relais.warehouse.models import define_macros, run_model
 
 SQL = SQL_ROOT / "marts"
 
@@ -161,7 +162,7 @@ def con():
         "'S1' AS skill_id, 3 AS endorsements"
     )
     # Hand-worked figures of one small department: the anonymity merge is off here (tests/test_anonymity.py).
-    define_macros(con, "Europe/Paris", {"anonymity_threshold": 1})
+    define_macros(con, Settings(anonymity_threshold=1))
     run_model(
         con, "staging", "department_groups", (SQL.parent / "staging" / "department_groups.sql").read_text()
     )

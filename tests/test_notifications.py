@@ -21,6 +21,7 @@ from pipelines.notifications import (
     send_email,
     send_webhook,
 )
+from relais.settings import Settings
 
 TOKEN = "T0KEN-s3cr3t-abcdef"
 
@@ -133,15 +134,17 @@ def test_failure_message_fields():
 
 
 def test_settings_from_toml_and_environment():
-    settings = {"notify_webhook_url": "https://from.toml/x", "notify_smtp_to": " a@x.org, ,b@x.org "}
+    settings = Settings(notify_webhook_url="https://from.toml/x", notify_smtp_to=" a@x.org, ,b@x.org ")
     env = {"RELAIS_NOTIFY_WEBHOOK_URL": f"https://hooks.example.org/{TOKEN}", "RELAIS_SMTP_PASSWORD": TOKEN}
     config = notify_settings(settings, env)
     assert config.webhook_url.endswith(TOKEN) and config.smtp_to == ("a@x.org", "b@x.org")
     assert config.channels == ["webhook"], "no SMTP host: no e-mail"
     assert TOKEN not in repr(config)
     assert redact_url(config.webhook_url) == "https://hooks.example.org/…"
-    with pytest.raises(ValueError, match="notify_smtp_port"):
-        notify_settings({"notify_smtp_port": "smtp"}, {})
+    assert notify_settings(settings, {}).webhook_url == "https://from.toml/x", (
+        "relais.toml without the variable"
+    )
+    assert (config.smtp_port, config.smtp_starttls, config.smtp_from) == (587, True, "relais@localhost")
 
 
 def test_webhook_receives_the_payload(webhook):
@@ -214,13 +217,13 @@ def _evaluate(sensor, instance: DagsterInstance):
 
 
 def test_run_failure_is_notified_on_every_channel(webhook, smtp):
-    settings = {
-        "organisation": "Val-d'Aurore",
-        "notify_smtp_host": "127.0.0.1",
-        "notify_smtp_port": smtp.port,
-        "notify_smtp_starttls": False,
-        "notify_smtp_to": "ops@example.org",
-    }
+    settings = Settings(
+        organisation="Val-d'Aurore",
+        notify_smtp_host="127.0.0.1",
+        notify_smtp_port=smtp.port,
+        notify_smtp_starttls=False,
+        notify_smtp_to="ops@example.org",
+    )
     sensor = build_failure_sensor(settings, environ={"RELAIS_NOTIFY_WEBHOOK_URL": webhook.url})
     assert sensor.name == "notify_on_run_failure"
     with DagsterInstance.ephemeral() as instance:
@@ -237,8 +240,13 @@ def test_run_failure_is_notified_on_every_channel(webhook, smtp):
 
 def test_a_failing_channel_does_not_stop_the_other(webhook, smtp):
     webhook.statuses = [404]
-    settings = {"notify_smtp_host": "127.0.0.1", "notify_smtp_port": smtp.port, "notify_smtp_starttls": False}
-    settings |= {"notify_smtp_to": "ops@example.org", "notify_webhook_url": webhook.url}
+    settings = Settings(
+        notify_smtp_host="127.0.0.1",
+        notify_smtp_port=smtp.port,
+        notify_smtp_starttls=False,
+        notify_smtp_to="ops@example.org",
+        notify_webhook_url=webhook.url,
+    )
     with DagsterInstance.ephemeral() as instance:
         _, outcome = _evaluate(build_failure_sensor(settings, environ={}), instance)
     assert outcome is None and len(webhook.received) == 1 and len(smtp.messages) == 1
@@ -246,7 +254,9 @@ def test_a_failing_channel_does_not_stop_the_other(webhook, smtp):
 
 def test_nothing_configured_sends_nothing(webhook, smtp):
     with DagsterInstance.ephemeral() as instance:
-        _, outcome = _evaluate(build_failure_sensor({"notify_smtp_port": smtp.port}, environ={}), instance)
+        _, outcome = _evaluate(
+            build_failure_sensor(Settings(notify_smtp_port=smtp.port), environ={}), instance
+        )
     assert isinstance(outcome, SkipReason) and "No failure notification configured" in outcome.skip_message
     assert webhook.received == [] and smtp.messages == []
 
@@ -269,7 +279,7 @@ def test_a_run_found_dead_is_marked_failed_and_notified(webhook, tmp_path):
     with DagsterInstance.ephemeral() as instance:
         dead = DagsterRun(job_name="__ASSET_JOB", run_id="dead0000-run", status=DagsterRunStatus.STARTED)
         instance.add_run(dead)
-        (home.root / "state").mkdir(exist_ok=True)
+        (home.root / "state").mkdir(parents=True, exist_ok=True)
         _write_holder(
             home.root / "state",
             Holder("dead0000-run", 999999, "host", "2026-12-01T06:00:00+00:00", "linkedin_archives"),
@@ -279,7 +289,7 @@ def test_a_run_found_dead_is_marked_failed_and_notified(webhook, tmp_path):
         ).success
         assert instance.get_run_by_id("dead0000-run").status == DagsterRunStatus.FAILURE
         (failure,) = instance.all_logs("dead0000-run", of_type=DagsterEventType.PIPELINE_FAILURE)
-        sensor = build_failure_sensor({}, environ={"RELAIS_NOTIFY_WEBHOOK_URL": webhook.url})
+        sensor = build_failure_sensor(Settings(), environ={"RELAIS_NOTIFY_WEBHOOK_URL": webhook.url})
         context = build_run_status_sensor_context(
             sensor_name=sensor.name,
             dagster_instance=instance,

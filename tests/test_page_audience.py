@@ -11,7 +11,7 @@ from relais.sources.page_audience import (
     read_page_metrics,
     read_page_visitors,
 )
-from tests.export_builders import write_workbook
+from relais.synthetic.workbooks import write_workbook
 
 NOTE = "Aggregated metrics for the selected range. Metrics are recorded daily."
 METRICS_HEADER = [

@@ -5,7 +5,7 @@ import textwrap
 
 import duckdb
 
-from pipelines.settings import load_home, pseudonym_key
+from pipelines.settings import load_home, ready_home
 from relais.warehouse.publish import publish_snapshot, published_tables
 from relais.warehouse.serving_meta import SCHEMA_VERSION
 
@@ -98,29 +98,34 @@ def test_open_reader_keeps_its_snapshot_and_never_blocks_publication(tmp_path):
         assert fresh.execute("SELECT DISTINCT version FROM marts.a").fetchall() == [(3,)]
 
 
-def test_generated_pseudonym_key_is_private_and_stable(tmp_path):
+def test_generated_pseudonym_key_is_made_when_first_needed_private_and_stable(tmp_path):
     root = tmp_path / "home"
-    first = pseudonym_key(root, environ={})
+    home = load_home(root, environ={})
+    assert not root.exists(), "describing a home creates nothing"
+    first = home.pseudonymiser.key
     assert len(first) == 64
     path = root / "secrets" / "pseudonym.key"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
-    assert pseudonym_key(root, environ={}) == first
-    assert pseudonym_key(root, environ={"RELAIS_PSEUDONYM_KEY": "from-env"}) == b"from-env"
+    assert [p.name for p in path.parent.iterdir()] == ["pseudonym.key"], "no temporary file left"
+    assert load_home(root, environ={}).pseudonymiser.key == first
+    from_env = load_home(root, environ={"RELAIS_PSEUDONYM_KEY": "from-env"})
+    assert from_env.pseudonymiser.key == b"from-env"
 
 
 def test_home_is_prepared_with_settings_and_key_hidden(tmp_path):
-    home = load_home(tmp_path / "h", environ={"RELAIS_PSEUDONYM_KEY": "k"})
+    home = ready_home(tmp_path / "h", environ={"RELAIS_PSEUDONYM_KEY": "k"})
     assert (home.root / "relais.toml").exists() and home.inbox.is_dir()
     assert (home.root / "dagster" / "dagster.yaml").exists()
+    assert not (home.root / "secrets").exists(), "the environment's key: no key file"
     assert home.timezone == "Europe/Paris"
-    assert "k" not in repr(home.pseudonymiser)
+    assert "k" not in repr(home.pseudonymiser) and "secret" not in repr(home)
     (home.root / "relais.toml").write_text('timezone = "America/Montreal"\n')
     assert load_home(home.root, environ={"RELAIS_PSEUDONYM_KEY": "k"}).timezone == "America/Montreal"
 
 
 def test_compaction_leaves_no_trace_of_replaced_rows(tmp_path):
-    from relais.warehouse.database import compact_database
+    from relais.warehouse.compaction import compact_database
 
     path = tmp_path / "warehouse.duckdb"
     with duckdb.connect(str(path)) as con:

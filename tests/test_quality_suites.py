@@ -18,6 +18,7 @@ import pytest
 
 from relais.quality.runner import QUALITY_CHECKS_COLUMNS, outcome_rows, summary_line, validate_warehouse
 from relais.quality.suites import ERROR, NOT_CHECKED, ROW_TABLES_SQL, WARN, build_suites
+from relais.settings import Settings
 from relais.warehouse.metric_docs import load_metric_docs
 from tests.conftest import run_pipeline
 from tests.test_end_to_end import build_organisation, key
@@ -95,7 +96,7 @@ def faulty(warehouse, tmp_path):
 
 
 def validate(con, tables=None, today=TODAY, settings=None, docs_dir=None):
-    outcomes = validate_warehouse(con, settings or {}, "test-run", docs_dir, tables, today=today)
+    outcomes = validate_warehouse(con, settings, "test-run", docs_dir, tables, today=today)
     for o in outcomes:
         text = " ".join([*o.examples, o.details])
         assert not any(secret in text for secret in PRIVATE), (o, "leaks a name, e-mail, agent id or path")
@@ -110,7 +111,7 @@ def test_every_check_passes_on_the_pipeline_warehouse(warehouse):
     with duckdb.connect(str(warehouse), read_only=True) as con:
         outcomes = validate(con)
         row_tables = [r[0] for r in con.execute(ROW_TABLES_SQL).fetchall()]
-        suites = build_suites({}, TODAY, row_tables)
+        suites = build_suites(None, TODAY, row_tables)
         for suite in suites:  # frames never carry a name, an e-mail, an HR id or a file path
             for frame in suite.frames.values():
                 assert not PRIVATE_COLUMNS & set(con.sql(frame.sql).columns), (suite.table, frame.name)
@@ -239,7 +240,7 @@ def test_stale_data_warn_on_freshness(faulty):
     assert "blocking" not in summary_line(outcomes)
     # The threshold is a setting.
     assert not failed(
-        validate(faulty(), {"marts.programme_month"}, dt.date(2026, 9, 1), {"freshness_max_days": 130})
+        validate(faulty(), {"marts.programme_month"}, dt.date(2026, 9, 1), Settings(freshness_max_days=130))
     )
 
 
@@ -306,11 +307,11 @@ def test_quality_checks_table_matches_its_documentation():
 
 
 def test_row_conservation_counts_the_pipeline_row_tables(warehouse):
-    from assets.quarantine import ROW_TABLES
+    from relais.sources.registry import row_tables
 
     with duckdb.connect(str(warehouse), read_only=True) as con:
         found = [r[0] for r in con.execute(ROW_TABLES_SQL).fetchall()]
-    assert set(found) == set(ROW_TABLES)
+    assert set(found) == set(row_tables())
 
 
 def test_importing_the_runner_does_not_import_great_expectations():

@@ -26,9 +26,10 @@ import duckdb
 import pytest
 
 from relais.sources.linkedin_api.files import ApiOwner, write_api_file
+from relais.synthetic.creator import ENGLISH, FRENCH, write_creator_export
+from relais.synthetic.workbooks import write_workbook
 from tests.builders import write_text
 from tests.conftest import TEST_KEY, run_pipeline
-from tests.export_builders import ENGLISH, FRENCH, write_creator_export, write_workbook
 
 ROSTER = [
     "agent_id,first_name,last_name,email,department,site,job_title,enrolled_on,consent,consent_withdrawn_on",
@@ -286,9 +287,8 @@ def test_worker_processes_read_the_exports_as_one_process_does(home):
     same rows as reading them in this process."""
     import polars as pl
 
-    from assets.analytics import CREATOR_SCHEMAS
-    from relais.inbox.ingest_analytics import Person, ingest_creator_exports
     from relais.inbox.scan import scan_inbox
+    from relais.sources.readers.analytics import CREATOR_SCHEMAS, Person, ingest_creator_exports
 
     items = [i for i in scan_inbox(home / "inbox") if i.kind in {"creator_analytics", "post_analytics"}]
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:

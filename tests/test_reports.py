@@ -25,6 +25,7 @@ from relais.reports.labels import Labels
 from relais.reports.safe_csv import cell, write_csv
 from relais.reports.text import safe_url, slugify, unique_slugs
 from relais.reports.wording import WORDING
+from relais.settings import Settings
 from tests.report_checks import (
     ACCENT_DEPARTMENT,
     AGENTS,
@@ -215,18 +216,14 @@ def hand(tmp_path_factory):
             con,
             root,
             MARCH,
-            organisation="Mairie <b>test</b>",
-            language="fr",
-            settings={"timezone": "Europe/Paris"},
+            Settings(organisation="Mairie <b>test</b>", report_language="fr", timezone="Europe/Paris"),
             generated_at=GENERATED,
         )
         en = write_month_report(
             con,
             english_root,
             MARCH,
-            organisation="City",
-            language="en",
-            settings={"report_language": "en"},
+            Settings(organisation="City", report_language="en"),
             generated_at=GENERATED,
         )
     return root, fr, en
@@ -386,13 +383,7 @@ def test_older_marts_without_merged_group_columns(tmp_path):
         con.execute("DELETE FROM marts.metric_settings")
         con.execute("DROP TABLE marts.quality_checks")
         files = write_month_report(
-            con,
-            tmp_path,
-            MARCH,
-            organisation="Old",
-            language="fr",
-            settings={"anonymity_threshold": 7},
-            generated_at=GENERATED,
+            con, tmp_path, MARCH, Settings(organisation="Old", anonymity_threshold=7), generated_at=GENERATED
         )
     html = files[0].read_text(encoding="utf-8")
     assert "Autres directions" in attribute_values(html, "data-department")
@@ -404,7 +395,7 @@ def test_the_month_folder_is_replaced_whole_or_not_at_all(tmp_path, monkeypatch)
     folder = tmp_path / "reports" / "2025-03"
     with duckdb.connect(str(database)) as con:
         con.execute("DELETE FROM marts.department_month WHERE department <> ?", [ACCENT_DEPARTMENT])
-        write_month_report(con, tmp_path, MARCH, organisation="A", language="fr", settings={})
+        write_month_report(con, tmp_path, MARCH, Settings(organisation="A"))
         (folder / "stale.txt").write_text("from an older build")
 
         def broken(*args, **kwargs):
@@ -412,14 +403,14 @@ def test_the_month_folder_is_replaced_whole_or_not_at_all(tmp_path, monkeypatch)
 
         monkeypatch.setattr(build_module, "write_csv", broken)
         with pytest.raises(RuntimeError):
-            write_month_report(con, tmp_path, MARCH, organisation="B", language="fr", settings={})
+            write_month_report(con, tmp_path, MARCH, Settings(organisation="B"))
         assert (folder / "stale.txt").exists() and "A" in (folder / "rapport.html").read_text(
             encoding="utf-8"
         )
         monkeypatch.undo()
-        write_month_report(con, tmp_path, MARCH, organisation="C", language="fr", settings={})
+        write_month_report(con, tmp_path, MARCH, Settings(organisation="C"))
         with pytest.raises(LookupError):
-            write_month_report(con, tmp_path, date(2030, 1, 1), organisation="C", language="fr", settings={})
+            write_month_report(con, tmp_path, date(2030, 1, 1), Settings(organisation="C"))
     assert not (folder / "stale.txt").exists()
     assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == ["2025-03"]
 
@@ -432,7 +423,7 @@ def test_dagster_asset_and_partitioned_op(tmp_path):
 
     with duckdb.connect(str(build_marts(tmp_path / "warehouse.duckdb"))) as con:
         con.execute("DELETE FROM marts.department_month WHERE department <> ?", [ACCENT_DEPARTMENT])
-    home = RelaisHome(root=tmp_path, organisation="Mairie", settings={"report_language": "en"})
+    home = RelaisHome(root=tmp_path, settings=Settings(organisation="Mairie", report_language="en"))
     resources = build_resources(home)
     result = materialize([monthly_report_asset], resources=resources)
     assert result.success
@@ -481,14 +472,7 @@ def demo(tmp_path_factory):
     run_pipeline(root)
     home = load_home(root)
     with duckdb.connect(str(home.warehouse), read_only=True) as con:
-        files = write_month_report(
-            con,
-            root,
-            date(2026, 10, 1),
-            organisation=home.organisation,
-            language="fr",
-            settings={**home.settings, "timezone": home.timezone},
-        )
+        files = write_month_report(con, root, date(2026, 10, 1), home.settings)
     return home, files
 
 

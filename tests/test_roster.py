@@ -2,9 +2,9 @@ from datetime import date
 
 import pytest
 
-from relais.inbox.ingest_archives import ingest_rosters
-from relais.inbox.scan import InboxFile
 from relais.privacy.pseudonym import Pseudonymiser
+from relais.sources.io.files import InboxFile
+from relais.sources.readers.archives import ingest_rosters
 from tests.builders import write_text
 
 KEY = Pseudonymiser(b"test-key")

@@ -1,6 +1,7 @@
 """Schedules: the daily refresh and the monthly report, at the times and in the zone of relais.toml."""
 
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,6 +19,7 @@ from pipelines.jobs import monthly_report_job, refresh_job
 from pipelines.partitions import report_months
 from pipelines.schedules import daily_refresh_schedule, monthly_report_schedule
 from pipelines.settings import load_home
+from relais.settings import Settings, SettingsError, validate_settings
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -27,7 +29,7 @@ def report_stub() -> None:
     """Stands in for the monthly report op while it is being written."""
 
 
-def _requested_partition(settings: dict, when: datetime) -> str:
+def _requested_partition(settings: Settings, when: datetime) -> str:
     """The partition key the monthly schedule requests when it fires at ``when``."""
     schedule = monthly_report_schedule(monthly_report_job(settings, report_stub), settings)
     request = schedule(build_schedule_context(scheduled_execution_time=when))
@@ -37,7 +39,7 @@ def _requested_partition(settings: dict, when: datetime) -> str:
 
 def test_daily_refresh_runs_at_the_configured_time_in_the_organisation_zone():
     schedule = daily_refresh_schedule(
-        refresh_job, {"daily_refresh_time": "06:30", "timezone": "Europe/Paris"}
+        refresh_job, Settings(daily_refresh_time="06:30", timezone="Europe/Paris")
     )
     assert schedule.cron_schedule == "30 6 * * *"
     assert schedule.execution_timezone == "Europe/Paris"
@@ -47,12 +49,12 @@ def test_daily_refresh_runs_at_the_configured_time_in_the_organisation_zone():
 
 
 def test_daily_refresh_defaults():
-    schedule = daily_refresh_schedule(refresh_job, {})
+    schedule = daily_refresh_schedule(refresh_job, Settings())
     assert (schedule.cron_schedule, schedule.execution_timezone) == ("0 6 * * *", "Europe/Paris")
 
 
 def test_monthly_report_requests_the_month_that_just_closed():
-    settings = {"monthly_report_day": 2, "monthly_report_time": "07:00", "timezone": "Europe/Paris"}
+    settings = Settings(monthly_report_day=2, monthly_report_time="07:00", timezone="Europe/Paris")
     schedule = monthly_report_schedule(monthly_report_job(settings, report_stub), settings)
     assert schedule.cron_schedule == "0 7 2 * *"
     assert schedule.execution_timezone == "Europe/Paris"
@@ -61,48 +63,36 @@ def test_monthly_report_requests_the_month_that_just_closed():
 
 
 def test_monthly_report_across_the_year_boundary():
-    settings = {"monthly_report_day": 2, "monthly_report_time": "07:00"}
+    settings = Settings(monthly_report_day=2, monthly_report_time="07:00")
     assert _requested_partition(settings, datetime(2027, 1, 2, 7, 0, tzinfo=PARIS)) == "2026-12-01"
     assert _requested_partition(settings, datetime(2027, 2, 2, 7, 0, tzinfo=PARIS)) == "2027-01-01"
 
 
 def test_report_months_close_in_the_organisation_zone():
     """At 00:30 in Paris on 1 November it is still October in UTC, but October is closed in Paris."""
-    months = report_months({"timezone": "Europe/Paris", "report_partitions_start": "2026-01-01"})
+    months = report_months(Settings(timezone="Europe/Paris", report_partitions_start="2026-01-01"))
     keys = months.get_partition_keys(current_time=datetime(2026, 11, 1, 0, 30, tzinfo=PARIS))
     assert keys[0] == "2026-01-01"
     assert keys[-1] == "2026-10-01"
 
 
 @pytest.mark.parametrize(
-    ("settings", "named"),
+    ("values", "named"),
     [
         ({"daily_refresh_time": "6h30"}, "daily_refresh_time"),
         ({"daily_refresh_time": "24:00"}, "daily_refresh_time"),
         ({"daily_refresh_time": 630}, "daily_refresh_time"),
         ({"timezone": "Europe/Nowhere"}, "timezone"),
-    ],
-)
-def test_bad_daily_settings_are_named(settings, named):
-    with pytest.raises(ValueError, match=named) as raised:
-        daily_refresh_schedule(refresh_job, settings)
-    assert "relais.toml" in str(raised.value)
-
-
-@pytest.mark.parametrize(
-    ("settings", "named"),
-    [
         ({"monthly_report_day": 0}, "monthly_report_day"),
         ({"monthly_report_day": 31}, "monthly_report_day"),
         ({"monthly_report_day": "2"}, "monthly_report_day"),
         ({"monthly_report_time": "07:60"}, "monthly_report_time"),
     ],
 )
-def test_bad_monthly_settings_are_named(settings, named):
-    job = monthly_report_job({}, report_stub)
-    with pytest.raises(ValueError, match=named) as raised:
-        monthly_report_schedule(job, settings)
-    assert "relais.toml" in str(raised.value)
+def test_bad_schedule_settings_are_named_before_any_schedule_is_built(values, named):
+    with pytest.raises(SettingsError, match=named) as raised:
+        validate_settings(values, Path("relais.toml"))
+    assert str(raised.value).startswith("relais.toml: ")
 
 
 def test_definitions_hold_the_schedules_and_sensors(tmp_path):

@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from pipelines.settings import DEFAULT_SETTINGS, load_home, load_settings
-from relais.settings import OPTIONAL_KEYS, Settings, SettingsError, key_line
+from relais.settings import ADVANCED_KEYS, Settings, SettingsError, key_line
 
 
 def _home(tmp_path: Path, text: str) -> Path:
@@ -28,20 +28,21 @@ def _error(tmp_path: Path, text: str) -> str:
 
 def test_seeds_parse_into_the_model_and_load_unchanged(tmp_path):
     seeds = tomllib.loads(DEFAULT_SETTINGS.read_text(encoding="utf-8"))
-    Settings.model_validate(seeds)
-    assert load_settings(tmp_path) == seeds, "no relais.toml: the defaults"
-    assert load_settings(_home(tmp_path, DEFAULT_SETTINGS.read_text(encoding="utf-8"))) == seeds
-    assert {k: type(v) for k, v in load_settings(tmp_path).items()} == {k: type(v) for k, v in seeds.items()}
+    assert load_settings(tmp_path) == Settings() == Settings.model_validate(seeds), "no relais.toml: defaults"
+    loaded = load_settings(_home(tmp_path, DEFAULT_SETTINGS.read_text(encoding="utf-8")))
+    assert isinstance(loaded, Settings) and loaded.model_dump(include=set(seeds)) == seeds
+    assert {k: type(getattr(loaded, k)) for k in seeds} == {k: type(v) for k, v in seeds.items()}
 
 
 def test_every_setting_is_in_the_seeds_with_the_models_default():
     seeds = tomllib.loads(DEFAULT_SETTINGS.read_text(encoding="utf-8"))
     fields = Settings.model_fields
-    assert set(seeds) == set(fields) - OPTIONAL_KEYS
+    assert set(seeds) == set(fields) - ADVANCED_KEYS
     for key in seeds:
         assert seeds[key] == fields[key].default, key
         assert type(seeds[key]) is type(fields[key].default), key
     assert all(field.description for field in fields.values())
+    assert all(field.default is not None for field in fields.values()), "every default lives in the model"
     assert {
         "freshness_max_days",
         "anomaly_drop_share",
@@ -50,7 +51,7 @@ def test_every_setting_is_in_the_seeds_with_the_models_default():
         "linkedin_max_attempts",
         "linkedin_page_size",
         "linkedin_days_per_call",
-    } == OPTIONAL_KEYS
+    } == ADVANCED_KEYS
 
 
 def test_valid_values_keep_their_meaning(tmp_path):
@@ -71,15 +72,15 @@ def test_valid_values_keep_their_meaning(tmp_path):
             'linkedin_api_base_url = "http://127.0.0.1:8000/rest/"\n',
         )
     )
-    assert settings["timezone"] == "America/Montreal"
-    assert settings["report_partitions_start"] == "2024-06-01"
-    assert settings["linkedin_api_version"] == "202611"
-    assert (settings["notify_smtp_port"], settings["notify_smtp_starttls"]) == (2525, False)
-    assert settings["daily_refresh_time"] == "6:30" and settings["emv_cpm"] == 10
-    assert (settings["report_language"], settings["skills_framework"]) == ("en", "relais")
-    assert settings["freshness_max_days"] == 1
-    assert settings["linkedin_api_base_url"] == "http://127.0.0.1:8000/rest/"
-    assert "linkedin_page_size" not in settings, "an optional key left unset stays out"
+    assert settings.timezone == "America/Montreal"
+    assert settings.report_partitions_start == "2024-06-01"
+    assert settings.linkedin_api_version == "202611"
+    assert (settings.notify_smtp_port, settings.notify_smtp_starttls) == (2525, False)
+    assert settings.daily_refresh_time == "6:30" and settings.emv_cpm == 10
+    assert (settings.report_language, settings.skills_framework) == ("en", "relais")
+    assert settings.freshness_max_days == 1
+    assert settings.linkedin_api_base_url == "http://127.0.0.1:8000/rest/"
+    assert settings.linkedin_page_size == 50, "an advanced key left unset has the model's default"
 
 
 @pytest.mark.parametrize(
@@ -122,6 +123,16 @@ def test_valid_values_keep_their_meaning(tmp_path):
         ('notify_webhook_url = "hooks.example.org/x"\n', "is not an http(s) URL"),
         ('notify_smtp_to = "a@example.org, bob"\n', "holds 'bob', which is not an e-mail address"),
         ("notify_smtp_port = 70000\n", "notify_smtp_port = 70000 is not from 1 to 65535"),
+        ('notify_smtp_port = "smtp"\n', 'notify_smtp_port = "smtp" is not a whole number: use a port'),
+        ("notify_smtp_port = true\n", "notify_smtp_port = true is not a whole number: use a port"),
+        ('notify_smtp_starttls = "maybe"\n', 'notify_smtp_starttls = "maybe" is not true or false'),
+        ('daily_refresh_time = "6h30"\n', 'daily_refresh_time = "6h30" is not a time of day'),
+        ("monthly_report_time = 700\n", "monthly_report_time = 700 is not text in double quotes"),
+        ('monthly_report_day = "2"\n', 'monthly_report_day = "2" is not a whole number'),
+        ("freshness_max_days = -1\n", "freshness_max_days = -1 is less than 0"),
+        ("anomaly_drop_share = 1.5\n", "anomaly_drop_share = 1.5 is not from 0 to 1"),
+        ("linkedin_page_size = 0\n", "linkedin_page_size = 0 is less than 1"),
+        ("linkedin_timeout_seconds = 0\n", "linkedin_timeout_seconds = 0 is not more than 0"),
         ('linkedin_api_base_url = "http://api.example.org/"\n', "is not an https URL"),
         ("tier_champion_score = 120\n", "tier_champion_score = 120 is not from 0 to 100"),
         (

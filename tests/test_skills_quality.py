@@ -6,15 +6,17 @@ recall 0.80 on it.
 """
 
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
-from relais.skills.evaluate import DEFAULT_FIXTURE, evaluate, load_fixture, main, unknown_labels
+from relais.skills.evaluate import evaluate, load_fixture, main, unknown_labels
 from relais.skills.framework import load_relais_framework
 from relais.skills.matcher import SkillMatcher
 
 MIN_PRECISION = 0.90
 MIN_RECALL = 0.80
+FIXTURE = Path(__file__).parent / "fixtures" / "skill_posts.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +31,7 @@ def matcher(framework):
 
 @pytest.fixture(scope="module")
 def posts():
-    return load_fixture(DEFAULT_FIXTURE)
+    return load_fixture(FIXTURE)
 
 
 def test_fixture_is_large_varied_and_uses_framework_skills(posts, framework):
@@ -63,7 +65,7 @@ def test_precision_and_recall_reach_the_thresholds(posts, matcher):
 
 
 def test_the_command_prints_the_scores_and_exits_zero(capsys):
-    assert main(["--fixture", str(DEFAULT_FIXTURE), "--show", "3"]) == 0
+    assert main(["--fixture", str(FIXTURE), "--show", "3"]) == 0
     printed = capsys.readouterr().out
     assert "precision:" in printed and "recall:" in printed and "F1:" in printed
     assert "false positives (first 3):" in printed

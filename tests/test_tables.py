@@ -170,11 +170,11 @@ SHARES_2018 = [
     ids=["utf-16-le-bom", "utf-16-be-bom", "utf-8-bom", "utf-8", "cp1252"],
 )
 def test_the_2018_shares_layout_is_read_like_todays(encode):
-    from relais.inbox.scan import classify_csv
+    from relais.inbox.scan import recognise_csv
     from relais.sources.io.text import decode_text
 
     data = encode(csv_text(SHARES_2018, newline="\r\n"))
-    assert classify_csv("Shares.csv", data) == "li_shares"
+    assert recognise_csv("Shares.csv", data) == ("li_shares", "")
     read = read_table("Shares.csv", decode_text(data)[0], SHARES)
     assert read.problems == [] and read.delimiter == "\t"
     assert [

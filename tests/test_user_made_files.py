@@ -5,7 +5,6 @@ Everything here is made up: no real person's data.
 
 from datetime import date
 
-from relais.inbox.ingest_analytics import Person, ingest_creator_exports
 from relais.inbox.scan import (
     HEADERLESS_REASON,
     RESAVED_REASON,
@@ -15,8 +14,10 @@ from relais.inbox.scan import (
     recognise_csv,
     scan_inbox,
 )
+from relais.sources.readers.analytics import Person, ingest_creator_exports
+from relais.synthetic.creator import ENGLISH, write_creator_export
+from relais.synthetic.workbooks import write_workbook
 from tests.builders import write_text, write_zip
-from tests.export_builders import ENGLISH, write_creator_export, write_workbook
 
 SHARES_HEADER = "Date,ShareLink,ShareCommentary,SharedUrl,MediaUrl,Visibility"
 SHARE = "2024-03-01 09:00:00,https://www.linkedin.com/feed/update/urn:li:activity:7100000000000000001/,Bonjour,,,PUBLIC"

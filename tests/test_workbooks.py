@@ -11,8 +11,9 @@ from relais.sources.io.workbooks import (
     detect_workbook_kind,
     parse_day_in_order,
 )
+from relais.synthetic.creator import ENGLISH, FRENCH, POST_FRENCH, write_creator_export, write_post_analytics
+from relais.synthetic.workbooks import write_workbook
 from tests.builders import write_page_export
-from tests.export_builders import ENGLISH, FRENCH, write_creator_export, write_post_analytics, write_workbook
 
 
 def _creator(path, labels):
@@ -50,7 +51,7 @@ def test_single_post_export(tmp_path):
         tmp_path / "p.xlsx", [["Post URL", "https://www.linkedin.com/feed/update/urn:li:activity:1/"]]
     )
     assert detect_workbook(path)[0] == "post_analytics"
-    french = write_post_analytics(tmp_path / "q.xlsx", [["URL du post", "x"]], sheet="PERFORMANCES")
+    french = write_post_analytics(tmp_path / "q.xlsx", [["URL du post", "x"]], POST_FRENCH)
     assert detect_workbook(french)[0] == "post_analytics"
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -27,9 +26,11 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from relais.inbox.scan import InboxFile, Recognised
+from relais.inbox.scan import Recognised
 from relais.ledger import LOADED, FileOutcome
-from relais.warehouse.database import table_columns, table_exists
+from relais.settings import Settings
+from relais.sources.io.files import InboxFile, PreviousReads
+from relais.warehouse.tables import table_columns, table_exists
 
 LIBRARY = Path(__file__).resolve().parent.parent
 ROW_SHAPING_CODE = ("sources", "inbox", "ledger.py")
@@ -82,12 +83,9 @@ def reader_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def reuse_enabled(settings: Mapping[str, Any]) -> bool:
+def reuse_enabled(settings: Settings) -> bool:
     """False when relais.toml asks for ``full_refresh = true`` (read every file again)."""
-    value = settings.get("full_refresh", False)
-    if not isinstance(value, bool):
-        raise ValueError(f"relais.toml: full_refresh must be true or false, not {value!r}")
-    return not value
+    return not settings.full_refresh
 
 
 def _state_matches(con: duckdb.DuckDBPyConnection, key: str) -> bool:
@@ -152,31 +150,6 @@ def save_scan(con: duckdb.DuckDBPyConnection, known: Mapping[str, Recognised]) -
 def fingerprints(known: Mapping[str, Recognised]) -> dict[str, list]:
     """``path -> [size, mtime_ns, sha256]`` of a scan, the form ``fingerprint_inbox`` takes as known."""
     return {path: [rec.stamp[0], rec.stamp[1], rec.sha256] for path, rec in known.items()}
-
-
-@dataclass
-class PreviousReads:
-    """The files one asset loaded at its last run, and what it recorded about them.
-
-    ``reusable(item, agent_id)`` gives the file's last outcome when its rows can be kept (same
-    path, content, modification time, archive and owner, loaded last time), else None; ``kept`` lists the
-    files it answered for, so that their rows survive and every other file's are deleted.
-    """
-
-    asset: str
-    files: dict[str, tuple[str, float, str, str | None]] = field(default_factory=dict)
-    outcomes: dict[str, FileOutcome] = field(default_factory=dict)
-    kept: set[str] = field(default_factory=set)
-
-    def reusable(self, item: InboxFile, agent_id: str | None) -> FileOutcome | None:
-        """The last outcome of ``item`` if its rows can be kept as they are, else None."""
-        known = self.files.get(item.path)
-        outcome = self.outcomes.get(item.path)
-        now = (item.sha256, item.modified_at, item.container, agent_id)
-        if known is None or outcome is None or known != now:
-            return None
-        self.kept.add(item.path)
-        return outcome
 
 
 def previous_reads(

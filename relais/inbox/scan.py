@@ -30,20 +30,17 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from relais.sources.advocacy import ADVOCACY_SPECS
-from relais.sources.io.tables import TableSpec, header_matches, near_miss
+from relais.sources import registry
+from relais.sources.io.files import HEAD_BYTES, InboxFile
+from relais.sources.io.tables import header_matches, near_miss
 from relais.sources.io.text import NUL, UTF8_BOM, UTF16_BOMS, decode_text, normalise_header
-from relais.sources.io.workbooks import detect_workbook, load_grid, open_workbook
-from relais.sources.linkedin_api.files import is_api_envelope
+from relais.sources.io.workbooks import WorkbookKind, detect_workbook, load_grid, open_workbook
 from relais.sources.linkedin_archive import (
     ANCHOR_KINDS,
-    LOADED_SPECS,
+    UNUSED_KIND,
     candidate_header_lines,
-    classify_member,
 )
-from relais.sources.roster import ROSTER
 
-HEAD_BYTES = 64 * 1024
 CHUNK_BYTES = 1024 * 1024
 MAX_MEMBER_BYTES = 512 * 1024 * 1024
 """A zip member unpacking to more than this is refused (LinkedIn archive files are far smaller)."""
@@ -57,8 +54,7 @@ RATIO_FLOOR_BYTES = 16 * 1024 * 1024
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 SYSTEM = "system"
 DUPLICATE = "duplicate"
-UNUSED = "li_unused"
-API = "linkedin_api"
+UNUSED = UNUSED_KIND
 SYMLINK_REASON = "symbolic link: not followed (it could point outside the inbox)"
 SPECIAL_REASON = "not a regular file (named pipe, socket or device): not opened"
 SYSTEM_REASON = "hidden or system file (editor lock, .DS_Store, __MACOSX): not an export, left unread"
@@ -124,47 +120,19 @@ _ROW_SHAPES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 address, ``?`` or empty, ``""`` any text), with the header line such a file should begin with: a
 file whose first line is such a row has lost its header line."""
 _DRIVE = re.compile(r"^[A-Za-z]:")
-_NEAR_MISS_SPECS: tuple[TableSpec, ...] = (ROSTER, *ADVOCACY_SPECS, *LOADED_SPECS)
-_KIND_LABELS = {
-    "hr_roster": "an HR roster",
-    "everyonesocial_users": "an EveryoneSocial users report",
-    "firstup_sources": "a Firstup sources report",
-    "li_shares": "a LinkedIn archive's Shares.csv",
-    "li_instant_reposts": "a LinkedIn archive's InstantReposts.csv",
-    "li_comments": "a LinkedIn archive's Comments.csv",
-    "li_reactions": "a LinkedIn archive's Reactions.csv",
-    "li_skills": "a LinkedIn archive's Skills.csv",
-    "li_endorsements_received": "a LinkedIn archive's Endorsement_Received_Info.csv",
-    "li_connections": "a LinkedIn archive's Connections.csv",
-    "li_email_addresses": "a LinkedIn archive's Email Addresses.csv",
-}
 
 
 def nul_header_reason(kind: str) -> str:
     """Why a file of ``kind`` whose header line holds a NUL byte is not read, and what to do about it."""
     return (
-        f"NUL byte (\\x00) in the header line: looks like {_KIND_LABELS[kind]} whose header line was "
-        "damaged (by a transfer or a tool that writes binary): not read; export it again, or remove "
+        f"NUL byte (\\x00) in the header line: looks like {registry.kind_labels()[kind]} whose header "
+        "line was damaged (by a transfer or a tool that writes binary): not read; export it again, or remove "
         "the NUL byte"
     )
 
 
 _DAMAGED_ANCHORS = frozenset(nul_header_reason(kind) for kind in ANCHOR_KINDS)
 """Reasons of archive members whose damaged header still shows what they are: they mark an archive."""
-
-
-@dataclass(frozen=True)
-class InboxFile:
-    """One recognised (or unrecognised) input: a file, or a member of a zip archive."""
-
-    path: str
-    container: str
-    container_type: str
-    kind: str
-    reason: str
-    sha256: str
-    size_bytes: int
-    modified_at: float
 
 
 def file_sha256(path: Path) -> str:
@@ -203,7 +171,7 @@ def recognise_csv(name: str, head: bytes) -> tuple[str, str]:
     damaged, _ = _recognise_text(name, text.replace(NUL, ""))
     if damaged == UNUSED:
         return UNUSED, ""
-    if damaged in _KIND_LABELS:
+    if damaged in registry.kind_labels():
         return "unknown", nul_header_reason(damaged)
     first_line = next((line for line in text.split("\n") if line.strip(" \t\r")), "")
     return "unknown", BINARY_REASON if reason == UNRECOGNISED_REASON and NUL in first_line else reason
@@ -212,15 +180,15 @@ def recognise_csv(name: str, head: bytes) -> tuple[str, str]:
 def _recognise_text(name: str, text: str) -> tuple[str, str]:
     """``recognise_csv`` of a decoded text, NUL bytes not considered (a line holding one is no header)."""
     candidates = list(candidate_header_lines(text, limit=5))
-    if any(header_matches(fields, ROSTER) for fields in candidates):
-        return "hr_roster", ""
-    for spec in ADVOCACY_SPECS:
+    for spec in registry.text_specs():
         if any(header_matches(fields, spec) for fields in candidates):
             return spec.kind, ""
-    spec = classify_member(name, text)
-    if spec is not None:
-        resaved = resaved_reason(candidates)
-        return ("unknown", resaved) if resaved else (spec.kind, "")
+    for source in registry.current():
+        member = source.recognition.member
+        spec = member(name, text) if member is not None else None
+        if spec is not None:
+            resaved = resaved_reason(candidates)
+            return ("unknown", resaved) if resaved else (spec.kind, "")
     reason = near_miss_reason(candidates) or headerless_reason(name, candidates, text)
     return "unknown", reason or UNRECOGNISED_REASON
 
@@ -249,15 +217,15 @@ def headerless_reason(name: str, candidates: list[list[str]], text: str = "") ->
     for kind, header, shape in _ROW_SHAPES:
         if len(first) == len(shape) and all(_fits(v, f) for v, f in zip(first, shape, strict=True)):
             return (
-                f"{HEADER_LESS_PREFIX}its first line ('{shown}') is a row of {_KIND_LABELS[kind]}, "
+                f"{HEADER_LESS_PREFIX}its first line ('{shown}') is a row of {registry.kind_labels()[kind]}, "
                 f"whose header line ({header}) is missing: not read; export it again, or put the header "
                 "line back"
             )
     one_field = all(sum(1 for v in fields if v.strip()) <= 1 for fields in candidates)
     if _SKILLS_NAME.search(name.replace("\\", "/")) and (one_field or len(candidates) == 1):
         return (
-            f"{HEADER_LESS_PREFIX}it looks like {_KIND_LABELS['li_skills']} (its name, one skill a line, "
-            f"first line '{shown}'), whose header line (Name) is missing: not read; export it again, "
+            f"{HEADER_LESS_PREFIX}it looks like {registry.kind_labels()['li_skills']} (its name, one skill a "
+            f"line, first line '{shown}'), whose header line (Name) is missing: not read; export it again, "
             "or put the header line back"
         )
     return ""
@@ -318,7 +286,7 @@ def misnamed_workbook(name: str, head: bytes) -> str:
 def classify_misnamed_workbook(path: Path, reason: str) -> tuple[str, str]:
     """A workbook under a text name: the export its sheets are (read as such, and the entry says so),
     else unknown with what its first sheet looks like (an archive CSV kept as a workbook)."""
-    kind, found = detect_workbook(path)
+    kind, found = detect_workbook(path, workbook_kinds())
     if kind != "unknown":
         return kind, f"{reason}; read as a workbook: {found}"
     try:
@@ -328,28 +296,38 @@ def classify_misnamed_workbook(path: Path, reason: str) -> tuple[str, str]:
     except Exception:  # an unreadable workbook: the reason already says what it is
         return "unknown", reason
     looks, _ = _recognise_text(path.name, "\n".join(lines))
-    if looks in _KIND_LABELS:
-        return "unknown", f"{reason} (its sheet '{sheet}' looks like {_KIND_LABELS[looks]}): not read"
+    labels = registry.kind_labels()
+    if looks in labels:
+        return "unknown", f"{reason} (its sheet '{sheet}' looks like {labels[looks]}): not read"
     return "unknown", f"{reason}: not read ({next(iter(found.splitlines()), '')})"
-
-
-def classify_csv(name: str, head: bytes) -> str:
-    """The kind of a delimited text file from its first bytes: roster, advocacy, ``li_*`` or ``unknown``."""
-    return recognise_csv(name, head)[0]
 
 
 def near_miss_reason(candidates: list[list[str]]) -> str:
     """Why a header line that is almost a known export's is not read: the columns it lacks, or ''."""
     misses = [
         (len(missing), spec.kind, missing)
-        for spec in _NEAR_MISS_SPECS
+        for spec in registry.near_miss_specs()
         for fields in candidates
         if (missing := near_miss(fields, spec))
     ]
     if not misses:
         return ""
     _, kind, missing = min(misses, key=lambda miss: miss[0])
-    return f"looks like {_KIND_LABELS[kind]} but lacks the column(s) {', '.join(missing)}: not read"
+    return f"looks like {registry.kind_labels()[kind]} but lacks the column(s) {', '.join(missing)}: not read"
+
+
+def workbook_kinds() -> list[WorkbookKind]:
+    """The registry's workbook recognisers, in its order."""
+    return [s.recognition.workbook for s in registry.current() if s.recognition.workbook is not None]
+
+
+def envelope_kind(head: bytes) -> str:
+    """The kind of a file whose first bytes a source recognises (a saved API answer), or ''."""
+    for source in registry.current():
+        recognition = source.recognition
+        if recognition.envelope is not None and recognition.envelope(head):
+            return recognition.envelope_kind
+    return ""
 
 
 def classify_spreadsheet(path: Path) -> tuple[str, str]:
@@ -358,7 +336,7 @@ def classify_spreadsheet(path: Path) -> tuple[str, str]:
     The reason of an unknown one is its first line: spreadsheet libraries add a context naming the
     file's absolute path, which says nothing more and does not belong in the ledger.
     """
-    kind, reason = detect_workbook(path)
+    kind, reason = detect_workbook(path, workbook_kinds())
     first_line = next(iter(reason.strip().splitlines()), "")
     return kind, ("" if kind != "unknown" else first_line)
 
@@ -497,8 +475,9 @@ def _recognise_file(path: Path, relative: str, known: Recognised | None) -> Reco
         return entry(*classify_spreadsheet(path), False, True)
     if suffix == ".zip":
         return entry("unknown", "corrupt zip file: cannot be opened", False, False, "zip")
-    if is_api_envelope(head):
-        return entry(API, "", True, False)
+    enveloped = envelope_kind(head)
+    if enveloped:
+        return entry(enveloped, "", True, False)
     return entry(*recognise_csv(path.name, head), True, False)
 
 

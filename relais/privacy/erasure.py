@@ -34,12 +34,11 @@ from typing import BinaryIO
 
 import duckdb
 
-from relais.inbox.scan import InboxFile
 from relais.privacy.pseudonym import Pseudonymiser
+from relais.sources.io.files import InboxFile
 from relais.sources.io.text import decode_text, strip_accents
+from relais.sources.registry import several_people_kinds
 
-MULTI_PERSON_KINDS = frozenset({"hr_roster", "everyonesocial_users", "firstup_sources"})
-"""Inbox kinds listing many people: rewritten without the person's rows instead of deleted."""
 TEXT_SUFFIXES = frozenset({".csv", ".txt", ".json", ".tsv"})
 SEARCH_ENCODINGS = ("utf-8", "cp1252")
 MAX_MEMBER_BYTES = 512 * 1024 * 1024
@@ -725,7 +724,7 @@ def _erase_container(
     if not paths:
         return
     first = items[0]
-    if first.container_type == "file" and first.kind in MULTI_PERSON_KINDS and not paths[0].is_symlink():
+    if first.container_type == "file" and first.kind in several_people_kinds() and not paths[0].is_symlink():
         _rewrite_shared(inbox, paths[0], person, result)
     elif path_mentions(person, container) or any(
         not p.is_symlink() and file_mentions(person, p) for p in paths

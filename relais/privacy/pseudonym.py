@@ -3,14 +3,20 @@
 An agent appears as ``agent_key`` = HMAC-SHA256(secret key, agent id), in hexadecimal: stable from
 run to run while the key stays the same, and impossible to reverse or to recompute without the
 key. E-mails are hashed the same way (lower-cased) so archives can be matched to roster rows
-whose e-mails were never stored.
+whose e-mails were never stored. A home's key is generated once, when first needed, into a file
+only its owner can read (``stored_key``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
+import os
+import secrets
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -33,3 +39,23 @@ class Pseudonymiser:
         their ``agent_key`` (so the erasure list can be kept while every ``agent_key`` trace is gone)."""
         message = b"erased:" + agent_id.strip().encode("utf-8")
         return hmac.new(self.key, message, hashlib.sha256).hexdigest()
+
+
+def stored_key(path: Path) -> bytes:
+    """The key kept in ``path``, generated there first (64 hexadecimal digits, mode 0600 in a 0700 folder).
+
+    The file appears whole or not at all: the key is written to a temporary file, then linked to
+    ``path`` only if no other process created it meanwhile, whose key is then the one kept.
+    """
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.chmod(0o700)
+        descriptor, temporary = tempfile.mkstemp(prefix=".key-", dir=path.parent)
+        try:
+            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+                handle.write(secrets.token_hex(32))
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, path)
+        finally:
+            os.unlink(temporary)
+    return path.read_text(encoding="utf-8").strip().encode("utf-8")

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from relais.quality.suites import ERROR, ROW_TABLES_SQL, TABLE_FRAME, WARN, Check, Frame, Suite, build_suites
+from relais.settings import Settings
 
 MAX_EXAMPLES = 5
 KEEP_RUNS = 20
@@ -133,7 +134,7 @@ def merge_parts(outcomes: list[CheckOutcome]) -> list[CheckOutcome]:
 
 def validate_warehouse(
     con: Any,
-    settings: Mapping[str, Any] | None,
+    settings: Settings | None,
     run_id: str,
     docs_dir: Path | None,
     tables: set[str] | None = None,
@@ -142,9 +143,10 @@ def validate_warehouse(
 ) -> list[CheckOutcome]:
     """Run every suite (or the suites of ``tables``) over the warehouse open on ``con``.
 
-    ``settings`` are the home's ``relais.toml`` values (``freshness_max_days``, ``anomaly_drop_share``,
-    ``timezone``); ``today`` overrides today's date in that time zone. A suite's table that does not
-    exist yields a failed ERROR outcome ``table_exists``; a frame that cannot be read fails its checks.
+    ``settings`` are the home's (``freshness_max_days``, ``anomaly_drop_share``, ``timezone``; the
+    defaults when None); ``today`` overrides today's date in that time zone. A suite's table that
+    does not exist yields a failed ERROR outcome ``table_exists``; a frame that cannot be read fails
+    its checks.
     """
     existing = {
         f"{schema}.{name}"

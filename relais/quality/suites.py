@@ -16,11 +16,11 @@ their inbox path (``SELECT path FROM raw.inbox_files WHERE sha256(path) LIKE '<f
 never by their path, which may hold a person's name. Examples of failing rows are drawn from these
 frames only.
 
-Settings (the home's ``relais.toml`` values, defaults here): ``freshness_max_days`` (45): the newest
-month of ``marts.programme_month`` must end no more than that many days before today;
-``anomaly_drop_share`` (0.5): a month whose active ambassadors, or posts + reshares, fall by more
-than that share below the average of the three months before it is flagged (the current calendar
-month, still partial, is left out); ``timezone`` (Europe/Paris) says what "today" is.
+Settings (the home's ``relais.toml``, defaults in ``relais.settings.Settings``): ``freshness_max_days``:
+the newest month of ``marts.programme_month`` must end no more than that many days before today;
+``anomaly_drop_share``: a month whose active ambassadors, or posts + reshares, fall by more than
+that share below the average of the three months before it is flagged (the current calendar
+month, still partial, is left out); ``timezone`` says what "today" is.
 """
 
 from __future__ import annotations
@@ -31,12 +31,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from relais.settings import Settings
 from relais.warehouse.metric_docs import TableDoc, load_metric_docs
 
 ERROR = "ERROR"
 WARN = "WARN"
 TABLE_FRAME = "table"
-DEFAULTS: dict[str, Any] = {"freshness_max_days": 45, "anomaly_drop_share": 0.5, "timezone": "Europe/Paris"}
 EARLIEST = dt.date(2000, 1, 1)
 FILE_REF = "left(sha256({column}), 12) AS file_ref"
 
@@ -121,15 +121,16 @@ def today_in(timezone: str) -> dt.date:
 
 
 def params(
-    settings: Mapping[str, Any] | None,
+    settings: Settings | None,
     today: dt.date | None = None,
     docs: Mapping[str, TableDoc] | None = None,
 ) -> Params:
-    values = {**DEFAULTS, **{k: v for k, v in (settings or {}).items() if k in DEFAULTS}}
+    """The suites' parameters from the home's settings (the defaults when None) and today's date."""
+    settings = settings or Settings()
     return Params(
-        today=today or today_in(str(values["timezone"])),
-        freshness_max_days=int(values["freshness_max_days"]),
-        anomaly_drop_share=float(values["anomaly_drop_share"]),
+        today=today or today_in(settings.timezone),
+        freshness_max_days=settings.freshness_max_days,
+        anomaly_drop_share=float(settings.anomaly_drop_share),
         docs=load_metric_docs() if docs is None else docs,
     )
 
@@ -775,7 +776,7 @@ def conservation_suite(row_tables: Sequence[str]) -> Suite:
 
 
 def build_suites(
-    settings: Mapping[str, Any] | None = None,
+    settings: Settings | None = None,
     today: dt.date | None = None,
     row_tables: Sequence[str] = (),
     docs: Mapping[str, TableDoc] | None = None,

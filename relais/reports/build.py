@@ -25,6 +25,7 @@ from relais.reports.render import render, write_pdf
 from relais.reports.safe_csv import write_csv
 from relais.reports.text import shorten, unique_slugs
 from relais.reports.view import department_label, grouped, tier_label, tiles
+from relais.settings import Settings
 
 DATA_DOCS = Path("quality") / "data_docs" / "index.html"
 DEPARTMENT_CSV_COLUMNS = (
@@ -80,27 +81,26 @@ def write_month_report(
     con: duckdb.DuckDBPyConnection,
     root: Path,
     month: date,
+    settings: Settings,
     *,
-    organisation: str,
-    language: str,
-    settings: Mapping[str, Any],
     generated_at: datetime | None = None,
 ) -> list[Path]:
     """Write the report of ``month`` to ``root/reports/YYYY-MM/`` and return the files written.
 
-    ``con`` reads the marts (and ``raw.roster`` for leaderboard names, when present); ``language`` is
-    ``fr`` or ``en``; ``settings`` are the home's settings (time zone, anonymity threshold,
-    currency fallbacks). The folder is replaced whole, atomically from a reader's point of view; its
-    hidden ``.agents.json`` (listed last) records whom it names and counts (``manifest``). Raises
-    ``LookupError`` when ``marts.programme_month`` has no row for ``month``.
+    ``con`` reads the marts (and ``raw.roster`` for leaderboard names, when present); ``settings``
+    are the home's (organisation, ``report_language``, time zone, and the anonymity threshold and
+    currency when the marts do not record them). The folder is replaced whole, atomically from a
+    reader's point of view; its hidden ``.agents.json`` (listed last) records whom it names and
+    counts (``manifest``). Raises ``LookupError`` when ``marts.programme_month`` has no row for
+    ``month``.
     """
     month = month.replace(day=1)
     if not con.execute("SELECT count(*) FROM marts.programme_month WHERE month = ?", [month]).fetchall()[0][
         0
     ]:
         raise LookupError(f"marts.programme_month has no figures for {month:%Y-%m}: no report written")
-    labels = Labels(language)
-    timezone = str(settings.get("timezone", "Europe/Paris"))
+    labels = Labels(settings.report_language)
+    timezone = settings.timezone
     generated = generated_at or datetime.now(ZoneInfo(timezone))
     final = report_folder(root, month)
     final.parent.mkdir(parents=True, exist_ok=True)
@@ -109,7 +109,7 @@ def write_month_report(
     try:
         report_settings = figures.report_settings(con, settings)
         common = {
-            "organisation": organisation,
+            "organisation": settings.organisation,
             "month_name": labels.month_name(month),
             "previous_name": labels.month_name(add_months(month, -1)),
             "generated": labels.moment(generated),

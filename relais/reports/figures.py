@@ -17,10 +17,9 @@ import duckdb
 
 from relais.reports.months import add_months, month_window
 from relais.reports.text import safe_url
-from relais.warehouse.database import table_columns
+from relais.settings import Settings
+from relais.warehouse.tables import table_columns
 
-DEFAULT_THRESHOLD = 5
-DEFAULT_LAPSED_AFTER = 3
 # key, kind (count, rate, money, score), whether a rise is good news
 PROGRAMME_HEADLINES: tuple[tuple[str, str, bool], ...] = (
     ("enrolled", "count", True),
@@ -194,7 +193,7 @@ def _grouping(cols: set[str]) -> str:
     return "false AS is_other, 0 AS merged"
 
 
-def report_settings(con: duckdb.DuckDBPyConnection, settings: Mapping[str, Any]) -> ReportSettings:
+def report_settings(con: duckdb.DuckDBPyConnection, settings: Settings) -> ReportSettings:
     """Currency, k and lapse delay as the marts were computed (``marts.metric_settings``), else settings."""
     stored: dict[str, tuple[float | None, str | None]] = {}
     if table_columns(con, "marts.metric_settings"):
@@ -202,17 +201,13 @@ def report_settings(con: duckdb.DuckDBPyConnection, settings: Mapping[str, Any])
             s: (v, u)
             for s, v, u in con.execute("SELECT setting, value, unit FROM marts.metric_settings").fetchall()
         }
-    currency = (stored.get("emv_currency", (None, None))[1] or settings.get("emv_currency") or "EUR").strip()
+    currency = (stored.get("emv_currency", (None, None))[1] or settings.emv_currency).strip()
     threshold = stored.get("anonymity_threshold", (None, None))[0]
     lapsed = stored.get("lapsed_after_months", (None, None))[0]
     return ReportSettings(
         currency=currency,
-        anonymity_threshold=int(
-            threshold if threshold is not None else settings.get("anonymity_threshold", DEFAULT_THRESHOLD)
-        ),
-        lapsed_after_months=int(
-            lapsed if lapsed is not None else settings.get("lapsed_after_months", DEFAULT_LAPSED_AFTER)
-        ),
+        anonymity_threshold=int(threshold if threshold is not None else settings.anonymity_threshold),
+        lapsed_after_months=int(lapsed if lapsed is not None else settings.lapsed_after_months),
     )
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 
 from relais.reports.figures import leaderboard_keys
-from relais.warehouse.database import table_columns
+from relais.warehouse.tables import table_columns
 
 MANIFEST_NAME = ".agents.json"
 MANIFEST_VERSION = 1

@@ -1,20 +1,21 @@
 """Precision and recall of the skill matcher on a labelled set of posts, and the command that prints them.
 
-The fixture (``tests/fixtures/skill_posts.jsonl``) holds one post a line: ``{"id", "lang", "text",
-"skills"}``, ``skills`` being the framework's skills a careful reader tags. The labelling rule: a
-skill is tagged when the post names it as a professional activity, competence, profession or field
-of work (a training taken, a job, a project's domain, a job advert, a hashtag naming the skill),
-whoever practises it; the most specific skill named is tagged (``sensibilisation à la
-cybersécurité`` rather than ``cybersécurité``, unless both are named). A skill word used in
-another sense is not tagged (``un excellent accueil``, ``la communication du rapport``, ``projet de
-loi``, ``marché de Noël``), nor the name of an administrative unit (``la direction de la
-communication``), nor an event that merely contains the word (``Semaine du développement
-durable``), nor a sector label (``#ServicePublic``).
+A fixture holds one post a line: ``{"id", "lang", "text", "skills"}``, ``skills`` being the
+framework's skills a careful reader tags. The labelling rule: a skill is tagged when the post names
+it as a professional activity, competence, profession or field of work (a training taken, a job, a
+project's domain, a job advert, a hashtag naming the skill), whoever practises it; the most specific
+skill named is tagged (``sensibilisation à la cybersécurité`` rather than ``cybersécurité``, unless
+both are named). A skill word used in another sense is not tagged (``un excellent accueil``, ``la
+communication du rapport``, ``projet de loi``, ``marché de Noël``), nor the name of an
+administrative unit (``la direction de la communication``), nor an event that merely contains the
+word (``Semaine du développement durable``), nor a sector label (``#ServicePublic``).
 
 Scores are micro-averaged over (post, skill) pairs: a skill found several times in a post counts
-once. ``python -m relais.skills.evaluate [--framework relais] [--framework-path PATH] [--fixture
-PATH]`` prints precision, recall, F1 and the first false positives and negatives, and exits 0;
-``--framework-path`` may be repeated (ESCO in several languages, merged by concept).
+once. ``python -m relais.skills.evaluate --fixture PATH [--framework relais] [--framework-path PATH]``
+prints precision, recall, F1 and the first false positives and negatives, and exits 0;
+``--framework-path`` may be repeated (ESCO in several languages, merged by concept). The fixture is
+named explicitly because it is test data, not shipped with the package: the checkout's
+``tests/fixtures/skill_posts.jsonl`` is the hand-labelled set the tests hold the matcher to.
 """
 
 from __future__ import annotations
@@ -29,8 +30,6 @@ from pathlib import Path
 from relais.ledger import FileRejected
 from relais.skills.framework import load_framework
 from relais.skills.matcher import SkillMatcher
-
-DEFAULT_FIXTURE = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "skill_posts.jsonl"
 
 
 @dataclass(frozen=True)
@@ -81,7 +80,7 @@ class Evaluation:
         return 2 * self.precision * self.recall / total if total else 0.0
 
 
-def load_fixture(path: str | Path = DEFAULT_FIXTURE) -> list[LabelledPost]:
+def load_fixture(path: str | Path) -> list[LabelledPost]:
     """Read a JSON-lines fixture; raises ``ValueError`` naming the line of a malformed record."""
     posts: list[LabelledPost] = []
     for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
@@ -158,7 +157,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=None,
         help="the framework file (needed for esco and rome); repeat it for ESCO in several languages",
     )
-    parser.add_argument("--fixture", default=str(DEFAULT_FIXTURE), help="labelled posts, JSON lines")
+    parser.add_argument(
+        "--fixture",
+        required=True,
+        help="labelled posts, JSON lines (the checkout's tests/fixtures/skill_posts.jsonl)",
+    )
     parser.add_argument("--show", type=int, default=20, help="how many false positives and negatives to list")
     args = parser.parse_args(argv)
     try:

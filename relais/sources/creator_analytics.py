@@ -22,8 +22,8 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from relais.inbox.export_owner import owner_name_from_file
 from relais.ledger import FileRejected, RowProblem
+from relais.sources.io.export_owner import owner_name_from_file
 from relais.sources.io.tables import Column, column_positions
 from relais.sources.io.values import parse_count
 from relais.sources.io.workbooks import (

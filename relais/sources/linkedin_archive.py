@@ -22,8 +22,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from relais.inbox.owner_index import OwnerIndex
 from relais.sources.io.dates import read_past_day, read_past_moment
+from relais.sources.io.owner_index import OwnerIndex
 from relais.sources.io.tables import Column, TableSpec, header_matches
 from relais.sources.io.text import iter_records, normalise_header, sniff_delimiter
 from relais.sources.post_identity import post_key
@@ -146,8 +146,12 @@ def add_post_keys(kind: str, row: dict) -> None:
         row["target_key"] = post_key(row.get("link"))
 
 
+UNUSED_KIND = "li_unused"
+"""The kind of an archive member Relais knows and does not use (its rows are never read)."""
+
+
 def _headers(*names: str) -> TableSpec:
-    return TableSpec("li_unused", tuple(Column(normalise_header(n), ()) for n in names))
+    return TableSpec(UNUSED_KIND, tuple(Column(normalise_header(n), ()) for n in names))
 
 
 UNUSED_SPECS: tuple[TableSpec, ...] = (

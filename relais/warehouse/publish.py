@@ -17,9 +17,9 @@ from pathlib import Path
 
 import duckdb
 
-from relais.warehouse.database import table_columns, table_exists
 from relais.warehouse.metric_docs import TableDoc
 from relais.warehouse.serving_meta import data_dictionary, write_meta
+from relais.warehouse.tables import table_columns, table_exists
 
 PUBLISHED_SCHEMA = "marts"
 

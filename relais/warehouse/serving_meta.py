@@ -16,7 +16,7 @@ from importlib import metadata
 
 import duckdb
 
-from relais.warehouse.database import table_exists
+from relais.warehouse.tables import table_exists
 
 SCHEMA_VERSION = "2.0"
 """Bumped by hand when a published table changes in a way that breaks an analyst's query."""

@@ -35,7 +35,8 @@ it was exported, so "the most recently obtained file wins" is reproducible.
 It also writes ``seeds/demo/expected_profile.json`` with the counts the generator knows, so tests can
 sanity-check what the pipeline ingests.
 
-Run: ``python seeds/demo/generate.py`` (needs ``xlsxwriter``).
+Run: ``python seeds/demo/generate.py`` from the project's virtualenv: the files are written by the shared
+writers of ``relais.synthetic``.
 """
 
 from __future__ import annotations
@@ -48,20 +49,72 @@ import random
 import re
 import shutil
 import unicodedata
-import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-import xlsxwriter
+from relais.synthetic.archives import (
+    ARCHIVE_FILES,
+    archive_path,
+    comments_row,
+    connections_row,
+    header_line,
+    instant_reposts_row,
+    member_name,
+    member_text,
+    reactions_row,
+    shares_row,
+    write_folder,
+    write_zip,
+)
+from relais.synthetic.creator import (
+    CREATOR_LABELS,
+    POST_LABELS,
+    creator_export_sheets,
+    creator_file_name,
+    demographic_percent,
+    post_date_cells,
+    post_file_name,
+    post_performance_rows,
+    write_post_analytics,
+)
+from relais.synthetic.page import (
+    OLDER_PAGE_CONTENT,
+    PAGE_CONTENT,
+    page_content_sheets,
+    page_demographic_sheets,
+    page_file_name,
+    page_followers_row,
+    page_followers_sheets,
+    page_metrics_row,
+    page_post_values,
+    page_visitors_row,
+    page_visitors_sheets,
+)
+from relais.synthetic.reports import write_everyonesocial, write_roster
+from relais.synthetic.text import (
+    MONTH_ABBR,
+    csv_line,
+    email_part,
+    fmt_connected,
+    fmt_day,
+    fmt_dmy,
+    fmt_endorsed,
+    fmt_mdy,
+    fmt_month_day_year,
+    fmt_month_year,
+    fmt_timestamp,
+    fmt_updated_on,
+    slugify,
+    write_text,
+)
+from relais.synthetic.workbooks import Rows, write_workbook
 
 SEED = 20261122
 HERE = Path(__file__).resolve().parent
 INBOX = HERE / "inbox"
 PROFILE_PATH = HERE / "expected_profile.json"
-ZIP_TIME = (2026, 11, 1, 0, 0, 0)
-WORKBOOK_CREATED = datetime(2026, 11, 1)
 WINDOW_START = datetime(2025, 8, 1)
 WINDOW_END = datetime(2026, 11, 1)  # exclusive, UTC
 EARLY_CUTOFF = datetime(2026, 6, 1)  # first archive of the two-archive owners covers up to 2026-05-31
@@ -71,6 +124,7 @@ DOMAIN = "val-daurore.fr"
 ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 ORG = "Ville de Val-d'Aurore"
 PAGE_SLUG = "ville-de-val-daurore"
+PAGE_FILES = "val-daurore"  # how the Page's export files are named
 MONTHS_FR = [
     "janvier",
     "février",
@@ -86,7 +140,6 @@ MONTHS_FR = [
     "décembre",
 ]
 HOUR_WEIGHTS = [1, 1, 1, 1, 1, 3, 8, 10, 9, 7, 8, 10, 9, 7, 7, 8, 9, 8, 6, 5, 4, 3, 2, 1]
-MONTH_ABBR = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 # --------------------------------------------------------------------------------------------------
 # Vocabulary
@@ -797,59 +850,6 @@ COMMENT_MESSAGES = [
     "Quel beau projet, bravo {first} !",
     'On parle de "sobriété" : les chiffres sont parlants !',
 ]
-PREAMBLE = (
-    '"When exporting your connection data, you may notice that some of the email addresses are missing. '
-    "You will only see email addresses for connections who have allowed their connections to see or "
-    "download their email address using this setting https://www.linkedin.com/psettings/privacy/email. "
-    'You can learn more here https://www.linkedin.com/help/linkedin/answer/261"'
-)
-
-HEADERS: dict[str, list[str]] = {
-    "emails": ["Email Address", "Confirmed", "Primary", "Updated On"],
-    "shares": ["Date", "ShareLink", "ShareCommentary", "SharedUrl", "MediaUrl", "Visibility"],
-    "instant_reposts": ["Date", "Link"],
-    "comments": ["Date", "Link", "Message"],
-    "reactions": ["Date", "Type", "Link"],
-    "skills": ["Name"],
-    "endorsements": [
-        "Endorsement Date",
-        "Skill Name",
-        "Endorser First Name",
-        "Endorser Last Name",
-        "Endorser Public Url",
-        "Endorsement Status",
-    ],
-    "connections": ["First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On"],
-    "profile": [
-        "First Name",
-        "Last Name",
-        "Maiden Name",
-        "Address",
-        "Birth Date",
-        "Headline",
-        "Summary",
-        "Industry",
-        "Zip Code",
-        "Geo Location",
-        "Twitter Handles",
-        "Websites",
-        "Instant Messengers",
-    ],
-    "positions": ["Company Name", "Title", "Description", "Location", "Started On", "Finished On"],
-}
-FILE_NAMES = {
-    "emails": "Email Addresses",
-    "shares": "Shares",
-    "instant_reposts": "InstantReposts",
-    "comments": "Comments",
-    "reactions": "Reactions",
-    "skills": "Skills",
-    "endorsements": "Endorsement_Received_Info",
-    "connections": "Connections",
-    "profile": "Profile",
-    "positions": "Positions",
-}
-ENGAGEMENT_KINDS = ["shares", "instant_reposts", "comments", "reactions"]
 
 # --------------------------------------------------------------------------------------------------
 # Data model
@@ -944,22 +944,6 @@ class ArchiveSpec:
 # --------------------------------------------------------------------------------------------------
 
 
-def ascii_fold(text: str) -> str:
-    """Strip accents (é -> e, æ -> ae) and keep the rest."""
-    text = text.replace("æ", "ae").replace("Æ", "Ae").replace("œ", "oe").replace("Œ", "Oe")
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-
-
-def email_part(name: str) -> str:
-    """'Le Gall' -> 'le-gall', "N'Diaye" -> 'ndiaye', 'Hélène' -> 'helene'."""
-    return ascii_fold(name).lower().replace("'", "").replace(" ", "-")
-
-
-def slugify(text: str, words: int = 6) -> str:
-    folded = "".join(c if c.isalnum() else " " for c in ascii_fold(text).lower())
-    return "-".join(folded.split()[:words])
-
-
 def g(template: str, female: bool) -> str:
     """Gender the {e}/{se} markers of a template ('fier{e}' -> 'fière')."""
     text = template.replace("ier{e}", "ière" if female else "ier")
@@ -1002,32 +986,6 @@ def urn_id(rng: random.Random, when: datetime) -> int:
     return ((epoch_ms(when) + rng.randrange(1000)) << 22) | rng.getrandbits(22)
 
 
-def fmt_share_date(when: datetime) -> str:
-    return when.strftime("%Y-%m-%d %H:%M:%S")
-
-
-def fmt_mdy(day: date) -> str:
-    return f"{day.month}/{day.day}/{day.year}"
-
-
-def fmt_dmy(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
-def fmt_updated_on(when: datetime) -> str:
-    hour = when.hour % 12 or 12
-    half = "AM" if when.hour < 12 else "PM"
-    return f"{when.month}/{when.day}/{when.year % 100:02d}, {hour}:{when.minute:02d} {half}"
-
-
-def fmt_connected(day: date) -> str:
-    return f"{day.day:02d} {MONTH_ABBR[day.month - 1]} {day.year}"
-
-
-def fmt_month_year(day: date) -> str:
-    return f"{MONTH_ABBR[day.month - 1]} {day.year}"
-
-
 def paris_month(when: datetime) -> str:
     """Calendar month in Europe/Paris of a naive UTC datetime (EU daylight-saving rule)."""
 
@@ -1042,16 +1000,6 @@ def paris_month(when: datetime) -> str:
 
 def utc_month(when: datetime) -> str:
     return when.strftime("%Y-%m")
-
-
-def csv_field(value: str) -> str:
-    if any(c in value for c in ',"\r\n'):
-        return '"' + value.replace('"', '""') + '"'
-    return value
-
-
-def csv_line(values: list[str]) -> str:
-    return ",".join(csv_field(v) for v in values)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1483,9 +1431,7 @@ def make_endorsements(
         when = rand_dt(rng, datetime(2023, 1, 1), WINDOW_END)
         first, last = random_person(rng)
         url = f"www.linkedin.com/in/{person_slug(rng, first, last)}"
-        rows.append(
-            (when, [when.strftime("%Y/%m/%d %H:%M:%S UTC"), rng.choice(skills), first, last, url, "ACCEPTED"])
-        )
+        rows.append((when, [fmt_endorsed(when), rng.choice(skills), first, last, url, "ACCEPTED"]))
     rows.sort(key=lambda r: r[0], reverse=True)
     return rows
 
@@ -1629,56 +1575,40 @@ def blank_some_comment_dates(rng: random.Random, members: list[Member]) -> list[
 # --------------------------------------------------------------------------------------------------
 
 
-def header_line(spec: ArchiveSpec, kind: str) -> str:
-    names = list(HEADERS[kind])
-    if kind == "shares" and spec.old_shares_header:
-        names = [*names[:3], "SharedURL", "MediaURL", *names[5:]]
-    if kind == "connections" and not spec.preamble:
-        names.remove("URL")
-    line = ",".join(names)
-    case = spec.header_case.get(kind)
-    return line.lower() if case == "lower" else line.upper() if case == "upper" else line
-
-
-def share_line(share: Share, eol: str) -> str:
-    text = f'"{eol}"'.join(share.lines)
-    quoted = '"' + text.replace('"', '""') + '"'
-    empty = '""'
-    return ",".join(
-        [
-            fmt_share_date(share.when),
-            share.link,
-            quoted,
-            share.shared_url or empty,
-            share.media_url or empty,
-            share.visibility,
-        ]
-    )
-
-
-def comment_line(event: Event, eol: str) -> str:
-    message = event.extra.replace('"', '\\"').replace("\n", eol)
-    when = "" if event.blank_date else fmt_share_date(event.when)
-    return f'{when},{event.link},"{message}"'
+def older_header(spec: ArchiveSpec, kind: str) -> bool:
+    """Whether the archive writes ``kind`` with its older header (``SharedURL``, Connections without URL)."""
+    return (kind == "shares" and spec.old_shares_header) or (kind == "connections" and not spec.preamble)
 
 
 def body_lines(spec: ArchiveSpec, kind: str, eol: str) -> list[str]:
     member, cutoff = spec.member, spec.cutoff
     if kind == "shares":
-        return [share_line(s, eol) for s in newest_first(member.shares) if s.when < cutoff]
+        return [
+            shares_row(fmt_timestamp(s.when), s.link, s.lines, s.shared_url, s.media_url, s.visibility, eol)
+            for s in newest_first(member.shares)
+            if s.when < cutoff
+        ]
     if kind == "instant_reposts":
-        return [f"{fmt_share_date(e.when)},{e.link}" for e in newest_first(member.reposts) if e.when < cutoff]
+        return [
+            instant_reposts_row(fmt_timestamp(e.when), e.link)
+            for e in newest_first(member.reposts)
+            if e.when < cutoff
+        ]
     if kind == "comments":
-        return [comment_line(e, eol) for e in newest_first(member.comments) if e.when < cutoff]
+        return [
+            comments_row("" if e.blank_date else fmt_timestamp(e.when), e.link, e.extra, eol)
+            for e in newest_first(member.comments)
+            if e.when < cutoff
+        ]
     if kind == "reactions":
         return [
-            f"{fmt_share_date(e.when)},{e.extra},{e.link}"
+            reactions_row(fmt_timestamp(e.when), e.extra, e.link)
             for e in newest_first(member.reactions)
             if e.when < cutoff
         ]
     if kind == "connections":
         keep = [row for day, row in member.connections if day < cutoff.date()]
-        return [csv_line(row if spec.preamble else row[:2] + row[3:]) for row in keep]
+        return [connections_row(row, older=not spec.preamble) for row in keep]
     if kind == "endorsements":
         return [csv_line(row) for when, row in member.endorsements if when < cutoff]
     static = {
@@ -1697,18 +1627,15 @@ def newest_first(items: list) -> list:
 def render_file(spec: ArchiveSpec, kind: str, eol: str) -> bytes:
     rows = body_lines(spec, kind, eol)
     spec.rows[kind] = len(rows)
-    lines = [header_line(spec, kind), *rows]
-    if kind == "connections" and spec.preamble:
-        lines = ["Notes:", PREAMBLE, "", *lines]
-    return (eol.join(lines) + eol).encode("utf-8")
+    header = header_line(kind, older_header(spec, kind), spec.header_case.get(kind, ""))
+    return member_text(header, rows, eol, preamble=kind == "connections" and spec.preamble)
 
 
 def archive_files(rng: random.Random, spec: ArchiveSpec) -> list[tuple[str, bytes]]:
     files = []
-    for kind, base in FILE_NAMES.items():
+    for kind in ARCHIVE_FILES:
         eol = "\r\n" if rng.random() < 0.5 else "\n"
-        suffixed = spec.suffix_id and kind in ENGAGEMENT_KINDS
-        name = f"{base}_{spec.suffix_id}.csv" if suffixed else f"{base}.csv"
+        name = member_name(kind, spec.suffix_id)
         spec.files[kind] = name
         files.append((name, render_file(spec, kind, eol)))
     rng.shuffle(files)
@@ -1717,35 +1644,14 @@ def archive_files(rng: random.Random, spec: ArchiveSpec) -> list[tuple[str, byte
 
 def write_archive(rng: random.Random, spec: ArchiveSpec) -> None:
     files = archive_files(rng, spec)
-    target = INBOX / spec.relpath
     if spec.unpacked:
-        target.mkdir(parents=True, exist_ok=True)
-        for name, data in files:
-            (target / name).write_bytes(data)
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, data in files:
-            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, data)
+        write_folder(INBOX / spec.relpath, files)
+    else:
+        write_zip(INBOX / spec.relpath, files)
 
 
 def export_date(rng: random.Random, early: bool = False) -> date:
     return date(2026, 6, rng.randint(1, 10)) if early else date(2026, 11, rng.randint(2, 20))
-
-
-def archive_path(scheme: str, agent_id: str, exported: date) -> tuple[str, bool]:
-    stamp = exported.strftime("%m-%d-%Y")
-    paths = {
-        "folder": f"archives/{agent_id}/Complete_LinkedInDataExport_{stamp}.zip",
-        "id_linkedin": f"archives/{agent_id}_linkedin.zip",
-        "ldexport": f"archives/LinkedInDataExport_{agent_id}.zip",
-        "unpacked": f"archives/{agent_id}_export",
-        "anonymous": f"archives/Complete_LinkedInDataExport_{stamp}.zip",
-    }
-    return paths[scheme], scheme == "unpacked"
 
 
 def plan_archives(
@@ -1768,13 +1674,12 @@ def plan_archives(
         elif aid in roles["two_archives"]:
             scheme = "folder"
             early = export_date(rng, early=True)
-            path, _ = archive_path(scheme, aid, early)
-            specs.append(ArchiveSpec(member, path, False, early, EARLY_CUTOFF))
+            specs.append(ArchiveSpec(member, archive_path(scheme, aid, early), False, early, EARLY_CUTOFF))
         else:
             scheme = schemes.pop()
         exported = export_date(rng)
-        path, unpacked = archive_path(scheme, aid, exported)
-        specs.append(ArchiveSpec(member, path, unpacked, exported, WINDOW_END))
+        path = archive_path(scheme, aid, exported)
+        specs.append(ArchiveSpec(member, path, scheme == "unpacked", exported, WINDOW_END))
     assign_quirks(rng, specs)
     return specs
 
@@ -1802,11 +1707,9 @@ def assign_quirks(rng: random.Random, specs: list[ArchiveSpec]) -> None:
 # --------------------------------------------------------------------------------------------------
 
 
-def write_roster(staff: list[Agent]) -> None:
-    header = "matricule;prénom;nom;courriel;direction;site;fonction;date_adhesion;consentement;date_retrait"
-    lines = [header]
-    for agent in sorted(staff, key=lambda a: a.agent_id):
-        values = [
+def write_staff_roster(staff: list[Agent]) -> None:
+    rows = [
+        [
             agent.agent_id,
             agent.first,
             agent.last,
@@ -1818,11 +1721,9 @@ def write_roster(staff: list[Agent]) -> None:
             agent.consent,
             fmt_dmy(agent.withdrawn) if agent.withdrawn else "",
         ]
-        assert not any(";" in v for v in values)
-        lines.append(";".join(values))
-    path = INBOX / "rh" / "export_agents_2026-11.csv"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+        for agent in sorted(staff, key=lambda a: a.agent_id)
+    ]
+    write_roster(INBOX / "rh" / "export_agents_2026-11.csv", rows)
 
 
 def write_misc() -> None:
@@ -1847,72 +1748,13 @@ def write_misc() -> None:
         "Impression kakémonos;312,00",
         "Abonnement outil de veille;900,00",
     ]
-    (folder / "budget.csv").write_bytes(("\r\n".join(budget) + "\r\n").encode("utf-8"))
+    write_text(folder / "budget.csv", budget, "\r\n")
 
 
 # --------------------------------------------------------------------------------------------------
 # Page exports (XLSX)
 # --------------------------------------------------------------------------------------------------
 
-METRIC_HEADERS = [
-    "Date",
-    "Impressions (organic)",
-    "Impressions (sponsored)",
-    "Impressions (total)",
-    "Unique impressions (organic)",
-    "Clicks (organic)",
-    "Clicks (sponsored)",
-    "Clicks (total)",
-    "Reactions (organic)",
-    "Reactions (sponsored)",
-    "Reactions (total)",
-    "Comments (organic)",
-    "Comments (sponsored)",
-    "Comments (total)",
-    "Reposts (organic)",
-    "Reposts (sponsored)",
-    "Reposts (total)",
-    "Engagement rate (organic)",
-    "Engagement rate (sponsored)",
-    "Engagement rate (total)",
-]
-POST_HEADERS = [
-    "Post title",
-    "Post link",
-    "Post type",
-    "Campaign name",
-    "Posted by",
-    "Created date",
-    "Campaign start date",
-    "Campaign end date",
-    "Audience",
-    "Impressions",
-    "Views (excluding off-site video views)",
-    "Off-site views",
-    "Clicks",
-    "Click through rate (CTR)",
-    "Likes",
-    "Comments",
-    "Reposts",
-    "Follows",
-    "Engagement rate",
-    "Content Type",
-]
-UPDATE_HEADERS = [
-    "Update title",
-    "Update link",
-    "Update type",
-    "Created date",
-    "Impressions",
-    "Video views",
-    "Clicks",
-    "Click through rate (CTR)",
-    "Likes",
-    "Comments",
-    "Shares",
-    "Follows",
-    "Engagement rate",
-]
 DECAY = [0.45, 0.25, 0.12, 0.08, 0.05, 0.03, 0.02]
 
 
@@ -1949,7 +1791,7 @@ def post_metrics(rng: random.Random, post: Post, cutoff: datetime) -> dict[str, 
 Measured = list[tuple[Post, dict[str, int]]]
 
 
-def daily_metrics(rng: random.Random, posts: Measured, days: list[date]) -> list[list]:
+def daily_metrics(rng: random.Random, posts: Measured, days: list[date]) -> Rows:
     index = {day: i for i, day in enumerate(days)}
     totals = {k: [0] * len(days) for k in ("impressions", "clicks", "likes", "comments", "reposts")}
     for post, metrics in posts:
@@ -1963,113 +1805,21 @@ def daily_metrics(rng: random.Random, posts: Measured, days: list[date]) -> list
         imp = totals["impressions"][i] + rng.randint(15, 90)
         clicks, likes = totals["clicks"][i] + rng.randint(0, 3), totals["likes"][i] + rng.randint(0, 2)
         comments, reposts = totals["comments"][i], totals["reposts"][i]
-        rate = round((clicks + likes + comments + reposts) / imp, 6)
         unique = int(imp * rng.uniform(0.6, 0.75))
-        rows.append(
-            [
-                fmt_mdy(day),
-                imp,
-                0,
-                imp,
-                unique,
-                clicks,
-                0,
-                clicks,
-                likes,
-                0,
-                likes,
-                comments,
-                0,
-                comments,
-                reposts,
-                0,
-                reposts,
-                rate,
-                0,
-                rate,
-            ]
-        )
+        rows.append(page_metrics_row(fmt_mdy(day), imp, unique, clicks, likes, comments, reposts))
     return rows
 
 
-def new_workbook(path: Path) -> xlsxwriter.Workbook:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    workbook = xlsxwriter.Workbook(str(path))
-    workbook.set_properties({"created": WORKBOOK_CREATED, "author": "LinkedIn"})
-    return workbook
-
-
-def write_sheet(
-    workbook: xlsxwriter.Workbook,
-    name: str,
-    note: str,
-    headers: list[str],
-    rows: list[list],
-) -> None:
-    sheet = workbook.add_worksheet(name)
-    sheet.write_string(0, 0, note)
-    for col, header in enumerate(headers):
-        sheet.write_string(1, col, header)
-    for r, row in enumerate(rows, start=2):
-        for col, value in enumerate(row):
-            if value == "" or value is None:
-                continue
-            if isinstance(value, str):
-                sheet.write_string(r, col, value)
-            else:
-                sheet.write_number(r, col, value)
-
-
-def post_row(post: Post, m: dict[str, int]) -> list:
-    imp = m["impressions"]
-    engaged = m["clicks"] + m["likes"] + m["comments"] + m["reposts"] + m["follows"]
-    video = post.content_type == "Video"
-    return [
-        post.title,
-        page_link(post),
-        "Organic",
-        "",
-        post.posted_by,
-        fmt_mdy(post.created.date()),
-        "",
-        "",
-        "All followers",
-        imp,
-        m["views"] if video else "",
-        0 if video else "",
-        m["clicks"],
-        round(m["clicks"] / imp, 6),
-        m["likes"],
-        m["comments"],
-        m["reposts"],
-        m["follows"],
-        round(engaged / imp, 6),
-        post.content_type,
-    ]
+def post_values(post: Post, m: dict[str, int]) -> dict:
+    """The post's row of a Page content export."""
+    created = fmt_mdy(post.created.date())
+    return page_post_values(
+        post.title, page_link(post), created, m, post.posted_by, post.content_type, m["views"]
+    )
 
 
 def page_link(post: Post) -> str:
     return f"https://www.linkedin.com/feed/update/urn:li:activity:{post.activity_id}"
-
-
-def update_row(post: Post, m: dict[str, int]) -> list:
-    imp = m["impressions"]
-    engaged = m["clicks"] + m["likes"] + m["comments"] + m["reposts"] + m["follows"]
-    return [
-        post.title,
-        page_link(post),
-        "Organic",
-        fmt_mdy(post.created.date()),
-        imp,
-        m["views"],
-        m["clicks"],
-        round(m["clicks"] / imp, 6),
-        m["likes"],
-        m["comments"],
-        m["reposts"],
-        m["follows"],
-        round(engaged / imp, 6),
-    ]
 
 
 def day_range(start: datetime, end: datetime) -> list[date]:
@@ -2078,17 +1828,10 @@ def day_range(start: datetime, end: datetime) -> list[date]:
 
 def write_content_export(rng: random.Random, posts: list[Post]) -> dict[int, dict[str, int]]:
     measured = [(p, post_metrics(rng, p, WINDOW_END)) for p in posts if p.in_new]
-    workbook = new_workbook(INBOX / "page" / "val-daurore_content_1722470400000.xlsx")
-    note = (
-        "Aggregated metrics for all posts in the selected date range. Metrics are updated daily and "
-        "reflect activity on each day (UTC)."
-    )
     daily = daily_metrics(rng, measured, day_range(WINDOW_START, WINDOW_END))
-    write_sheet(workbook, "Metrics", note, METRIC_HEADERS, daily)
-    rows = [post_row(p, m) for p, m in sorted(measured, key=lambda pm: pm[0].created, reverse=True)]
-    note = "All posts published in the selected date range, with lifetime metrics as of the export date."
-    write_sheet(workbook, "All posts", note, POST_HEADERS, rows)
-    workbook.close()
+    rows = [post_values(p, m) for p, m in sorted(measured, key=lambda pm: pm[0].created, reverse=True)]
+    path = INBOX / "page" / "val-daurore_content_1722470400000.xlsx"
+    write_workbook(path, page_content_sheets(PAGE_CONTENT, daily, rows))
     return {p.activity_id: m for p, m in measured}
 
 
@@ -2102,26 +1845,11 @@ def write_updates_export(rng: random.Random, posts: list[Post], newer: dict[int,
             metrics = {k: int(v * ratio) for k, v in newer[post.activity_id].items()}
             metrics["impressions"] = max(metrics["impressions"], 1)
         measured.append((post, metrics))
-    workbook = new_workbook(INBOX / "page" / "val-daurore_updates_2025.xlsx")
-    days = day_range(WINDOW_START, datetime(2025, 11, 1))
-    old_headers = [h.replace("Reposts", "Shares") for h in METRIC_HEADERS]
-    write_sheet(
-        workbook,
-        "Update metrics (aggregated)",
-        "Aggregated metrics for all updates in the selected date range.",
-        old_headers,
-        daily_metrics(rng, measured, days),
-    )
+    daily = daily_metrics(rng, measured, day_range(WINDOW_START, datetime(2025, 11, 1)))
     listed = sorted((pm for pm in measured if pm[0].in_old), key=lambda pm: pm[0].created, reverse=True)
-    rows = [update_row(p, m) for p, m in listed]
-    write_sheet(
-        workbook,
-        "Update engagement",
-        "Engagement metrics for individual updates. Data for the selected date range.",
-        UPDATE_HEADERS,
-        rows,
-    )
-    workbook.close()
+    rows = [{**post_values(p, m), "views": m["views"]} for p, m in listed]  # video views of every post
+    path = INBOX / "page" / "val-daurore_updates_2025.xlsx"
+    write_workbook(path, page_content_sheets(OLDER_PAGE_CONTENT, daily, rows))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -2148,108 +1876,25 @@ BASE_EXPORT_DATES = {
 }
 """When the roster, the Page content exports and the stray files were exported (their mtimes)."""
 
-CREATOR_LABELS: dict[str, dict[str, object]] = {
-    "en": {
-        "sheets": ("DISCOVERY", "ENGAGEMENT", "TOP POSTS", "FOLLOWERS", "DEMOGRAPHICS"),
-        "overall": "Overall Performance",
-        "impressions": "Impressions",
-        "members_reached": "Members reached",
-        "date": "Date",
-        "engagements": "Engagements",
-        "post_url": "Post URL",
-        "publish_date": "Post publish date",
-        "total_followers_on": "Total followers on",
-        "new_followers": "New followers",
-        "banner": "Maximum of 50 posts available to include in this list",
-        "demographics": ("Top Demographics", "Value", "Percentage"),
-        "categories": (
-            ("Job titles", "Chargé de communication"),
-            ("Locations", "Lyon, Auvergne-Rhône-Alpes, France"),
-            ("Industries", "Government Administration"),
-            ("Seniority", "Senior"),
-            ("Company size", "1001-5000 employees"),
-            ("Companies", ORG),
-        ),
-    },
-    "fr": {
-        "sheets": (
-            "DÉCOUVERTE",
-            "ENGAGEMENT",
-            "POSTS LES PLUS PERFORMANTS",
-            "ABONNÉS",
-            "DONNÉES DÉMOGRAPHIQUES",
-        ),
-        "overall": "Performances globales",
-        "impressions": "Impressions",
-        "members_reached": "Membres touchés",
-        "date": "Date",
-        "engagements": "Interactions",
-        "post_url": "URL du post",
-        "publish_date": "Date de publication du post",
-        "total_followers_on": "Nombre total d'abonnés au",
-        "new_followers": "Nouveaux abonnés",
-        "banner": "50 posts au maximum peuvent figurer dans cette liste",
-        "demographics": ("Principales données démographiques", "Valeur", "Pourcentage"),
-        "categories": (
-            ("Intitulés de poste", "Chargé de communication"),
-            ("Lieux", "Lyon, Auvergne-Rhône-Alpes, France"),
-            ("Secteurs", "Administration publique"),
-            ("Niveau hiérarchique", "Confirmé"),
-            ("Taille de l'entreprise", "1 001-5 000 employés"),
-            ("Entreprises", ORG),
-        ),
-    },
+DEMOGRAPHIC_VALUES = {
+    "en": (
+        "Chargé de communication",
+        "Lyon, Auvergne-Rhône-Alpes, France",
+        "Government Administration",
+        "Senior",
+        "1001-5000 employees",
+        ORG,
+    ),
+    "fr": (
+        "Chargé de communication",
+        "Lyon, Auvergne-Rhône-Alpes, France",
+        "Administration publique",
+        "Confirmé",
+        "1 001-5 000 employés",
+        ORG,
+    ),
 }
-"""Sheet names and labels of a creator analytics export, as ``relais/sources/io/workbooks.py`` and
-``relais/sources/creator_analytics.py`` know them (English, and the French interface)."""
-
-POST_LABELS_BY_LANGUAGE: dict[str, dict[str, str]] = {
-    "en": {
-        "sheet": "PERFORMANCE",
-        "demographics": "TOP DEMOGRAPHICS",
-        "post_url": "Post URL",
-        "post_date": "Post Date",
-        "time": "Post Publish Time",
-        "section": "Post Performance",
-        "impressions": "Impressions",
-        "members_reached": "Members reached",
-        "profile_viewers": "Profile viewers from this post",
-        "followers": "Followers gained from this post",
-        "social": "Social engagement",
-        "reactions": "Reactions",
-        "comments": "Comments",
-        "reposts": "Reposts",
-        "saves": "Saves",
-        "sends": "Sends on LinkedIn",
-        "category": "Category",
-        "value": "Value",
-        "location": "Location",
-        "company": "Company",
-    },
-    "fr": {
-        "sheet": "PERFORMANCES",
-        "demographics": "DONNÉES DÉMOGRAPHIQUES",
-        "post_url": "URL du post",
-        "post_date": "Date du post",
-        "time": "Heure de publication",
-        "section": "Performances du post",
-        "impressions": "Impressions",
-        "members_reached": "Membres touchés",
-        "profile_viewers": "Vues du profil grâce à ce post",
-        "followers": "Abonnés gagnés grâce à ce post",
-        "social": "Interactions sociales",
-        "reactions": "Réactions",
-        "comments": "Commentaires",
-        "reposts": "Republications",
-        "saves": "Enregistrements",
-        "sends": "Envois sur LinkedIn",
-        "category": "Catégorie",
-        "value": "Valeur",
-        "location": "Lieu",
-        "company": "Entreprise",
-    },
-}
-"""Labels of the single-post export's PERFORMANCE sheet (rows are matched on the label)."""
+"""The top value of each DEMOGRAPHICS category of a creator export (``CreatorLabels.categories``)."""
 
 
 @dataclass
@@ -2296,7 +1941,7 @@ def noon_utc(day: date) -> float:
 
 
 def compact_name(text: str) -> str:
-    """A name as ``relais/inbox/export_owner.py`` compares it: accents, case and separators dropped."""
+    """A name as ``relais/sources/io/export_owner.py`` compares it: accents, case and separators dropped."""
     marks = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return re.sub(r"[^0-9a-z]+", "", marks.lower())
 
@@ -2404,81 +2049,37 @@ def share_url(rng: random.Random, share: Share) -> str:
     return share.link.replace("%3A", ":") + "/"
 
 
-def fmt_in(day: date, language: str) -> str:
-    return fmt_dmy(day) if language == "fr" else fmt_mdy(day)
-
-
-def creator_sheets(rng: random.Random, export: CreatorExport) -> dict[str, list[list]]:
+def creator_sheets(rng: random.Random, export: CreatorExport) -> dict[str, Rows]:
     """The five sheets of an aggregate creator export, as rows of cells."""
-    labels = CREATOR_LABELS[export.language]
     lang, new_layout = export.language, export.layout == "aggregate"
     total_imp = sum(v[0] for v in export.daily.values())
     reached = round(total_imp * rng.uniform(0.35, 0.55))
     as_text = new_layout and lang == "en"  # 2026 English files write these totals as text
-    discovery = [
-        [labels["overall"], f"{fmt_in(export.start, lang)} - {fmt_in(export.end, lang)}"],
-        [labels["impressions"], f"{total_imp:,}" if as_text else total_imp],
-        [labels["members_reached"], f"{reached:,}" if as_text else reached],
-    ]
-    engagement = [[labels["date"], labels["impressions"], labels["engagements"]]]
-    engagement += [[fmt_in(day, lang), imp, eng] for day, (imp, eng, _) in sorted(export.daily.items())]
     found = top_posts(export)
     by_eng = sorted(found, key=lambda p: (-p[2], p[0].when))[:50]
     by_imp = sorted(found, key=lambda p: (-p[1], p[0].when))[:50]
     urls = {id(share): share_url(rng, share) for share, _, _ in found}
-    header = [labels["post_url"], labels["publish_date"], labels["engagements"]]
-    header += ["", labels["post_url"], labels["publish_date"], labels["impressions"]]
-    top = [[labels["banner"]], [], header]
-    for index in range(max(len(by_eng), len(by_imp))):
-        row: list = ["", "", "", ""]
-        if index < len(by_eng):
-            share, _, value = by_eng[index]
-            row[:3] = [urls[id(share)], fmt_in(share.when.date(), lang), value]
-        if index < len(by_imp):
-            share, value, _ = by_imp[index]
-            row += [urls[id(share)], fmt_in(share.when.date(), lang), value]
-        top.append(row)
     gained = sum(v[2] for day, v in export.daily.items())
     earlier = sum(v for day, v in export.series.followers.items() if day < export.start)
-    total = export.series.followers_before + earlier + gained
-    followers: list[list] = [
-        [f"{labels['total_followers_on']} {fmt_in(export.end, lang)}", total],
-        [],
-        [labels["date"], labels["new_followers"]],
-    ]
-    followers += [[fmt_in(day, lang), fol] for day, (_, _, fol) in sorted(export.daily.items())]
-    demographics = [list(labels["demographics"])]
-    shares = sorted((rng.uniform(0.005, 0.4) for _ in labels["categories"]), reverse=True)
-    for (category, value), part in zip(labels["categories"], shares, strict=True):
-        if new_layout:
-            percent = "< 1%" if part < 0.01 else f"{round(part * 100)}%"
-            demographics.append([category, value, percent])
-        else:
-            demographics.append([category, value, round(part, 3)])
-    return dict(zip(labels["sheets"], [discovery, engagement, top, followers, demographics], strict=True))
-
-
-def write_rows_workbook(path: Path, sheets: dict[str, list[list]]) -> None:
-    """An XLSX file with one sheet per entry; strings as text, numbers as numbers, '' left empty."""
-    workbook = new_workbook(path)
-    for name, rows in sheets.items():
-        sheet = workbook.add_worksheet(name)
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                if value == "" or value is None:
-                    continue
-                if isinstance(value, str):
-                    sheet.write_string(r, c, value)
-                else:
-                    sheet.write_number(r, c, value)
-    workbook.close()
-
-
-def creator_file_name(export: CreatorExport, written_name: str) -> str:
-    start, end = export.start.isoformat(), export.end.isoformat()
-    if export.layout == "content":
-        return f"Content_{start}_{end}_{written_name}.xlsx"
-    return f"AggregateAnalytics_{written_name}_{start}_{end}.xlsx"
+    values = DEMOGRAPHIC_VALUES[lang]
+    parts = sorted((rng.uniform(0.005, 0.4) for _ in values), reverse=True)
+    labels = CREATOR_LABELS[lang]
+    daily = sorted(export.daily.items())
+    return creator_export_sheets(
+        labels,
+        period=f"{fmt_day(export.start, lang)} - {fmt_day(export.end, lang)}",
+        discovery=(f"{total_imp:,}", f"{reached:,}") if as_text else (total_imp, reached),
+        days=[[fmt_day(day, lang), imp, eng] for day, (imp, eng, _) in daily],
+        top_by_engagements=[[urls[id(s)], fmt_day(s.when.date(), lang), eng] for s, _, eng in by_eng],
+        top_by_impressions=[[urls[id(s)], fmt_day(s.when.date(), lang), imp] for s, imp, _ in by_imp],
+        followers_on=fmt_day(export.end, lang),
+        followers_total=export.series.followers_before + earlier + gained,
+        follower_days=[[fmt_day(day, lang), fol] for day, (_, _, fol) in daily],
+        demographics=[
+            [category, value, demographic_percent(part, new_layout)]
+            for category, value, part in zip(labels.categories, values, parts, strict=True)
+        ],
+    )
 
 
 def pick_analytics_people(
@@ -2566,7 +2167,7 @@ def plan_creator_exports(
             written = strip_marks(f"{agent.first} {agent.last}")
         else:
             written = f"{agent.first} {agent.last}"
-        name = creator_file_name(export, written)
+        name = creator_file_name(export.layout, written, export.start, export.end)
         folder = f"{ANALYTICS_DIR}/{agent.agent_id}" if export.owner_found_by == "folder" else ANALYTICS_DIR
         export.relpath = f"{folder}/{name}"
         if export.owner_found_by == "file_name":
@@ -2579,7 +2180,7 @@ def write_creator_exports(rng: random.Random, exports: list[CreatorExport]) -> N
     for export in exports:
         fill_export_days(rng, export, YEAR_START, EARLY_END)
         path = INBOX / export.relpath
-        write_rows_workbook(path, creator_sheets(rng, export))
+        write_workbook(path, creator_sheets(rng, export))
         if export.broken:  # a download cut short: the zip's central directory is missing
             data = path.read_bytes()
             path.write_bytes(data[: len(data) * 2 // 5])
@@ -2596,15 +2197,6 @@ def write_redrop(exports: list[CreatorExport], rng: random.Random) -> tuple[str,
     (INBOX / copy).parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(INBOX / original.relpath, INBOX / copy)
     return original.relpath, copy
-
-
-def post_date_text(when: datetime, language: str) -> tuple[str, str]:
-    """The single-post export's date and time cells."""
-    if language == "fr":
-        return fmt_dmy(when.date()), when.strftime("%H:%M")
-    hour = when.hour % 12 or 12
-    half = "AM" if when.hour < 12 else "PM"
-    return f"{MONTH_ABBR[when.month - 1]} {when.day}, {when.year}", f"{hour}:{when.minute:02d} {half}"
 
 
 def write_post_exports(rng: random.Random, exports: list[CreatorExport]) -> list[dict]:
@@ -2632,32 +2224,16 @@ def write_post_exports(rng: random.Random, exports: list[CreatorExport]) -> list
             "saves": rng.randint(0, 4),
             "sends": rng.randint(0, 3),
         }
-        labels = POST_LABELS_BY_LANGUAGE[export.language]
+        labels = POST_LABELS[export.language]
         agent = export.series.member.agent
         post_id = share.link.rsplit("%3A", 1)[1]
         folder = Path(export.relpath).parent.as_posix()
-        relpath = f"{folder}/PostAnalytics_{agent.first} {agent.last}_{post_id}.xlsx"
-        day_text, time_text = post_date_text(share.when, export.language)
-        rows: list[list] = [
-            [labels["post_url"], share.link],
-            [labels["post_date"], day_text],
-            [labels["time"], time_text],
-            [],
-            [labels["section"]],
-            [labels["impressions"], figures["impressions"]],
-            [labels["members_reached"], figures["members_reached"]],
-            [labels["profile_viewers"], rng.randint(0, 12)],
-            [labels["followers"], rng.randint(0, 5)],
-            [],
-            [labels["social"]],
-            *([labels[k], figures[k]] for k in ("reactions", "comments", "reposts", "saves", "sends")),
-        ]
-        demographics = [
-            [labels["category"], labels["value"], "%"],
-            [labels["location"], "Lyon", 0.12],
-            [labels["company"], ORG, 0.21],
-        ]
-        write_rows_workbook(INBOX / relpath, {labels["sheet"]: rows, labels["demographics"]: demographics})
+        relpath = f"{folder}/{post_file_name(f'{agent.first} {agent.last}', post_id)}"
+        day_text, time_text = post_date_cells(share.when, export.language)
+        shown = {**figures, "profile_viewers": rng.randint(0, 12), "followers": rng.randint(0, 5)}
+        rows = post_performance_rows(labels, share.link, day_text, time_text, shown)
+        demographics: Rows = [[labels.location, "Lyon", 0.12], [labels.company, ORG, 0.21]]
+        write_post_analytics(INBOX / relpath, rows, labels, demographics)
         exported = export.exported + timedelta(days=rng.randint(1, 6))
         written.append(
             {
@@ -2733,6 +2309,15 @@ FOLLOWER_DEMOGRAPHICS = {
 }
 
 
+def audience_demographics(total: int, measure: str) -> dict[str, Rows]:
+    """The demographic sheets of a Page audience export: each value's share of ``total``."""
+    counts = {
+        sheet: [(name, round(part * total)) for name, part in values]
+        for sheet, values in FOLLOWER_DEMOGRAPHICS.items()
+    }
+    return page_demographic_sheets(counts, measure)
+
+
 def write_page_audience(rng: random.Random, posts: list[Post]) -> dict:
     """The Page's followers export (``New followers``) and visitors export (``Visitor metrics``)."""
     days = days_between(FULL_START, LAST_DAY)
@@ -2749,7 +2334,7 @@ def write_page_audience(rng: random.Random, posts: list[Post]) -> dict:
         sponsored = rng.randint(4, 18) if campaign else 0
         invited = rng.randint(1, 3) if rng.random() < 0.1 else 0
         total = organic + sponsored + invited
-        followers_rows.append([fmt_mdy(day), sponsored, organic, invited, total])
+        followers_rows.append(page_followers_row(fmt_mdy(day), sponsored, organic, invited))
         scale = (0.4 if weekend else 1.0) * growth
         overview = [round(rng.randint(12, 40) * scale), round(rng.randint(18, 55) * scale)]
         overview[1] += 15 * post_days[day]
@@ -2757,12 +2342,9 @@ def write_page_audience(rng: random.Random, posts: list[Post]) -> dict:
         life = [rng.randint(0, 4), rng.randint(0, 3)]
         views = [overview[i] + jobs[i] + life[i] for i in range(2)]
         unique = [max(1, round(v * rng.uniform(0.5, 0.7))) for v in views]
-        row = [fmt_mdy(day)]
-        for pair in (overview, [round(v * 0.6) for v in overview], life, [round(v * 0.6) for v in life]):
-            row += [pair[0], pair[1], pair[0] + pair[1]]
-        for pair in (jobs, [round(v * 0.6) for v in jobs], views, unique):
-            row += [pair[0], pair[1], pair[0] + pair[1]]
-        visitor_rows.append(row)
+        pairs = [overview, [round(v * 0.6) for v in overview], life, [round(v * 0.6) for v in life]]
+        pairs += [jobs, [round(v * 0.6) for v in jobs], views, unique]
+        visitor_rows.append(page_visitors_row(fmt_mdy(day), pairs))
         month = by_month.setdefault(day.strftime("%Y-%m"), Counter())
         month.update(
             {
@@ -2772,33 +2354,12 @@ def write_page_audience(rng: random.Random, posts: list[Post]) -> dict:
                 "unique_visitors_total": unique[0] + unique[1],
             }
         )
-    demographic = {
-        sheet: [[sheet, "Total followers"], *([name, round(part * 2400)] for name, part in values)]
-        for sheet, values in FOLLOWER_DEMOGRAPHICS.items()
-    }
-    followers_path = f"page/val-daurore_followers_{epoch_ms(datetime(2026, 11, 3, 9, 12))}.xlsx"
-    header = ["Date", "Sponsored followers", "Organic followers", "Auto-invited followers", "Total followers"]
-    write_rows_workbook(INBOX / followers_path, {"New followers": [header, *followers_rows], **demographic})
-    visitor_header = ["Date"]
-    for measure in (
-        "Overview page views",
-        "Overview unique visitors",
-        "Life page views",
-        "Life unique visitors",
-        "Jobs page views",
-        "Jobs unique visitors",
-        "Total page views",
-        "Total unique visitors",
-    ):
-        visitor_header += [f"{measure} ({device})" for device in ("desktop", "mobile", "total")]
-    visitors_path = f"page/val-daurore_visitors_{epoch_ms(datetime(2026, 11, 3, 9, 14))}.xlsx"
-    visitor_demographic = {
-        sheet: [[sheet, "Total views"], *([name, round(part * 9000)] for name, part in values)]
-        for sheet, values in FOLLOWER_DEMOGRAPHICS.items()
-    }
-    write_rows_workbook(
-        INBOX / visitors_path, {"Visitor metrics": [visitor_header, *visitor_rows], **visitor_demographic}
-    )
+    followers_path = f"page/{page_file_name(PAGE_FILES, 'followers', epoch_ms(datetime(2026, 11, 3, 9, 12)))}"
+    demographics = audience_demographics(2400, "Total followers")
+    write_workbook(INBOX / followers_path, page_followers_sheets(followers_rows, demographics))
+    visitors_path = f"page/{page_file_name(PAGE_FILES, 'visitors', epoch_ms(datetime(2026, 11, 3, 9, 14)))}"
+    demographics = audience_demographics(9000, "Total views")
+    write_workbook(INBOX / visitors_path, page_visitors_sheets(visitor_rows, demographics))
     return {
         "followers_file": followers_path,
         "visitors_file": visitors_path,
@@ -2813,32 +2374,25 @@ def write_page_audience(rng: random.Random, posts: list[Post]) -> dict:
 
 def es_row(
     rng: random.Random, name: str, kind: str, created: date, reach: int, posts: int, shares: int, clicks: int
-) -> str:
+) -> list[str]:
     onboarded = created + timedelta(days=rng.randint(0, 12))
     onboarded_text = "" if rng.random() < 0.15 else fmt_mdy(onboarded)
     last = datetime(2026, 10, rng.randint(20, 31), rng.randint(7, 18), rng.randrange(60))
-    last_text = (
-        f"{MONTH_ABBR[last.month - 1]} {last.day}, {last.year}"
-        if rng.random() < 0.5
-        else fmt_share_date(last)
-    )
-    reach_text = f"{reach:,}"
-    return csv_line(
-        [
-            name,
-            kind,
-            created.isoformat(),
-            onboarded_text,
-            last_text,
-            reach_text,
-            str(posts),
-            str(shares),
-            str(clicks),
-        ]
-    )
+    last_text = fmt_month_day_year(last) if rng.random() < 0.5 else fmt_timestamp(last)
+    return [
+        name,
+        kind,
+        created.isoformat(),
+        onboarded_text,
+        last_text,
+        f"{reach:,}",
+        str(posts),
+        str(shares),
+        str(clicks),
+    ]
 
 
-def write_everyonesocial(
+def write_advocacy_report(
     rng: random.Random, staff: list[Agent], members: list[Member], people: list[Agent]
 ) -> dict:
     """October 2026 users report: ~20 ambassadors (names as the vendor spells them), 4 staff who are
@@ -2849,9 +2403,8 @@ def write_everyonesocial(
     chosen = rng.sample(pool, 20)
     styles = ["exact"] * 11 + ["stripped"] * 4 + ["upper"] * 2 + ["lower"] * 2 + ["reversed"]
     rng.shuffle(styles)
-    lines = ["Name,Type,Created On,Onboarded,Last Active,Reach,Posts,Shares,Clicks"]
     kept: dict[str, dict] = {}
-    rows: list[tuple[str, str]] = []
+    rows: list[tuple[str, list[str]]] = []
     for agent, style in zip(chosen, styles, strict=True):
         full = f"{agent.first} {agent.last}"
         if style == "stripped" and strip_marks(full) != full and "æ" not in full.lower():
@@ -2867,7 +2420,7 @@ def write_everyonesocial(
         assert name_owners(written, people) == [agent.agent_id], written
         member = by_id.get(agent.agent_id)
         if member is not None:
-            in_oct = [s for s in member.shares if october[0] <= fmt_share_date(s.when) < october[1]]
+            in_oct = [s for s in member.shares if october[0] <= fmt_timestamp(s.when) < october[1]]
             posts_n = sum(1 for s in in_oct if not s.reshare)
             shares_n = sum(1 for s in in_oct if s.inst_id is not None) + rng.randint(0, 3)
             connections = len(member.connections)
@@ -2915,11 +2468,8 @@ def write_everyonesocial(
         rows.append((written, line))
         withheld.append({"name_as_written": written, "why": why, "clicks": clicks})
     rows.sort(key=lambda r: compact_name(r[0]))
-    lines += [line for _, line in rows]
     relpath = "advocacy/everyonesocial_users_2026-10.csv"
-    path = INBOX / relpath
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8"))
+    write_everyonesocial(INBOX / relpath, [row for _, row in rows])
     return {
         "path": relpath,
         "report_month": "2026-10",
@@ -2971,7 +2521,7 @@ def write_analytics(
     original, copy = write_redrop(exports, rng)
     singles = write_post_exports(rng, exports)
     page = write_page_audience(rng, posts)
-    advocacy = write_everyonesocial(rng, staff, members, people)
+    advocacy = write_advocacy_report(rng, staff, members, people)
     dated = {e.relpath: e.exported for e in exports}
     dated[copy] = REDROP_DAY
     dated.update({s["path"]: date.fromisoformat(s["exported_on"]) for s in singles})
@@ -3113,8 +2663,8 @@ def owner_summary(member: Member) -> dict:
         "endorsements": len(member.endorsements),
         "connections": len(member.connections),
         "shares_in_next_month_in_paris": sum(1 for s in shares if paris_month(s.when) != utc_month(s.when)),
-        "first_activity": fmt_share_date(min(all_dates)) if all_dates else None,
-        "last_activity": fmt_share_date(max(all_dates)) if all_dates else None,
+        "first_activity": fmt_timestamp(min(all_dates)) if all_dates else None,
+        "last_activity": fmt_timestamp(max(all_dates)) if all_dates else None,
         "shares_by_month_utc": dict(sorted(months.items())),
         "shares_by_month_paris": dict(sorted(paris.items())),
     }
@@ -3268,7 +2818,7 @@ def main(argv: list[str] | None = None) -> None:
     record_actions(members, posts)
     newer = write_content_export(rng, posts)
     write_updates_export(rng, posts, newer)
-    write_roster(staff)
+    write_staff_roster(staff)
     write_misc()
     section, dated = write_analytics(staff, members, roles, posts)
     mtimes = set_mtimes(specs, {**BASE_EXPORT_DATES, **dated})

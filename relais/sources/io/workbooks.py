@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -334,11 +334,9 @@ def creator_sheets(sheet_names: Sequence[str], grids: dict[str, Grid]) -> dict[s
     return {role: roles[role] for role in CREATOR_ROLES if role in roles}
 
 
-def detect_workbook_kind(sheet_names: list[str], first_cells: dict[str, Grid]) -> tuple[str, str]:
-    """The kind of export a workbook is, from its sheet names and the first rows of its sheets.
+def creator_workbook_kind(sheet_names: list[str], first_cells: dict[str, Grid]) -> tuple[str, str] | None:
+    """``creator_analytics`` or ``post_analytics`` and the evidence, from sheet names and first rows, or None.
 
-    Returns ``(kind, reason)``; kind is one of ``creator_analytics``, ``post_analytics``,
-    ``page_content``, ``page_content_legacy``, ``page_followers``, ``page_visitors`` or ``unknown``.
     A creator analytics export is recognised by the content of its sheets, whole or some of its
     sheets saved apart (a TOP POSTS sheet alone is a creator export, not a single-post one).
     """
@@ -360,6 +358,11 @@ def detect_workbook_kind(sheet_names: list[str], first_cells: dict[str, Grid]) -
     labelled = next((n for n in sheet_names if _has_label(first_cells.get(n, []), POST_URL)), None)
     if performance or labelled:
         return "post_analytics", f"single-post analytics export (sheet '{performance or labelled}')"
+    return None
+
+
+def page_workbook_kind(sheet_names: list[str], first_cells: dict[str, Grid]) -> tuple[str, str] | None:
+    """The kind of a LinkedIn Page export (content, older content, followers, visitors), or None."""
     for kind, sheet_kinds in (
         ("page_content", ("all_posts", "metrics")),
         ("page_content_legacy", ("legacy_posts", "legacy_metrics")),
@@ -370,6 +373,23 @@ def detect_workbook_kind(sheet_names: list[str], first_cells: dict[str, Grid]) -
             found = find_sheet(sheet_names, PAGE_SHEETS[sheet_kind])
             if found:
                 return kind, f"Page export (sheet '{found}')"
+    return None
+
+
+WorkbookKind = Callable[[list[str], dict[str, Grid]], "tuple[str, str] | None"]
+LINKEDIN_WORKBOOKS: tuple[WorkbookKind, ...] = (creator_workbook_kind, page_workbook_kind)
+"""The workbooks LinkedIn exports, tried in this order (the registry's sources use the same)."""
+
+
+def detect_workbook_kind(
+    sheet_names: list[str], first_cells: dict[str, Grid], kinds: Sequence[WorkbookKind] = LINKEDIN_WORKBOOKS
+) -> tuple[str, str]:
+    """The kind of export a workbook is and why, from its sheet names and first rows: the first of
+    ``kinds`` that knows it, else ``unknown`` with the sheets it has."""
+    for kind_of in kinds:
+        found = kind_of(sheet_names, first_cells)
+        if found is not None:
+            return found
     return "unknown", f"spreadsheet with sheets {sorted(sheet_names)} matches no known export"
 
 
@@ -377,7 +397,7 @@ def _has_label(grid: Grid, labels: Labels) -> bool:
     return any(label_is(cell(row, first_filled(row) or 0), labels) for row in grid)
 
 
-def detect_workbook(path: Path) -> tuple[str, str]:
+def detect_workbook(path: Path, kinds: Sequence[WorkbookKind] = LINKEDIN_WORKBOOKS) -> tuple[str, str]:
     """Open a workbook and tell which export it is (see ``detect_workbook_kind``)."""
     try:
         reader = open_workbook(path)
@@ -387,4 +407,4 @@ def detect_workbook(path: Path) -> tuple[str, str]:
         return "unknown", str(exc)
     except Exception as exc:  # a sheet fastexcel cannot decode
         return "unknown", f"unreadable spreadsheet: {exc}"
-    return detect_workbook_kind(names, first_cells)
+    return detect_workbook_kind(names, first_cells, kinds)

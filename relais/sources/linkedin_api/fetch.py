@@ -11,15 +11,14 @@ version (426) or LinkedIn's DAY limit stops that owner only; the run's request b
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from relais.settings import Settings
 from relais.sources.linkedin_api.client import (
-    DEFAULT_BASE_URL,
     BudgetExhausted,
     DayLimitReached,
     LinkedInApiError,
@@ -31,7 +30,6 @@ from relais.sources.linkedin_api.client import (
     Secret,
     Unauthorized,
     VersionRetired,
-    check_base_url,
     date_range,
     urn_key,
 )
@@ -48,7 +46,6 @@ from relais.sources.linkedin_api.state import SyncState, load_state, save_state
 from relais.sources.linkedin_api.tokens import MemberCredentials, OrganizationCredentials, TokenStore
 from relais.sources.post_identity import post_key
 
-DEFAULT_VERSION = "202610"
 DAILY_CREATOR_METRICS = ("IMPRESSION", "REACTION", "COMMENT", "RESHARE")
 
 OK = "ok"
@@ -61,46 +58,41 @@ BUDGET_EXHAUSTED = "budget-exhausted"
 FAILED = "failed"
 
 
+def _default(key: str) -> Any:
+    """The default of a ``relais.toml`` key, which the ``Settings`` model holds."""
+    return Settings.model_fields[key].default
+
+
 @dataclass(frozen=True)
 class ApiSettings:
-    """How the connector calls LinkedIn: where, which version, how much, how patiently."""
+    """How the connector calls LinkedIn: where, which version, how much, how patiently.
 
-    version: str = DEFAULT_VERSION
-    base_url: str = DEFAULT_BASE_URL
-    request_budget: int = 2000
-    backfill_days: int = 30
-    timeout: float = 20.0
-    max_attempts: int = 5
-    page_size: int = 50
-    days_per_call: int = 30
+    The values are the ``linkedin_*`` settings of relais.toml (``from_settings``), checked and
+    defaulted by the ``Settings`` model.
+    """
 
-    def __post_init__(self) -> None:
-        if not re.fullmatch(r"20\d{2}(0[1-9]|1[0-2])", self.version):
-            raise ValueError(f"linkedin_api_version must be a YYYYMM month, got {self.version!r}")
-        check_base_url(self.base_url)
-        for name in ("request_budget", "backfill_days", "max_attempts", "page_size", "days_per_call"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"linkedin_{name} must be at least 1")
-        if self.timeout <= 0:
-            raise ValueError("linkedin_timeout_seconds must be positive")
+    version: str = _default("linkedin_api_version")
+    base_url: str = _default("linkedin_api_base_url")
+    request_budget: int = _default("linkedin_request_budget")
+    backfill_days: int = _default("linkedin_backfill_days")
+    timeout: float = _default("linkedin_timeout_seconds")
+    max_attempts: int = _default("linkedin_max_attempts")
+    page_size: int = _default("linkedin_page_size")
+    days_per_call: int = _default("linkedin_days_per_call")
 
     @classmethod
-    def from_settings(cls, settings: Mapping[str, Any]) -> ApiSettings:
-        """The connector's settings from ``relais.toml`` keys (``linkedin_api_version`` and the like)."""
-        keys = {
-            "version": "linkedin_api_version",
-            "base_url": "linkedin_api_base_url",
-            "request_budget": "linkedin_request_budget",
-            "backfill_days": "linkedin_backfill_days",
-            "timeout": "linkedin_timeout_seconds",
-            "max_attempts": "linkedin_max_attempts",
-            "page_size": "linkedin_page_size",
-            "days_per_call": "linkedin_days_per_call",
-        }
-        given = {name: settings[key] for name, key in keys.items() if key in settings}
-        if "version" in given:
-            given["version"] = str(given["version"])
-        return cls(**given)
+    def from_settings(cls, settings: Settings) -> ApiSettings:
+        """The connector's settings from a home's (``linkedin_api_version`` and the like)."""
+        return cls(
+            version=settings.linkedin_api_version,
+            base_url=settings.linkedin_api_base_url,
+            request_budget=settings.linkedin_request_budget,
+            backfill_days=settings.linkedin_backfill_days,
+            timeout=float(settings.linkedin_timeout_seconds),
+            max_attempts=settings.linkedin_max_attempts,
+            page_size=settings.linkedin_page_size,
+            days_per_call=settings.linkedin_days_per_call,
+        )
 
 
 @dataclass

@@ -1,10 +1,10 @@
 """The connector's cursor: per owner, the last day fully fetched and any DAY-limit block.
 
-Kept as JSON in ``RELAIS_HOME/state/linkedin_api.json``, rewritten atomically. Owners are named as
-their inbox folders: ``organization`` or ``member-<agent_id>``. A run asks an owner only for the
-days after its cursor up to ``until``; an owner seen for the first time is asked at most
-``backfill_days`` back. An owner that hit LinkedIn's DAY limit is ``blocked_until`` the next
-midnight UTC and skipped by any run before then.
+Kept as JSON in a home's ``RelaisHome.linkedin_state`` (``state/linkedin_api.json``), rewritten
+atomically. Owners are named as their inbox folders: ``organization`` or ``member-<agent_id>``. A
+run asks an owner only for the days after its cursor up to ``until``; an owner seen for the first
+time is asked at most ``backfill_days`` back. An owner that hit LinkedIn's DAY limit is
+``blocked_until`` the next midnight UTC and skipped by any run before then.
 """
 
 from __future__ import annotations
@@ -19,11 +19,6 @@ from typing import Any
 
 FORMAT_KEY = "relais_linkedin_api_state"
 FORMAT_VERSION = 1
-
-
-def default_state_path(home_root: Path) -> Path:
-    """Where a home keeps the connector's cursor."""
-    return home_root / "state" / "linkedin_api.json"
 
 
 def next_midnight_utc(now: datetime) -> datetime:

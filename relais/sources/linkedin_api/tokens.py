@@ -1,9 +1,10 @@
 """The LinkedIn access tokens of a home: the institution's and each consenting member's.
 
-One JSON file, by default ``RELAIS_HOME/secrets/linkedin_tokens.json``, readable by its owner only
-(mode 0600 in a 0700 folder) and rewritten atomically on every change. It holds the organisation's
-token and URN (``urn:li:organization:N``) and, per ``agent_id``, the member's token and person URN
-(``urn:li:person:...``). Tokens come out as ``Secret`` values: no representation ever shows them.
+One JSON file, a home's ``RelaisHome.linkedin_tokens`` (``secrets/linkedin_tokens.json``), readable
+by its owner only (mode 0600 in a 0700 folder) and rewritten atomically on every change. It holds
+the organisation's token and URN (``urn:li:organization:N``) and, per ``agent_id``, the member's
+token and person URN (``urn:li:person:...``). Tokens come out as ``Secret`` values: no
+representation ever shows them.
 """
 
 from __future__ import annotations
@@ -22,11 +23,6 @@ FORMAT_KEY = "relais_linkedin_tokens"
 FORMAT_VERSION = 1
 ORGANIZATION_URN = re.compile(r"^urn:li:organization:\d+$")
 PERSON_URN = re.compile(r"^urn:li:person:[A-Za-z0-9_-]+$")
-
-
-def default_token_path(home_root: Path) -> Path:
-    """Where a home keeps its LinkedIn tokens."""
-    return home_root / "secrets" / "linkedin_tokens.json"
 
 
 @dataclass(frozen=True)

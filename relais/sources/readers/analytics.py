@@ -23,15 +23,14 @@ from typing import Any
 
 import polars as pl
 
-from relais.inbox.export_owner import owner_name_from_file, period_from_file_name
-from relais.inbox.ingest_archives import file_outcome, loaded_outcome, open_lines
-from relais.inbox.owner_index import OwnerIndex
-from relais.inbox.reuse import PreviousReads
-from relais.inbox.scan import InboxFile
 from relais.ledger import EXCLUDED, LOADED, QUARANTINED, FileRejected, Ledger
-from relais.sources.advocacy import EVERYONESOCIAL_USERS, FIRSTUP_SOURCES
+from relais.sources.advocacy import ADVOCACY_SPECS, EVERYONESOCIAL_USERS, FIRSTUP_SOURCES
 from relais.sources.creator_analytics import read_creator_analytics, read_post_analytics
+from relais.sources.io.export_owner import owner_name_from_file, period_from_file_name
+from relais.sources.io.files import InboxFile, PreviousReads, file_outcome, loaded_outcome, open_lines
+from relais.sources.io.owner_index import OwnerIndex
 from relais.sources.io.tables import TableRead, read_table
+from relais.sources.io.workbooks import creator_workbook_kind, page_workbook_kind
 from relais.sources.linkedin_api.files import (
     CREATOR_ANALYTICS,
     FOLLOWERS,
@@ -39,12 +38,27 @@ from relais.sources.linkedin_api.files import (
     POSTS,
     SHARE_STATISTICS,
     SOCIAL_METADATA,
+    is_api_envelope,
     read_api_file,
 )
 from relais.sources.linkedin_archive import Ownership, find_owner
 from relais.sources.page_audience import SheetRead, read_page_followers, read_page_metrics, read_page_visitors
 from relais.sources.page_export import read_page_posts
-from relais.warehouse.database import frame
+from relais.sources.source import (
+    AGENT_LINEAGE,
+    DATE,
+    FLOAT,
+    INT,
+    LINEAGE,
+    STR,
+    TS,
+    Batch,
+    RawTable,
+    Recognition,
+    Source,
+    SourceRead,
+)
+from relais.warehouse.tables import frame
 
 Rows = dict[str, list[dict[str, Any]]]
 Schemas = Mapping[str, Mapping[str, pl.DataType]]
@@ -190,12 +204,9 @@ def _read_creator_files(
     return drain()
 
 
-def parse_workers(settings: Mapping[str, Any]) -> int:
-    """Processes that read spreadsheets in parallel: ``parse_workers`` in relais.toml, 0 for one per CPU."""
-    value = settings.get("parse_workers", 0)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"relais.toml: parse_workers must be 0 (one per CPU) or more, not {value!r}")
-    return value or os.cpu_count() or 1
+def parse_workers(setting: int) -> int:
+    """Processes that read spreadsheets in parallel: ``parse_workers`` of relais.toml, 0 for one per CPU."""
+    return setting or os.cpu_count() or 1
 
 
 def ingest_creator_exports(
@@ -392,3 +403,289 @@ def ingest_api_files(inbox: Path, items: Iterable[InboxFile], ambassadors: set[s
         ledger.problems.extend(read.problems)
         ledger.files.append(file_outcome(item, LOADED, "", read.rows_read, len(read.problems)))
     return tables, ledger
+
+
+# --- the raw tables and the sources: Page exports, creator analytics, advocacy reports, API answers --
+
+
+PAGE_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
+    "page_posts": {
+        "post_key": STR,
+        "post_link": STR,
+        "title": STR,
+        "post_type": STR,
+        "content_type": STR,
+        "created_on": DATE,
+        "impressions": INT,
+        "clicks": INT,
+        "likes": INT,
+        "comments": INT,
+        "reposts": INT,
+        "follows": INT,
+        "engagement_rate": FLOAT,
+        **LINEAGE,
+    },
+    "page_metrics_daily": {
+        "day": DATE,
+        **{
+            f"{m}_{a}": INT
+            for m in ("impressions", "clicks", "reactions", "comments", "reposts")
+            for a in ("organic", "sponsored", "total")
+        },
+        "unique_impressions_organic": INT,
+        **{f"engagement_rate_{a}": FLOAT for a in ("organic", "sponsored", "total")},
+        **LINEAGE,
+    },
+    "page_followers_daily": {
+        "day": DATE,
+        "sponsored_followers": INT,
+        "organic_followers": INT,
+        "auto_invited_followers": INT,
+        "total_followers": INT,
+        **LINEAGE,
+    },
+    "page_visitors_daily": {
+        "day": DATE,
+        **{
+            f"{m}_{d}": INT for m in ("page_views", "unique_visitors") for d in ("desktop", "mobile", "total")
+        },
+        **LINEAGE,
+    },
+}
+PAGE_DESCRIPTIONS = {
+    "page_posts": "The institution's posts with their lifetime figures (Page content exports, all layouts).",
+    "page_metrics_daily": "The Page per day: impressions, clicks, reactions, comments, reposts.",
+    "page_followers_daily": "The Page's new followers per day (organic, sponsored, auto-invited).",
+    "page_visitors_daily": "Page views and unique visitors of the institution's Page per day.",
+}
+CREATOR_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
+    "creator_daily": {"day": DATE, "impressions": INT, "engagements": INT, **AGENT_LINEAGE},
+    "creator_followers_daily": {"day": DATE, "new_followers": INT, **AGENT_LINEAGE},
+    "creator_top_posts": {
+        "post_key": STR,
+        "post_url": STR,
+        "published_on": DATE,
+        "metric": STR,
+        "value": INT,
+        "rank": INT,
+        **AGENT_LINEAGE,
+    },
+    "creator_periods": {
+        "period_start": DATE,
+        "period_end": DATE,
+        "impressions": INT,
+        "members_reached": INT,
+        "engagements": INT,
+        "followers_total": INT,
+        "followers_total_on": DATE,
+        "language": STR,
+        "date_order": STR,
+        **AGENT_LINEAGE,
+    },
+    "post_analytics": {
+        "post_key": STR,
+        "post_url": STR,
+        "post_date": DATE,
+        "impressions": INT,
+        "members_reached": INT,
+        "reactions": INT,
+        "comments": INT,
+        "reposts": INT,
+        "saves": INT,
+        "sends": INT,
+        **AGENT_LINEAGE,
+    },
+}
+CREATOR_DESCRIPTIONS = {
+    "creator_daily": "Ambassadors' daily impressions and engagements (creator analytics ENGAGEMENT sheet).",
+    "creator_followers_daily": "Ambassadors' new followers per day (creator analytics FOLLOWERS sheet).",
+    "creator_top_posts": "Ambassadors' top posts by engagements and by impressions (TOP POSTS).",
+    "creator_periods": (
+        "Per export: its period, impressions, members reached, engagements (older layout) and follower total."
+    ),
+    "post_analytics": "Single-post analytics exports: one post's impressions, reach and engagement.",
+}
+OWNERS_SCHEMA = {"source_file": STR, "kind": STR, "agent_id": STR, "matched_by": STR, "reason": STR}
+ADVOCACY_SCHEMA = {
+    "platform": STR,
+    "report_month": DATE,
+    "user_type": STR,
+    "created_on": DATE,
+    "onboarded_on": DATE,
+    "last_active_on": DATE,
+    "potential_reach": INT,
+    "posts": INT,
+    "shares": INT,
+    "clicks": INT,
+    "post_views": INT,
+    "platform_impressions": INT,
+    "conversions": INT,
+    "total_reactions": INT,
+    "likes": INT,
+    "comments": INT,
+    "reshares": INT,
+    "earned_media_value": FLOAT,
+    **AGENT_LINEAGE,
+}
+API_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
+    "api_posts": {
+        "post_urn": STR,
+        "post_key": STR,
+        "created_at": TS,
+        "published_at": TS,
+        "visibility": STR,
+        "lifecycle_state": STR,
+        "reshare_parent_urn": STR,
+        "reshare_parent_key": STR,
+        "commentary": STR,
+        **AGENT_LINEAGE,
+    },
+    "api_social_metadata": {
+        "post_urn": STR,
+        "post_key": STR,
+        "comments": INT,
+        "top_level_comments": INT,
+        "reactions": INT,
+        **{t: INT for t in ("like", "praise", "empathy", "interest", "appreciation", "entertainment")},
+        **AGENT_LINEAGE,
+    },
+    "api_member_daily": {"day": DATE, "metric": STR, "value": INT, "post_urn": STR, **AGENT_LINEAGE},
+    "api_member_followers": {"day": DATE, "followers_total": INT, "new_followers": INT, **AGENT_LINEAGE},
+    "api_org_share_stats": {
+        "day": DATE,
+        "impressions": INT,
+        "unique_impressions": INT,
+        "clicks": INT,
+        "likes": INT,
+        "comments": INT,
+        "shares": INT,
+        "engagement": FLOAT,
+        **LINEAGE,
+    },
+}
+API_DESCRIPTIONS = {
+    "api_posts": "Posts from the LinkedIn API: the institution's and consenting ambassadors'.",
+    "api_social_metadata": "Reactions and comments per post, from the LinkedIn API (socialMetadata).",
+    "api_member_daily": "Ambassadors' daily analytics from the LinkedIn API (impressions, reactions...).",
+    "api_member_followers": "Ambassadors' daily new followers from the LinkedIn API.",
+    "api_org_share_stats": "The institution's daily share statistics from the LinkedIn API.",
+}
+ANALYTICS_OWNERS = RawTable(
+    "analytics_owners",
+    OWNERS_SCHEMA,
+    "One row per creator analytics file: whose it is, or why nobody's.",
+    False,
+)
+
+
+def _people(batch: Batch) -> list[Person]:
+    return [Person(p.agent_id, p.first_name, p.last_name) for p in batch.people]
+
+
+def read_page_source(batch: Batch) -> SourceRead:
+    """The Page exports of the batch into their raw tables."""
+    tables, ledger = ingest_page_exports(batch.inbox, batch.items)
+    for table, rows in tables.items():
+        batch.sink.rows(table, rows)
+    return SourceRead(ledger)
+
+
+def read_creator_source(batch: Batch) -> SourceRead:
+    """Consenting ambassadors' creator analytics exports, each file's rows written as a typed frame."""
+    _, owners, ledger = ingest_creator_exports(
+        batch.inbox,
+        batch.items,
+        _people(batch),
+        batch.sink.frame,
+        batch.workers,
+        CREATOR_SCHEMAS,
+        previous=batch.previous,
+    )
+    batch.sink.rows(ANALYTICS_OWNERS.name, owners)
+    warnings = [
+        f"Analytics file {o['source_file']} not loaded: {o['reason']}"
+        for o in owners
+        if o["agent_id"] is None
+    ]
+    loaded = sum(1 for o in owners if o["agent_id"])
+    return SourceRead(ledger, warnings, metadata={"loaded": loaded, "not_loaded": len(owners) - loaded})
+
+
+def read_advocacy_source(batch: Batch) -> SourceRead:
+    """Advocacy platform reports; rows naming no consenting ambassador are withheld."""
+    rows, ledger = ingest_advocacy(batch.inbox, batch.items, _people(batch))
+    batch.sink.rows("advocacy_users", rows)
+    return SourceRead(ledger)
+
+
+def read_api_source(batch: Batch) -> SourceRead:
+    """The LinkedIn API answers saved in the inbox (one JSON envelope per call)."""
+    tables, ledger = ingest_api_files(batch.inbox, batch.items, {p.agent_id for p in batch.people})
+    for table, rows in tables.items():
+        batch.sink.rows(table, rows)
+    return SourceRead(ledger)
+
+
+PAGE_SOURCE = Source(
+    name="page_exports",
+    display_name="LinkedIn Page exports",
+    description="Read the institution's Page exports: posts, daily metrics, followers and visitors. Sheets "
+    "are found by their English or localised names, headers by scanning below the note row.",
+    kinds={
+        "page_content": "a LinkedIn Page content export",
+        "page_content_legacy": "an older LinkedIn Page content export (updates)",
+        "page_followers": "a LinkedIn Page followers export",
+        "page_visitors": "a LinkedIn Page visitors export",
+    },
+    tables=tuple(RawTable(t, PAGE_SCHEMAS[t], PAGE_DESCRIPTIONS[t]) for t in PAGE_SCHEMAS),
+    read=read_page_source,
+    recognition=Recognition(workbook=page_workbook_kind),
+    needs_roster=False,
+)
+CREATOR_SOURCE = Source(
+    name="creator_exports",
+    display_name="creator analytics exports",
+    description="Read consenting ambassadors' creator analytics exports (aggregate and single-post, English "
+    "or French). A file is an ambassador's when their agent id is a token of its name or folders, else when "
+    "the member name in its file name is theirs; other files are reported and left unread.",
+    kinds={
+        "creator_analytics": "a member's creator analytics export",
+        "post_analytics": "a single-post analytics export",
+    },
+    tables=(
+        *(RawTable(t, CREATOR_SCHEMAS[t], CREATOR_DESCRIPTIONS[t]) for t in CREATOR_SCHEMAS),
+        ANALYTICS_OWNERS,
+    ),
+    read=read_creator_source,
+    recognition=Recognition(workbook=creator_workbook_kind),
+    reuses_reads=True,
+)
+ADVOCACY_SOURCE = Source(
+    name="advocacy_reports",
+    display_name="advocacy platform reports",
+    description="Read EveryoneSocial and Firstup reports; rows naming no ambassador are withheld.",
+    kinds={
+        "everyonesocial_users": "an EveryoneSocial users report",
+        "firstup_sources": "a Firstup sources report",
+    },
+    tables=(
+        RawTable(
+            "advocacy_users",
+            ADVOCACY_SCHEMA,
+            "Advocacy platforms' per-ambassador figures: shares, clicks, potential reach "
+            "(vendor reach, not LinkedIn impressions).",
+        ),
+    ),
+    read=read_advocacy_source,
+    recognition=Recognition(texts=ADVOCACY_SPECS),
+    several_people=frozenset({"everyonesocial_users", "firstup_sources"}),
+)
+API_SOURCE = Source(
+    name="linkedin_api_files",
+    display_name="LinkedIn API answers",
+    description="Read the LinkedIn API answers the connector saved in the inbox (one JSON envelope a call).",
+    kinds={"linkedin_api": "a LinkedIn API answer saved by Relais"},
+    tables=tuple(RawTable(t, API_SCHEMAS[t], API_DESCRIPTIONS[t]) for t in API_SCHEMAS),
+    read=read_api_source,
+    recognition=Recognition(envelope=is_api_envelope, envelope_kind="linkedin_api"),
+)

@@ -1,6 +1,6 @@
 """Looking people up by e-mail, by agent id inside a file name, and by full name, in constant time.
 
-Ownership rules (``linkedin_archive.find_owner``, ``analytics_ingest.file_owner``) compare every file
+Ownership rules (``linkedin_archive.find_owner``, ``readers.analytics.file_owner``) compare every file
 with every ambassador; at 50,000 ambassadors and as many files that is billions of comparisons. This
 index answers the same questions with dictionaries and one Aho-Corasick automaton over the agent
 ids, built once per run, with exactly the same matching rules.
@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 import ahocorasick
 
-from relais.inbox.export_owner import compact_name
+from relais.sources.io.export_owner import compact_name
 
 
 def _is_alnum(char: str) -> bool:

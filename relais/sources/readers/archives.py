@@ -8,110 +8,60 @@ archive is read only when it belongs to one.
 
 from __future__ import annotations
 
-import io
 import zipfile
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from relais.inbox.owner_index import OwnerIndex
-from relais.inbox.reuse import PreviousReads
-from relais.inbox.scan import HEAD_BYTES, InboxFile
+import polars as pl
+
 from relais.ledger import (
     EXCLUDED,
     IGNORED,
     LOADED,
     QUARANTINED,
-    FileOutcome,
     FileRejected,
     Ledger,
     RowProblem,
-    RowWriter,
 )
 from relais.privacy.pseudonym import Pseudonymiser
+from relais.sources.io.files import (
+    InboxFile,
+    PreviousReads,
+    file_outcome,
+    loaded_outcome,
+    open_lines,
+    read_bytes,
+)
+from relais.sources.io.owner_index import OwnerIndex
 from relais.sources.io.tables import TableRead, TableSpec, decide_orders, iter_table, read_table
-from relais.sources.io.text import decode_text, detect_encoding
+from relais.sources.io.text import decode_text
 from relais.sources.linkedin_archive import (
     EMAIL_ADDRESSES,
     LOADED_SPECS,
+    UNUSED_KIND,
     Ambassador,
     add_post_keys,
+    classify_member,
     find_owner,
 )
 from relais.sources.roster import ROSTER, RosterRow, duplicate_problems, resolve_roster
+from relais.sources.source import (
+    BOOL,
+    DATE,
+    INT,
+    STR,
+    TS,
+    Batch,
+    RawTable,
+    Recognition,
+    RowSink,
+    Source,
+    SourceRead,
+)
 
 SPEC_BY_KIND: dict[str, TableSpec] = {spec.kind: spec for spec in LOADED_SPECS}
-NO_ROWS_REASON = "no data rows (header only): nothing to load"
-
-
-def read_bytes(inbox: Path, item: InboxFile) -> bytes:
-    """The bytes of an inbox file or of a zip member (``archive.zip!member.csv``)."""
-    with _open_binary(inbox, item) as handle:
-        return handle.read()
-
-
-@contextmanager
-def _open_binary(inbox: Path, item: InboxFile) -> Iterator[IO[bytes]]:
-    if item.container_type == "zip":
-        member = item.path.split("!", 1)[1]
-        with (
-            zipfile.ZipFile(inbox / item.container.split("!", 1)[0]) as archive,
-            archive.open(member) as handle,
-        ):
-            yield handle
-    else:
-        with (inbox / item.path).open("rb") as handle:
-            yield handle
-
-
-@contextmanager
-def open_lines(inbox: Path, item: InboxFile) -> Iterator[Iterable[str]]:
-    """The lines of an inbox file or zip member, decoded as they are read (UTF-8 or Windows-1252)."""
-    with _open_binary(inbox, item) as probe:
-        encoding = detect_encoding(probe.read(HEAD_BYTES))
-    with _open_binary(inbox, item) as handle:
-        yield io.TextIOWrapper(handle, encoding=encoding, errors="replace", newline="")
-
-
-def file_outcome(
-    item: InboxFile,
-    status: str,
-    reason: str = "",
-    rows_read: int = 0,
-    quarantined: int = 0,
-    withheld: bool = False,
-) -> FileOutcome:
-    """A file's outcome; rows read and not quarantined are loaded, or withheld when ``withheld``.
-
-    A file loaded without a single data row says so (``NO_ROWS_REASON``) unless a reason is given.
-    """
-    kept = rows_read - quarantined
-    if status == LOADED and rows_read == 0 and not reason:
-        reason = NO_ROWS_REASON
-    return FileOutcome(
-        source_file=item.path,
-        kind=item.kind,
-        status=status,
-        reason=reason,
-        rows_read=rows_read,
-        rows_loaded=0 if withheld else kept,
-        rows_quarantined=quarantined,
-        rows_withheld=kept if withheld else 0,
-        container=item.container,
-        sha256=item.sha256,
-        size_bytes=item.size_bytes,
-    )
-
-
-def loaded_outcome(item: InboxFile, read: TableRead, reason: str = "", withheld: bool = False) -> FileOutcome:
-    """The outcome of a file read whole: its rows read, loaded (or withheld) and quarantined.
-
-    The notes of the reading (date order chosen, continuation lines joined) follow the reason.
-    """
-    reason = "; ".join(part for part in (reason, *read.notes) if part)
-    return file_outcome(item, LOADED, reason, read.rows_read, len(read.problems), withheld)
 
 
 def _read_text_table(inbox: Path, item: InboxFile, spec: TableSpec) -> TableRead:
@@ -154,7 +104,7 @@ def ingest_archives(
     ambassadors: list[Ambassador],
     roster_email_keys: set[str],
     pseudonymiser: Pseudonymiser,
-    writer: RowWriter,
+    writer: RowSink,
     previous: PreviousReads | None = None,
 ) -> tuple[list[dict[str, Any]], Ledger]:
     """Read the LinkedIn archives that belong to consenting ambassadors.
@@ -210,7 +160,7 @@ def ingest_archives(
     return owners, ledger
 
 
-def _load_member(inbox: Path, item: InboxFile, agent_id: str, writer: RowWriter, ledger: Ledger) -> None:
+def _load_member(inbox: Path, item: InboxFile, agent_id: str, writer: RowSink, ledger: Ledger) -> None:
     """Stream one archive member's rows to the writer; its outcome goes to the ledger.
 
     The file is read twice, line by line: once to decide the order of its numeric dates (the one
@@ -272,3 +222,145 @@ def _names_to_match(container: str) -> list[str]:
     for piece in reversed(container.split("!")):
         names.extend(reversed(Path(piece).parts))
     return [name for name in names if name not in {".", ""}]
+
+
+# --- the raw tables and the sources: the HR roster, LinkedIn archives --------------------------------
+
+ARCHIVE_ROW = {"archive": STR, "agent_id": STR, "_source_file": STR, "_source_row": INT}
+
+ROSTER_SCHEMA = {
+    "agent_key": STR,
+    "email_key": STR,
+    "agent_id": STR,
+    "first_name": STR,
+    "last_name": STR,
+    "email": STR,
+    "department": STR,
+    "site": STR,
+    "job_title": STR,
+    "enrolled_on": DATE,
+    "is_current": BOOL,
+    "is_ambassador": BOOL,
+    "_source_file": STR,
+    "_source_row": INT,
+}
+ARCHIVE_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
+    "li_shares": {
+        "shared_at": TS,
+        "share_link": STR,
+        "share_key": STR,
+        "commentary": STR,
+        "shared_url": STR,
+        "target_key": STR,
+        "media_url": STR,
+        "visibility": STR,
+        **ARCHIVE_ROW,
+    },
+    "li_instant_reposts": {"reposted_at": TS, "link": STR, "target_key": STR, **ARCHIVE_ROW},
+    "li_comments": {"commented_at": TS, "link": STR, "target_key": STR, "message": STR, **ARCHIVE_ROW},
+    "li_reactions": {"reacted_at": TS, "reaction_type": STR, "link": STR, "target_key": STR, **ARCHIVE_ROW},
+    "li_skills": {"skill_name": STR, **ARCHIVE_ROW},
+    "li_endorsements_received": {"endorsed_at": TS, "skill_name": STR, "status": STR, **ARCHIVE_ROW},
+    "li_connections": {"connected_on": DATE, **ARCHIVE_ROW},
+}
+ARCHIVE_DESCRIPTIONS = {
+    "li_shares": "Shares.csv rows of ambassadors' archives: own posts and reshares with comment.",
+    "li_instant_reposts": "InstantReposts.csv rows of ambassadors' archives: reposts without comment.",
+    "li_comments": "Comments.csv rows of ambassadors' archives: comments they wrote (Date may be empty).",
+    "li_reactions": "Reactions.csv rows of ambassadors' archives: reactions they gave.",
+    "li_skills": "Skills.csv rows of ambassadors' archives: skills declared on their profile.",
+    "li_endorsements_received": "Endorsements received, reduced to date, skill and status (no endorser).",
+    "li_connections": "Connections reduced to the date each was made (no names, e-mails or companies).",
+}
+OWNERS_SCHEMA = {"archive": STR, "agent_id": STR, "matched_by": STR, "reason": STR, "files": INT}
+
+
+def read_roster_source(batch: Batch) -> SourceRead:
+    """Every HR roster file into ``raw.roster``, personal fields kept only for consenting ambassadors."""
+    if batch.pseudonymiser is None:
+        raise ValueError("reading the roster needs the home's pseudonymiser")
+    rows, ledger = ingest_rosters(batch.inbox, batch.items, batch.pseudonymiser, batch.erased_tokens)
+    batch.sink.rows("roster", rows)
+    warnings = (
+        []
+        if batch.items
+        else ["No HR roster in the inbox: no ambassador can be identified, no archive is loaded."]
+    )
+    ambassadors = sum(1 for r in rows if r["is_current"] and r["is_ambassador"])
+    return SourceRead(
+        ledger,
+        warnings,
+        [f"Roster: {len(rows)} rows from {len(batch.items)} file(s), {ambassadors} consenting ambassadors"],
+        {"ambassadors": ambassadors},
+    )
+
+
+def read_archive_source(batch: Batch) -> SourceRead:
+    """The LinkedIn archives of consenting ambassadors, streamed member by member into their tables."""
+    if batch.pseudonymiser is None:
+        raise ValueError("reading archives needs the home's pseudonymiser")
+    ambassadors = [Ambassador(p.agent_id, p.email) for p in batch.people]
+    owners, ledger = ingest_archives(
+        batch.inbox,
+        batch.items,
+        ambassadors,
+        batch.email_keys,
+        batch.pseudonymiser,
+        batch.sink,
+        batch.previous,
+    )
+    batch.sink.rows(ARCHIVE_OWNERS.name, owners)
+    warnings = [f"Archive {o['archive']} not loaded: {o['reason']}" for o in owners if o["agent_id"] is None]
+    loaded = sum(1 for o in owners if o["agent_id"])
+    return SourceRead(
+        ledger,
+        warnings,
+        [f"LinkedIn archives: {loaded} of {len(owners)} loaded"],
+        {"loaded": loaded, "not_loaded": len(owners) - loaded},
+    )
+
+
+ARCHIVE_OWNERS = RawTable(
+    "archive_owners",
+    OWNERS_SCHEMA,
+    "One row per LinkedIn archive: whose it is and how that was found, or why nobody's.",
+    from_files=False,
+)
+ROSTER_SOURCE = Source(
+    name="roster",
+    display_name="HR roster",
+    description="HR roster rows: every person counts towards a department; only ambassadors keep personal "
+    "data. English or French headers, comma or semicolon, UTF-8 or Windows-1252, ISO or DD/MM/YYYY dates. "
+    "With several roster files the most recently modified file wins for each person.",
+    kinds={"hr_roster": "an HR roster"},
+    tables=(RawTable("roster", ROSTER_SCHEMA, "The HR roster: one row per person, pseudonymous keys."),),
+    read=read_roster_source,
+    recognition=Recognition(texts=(ROSTER,)),
+    several_people=frozenset({"hr_roster"}),
+    needs_roster=False,
+)
+ARCHIVE_SOURCE = Source(
+    name="linkedin_archives",
+    display_name="LinkedIn member archives",
+    description="Read the LinkedIn archives of consenting ambassadors into one raw table per archive file "
+    "kind. An archive belongs to the ambassador whose roster e-mail is in its Email Addresses.csv, else to "
+    "the one whose agent id is a token of its name; other archives are reported and left unread.",
+    kinds={
+        "li_shares": "a LinkedIn archive's Shares.csv",
+        "li_instant_reposts": "a LinkedIn archive's InstantReposts.csv",
+        "li_comments": "a LinkedIn archive's Comments.csv",
+        "li_reactions": "a LinkedIn archive's Reactions.csv",
+        "li_skills": "a LinkedIn archive's Skills.csv",
+        "li_endorsements_received": "a LinkedIn archive's Endorsement_Received_Info.csv",
+        "li_connections": "a LinkedIn archive's Connections.csv",
+        "li_email_addresses": "a LinkedIn archive's Email Addresses.csv",
+    },
+    tables=(
+        *(RawTable(k, ARCHIVE_SCHEMAS[k], ARCHIVE_DESCRIPTIONS[k]) for k in ARCHIVE_SCHEMAS),
+        ARCHIVE_OWNERS,
+    ),
+    read=read_archive_source,
+    recognition=Recognition(members=(*LOADED_SPECS, EMAIL_ADDRESSES), member=classify_member),
+    reuses_reads=True,
+    read_kinds=frozenset({UNUSED_KIND}),
+)
