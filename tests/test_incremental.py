@@ -17,6 +17,7 @@ from assets.skills import framework_fingerprint, write_skill_mentions
 from relais.inbox import scan as inbox_module
 from relais.inbox.reuse import load_scan, previous_reads, record_reads, save_scan
 from relais.inbox.scan import scan_inbox
+from relais.sources import registry
 from relais.skills.framework import load_framework
 from relais.skills.matcher import SkillMatcher
 from relais.warehouse.tables import ensure_warehouse
@@ -142,7 +143,7 @@ def _tables(root) -> dict[str, list]:
 
 def _files_kept(result) -> dict[str, int]:
     """Files whose rows each reading asset kept from the last run, from its metadata."""
-    names = {"raw/archive_owners": "raw/linkedin_archives", "raw/analytics_owners": "raw/creator_exports"}
+    names = {f"raw/{t.name}": s.asset for s in registry.SOURCES if s.reuses_reads for t in s.tables}
     kept = {}
     for event in result.get_asset_materialization_events():
         metadata = event.materialization.metadata
