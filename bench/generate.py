@@ -36,6 +36,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from relais.reports.labels import MONTHS as MONTHS_BY_LANGUAGE
 from relais.synthetic.archives import (
     ARCHIVE_FILES,
     archive_path,
@@ -167,20 +168,7 @@ LAST_NAMES = words(
     "Touré,Cissé,Keita,Koné,Tran,Pham,Le,Vu,Dang,Wagner,Schneider,Fischer,Hoffmann,Zimmermann",
     ",",
 )
-MONTHS_FR = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
+MONTHS_FR = MONTHS_BY_LANGUAGE["fr"]
 DIRECTIONS: dict[str, tuple[int, tuple[str, ...]]] = {
     "Direction de la communication": (2, ("Chargé(e) de communication", "Community manager", "Graphiste")),
     "Direction des ressources humaines": (5, ("Gestionnaire carrière et paie", "Chargé(e) de recrutement")),

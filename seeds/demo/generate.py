@@ -54,6 +54,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from relais.reports.labels import MONTHS as MONTHS_BY_LANGUAGE
 from relais.synthetic.archives import (
     ARCHIVE_FILES,
     archive_path,
@@ -125,20 +126,7 @@ ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 ORG = "Ville de Val-d'Aurore"
 PAGE_SLUG = "ville-de-val-daurore"
 PAGE_FILES = "val-daurore"  # how the Page's export files are named
-MONTHS_FR = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
+MONTHS_FR = MONTHS_BY_LANGUAGE["fr"]
 HOUR_WEIGHTS = [1, 1, 1, 1, 1, 3, 8, 10, 9, 7, 8, 10, 9, 7, 7, 8, 9, 8, 6, 5, 4, 3, 2, 1]
 
 # --------------------------------------------------------------------------------------------------
