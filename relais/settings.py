@@ -294,6 +294,16 @@ class Settings(BaseModel):
     linkedin_request_budget: Positive = Field(2000, description="a whole number of 1 or more, such as 2000")
     linkedin_backfill_days: Positive = Field(30, description="a whole number of days, 1 or more, such as 30")
     linkedin_partitions_start: Day = Field("2025-01-01", description=DATE)
+    linkedin_client_id: str = Field(
+        "", description='the Client ID of the organisation\'s LinkedIn application, such as "86ab12cd34ef56"'
+    )
+    consent_public_url: str = Field(
+        "http://127.0.0.1:8765/",
+        description='the address ambassadors open for the consent page, such as "https://relais.ville.fr/"',
+    )
+    portability_snapshot_refresh_days: Positive = Field(
+        30, description="a whole number of days, 1 or more, such as 30"
+    )
     emv_currency: str = Field("EUR", description='a currency code such as "EUR"')
     emv_cpm: NonNegative = Field(12.0, description="a number of 0 or more, such as 12.0")
     emv_cpc: NonNegative = Field(1.5, description="a number of 0 or more, such as 1.5")
@@ -362,6 +372,14 @@ class Settings(BaseModel):
     linkedin_max_attempts: Positive = Field(5, description="a whole number of 1 or more, such as 5")
     linkedin_page_size: Positive = Field(50, description="a whole number of 1 or more, such as 50")
     linkedin_days_per_call: Positive = Field(30, description="a whole number of 1 or more, such as 30")
+    linkedin_oauth_base_url: Annotated[str, AfterValidator(_base_url)] = Field(
+        "https://www.linkedin.com/oauth/v2/",
+        description='an https URL such as "https://www.linkedin.com/oauth/v2/"',
+    )
+    linkedin_portability_version: Annotated[str, BeforeValidator(_api_version)] = Field(
+        "202312", description='a month written "YYYYMM", such as "202312"'
+    )
+    consent_pkce: bool = Field(True, description="true or false")
 
     @model_validator(mode="after")
     def _consistent(self) -> Settings:
@@ -399,6 +417,9 @@ ADVANCED_KEYS = frozenset(
         "linkedin_max_attempts",
         "linkedin_page_size",
         "linkedin_days_per_call",
+        "linkedin_oauth_base_url",
+        "linkedin_portability_version",
+        "consent_pkce",
     }
 )
 """Keys the model accepts, with their defaults, that ``seeds/relais.toml`` does not list."""

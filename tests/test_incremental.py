@@ -17,9 +17,9 @@ from assets.skills import framework_fingerprint, write_skill_mentions
 from relais.inbox import scan as inbox_module
 from relais.inbox.reuse import load_scan, previous_reads, record_reads, save_scan
 from relais.inbox.scan import scan_inbox
-from relais.sources import registry
 from relais.skills.framework import load_framework
 from relais.skills.matcher import SkillMatcher
+from relais.sources import registry
 from relais.warehouse.tables import ensure_warehouse
 from tests.builders import csv_text, write_text, write_zip
 from tests.conftest import run_pipeline

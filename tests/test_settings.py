@@ -51,6 +51,9 @@ def test_every_setting_is_in_the_seeds_with_the_models_default():
         "linkedin_max_attempts",
         "linkedin_page_size",
         "linkedin_days_per_call",
+        "linkedin_oauth_base_url",
+        "linkedin_portability_version",
+        "consent_pkce",
     } == ADVANCED_KEYS
 
 
