@@ -5,16 +5,20 @@ pseudonymisation key; ``relais demo`` copies the demo organisation's exports int
 ``relais summary`` prints where the results are and the headline figures of the last months, read
 from the published snapshot (opened read-only, like an analyst would); ``relais data-dictionary``
 prints the snapshot's data dictionary; ``relais erase --agent-id ID`` removes every trace of one
-person. ``demo`` and ``erase`` create the home's folders and files as ``init`` does; the commands
-that only read the home create nothing.
+person; ``relais consent serve`` runs the ambassadors' consent page (LinkedIn data portability) and
+``relais consent links`` prints one signed invitation link per current consenting ambassador.
+``demo`` and ``erase`` create the home's folders and files as ``init`` does; the commands that only
+read the home create nothing.
 """
 
 from __future__ import annotations
 
 import argparse
 import getpass
+import logging
 import shutil
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -208,6 +212,56 @@ def erase_command(home: RelaisHome, agent_id: str, confirmed: bool) -> int:
     return 0
 
 
+def consent_command(home: RelaisHome, args: argparse.Namespace) -> int:
+    """Serve the consent page, or print the invitation links; exit 2 when the page is not configured."""
+    from relais.consent.gate import RosterUnavailable, current_ambassadors
+    from relais.consent.invitations import consent_key, invitation_link, new_invitation
+
+    if args.action == "links":
+        if args.days < 1:
+            print(
+                f"relais: --days {args.days}: an invitation must be valid for at least 1 day", file=sys.stderr
+            )
+            return 2
+        try:
+            ambassadors = current_ambassadors(home.warehouse)
+        except RosterUnavailable as missing:
+            print(f"relais: {missing}", file=sys.stderr)
+            return 1
+        if not ambassadors:
+            print("No current consenting ambassador in the roster: no link to send.")
+            return 0
+        key, now = consent_key(home.root), datetime.now(UTC)
+        print(f"Invitation links, valid {args.days} days (agent id, first name, link):")
+        for ambassador in ambassadors:
+            link = invitation_link(
+                home.settings.consent_public_url, new_invitation(key, ambassador.agent_id, now, args.days)
+            )
+            print(f"{ambassador.agent_id}\t{ambassador.first_name or ''}\t{link}")
+        return 0
+    return serve_consent(home, args.host, args.port)
+
+
+def serve_consent(home: RelaisHome, host: str, port: int) -> int:
+    """Run the consent page with uvicorn until interrupted (never prints a secret)."""
+    import uvicorn
+
+    from relais.consent.app import ConsentNotConfigured, consent_app, redirect_uri
+
+    try:
+        app = consent_app(home)
+    except ConsentNotConfigured as error:
+        print(f"relais: the consent page cannot start: {error}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    public_url = home.settings.consent_public_url
+    print(f"Consent page served on http://{host}:{port}/ (public address: {public_url})")
+    print(f"Redirect URL to register in the LinkedIn application: {redirect_uri(public_url)}")
+    print("Send the links of `relais consent links`; stop with Ctrl+C.")
+    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning", server_header=False)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``relais`` command; unusable settings exit with status 2, one line each."""
     parser = argparse.ArgumentParser(prog="relais", description=__doc__.splitlines()[0])
@@ -236,6 +290,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     erase.add_argument("--agent-id", required=True, help="the person's HR identifier (matricule)")
     erase.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    consent = commands.add_parser(
+        "consent", help="the ambassadors' consent page (LinkedIn Member Data Portability)"
+    )
+    consent_actions = consent.add_subparsers(dest="action", required=True)
+    serve = consent_actions.add_parser("serve", help="serve the consent page (LinkedIn OAuth)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765)")
+    links = consent_actions.add_parser(
+        "links", help="print one invitation link per current consenting ambassador"
+    )
+    links.add_argument("--days", type=int, default=30, help="how long the links stay valid (default 30)")
     args = parser.parse_args(argv)
     try:
         home = ready_home() if args.command in PREPARING else load_home()
@@ -259,6 +324,8 @@ def run_command(home: RelaisHome, args: argparse.Namespace) -> int:
         return write_data_dictionary(home.serving, args.out)
     elif args.command == "erase":
         return erase_command(home, args.agent_id, args.yes)
+    elif args.command == "consent":
+        return consent_command(home, args)
     else:
         if not home.pseudonym_secret:
             stored_key(home.pseudonym_key)  # made now, to be backed up with the home

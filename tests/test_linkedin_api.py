@@ -487,7 +487,8 @@ def test_tokens_never_appear_in_logs_messages_files_or_representations(tmp_path,
     leaks = [token for token in ALL_TOKENS for text in texts if token in text]
     assert leaks == []
     stored = home.tokens.path.read_text(encoding="utf-8")
-    assert all(token in stored for token in ALL_TOKENS)
+    assert not any(token in stored for token in ALL_TOKENS), "tokens are encrypted at rest"
+    assert home.tokens.member("VDA002").token.reveal() == MEMBERS["VDA002"][1]
 
 
 def test_token_store_is_owner_only_and_never_shows_tokens(tmp_path):
@@ -498,7 +499,7 @@ def test_token_store_is_owner_only_and_never_shows_tokens(tmp_path):
     store.set_member("VDA002", *MEMBERS["VDA002"])
     assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
     assert stat.S_IMODE(store.path.parent.stat().st_mode) == 0o700
-    assert [p.name for p in store.path.parent.iterdir()] == ["linkedin_tokens.json"]
+    assert sorted(p.name for p in store.path.parent.iterdir()) == ["linkedin_tokens.json", "token.key"]
     assert store.member_ids() == ["VDA001", "VDA002"]
     member = store.member("VDA001")
     assert (member.person_urn, member.token.reveal()) == (person, token)
