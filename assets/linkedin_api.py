@@ -14,7 +14,8 @@ from dagster import AssetExecutionContext, MaterializeResult, OpExecutionContext
 
 from relais.home import RelaisHome
 from relais.sources.linkedin_api.fetch import SyncReport
-from relais.sources.linkedin_api.pull import pull_home
+from relais.sources.linkedin_api.portability import PortabilityReport
+from relais.sources.linkedin_api.pull import pull_home, pull_portability_home
 
 
 def consenting_ambassadors(home: RelaisHome) -> set[str]:
@@ -43,18 +44,37 @@ def _metadata(report: SyncReport | None) -> dict:
     }
 
 
+def _portability_metadata(report: PortabilityReport | None) -> dict:
+    """The portability pull's figures: members pulled, pending domains, gaps, revocations."""
+    if report is None:
+        return {"portability_members": 0}
+    return {
+        "portability_members": len(report.members),
+        "portability_pulled": report.pulled,
+        "portability_pending_domains": report.pending,
+        "portability_gaps": report.gaps,
+        "portability_revoked": report.revoked,
+        "portability_requests": report.requests,
+        "portability_files_written": sum(len(m.files_written) for m in report.members),
+    }
+
+
 @asset(key=["raw", "linkedin_api_pull"], kinds={"python"}, group_name="ingest")
 def linkedin_api_pull(context: AssetExecutionContext, home: ResourceParam[RelaisHome]) -> MaterializeResult:
     """Answers of the LinkedIn REST API saved into the inbox: what is new since the connector's cursor.
 
     The institution's posts and share statistics, and for each consenting ambassador who stored a
-    token: posts, social metadata, daily creator analytics and followers. Does nothing without a
-    token store; a member's expired token or LinkedIn's DAY limit stops that member only.
+    token: posts, social metadata, daily creator analytics and followers; then, for each consenting
+    ambassador who gave the data-portability consent, the member snapshot's domains and the
+    changelog's new events. Does nothing without a token store; a member's expired token or
+    LinkedIn's DAY limit stops that member only.
     """
-    report = pull_home(home, consenting_ambassadors(home), context.log.info)
+    ambassadors = consenting_ambassadors(home)
+    report = pull_home(home, ambassadors, context.log.info)
     for line in report.lines() if report else []:
         context.log.info(line)
-    return MaterializeResult(metadata=_metadata(report))
+    portability = pull_portability_home(home, ambassadors, context.log.info)
+    return MaterializeResult(metadata={**_metadata(report), **_portability_metadata(portability)})
 
 
 @op(description="Fetch one day of LinkedIn API figures (the partition's day) into the inbox.")

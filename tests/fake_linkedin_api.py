@@ -6,6 +6,14 @@ checks what LinkedIn checks (bearer token, ``LinkedIn-Version``, Rest.li 2.0 hea
 and records every request (path, raw query, headers). A test can queue answers per endpoint (and
 token): 5xx bursts, 429 bursts, a DAY-limit 429, a slow answer. Every loop is bounded: days per
 query, page sizes, and the length of a slow answer.
+
+The EU data-portability APIs are served too, under their own version (``portability_version``):
+``memberSnapshotData`` (per member and domain, rows paged by ``start``/``count``; a domain can be
+"not built yet" for its first N calls, answering no elements or a 404), ``memberChangeLogs``
+(events paged by an inclusive ``startTime``, those older than 28 days before the fake's clock
+gone) and ``memberComplianceAuthorizations``. Tokens are chosen by the test (``add_member``), like
+the consent page's fake OAuth server issues them; a token can be revoked (401) or lose its
+compliance authorisation (403).
 """
 
 from __future__ import annotations
@@ -22,6 +30,13 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 CURRENT_VERSION = "202611"
+PORTABILITY_VERSION = "202312"
+PORTABILITY_ENDPOINTS = ("memberSnapshotData", "memberChangeLogs", "memberComplianceAuthorizations")
+RETENTION_DAYS = 28
+MAX_CHANGELOG_COUNT = 50
+MAX_PENDING_CALLS = 1000
+APPLICATION = "urn:li:developerApplication:123"
+_DOMAIN = re.compile(r"^[A-Z][A-Z_]{1,60}$")
 MAX_DAYS = 400
 MAX_COUNT = 100
 MAX_SLOW_SECONDS = 3.0
@@ -107,6 +122,15 @@ class FakeLinkedIn:
         self.revoked: set[str] = set()
         self.day_limited: set[str] = set()
         self.report_total = False
+        self.portability_version = PORTABILITY_VERSION
+        self.now: datetime | None = None
+        self.consented_at: dict[str, int] = {}
+        self.snapshots: dict[str, dict[str, list[dict[str, Any]]]] = {}
+        self.not_built: dict[tuple[str, str], tuple[int, int]] = {}
+        self.rows_per_element = 2
+        self.changelogs: dict[str, list[dict[str, Any]]] = {}
+        self.forbidden: set[str] = set()
+        self._next_event = 5_000
         self._scripts: list[_Script] = []
         self._lock = threading.Lock()
         self._next_post = 7_300_000_000_000_000_000
@@ -138,6 +162,65 @@ class FakeLinkedIn:
             )
             urns.append(urn)
         return urns
+
+    def add_member(self, token: str, urn: str, consented_at: datetime | None = None) -> None:
+        """Accept ``token`` as a member's data-portability consent, given at ``consented_at``."""
+        self.add_owner(token, urn)
+        if consented_at is not None:
+            self.consented_at[urn] = _epoch_ms(consented_at)
+
+    def set_snapshot(
+        self, urn: str, domain: str, rows: list[dict[str, Any]], not_built_calls: int = 0, status: int = 200
+    ) -> None:
+        """Give a member's snapshot ``domain`` its rows; the first ``not_built_calls`` calls find it
+        not built yet (no elements, or a 404 when ``status`` is 404). A domain never set is built empty.
+        """
+        self.snapshots.setdefault(urn, {})[domain] = [dict(row) for row in rows]
+        if not_built_calls:
+            self.not_built[(urn, domain)] = (min(not_built_calls, MAX_PENDING_CALLS), status)
+
+    def add_event(
+        self,
+        urn: str,
+        resource_name: str,
+        method: str,
+        processed_at: datetime | int,
+        activity: dict[str, Any] | None = None,
+        resource_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Add an event to a member's changelog (processed at that moment); return it as served."""
+        self._next_event += 1
+        processed = processed_at if isinstance(processed_at, int) else _epoch_ms(processed_at)
+        resource_id = resource_id or f"urn:li:share:{self._next_event}"
+        event = {
+            "id": self._next_event,
+            "capturedAt": processed - 2000,
+            "processedAt": processed,
+            "configVersion": 1,
+            "owner": urn,
+            "actor": urn,
+            "resourceName": resource_name,
+            "resourceId": resource_id,
+            "resourceUri": f"/{resource_name}/{quote(resource_id, safe='')}",
+            "method": method,
+            "activity": {} if activity is None else activity,
+            "processedActivity": {},
+            "activityId": f"{self._next_event}-activity",
+            "activityStatus": "SUCCESS",
+        }
+        self.changelogs.setdefault(urn, []).append(event)
+        return event
+
+    def revoke(self, token: str, status: int = 401) -> None:
+        """The member revokes the authorisation (401), or LinkedIn removes its compliance record (403)."""
+        if status == 403:
+            self.forbidden.add(token)
+        else:
+            self.revoked.add(token)
+
+    def clock_ms(self) -> int:
+        """The fake's present moment in epoch milliseconds (``now`` when set, else the real time)."""
+        return _epoch_ms(self.now or datetime.now(UTC))
 
     def script(self, endpoint: str, *answers: Any, token: str | None = None) -> None:
         """Queue answers for the next requests to ``endpoint`` (by ``token`` only, if given).
@@ -213,7 +296,8 @@ class FakeLinkedIn:
             return 400, {"status": 400, "message": "X-Restli-Protocol-Version 2.0.0 is required"}
         if not headers.get("authorization", "").startswith("Bearer "):
             return 401, {"status": 401, "code": "EMPTY_ACCESS_TOKEN", "message": "Empty oauth2 access token"}
-        if headers.get("linkedin-version") != self.version:
+        portability = request.endpoint in PORTABILITY_ENDPOINTS
+        if headers.get("linkedin-version") != (self.portability_version if portability else self.version):
             return 426, {
                 "status": 426,
                 "code": "NONEXISTENT_VERSION",
@@ -227,9 +311,19 @@ class FakeLinkedIn:
                 "code": "REVOKED_ACCESS_TOKEN",
                 "message": "The token used in the request has been revoked by the user",
             }
+        if portability and token in self.forbidden:
+            return 403, {
+                "status": 403,
+                "serviceErrorCode": 100,
+                "code": "ACCESS_DENIED",
+                "message": "Not enough permissions: no member compliance authorization for this application",
+            }
         if token in self.day_limited:
             return 429, DAY_LIMIT_BODY
         handler = {
+            "memberSnapshotData": self._snapshot,
+            "memberChangeLogs": self._changelog,
+            "memberComplianceAuthorizations": self._compliance,
             "posts": self._posts,
             "socialMetadata": self._social_metadata,
             "memberCreatorPostAnalytics": self._creator_analytics,
@@ -331,6 +425,53 @@ class FakeLinkedIn:
             for day in self._days(params.get("dateRange"))
         ]
         return self._page(request, elements)
+
+    def _snapshot(self, request: Recorded, owner: str) -> tuple[int, Any]:
+        params = request.raw_params
+        domain = params.get("domain", "")
+        if params.get("q") != "criteria" or not _DOMAIN.match(domain):
+            raise ValueError("q=criteria and a domain are required")
+        with self._lock:
+            calls, status = self.not_built.get((owner, domain), (0, 200))
+            if calls:
+                self.not_built[(owner, domain)] = (calls - 1, status)
+        if calls and status == 404:
+            return 404, {"status": 404, "message": f"no snapshot data for domain {domain} yet"}
+        if calls:
+            return self._page(request, [])
+        rows = self.snapshots.get(owner, {}).get(domain, [])
+        size = max(1, self.rows_per_element)
+        chunks = [rows[k : k + size] for k in range(0, len(rows), size)] or [[]]
+        elements = [{"snapshotDomain": domain, "snapshotData": chunk} for chunk in chunks]
+        return self._page(request, elements)
+
+    def _changelog(self, request: Recorded, owner: str) -> tuple[int, Any]:
+        params = request.raw_params
+        if params.get("q") != "memberAndApplication":
+            raise ValueError("q=memberAndApplication is required")
+        try:
+            start_time = int(params.get("startTime", "0"))
+            count = int(params.get("count", "10"))
+        except ValueError:
+            raise ValueError("startTime and count must be whole numbers") from None
+        if not 0 < count <= MAX_CHANGELOG_COUNT:
+            raise ValueError(f"count must be 1 to {MAX_CHANGELOG_COUNT}")
+        oldest = max(start_time, self.clock_ms() - RETENTION_DAYS * DAY_MS)
+        events = sorted(
+            (e for e in self.changelogs.get(owner, []) if e["processedAt"] >= oldest),
+            key=lambda e: (e["processedAt"], e["id"]),
+        )
+        return 200, {"paging": {"start": 0, "count": count, "links": []}, "elements": events[:count]}
+
+    def _compliance(self, request: Recorded, owner: str) -> tuple[int, Any]:
+        if request.raw_params.get("q") != "memberAndApplication":
+            raise ValueError("q=memberAndApplication is required")
+        element = {
+            "regulatedAt": self.consented_at.get(owner, self.clock_ms()),
+            "memberComplianceAuthorizationKey": {"developerApplication": APPLICATION, "member": owner},
+            "memberComplianceScopes": ["DMA"],
+        }
+        return 200, {"elements": [element], "paging": {"count": 10, "start": 0, "links": []}}
 
     def _share_statistics(self, request: Recorded, owner: str) -> tuple[int, Any]:
         params = request.raw_params

@@ -216,12 +216,21 @@ def sync(
 def _owners(
     tokens: TokenStore, consenting: set[str], report: SyncReport, log: Log
 ) -> Iterator[tuple[ApiOwner, OrganizationCredentials | MemberCredentials]]:
-    """The owners to fetch, in order; the others go straight into the report."""
+    """The owners to fetch, in order; the others go straight into the report.
+
+    Members whose token is a data-portability consent (``product`` "portability") have no Community
+    Management access: the portability pull reads them, this sync leaves them out entirely.
+    """
     organization = tokens.organization()
     if organization is not None:
         yield ApiOwner.organization(organization.urn), organization
     stored = set(tokens.member_ids())
-    for agent_id in sorted(stored | consenting):
+    portability = {
+        agent_id
+        for agent_id in stored
+        if getattr(tokens.member(agent_id), "product", "community") == "portability"
+    }
+    for agent_id in sorted((stored | consenting) - portability):
         owner = ApiOwner.member(agent_id)
         if agent_id not in consenting:
             message = "a token is stored but this person is not a consenting ambassador: token not used"

@@ -1,4 +1,8 @@
-"""Running the LinkedIn API connector for one Relais home: token store, cursor and settings in place."""
+"""Running the LinkedIn API connectors for one Relais home: token store, cursors and settings in place.
+
+``pull_home`` runs the Community Management sync, ``pull_portability_home`` the EU data-portability
+pull (members who consented on the consent page).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from relais.home import RelaisHome
 from relais.sources.linkedin_api.fetch import ApiSettings, SyncReport, sync
+from relais.sources.linkedin_api.portability import PortabilityReport, portability_members, pull_portability
 from relais.sources.linkedin_api.tokens import TokenStore
 
 
@@ -38,3 +43,15 @@ def pull_home(
         log,
         days=days,
     )
+
+
+def pull_portability_home(
+    home: RelaisHome, ambassadors: set[str], log: Callable[[str], None]
+) -> PortabilityReport | None:
+    """Pull the data-portability members' snapshots and changelogs; None when there is nobody to pull."""
+    if not home.linkedin_tokens.exists():
+        return None
+    if not portability_members(TokenStore(home.linkedin_tokens)):
+        log("No member consented through the data-portability page: no portability pull.")
+        return None
+    return pull_portability(home, ambassadors, log)
