@@ -31,6 +31,7 @@ from relais.inbox.reuse import fingerprints, load_scan, previous_reads, record_r
 from relais.inbox.scan import scan_inbox
 from relais.ledger import IGNORED, QUARANTINED, FileOutcome, Ledger
 from relais.privacy.retention import apply_retention
+from relais.privacy.withdrawals import withdrawn_tokens
 from relais.sources import registry
 from relais.sources.io.files import InboxFile, PreviousReads
 from relais.sources.readers.analytics import parse_workers
@@ -184,6 +185,7 @@ def ingest(context: AssetExecutionContext, source: Source, home: RelaisHome, war
             email_keys=_email_keys(con) if needs_people else set(),
             pseudonymiser=home.pseudonymiser,
             erased_tokens=home.erased_tokens,
+            withdrawn_tokens=withdrawn_tokens(home),
             workers=parse_workers(home.settings.parse_workers),
             previous=previous,
         )

@@ -541,7 +541,12 @@ def staging_suites(p: Params) -> list[Suite]:
     key_unique(s, ("file_ref", "source_row"))
     not_null(s, ("agent_key", "kind", "occurred_at", "month"))
     in_set(s, "kind_valid", "kind", ("post", "reshare"))
-    in_set(s, "source_valid", "source", ("archive_shares", "archive_instant_reposts", "api_posts"))
+    in_set(
+        s,
+        "source_valid",
+        "source",
+        ("archive_shares", "archive_instant_reposts", "api_posts", "api_changelog"),
+    )
     dates_plausible(s, p, ("occurred_at", "local_day", "month"))
     agent_key_known(s)
     suites.append(s)

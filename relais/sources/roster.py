@@ -101,7 +101,10 @@ def duplicate_problems(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]]
 
 
 def resolve_roster(
-    rows: list[RosterRow], pseudonymiser: Pseudonymiser, erased: frozenset[str] = frozenset()
+    rows: list[RosterRow],
+    pseudonymiser: Pseudonymiser,
+    erased: frozenset[str] = frozenset(),
+    withdrawn: frozenset[str] = frozenset(),
 ) -> list[dict[str, Any]]:
     """One output row per roster row, flagging the current one per person and stripping personal data.
 
@@ -111,6 +114,8 @@ def resolve_roster(
     ``agent_key`` and an ``email_key`` (keyed hash of the lower-cased e-mail) so archives can be
     matched to people without storing who the others are. A person erased with ``relais erase``
     (their erasure token in ``erased``) is never an ambassador again: they count in headcounts only.
+    A member who revoked Relais's authorisation on LinkedIn (their token in ``withdrawn``) is not an
+    ambassador either, as if the roster said their consent was withdrawn, until they consent again.
     """
     latest: dict[str, RosterRow] = {}
     for row in rows:
@@ -124,7 +129,7 @@ def resolve_roster(
     ambassadors = {
         agent_id
         for agent_id, row in latest.items()
-        if is_ambassador(row.values) and pseudonymiser.erasure_token(agent_id) not in erased
+        if is_ambassador(row.values) and pseudonymiser.erasure_token(agent_id) not in erased | withdrawn
     }
     output = []
     for row in rows:

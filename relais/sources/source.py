@@ -101,8 +101,10 @@ class Batch:
     """What a source's reader is given: the inbox, its files, who may be read, and where rows go.
 
     ``people`` are the roster's consenting ambassadors; ``email_keys`` the keyed e-mails of everyone
-    on the roster (an archive of a non-ambassador is recognised as such); ``previous`` the files read
-    at the last run whose rows may be kept (empty unless the source reuses reads).
+    on the roster (an archive of a non-ambassador is recognised as such); ``erased_tokens`` and
+    ``withdrawn_tokens`` the keyed ids of people erased or who revoked Relais on LinkedIn (never
+    ambassadors); ``previous`` the files read at the last run whose rows may be kept (empty unless
+    the source reuses reads).
     """
 
     inbox: Path
@@ -112,6 +114,7 @@ class Batch:
     email_keys: set[str] = field(default_factory=set)
     pseudonymiser: Pseudonymiser | None = None
     erased_tokens: frozenset[str] = frozenset()
+    withdrawn_tokens: frozenset[str] = frozenset()
     workers: int = 1
     previous: PreviousReads | None = None
 

@@ -41,6 +41,8 @@ SOCIAL_METADATA = "socialMetadata"
 CREATOR_ANALYTICS = "memberCreatorPostAnalytics"
 FOLLOWERS = "memberFollowersCount"
 SHARE_STATISTICS = "organizationalEntityShareStatistics"
+MEMBER_SNAPSHOT = "memberSnapshotData"
+MEMBER_CHANGELOG = "memberChangeLogs"
 
 #: The ingestion kind of each endpoint's rows (the ``kind`` of their row problems).
 API_KINDS = {
@@ -49,6 +51,8 @@ API_KINDS = {
     CREATOR_ANALYTICS: "li_api_creator_analytics",
     FOLLOWERS: "li_api_followers",
     SHARE_STATISTICS: "li_api_share_statistics",
+    MEMBER_SNAPSHOT: "li_dma_snapshot",
+    MEMBER_CHANGELOG: "li_dma_changelog",
 }
 _OWNER_KINDS = {
     POSTS: {ORGANIZATION, MEMBER},
@@ -56,6 +60,8 @@ _OWNER_KINDS = {
     CREATOR_ANALYTICS: {MEMBER},
     FOLLOWERS: {MEMBER},
     SHARE_STATISTICS: {ORGANIZATION},
+    MEMBER_SNAPSHOT: {MEMBER},
+    MEMBER_CHANGELOG: {MEMBER},
 }
 METRIC_NAMES = {
     "IMPRESSION": "impressions",
@@ -66,6 +72,16 @@ METRIC_NAMES = {
     "POST_SAVE": "saves",
     "POST_SEND": "sends",
     "LINK_CLICKS": "link_clicks",
+}
+#: The member snapshot's domains Relais reads, each with the archive file family its rows belong to
+#: (``snapshotData`` rows carry the archive CSV's column names, so one parser serves both transports).
+SNAPSHOT_DOMAINS = {
+    "MEMBER_SHARE_INFO": "li_shares",
+    "ALL_COMMENTS": "li_comments",
+    "ALL_LIKES": "li_reactions",
+    "SKILLS": "li_skills",
+    "CONNECTIONS": "li_connections",
+    "ENDORSEMENT_RECEIVED_INFO": "li_endorsements_received",
 }
 REACTION_TYPES = ("LIKE", "PRAISE", "EMPATHY", "INTEREST", "APPRECIATION", "ENTERTAINMENT")
 
@@ -192,7 +208,7 @@ def read_api_file(path: Path, source_file: str) -> ApiFileRead:
         raise FileRejected("not a LinkedIn API file: not UTF-8 text") from None
     except json.JSONDecodeError as exc:
         raise FileRejected(f"not a LinkedIn API file: invalid JSON at line {exc.lineno}") from None
-    read = _read_envelope(envelope)
+    read = read_envelope_header(envelope)
     parse = _PARSERS[read.endpoint]
     for index, element in enumerate(envelope["elements"], start=1):
         read.rows_read += 1
@@ -208,7 +224,8 @@ def read_api_file(path: Path, source_file: str) -> ApiFileRead:
     return read
 
 
-def _read_envelope(envelope: Any) -> ApiFileRead:
+def read_envelope_header(envelope: Any) -> ApiFileRead:
+    """Check an envelope's marker, endpoint, owner, elements, request, time and window; no rows yet."""
     if not isinstance(envelope, dict) or ENVELOPE_KEY not in envelope:
         raise FileRejected(f"not a LinkedIn API file: no '{ENVELOPE_KEY}' marker")
     if envelope[ENVELOPE_KEY] != ENVELOPE_VERSION:
@@ -316,7 +333,7 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value != "" else None
 
 
-def _request_params(request: str) -> dict[str, str]:
+def request_params(request: str) -> dict[str, str]:
     """The query parameters of a recorded call, decoded."""
     query = urlsplit(request.split(" ", 1)[-1]).query
     return dict(parse_qsl(query, keep_blank_values=True))
@@ -379,7 +396,7 @@ def _metric_type(element: dict[str, Any], read: ApiFileRead) -> str:
     if isinstance(value, dict) and len(value) == 1:
         value = next(iter(value.values()))
     if value is None:
-        value = _request_params(read.request).get("queryType")
+        value = request_params(read.request).get("queryType")
     if not isinstance(value, str) or not value.strip():
         raise ValueError("metricType is missing")
     return METRIC_NAMES.get(value.strip().upper(), value.strip().lower())
@@ -389,7 +406,7 @@ def _creator_post(element: dict[str, Any], read: ApiFileRead) -> str | None:
     entity = element.get("entity")
     if isinstance(entity, str):
         return entity
-    match = re.search(r"urn:li:(?:share|ugcPost):\d+", _request_params(read.request).get("entity", ""))
+    match = re.search(r"urn:li:(?:share|ugcPost):\d+", request_params(read.request).get("entity", ""))
     return match.group(0) if match else None
 
 
@@ -444,10 +461,92 @@ def _parse_share_statistics(element: dict[str, Any], read: ApiFileRead) -> dict[
     }
 
 
+CHANGELOG_METHODS = ("CREATE", "UPDATE", "PARTIAL_UPDATE", "DELETE")
+#: What a changelog resource is, for the figures; events of other resources are kept, with no kind.
+CHANGELOG_RESOURCES = {
+    "ugcPosts": "post",
+    "posts": "post",
+    "shares": "post",
+    "socialActions/comments": "comment",
+    "socialActions/likes": "reaction",
+    "reactions": "reaction",
+}
+
+
+def _changelog_text(activity: dict[str, Any]) -> str | None:
+    """A post's commentary (ugcPosts, posts or shares shapes) or a comment's message."""
+    content = (activity.get("specificContent") or {}).get("com.linkedin.ugc.ShareContent") or {}
+    for value in (
+        (content.get("shareCommentary") or {}).get("text"),
+        activity.get("commentary"),
+        (activity.get("text") or {}).get("text") if isinstance(activity.get("text"), dict) else None,
+        (activity.get("message") or {}).get("text") if isinstance(activity.get("message"), dict) else None,
+    ):
+        if isinstance(value, str):
+            return value
+    return None
+
+
+def _changelog_parent(activity: dict[str, Any]) -> str | None:
+    """The post a reshare relays: ``responseContext.parent`` (ugcPosts) or ``reshareContext.parent``."""
+    for context in ("responseContext", "reshareContext"):
+        parent = (activity.get(context) or {}).get("parent")
+        if isinstance(parent, str):
+            return parent
+    return None
+
+
+def _parse_changelog(element: dict[str, Any], read: ApiFileRead) -> dict[str, Any]:
+    """One changelog event: what changed (post, comment, reaction), how, when, and what it targets."""
+    event_id = element.get("id")
+    if isinstance(event_id, bool) or not isinstance(event_id, int | str) or str(event_id).strip() == "":
+        raise ValueError(f"event id {event_id!r} is missing or not an identifier")
+    method = element.get("method")
+    if method not in CHANGELOG_METHODS:
+        raise ValueError(f"event {event_id}: method {method!r} is not one of {', '.join(CHANGELOG_METHODS)}")
+    processed_at = _epoch_ms(element.get("processedAt"), "processedAt")
+    if processed_at is None:
+        raise ValueError(f"event {event_id}: processedAt is missing")
+    resource_name = _text(element.get("resourceName"))
+    resource_id = element.get("resourceId")
+    if not resource_name or resource_id in (None, ""):
+        raise ValueError(f"event {event_id}: resourceName or resourceId is missing")
+    activity = element.get("activity") or {}
+    if not isinstance(activity, dict):
+        raise ValueError(f"event {event_id}: activity is not a JSON object")
+    kind = CHANGELOG_RESOURCES.get(resource_name)
+    created = activity.get("created")
+    occurred_at = _epoch_ms(created.get("time") if isinstance(created, dict) else None, "created.time")
+    item_key = target = None
+    if kind == "post":
+        item_urn = activity.get("id") if isinstance(activity.get("id"), str) else str(resource_id)
+        item_key = post_key(item_urn if item_urn.startswith("urn:li:") else f"urn:li:share:{item_urn}")
+        target = _changelog_parent(activity)
+    elif kind in {"comment", "reaction"}:
+        target = activity.get("object") if isinstance(activity.get("object"), str) else None
+        item_key = f"{kind}:{resource_id}"
+    reaction_type = activity.get("reactionType") if kind == "reaction" else None
+    return {
+        "event_id": str(event_id),
+        "processed_at": processed_at,
+        "captured_at": _epoch_ms(element.get("capturedAt"), "capturedAt"),
+        "method": method,
+        "resource_name": resource_name,
+        "resource_id": str(resource_id),
+        "kind": kind,
+        "item_key": item_key,
+        "target_key": post_key(target) if target else None,
+        "occurred_at": occurred_at or _epoch_ms(element.get("capturedAt"), "capturedAt") or processed_at,
+        "commentary": _changelog_text(activity) if kind in {"post", "comment"} else None,
+        "reaction_type": (reaction_type or "LIKE") if kind == "reaction" else None,
+    }
+
+
 _PARSERS: dict[str, Callable[[dict[str, Any], ApiFileRead], dict[str, Any]]] = {
     POSTS: _parse_post,
     SOCIAL_METADATA: _parse_social_metadata,
     CREATOR_ANALYTICS: _parse_creator_analytics,
     FOLLOWERS: _parse_followers,
     SHARE_STATISTICS: _parse_share_statistics,
+    MEMBER_CHANGELOG: _parse_changelog,
 }

@@ -35,6 +35,7 @@ from relais.sources.linkedin_api.files import (
     CREATOR_ANALYTICS,
     FOLLOWERS,
     MEMBER,
+    MEMBER_CHANGELOG,
     POSTS,
     SHARE_STATISTICS,
     SOCIAL_METADATA,
@@ -372,6 +373,7 @@ API_TABLES = {
     CREATOR_ANALYTICS: "api_member_daily",
     FOLLOWERS: "api_member_followers",
     SHARE_STATISTICS: "api_org_share_stats",
+    MEMBER_CHANGELOG: "api_changelog",
 }
 """The raw table of each LinkedIn API endpoint's rows."""
 
@@ -562,6 +564,21 @@ API_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "engagement": FLOAT,
         **LINEAGE,
     },
+    "api_changelog": {
+        "event_id": STR,
+        "processed_at": TS,
+        "captured_at": TS,
+        "method": STR,
+        "resource_name": STR,
+        "resource_id": STR,
+        "kind": STR,
+        "item_key": STR,
+        "target_key": STR,
+        "occurred_at": TS,
+        "commentary": STR,
+        "reaction_type": STR,
+        **AGENT_LINEAGE,
+    },
 }
 API_DESCRIPTIONS = {
     "api_posts": "Posts from the LinkedIn API: the institution's and consenting ambassadors'.",
@@ -569,6 +586,8 @@ API_DESCRIPTIONS = {
     "api_member_daily": "Ambassadors' daily analytics from the LinkedIn API (impressions, reactions...).",
     "api_member_followers": "Ambassadors' daily new followers from the LinkedIn API.",
     "api_org_share_stats": "The institution's daily share statistics from the LinkedIn API.",
+    "api_changelog": "Consenting ambassadors' changelog events (EU data portability): posts, reshares with "
+    "the post they relay, comments and reactions created, updated or deleted.",
 }
 ANALYTICS_OWNERS = RawTable(
     "analytics_owners",

@@ -37,6 +37,12 @@ from relais.sources.io.files import (
 from relais.sources.io.owner_index import OwnerIndex
 from relais.sources.io.tables import TableRead, TableSpec, decide_orders, iter_table, read_table
 from relais.sources.io.text import decode_text
+from relais.sources.linkedin_api.snapshot import (
+    SNAPSHOT_KIND,
+    SnapshotFile,
+    is_snapshot_envelope,
+    read_snapshot_file,
+)
 from relais.sources.linkedin_archive import (
     EMAIL_ADDRESSES,
     LOADED_SPECS,
@@ -79,6 +85,7 @@ def ingest_rosters(
     items: Iterable[InboxFile],
     pseudonymiser: Pseudonymiser,
     erased: frozenset[str] = frozenset(),
+    withdrawn: frozenset[str] = frozenset(),
 ) -> tuple[list[dict[str, Any]], Ledger]:
     """Read every HR roster file; return resolved, privacy-stripped rows and the ledger."""
     ledger = Ledger()
@@ -95,7 +102,7 @@ def ingest_rosters(
         ledger.problems.extend(read.problems)
         ledger.files.append(loaded_outcome(item, read))
         collected.extend(RosterRow(r, item.path, r["_source_row"], item.modified_at) for r in kept)
-    return resolve_roster(collected, pseudonymiser, erased), ledger
+    return resolve_roster(collected, pseudonymiser, erased, withdrawn), ledger
 
 
 def ingest_archives(
@@ -118,8 +125,12 @@ def ingest_archives(
     not read again and keeps its last outcome.
     """
     by_archive: dict[str, list[InboxFile]] = defaultdict(list)
+    snapshots: list[InboxFile] = []
     for item in items:
-        by_archive[item.container].append(item)
+        if item.kind == SNAPSHOT_KIND:
+            snapshots.append(item)
+        else:
+            by_archive[item.container].append(item)
     owners: list[dict[str, Any]] = []
     ledger = Ledger()
     others_email_keys = roster_email_keys - {pseudonymiser.email_key(a.email) for a in ambassadors if a.email}
@@ -157,7 +168,76 @@ def ingest_archives(
     ledger.problems = []
     for item, agent_id in to_read:
         _load_member(inbox, item, agent_id, writer, ledger)
+    owners += _load_snapshots(inbox, snapshots, {a.agent_id for a in ambassadors}, writer, ledger, previous)
     return owners, ledger
+
+
+SNAPSHOT_OWNER = "consent given on the consent page (LinkedIn data portability)"
+
+
+def _load_snapshots(
+    inbox: Path,
+    items: list[InboxFile],
+    consenting: set[str],
+    writer: RowSink,
+    ledger: Ledger,
+    previous: PreviousReads | None,
+) -> list[dict[str, Any]]:
+    """Read member snapshot answers with the archive's parsers; one owner row per member and pull day.
+
+    A snapshot is its member's by consent (the envelope names their roster id); the answers of one
+    pull day form one "archive", so overlapping pulls and archives are reconciled like archives are.
+    An answer with no rows yet is loaded empty with the reason (LinkedIn builds domains one by one).
+    """
+    owners: dict[str, dict[str, Any]] = {}
+    for item in items:
+        try:
+            snapshot = read_snapshot_file(inbox / item.path)
+        except FileRejected as exc:
+            ledger.files.append(file_outcome(item, QUARANTINED, str(exc)))
+            continue
+        agent_id = snapshot.agent_id
+        if agent_id not in consenting:
+            reason = "not loaded: the member is not a consenting ambassador"
+            ledger.files.append(file_outcome(item, EXCLUDED, reason))
+            continue
+        archive = str(Path(item.path).parent)
+        owner = owners.setdefault(
+            archive, {"archive": archive, "agent_id": agent_id, "matched_by": SNAPSHOT_OWNER, "reason": None}
+        )
+        owner["files"] = owner.get("files", 0) + 1
+        if previous is not None and (kept := previous.reusable(item, agent_id)):
+            ledger.files.append(kept)
+        elif not snapshot.rows:
+            reason = f"{snapshot.domain}: no rows yet (LinkedIn builds a snapshot one domain at a time)"
+            ledger.files.append(file_outcome(item, LOADED, reason))
+        else:
+            _load_snapshot_rows(item, snapshot, archive, writer, ledger)
+            continue
+        ledger.loaded.append((item, agent_id))
+    return list(owners.values())
+
+
+def _load_snapshot_rows(
+    item: InboxFile, snapshot: SnapshotFile, archive: str, writer: RowSink, ledger: Ledger
+) -> None:
+    counts = TableRead()
+    problems = 0
+    try:
+        for entry in iter_table(item.path, snapshot.text, SPEC_BY_KIND[snapshot.kind], counts):
+            if isinstance(entry, RowProblem):
+                problems += 1
+                writer.problem(entry)
+                continue
+            entry.update(agent_id=snapshot.agent_id, archive=archive, _source_file=item.path)
+            add_post_keys(snapshot.kind, entry)
+            writer.row(snapshot.kind, entry)
+    except FileRejected as exc:
+        ledger.files.append(file_outcome(item, QUARANTINED, f"{snapshot.domain}: {exc}"))
+        return
+    notes = "; ".join([f"member snapshot {snapshot.domain}", *counts.notes])
+    ledger.files.append(file_outcome(item, LOADED, notes, counts.rows_read, problems))
+    ledger.loaded.append((item, snapshot.agent_id))
 
 
 def _load_member(inbox: Path, item: InboxFile, agent_id: str, writer: RowSink, ledger: Ledger) -> None:
@@ -279,7 +359,9 @@ def read_roster_source(batch: Batch) -> SourceRead:
     """Every HR roster file into ``raw.roster``, personal fields kept only for consenting ambassadors."""
     if batch.pseudonymiser is None:
         raise ValueError("reading the roster needs the home's pseudonymiser")
-    rows, ledger = ingest_rosters(batch.inbox, batch.items, batch.pseudonymiser, batch.erased_tokens)
+    rows, ledger = ingest_rosters(
+        batch.inbox, batch.items, batch.pseudonymiser, batch.erased_tokens, batch.withdrawn_tokens
+    )
     batch.sink.rows("roster", rows)
     warnings = (
         []
@@ -354,13 +436,19 @@ ARCHIVE_SOURCE = Source(
         "li_endorsements_received": "a LinkedIn archive's Endorsement_Received_Info.csv",
         "li_connections": "a LinkedIn archive's Connections.csv",
         "li_email_addresses": "a LinkedIn archive's Email Addresses.csv",
+        SNAPSHOT_KIND: "a member snapshot saved by Relais (LinkedIn data portability)",
     },
     tables=(
         *(RawTable(k, ARCHIVE_SCHEMAS[k], ARCHIVE_DESCRIPTIONS[k]) for k in ARCHIVE_SCHEMAS),
         ARCHIVE_OWNERS,
     ),
     read=read_archive_source,
-    recognition=Recognition(members=(*LOADED_SPECS, EMAIL_ADDRESSES), member=classify_member),
+    recognition=Recognition(
+        members=(*LOADED_SPECS, EMAIL_ADDRESSES),
+        member=classify_member,
+        envelope=is_snapshot_envelope,
+        envelope_kind=SNAPSHOT_KIND,
+    ),
     reuses_reads=True,
     read_kinds=frozenset({UNUSED_KIND}),
 )
