@@ -86,14 +86,14 @@ class FakeOAuth:
         self._thread: threading.Thread | None = None
 
     # -- life -----------------------------------------------------------------------------------
-    def start(self) -> FakeOAuth:
-        """Serve on a free port of 127.0.0.1, in a daemon thread."""
+    def start(self, port: int = 0) -> FakeOAuth:
+        """Serve on ``port`` of 127.0.0.1 (a free one by default), in a daemon thread."""
         fake = self
 
         class Handler(_Handler):
             server_fake = fake
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()

@@ -163,33 +163,39 @@ def ingest_archives(
                 ledger.loaded.append((item, ownership.agent_id))
             else:
                 to_read.append((item, ownership.agent_id))
+    consenting = {a.agent_id for a in ambassadors}
+    snapshot_owners, snapshots_to_read = _plan_snapshots(inbox, snapshots, consenting, ledger, previous)
+    owners += snapshot_owners
+    # Every reuse is decided above, before the first write: the writer reads the kept files then.
     for problem in ledger.problems:  # rows of Email Addresses.csv that could not be read
         writer.problem(problem)
     ledger.problems = []
     for item, agent_id in to_read:
         _load_member(inbox, item, agent_id, writer, ledger)
-    owners += _load_snapshots(inbox, snapshots, {a.agent_id for a in ambassadors}, writer, ledger, previous)
+    for item, snapshot, archive in snapshots_to_read:
+        _load_snapshot_rows(item, snapshot, archive, writer, ledger)
     return owners, ledger
 
 
 SNAPSHOT_OWNER = "consent given on the consent page (LinkedIn data portability)"
 
 
-def _load_snapshots(
+def _plan_snapshots(
     inbox: Path,
     items: list[InboxFile],
     consenting: set[str],
-    writer: RowSink,
     ledger: Ledger,
     previous: PreviousReads | None,
-) -> list[dict[str, Any]]:
-    """Read member snapshot answers with the archive's parsers; one owner row per member and pull day.
+) -> tuple[list[dict[str, Any]], list[tuple[InboxFile, SnapshotFile, str]]]:
+    """Decide each member snapshot answer's fate; its owner rows and the answers whose rows to read.
 
     A snapshot is its member's by consent (the envelope names their roster id); the answers of one
     pull day form one "archive", so overlapping pulls and archives are reconciled like archives are.
-    An answer with no rows yet is loaded empty with the reason (LinkedIn builds domains one by one).
+    An answer unchanged since the last run keeps its rows; one with no rows yet is loaded empty with
+    the reason (LinkedIn builds domains one by one). Nothing is written here.
     """
     owners: dict[str, dict[str, Any]] = {}
+    to_read: list[tuple[InboxFile, SnapshotFile, str]] = []
     for item in items:
         try:
             snapshot = read_snapshot_file(inbox / item.path)
@@ -208,14 +214,14 @@ def _load_snapshots(
         owner["files"] = owner.get("files", 0) + 1
         if previous is not None and (kept := previous.reusable(item, agent_id)):
             ledger.files.append(kept)
-        elif not snapshot.rows:
+            ledger.loaded.append((item, agent_id))
+        elif snapshot.rows:
+            to_read.append((item, snapshot, archive))
+        else:
             reason = f"{snapshot.domain}: no rows yet (LinkedIn builds a snapshot one domain at a time)"
             ledger.files.append(file_outcome(item, LOADED, reason))
-        else:
-            _load_snapshot_rows(item, snapshot, archive, writer, ledger)
-            continue
-        ledger.loaded.append((item, agent_id))
-    return list(owners.values())
+            ledger.loaded.append((item, agent_id))
+    return list(owners.values()), to_read
 
 
 def _load_snapshot_rows(
