@@ -510,6 +510,29 @@ def test_a_revoked_authorisation_is_a_consent_withdrawal(home, api, status):
     assert api.requests_by("tok-ann") == []
 
 
+def test_an_expired_authorisation_is_not_a_withdrawal(home, api):
+    home.consent(ANN)
+    home.consent(BOB)
+    home.tokens.set_member(
+        "A02", BOB[1], BOB[2], product="portability", consented_at="2026-01-01T00:00:00Z",
+        expires_at="2026-03-02T00:00:00Z",
+    )  # fmt: skip
+    expired = {
+        "status": 401,
+        "serviceErrorCode": 65601,
+        "message": "The token used in the request has expired",
+    }
+    api.script("memberSnapshotData", (401, expired), token="tok-ann")
+    report = home.run()
+    for agent_id, day in (("A01", NOW.date()), ("A02", date(2026, 3, 2))):
+        member = report.member(agent_id)
+        assert member.status == "expired", member.message
+        assert f"expired on {day:%Y-%m-%d}" in member.message and "relais consent links" in member.message
+        assert home.tokens.member(agent_id) is not None
+        assert home.home.pseudonymiser.erasure_token(agent_id) not in withdrawn_tokens(home.home)
+    assert report.revoked == [] and api.requests_by("tok-bob") == []
+
+
 def test_community_members_are_untouched_and_outsiders_not_fetched(home, api):
     home.consent(ANN)
     home.consent(DAN)

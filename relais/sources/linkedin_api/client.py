@@ -38,7 +38,15 @@ class LinkedInApiError(Exception):
 
 
 class Unauthorized(LinkedInApiError):
-    """HTTP 401: the access token expired or was revoked; its owner must re-authorise Relais."""
+    """HTTP 401: the access token expired or was revoked; its owner must re-authorise Relais.
+
+    ``expired`` is True when LinkedIn's answer says the token expired (its lifetime ran out), as
+    opposed to a token its member revoked.
+    """
+
+    def __init__(self, message: str, expired: bool = False) -> None:
+        super().__init__(message)
+        self.expired = expired
 
 
 class VersionRetired(LinkedInApiError):
@@ -304,7 +312,8 @@ class LinkedInClient:
             raise Unauthorized(
                 f"{what}: LinkedIn refused the access token (HTTP 401): it has expired or was revoked. "
                 f"Ask its owner to authorise Relais again, then store the new token with the "
-                f"`{TOKEN_COMMAND}` command."
+                f"`{TOKEN_COMMAND}` command.",
+                expired="expired" in body.lower(),
             )
         if status == 426:
             raise VersionRetired(

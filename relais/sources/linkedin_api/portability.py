@@ -7,10 +7,12 @@ then for the Member Changelog API's events since the member's cursor. A domain L
 built yet (no elements, or a 404) is PENDING: it is asked again at the next run and reported as
 such, never as "no activity". LinkedIn keeps changelog events 28 days: a cursor (or, at the first
 pull, a consent) older than that is reported as a GAP with its days, then what is left is read.
-Members are independent: a DAY limit stops one member until midnight UTC; a 401 or 403 means the
-member revoked the authorisation, which is handled as a consent withdrawal (token, files and state
-removed, the withdrawal recorded); a retired version (426) or the spent request budget stops the
-run. Every answer becomes an envelope of ``files.write_api_file``; no token is ever written or logged.
+Members are independent: a DAY limit stops one member until midnight UTC; an expired token (its
+stored lifetime over, or a 401 saying so) skips the member without touching their data; any other
+401, or a 403, means the member revoked the authorisation, which is handled as a consent withdrawal
+(token, files and state removed, the withdrawal recorded); a retired version (426) or the spent
+request budget stops the run. Every answer becomes an envelope of ``files.write_api_file``; no
+token is ever written or logged.
 """
 
 from __future__ import annotations
@@ -69,6 +71,7 @@ OK = "ok"
 PENDING = "pending"
 GAP = "gap"
 REVOKED = "revoked"
+EXPIRED = "expired"
 NOT_CONSENTING = "not-consenting"
 DAY_LIMIT = "day-limit"
 VERSION_RETIRED = "version-retired"
@@ -98,6 +101,14 @@ def http_status(error: Exception) -> int | None:
 def is_revocation(error: Exception) -> bool:
     """True when LinkedIn refused the member's authorisation: a 401, or a 403 (compliance removed)."""
     return isinstance(error, Unauthorized) or http_status(error) == 403
+
+
+def expired_message(day: date) -> str:
+    """What an expired authorisation means: not a withdrawal, the member consents again."""
+    return (
+        f"skipped: the member's data-portability authorisation expired on {day:%Y-%m-%d} (it is not a "
+        "withdrawal: their data stays); send them a new link (`relais consent links`) to consent again"
+    )
 
 
 def epoch_ms(moment: datetime) -> int:
@@ -304,6 +315,9 @@ class _MemberRun:
 
     def pull(self, client_factory: ClientFactory, budget: RequestBudget) -> MemberPull:
         """Pull the member; the way it ends becomes the report's status and message."""
+        expired = self._expired_on()
+        if expired is not None:
+            return self._stop(EXPIRED, expired_message(expired))
         blocked = self.member.blocked(self.now)
         if blocked is not None:
             self.report.pending = self.member.pending_domains()
@@ -331,6 +345,11 @@ class _MemberRun:
         except BudgetExhausted as exc:
             self.report.pending = self.member.pending_domains()
             self._stop(BUDGET_EXHAUSTED, f"stopped: {exc}; the rest waits for the next run")
+        except Unauthorized as exc:
+            if exc.expired:
+                self._stop(EXPIRED, expired_message(self.now.date()))
+            else:
+                self._withdraw(exc)
         except LinkedInApiError as exc:
             if is_revocation(exc):
                 self._withdraw(exc)
@@ -340,6 +359,17 @@ class _MemberRun:
             self.report.requests = self.client.requests
             save_portability_state(self.state_path, self.state)
         return self.report
+
+    def _expired_on(self) -> date | None:
+        """The day the stored token expired, when it has (LinkedIn gave its lifetime at consent)."""
+        text = self.credentials.expires_at
+        if not text:
+            return None
+        try:
+            moment = as_utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
+        except ValueError:
+            return None
+        return moment.date() if moment <= self.now else None
 
     def _stop(self, status: str, message: str) -> MemberPull:
         self.report.status, self.report.message = status, message
