@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
+import os
 import shutil
 import sys
 from datetime import UTC, datetime
@@ -239,7 +240,29 @@ def consent_command(home: RelaisHome, args: argparse.Namespace) -> int:
             )
             print(f"{ambassador.agent_id}\t{ambassador.first_name or ''}\t{link}")
         return 0
+    if args.action == "status":
+        return consent_status(home)
     return serve_consent(home, args.host, args.port)
+
+
+def consent_status(home: RelaisHome) -> int:
+    """Print who consented and where their data-portability pull stands; 1 when a file is unreadable."""
+    from relais.consent.status import status_lines
+    from relais.privacy.withdrawals import withdrawn_tokens
+    from relais.sources.linkedin_api.portability import portability_state_path
+    from relais.sources.linkedin_api.portability_state import load_portability_state
+    from relais.sources.linkedin_api.tokens import TokenStore
+
+    try:
+        store = TokenStore(home.linkedin_tokens)
+        members = store.portability_members() if home.linkedin_tokens.exists() else []
+        state = load_portability_state(portability_state_path(home))
+    except ValueError as error:
+        print(f"relais: {error}", file=sys.stderr)
+        return 1
+    for line in status_lines(members, state, len(withdrawn_tokens(home)), datetime.now(UTC)):
+        print(line)
+    return 0
 
 
 def serve_consent(home: RelaisHome, host: str, port: int) -> int:
@@ -301,6 +324,9 @@ def main(argv: list[str] | None = None) -> int:
         "links", help="print one invitation link per current consenting ambassador"
     )
     links.add_argument("--days", type=int, default=30, help="how long the links stay valid (default 30)")
+    consent_actions.add_parser(
+        "status", help="who consented, token expiry, pending snapshot domains, changelog gaps"
+    )
     args = parser.parse_args(argv)
     try:
         home = ready_home() if args.command in PREPARING else load_home()
@@ -308,7 +334,12 @@ def main(argv: list[str] | None = None) -> int:
         for line in str(error).splitlines():
             print(f"relais: {line}", file=sys.stderr)
         return 2
-    return run_command(home, args)
+    try:
+        return run_command(home, args)
+    except BrokenPipeError:  # the reader went away (``relais consent links | head``): not an error
+        sys.stderr.close()
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def run_command(home: RelaisHome, args: argparse.Namespace) -> int:

@@ -283,8 +283,7 @@ def pull_portability(
 
 def portability_members(tokens: TokenStore) -> list[MemberCredentials]:
     """The stored members whose token is a data-portability consent, by agent id."""
-    chosen = (tokens.member(agent_id) for agent_id in tokens.member_ids())
-    return [m for m in chosen if m is not None and getattr(m, "product", "community") == PORTABILITY_PRODUCT]
+    return tokens.portability_members()
 
 
 class _MemberRun:
