@@ -46,6 +46,8 @@ from relais.privacy.erasure import (
     text_mentions,
     write_atomically,
 )
+from relais.sources.linkedin_api.portability import portability_state_path
+from relais.sources.linkedin_api.portability_state import load_portability_state, save_portability_state
 from relais.sources.linkedin_api.tokens import TokenStore
 from relais.sources.readers.archives import read_roster_file
 from relais.warehouse.recovery import recover
@@ -249,6 +251,19 @@ def _forget_linkedin(home: RelaisHome, person: Person, record: ErasureRecord) ->
                 "(relais linkedin-token remove), then run relais erase again"
             )
     record.api_state_entries_removed += _forget_api_state(home.linkedin_state, person)
+    record.api_state_entries_removed += _forget_portability_state(portability_state_path(home), person)
+
+
+def _forget_portability_state(path: Path, person: Person) -> int:
+    """Drop the data-portability pull's state about the person (snapshot domains, cursor, gaps)."""
+    try:
+        state = load_portability_state(path)
+    except ValueError:
+        return 0
+    if not state.forget(person.agent_id):
+        return 0
+    save_portability_state(path, state)
+    return 1
 
 
 def _scrub_warehouse(home: RelaisHome, person: Person) -> int:
