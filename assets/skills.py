@@ -35,10 +35,13 @@ JOIN (
     SELECT _source_file, _source_row, commentary FROM raw.li_shares
     UNION ALL
     SELECT _source_file, _source_row, commentary FROM raw.api_posts
+    UNION ALL
+    SELECT _source_file, _source_row, commentary FROM raw.api_changelog
 ) AS t ON t._source_file = a.source_file AND t._source_row = a.source_row
 WHERE t.commentary IS NOT NULL
 """
-"""The commentary of every activity, from the archive's Shares.csv or the LinkedIn API."""
+"""The commentary of every activity: the archive's Shares.csv (or a member snapshot), the LinkedIn API's
+posts, or the member changelog's last event about the post."""
 DECLARED_SQL = "SELECT agent_key, skill_name, 0 FROM staging.skills_declared"
 ENDORSED_SQL = (
     "SELECT agent_key, skill_name, CAST(sum(endorsements) AS BIGINT) FROM staging.endorsements "

@@ -97,7 +97,8 @@ def changelog_events(n: int, posts: list[str], consented: datetime) -> list[tupl
 
     def post(urn: str, ms: int, parent: str | None = None) -> dict[str, Any]:
         context = {"responseContext": {"parent": parent, "root": parent}} if parent else {}
-        body = {"com.linkedin.ugc.ShareContent": {"shareCommentary": {"text": ""}}}
+        text = "Fière de notre management d'équipe" if parent else ""
+        body = {"com.linkedin.ugc.ShareContent": {"shareCommentary": {"text": text}}}
         return {"id": urn, "created": {"time": ms}, "specificContent": body, **context}
 
     comment = {

@@ -89,6 +89,15 @@ def skills(root) -> dict[str, int]:
     return dict(rows)
 
 
+def mentions(root) -> dict[str, list[str]]:
+    with duckdb.connect(str(root / "warehouse.duckdb"), read_only=True) as con:
+        rows = con.execute(
+            "SELECT r.agent_id, list(DISTINCT m.skill_id) FROM staging.skill_mentions AS m "
+            "JOIN raw.roster AS r ON r.agent_key = m.agent_key AND r.is_current GROUP BY ALL"
+        ).fetchall()
+    return dict(rows)
+
+
 def agent_key(root, agent_id: str) -> str:
     with duckdb.connect(str(root / "warehouse.duckdb"), read_only=True) as con:
         return con.execute("SELECT agent_key FROM raw.roster WHERE agent_id = ?", [agent_id]).fetchone()[0]
@@ -110,6 +119,7 @@ def test_consent_in_the_sandbox_then_refresh_then_revoke(sandbox):
     expected = {(agent, *key): n for agent in ("A01", "A02") for key, n in each.items()}
     assert figures(root) == expected
     assert skills(root) == {}  # SKILLS not built yet at LinkedIn: pending, not "no skills"
+    assert mentions(root) == {"A01": ["management_equipe"], "A02": ["management_equipe"]}, "changelog texts"
 
     assert run_pipeline(root).success
     assert figures(root) == expected, "a second refresh reads nothing twice"
