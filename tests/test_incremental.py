@@ -242,9 +242,10 @@ def _activities(con, texts):
         "CREATE OR REPLACE TABLE raw.li_shares (_source_file VARCHAR, _source_row BIGINT, commentary VARCHAR)"
     )
     con.executemany("INSERT INTO raw.li_shares VALUES ('f.csv', ?, ?)", list(enumerate(texts)))
-    con.execute(
-        "CREATE OR REPLACE TABLE raw.api_posts (_source_file VARCHAR, _source_row BIGINT, commentary VARCHAR)"
-    )
+    for table in ("raw.api_posts", "raw.api_changelog"):
+        con.execute(
+            f"CREATE OR REPLACE TABLE {table} (_source_file VARCHAR, _source_row BIGINT, commentary VARCHAR)"
+        )
 
 
 def test_skills_of_a_commentary_matched_once_and_kept_by_its_text(tmp_path):
