@@ -51,6 +51,8 @@ MEMORY_SIZE = re.compile(
 """What DuckDB's ``memory_limit`` accepts: a size with a unit, or a percentage of the RAM."""
 EMAIL = re.compile(r"[^@\s,]+@[^@\s,]+")
 REPORT_LANGUAGES = ("fr", "en")
+LINKEDIN_ORGANIZATION_PRODUCTS = ("community", "pages_portability")
+"""How the institution's Page is read: Community Management API, or Pages Data Portability API (DMA)."""
 EXAMPLE_TIMEZONE = "Europe/Paris"
 
 
@@ -294,6 +296,9 @@ class Settings(BaseModel):
     linkedin_request_budget: Positive = Field(2000, description="a whole number of 1 or more, such as 2000")
     linkedin_backfill_days: Positive = Field(30, description="a whole number of days, 1 or more, such as 30")
     linkedin_partitions_start: Day = Field("2025-01-01", description=DATE)
+    linkedin_organization_product: Annotated[
+        str, AfterValidator(_one_of(LINKEDIN_ORGANIZATION_PRODUCTS, "a LinkedIn product for the Page"))
+    ] = Field("community", description='"community" or "pages_portability"')
     linkedin_client_id: str = Field(
         "", description='the Client ID of the organisation\'s LinkedIn application, such as "86ab12cd34ef56"'
     )

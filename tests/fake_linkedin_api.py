@@ -14,6 +14,15 @@ The EU data-portability APIs are served too, under their own version (``portabil
 gone) and ``memberComplianceAuthorizations``. Tokens are chosen by the test (``add_member``), like
 the consent page's fake OAuth server issues them; a token can be revoked (401) or lose its
 compliance authorisation (403).
+
+The Pages Data Portability API (scope ``r_dma_admin_pages_content``) is served for the tokens
+``add_page_admin`` names, under the Community Management version: ``dmaFeedContentsExternal``
+(``q=postsByAuthor``, the author's post URNs newest first, paged by ``maxPaginationCount`` and an
+opaque ``paginationCursor`` given back in ``metadata.paginationCursorMetdata``), ``dmaPosts`` and
+``dmaSocialMetadata`` (BATCH_GET ``ids=List(...)``: ``results`` keyed by URN, unknown or foreign
+posts under ``errors``), ``dmaOrganizationalPageProfiles`` (``q=pageEntity``) and
+``dmaOrganizationalPageContentAnalytics`` (``q=trend``, one element per metric and day, figures set
+by ``set_page_day``). Any other token is refused with a 403.
 """
 
 from __future__ import annotations
@@ -32,6 +41,17 @@ from urllib.parse import quote, unquote
 CURRENT_VERSION = "202611"
 PORTABILITY_VERSION = "202312"
 PORTABILITY_ENDPOINTS = ("memberSnapshotData", "memberChangeLogs", "memberComplianceAuthorizations")
+PAGE_ENDPOINTS = (
+    "dmaFeedContentsExternal",
+    "dmaPosts",
+    "dmaSocialMetadata",
+    "dmaOrganizationalPageProfiles",
+    "dmaOrganizationalPageContentAnalytics",
+)
+PAGE_METRICS = ("IMPRESSIONS", "UNIQUE_IMPRESSIONS", "CLICKS", "REACTIONS", "COMMENTS", "REPOSTS")
+MAX_BATCH = 50
+_LIST = re.compile(r"^List\(([^()]*)\)$")
+_TIME_INTERVALS = re.compile(r"^\(timeRange:\(start:(\d+),end:(\d+)\),timeGranularityType:DAY\)$")
 RETENTION_DAYS = 28
 MAX_CHANGELOG_COUNT = 50
 MAX_PENDING_CALLS = 1000
@@ -131,6 +151,10 @@ class FakeLinkedIn:
         self.changelogs: dict[str, list[dict[str, Any]]] = {}
         self.forbidden: set[str] = set()
         self._next_event = 5_000
+        self.page_admins: dict[str, str] = {}
+        self.pages: dict[str, str] = {}
+        self.page_days: dict[tuple[str, date], dict[str, tuple[int, int]]] = {}
+        self.social: dict[str, dict[str, Any]] = {}
         self._scripts: list[_Script] = []
         self._lock = threading.Lock()
         self._next_post = 7_300_000_000_000_000_000
@@ -162,6 +186,21 @@ class FakeLinkedIn:
             )
             urns.append(urn)
         return urns
+
+    def add_page_admin(self, token: str, organization: str, page: str) -> None:
+        """Accept ``token`` as an administrator's Pages Data Portability token of ``organization``,
+        whose organizational Page is ``page`` (``urn:li:organizationalPage:...``)."""
+        self.add_owner(token, organization)
+        self.page_admins[token] = organization
+        self.pages[organization] = page
+
+    def set_page_day(self, page: str, day: date, **figures: tuple[int, int]) -> None:
+        """Give the Page's content analytics of ``day``: (organic, sponsored) per metric type, such as
+        ``IMPRESSIONS=(900, 100)``; metric types not given are served as (0, 0)."""
+        unknown = set(figures) - set(PAGE_METRICS)
+        if unknown:
+            raise ValueError(f"unknown metric types {sorted(unknown)}")
+        self.page_days[(page, day)] = dict(figures)
 
     def add_member(self, token: str, urn: str, consented_at: datetime | None = None) -> None:
         """Accept ``token`` as a member's data-portability consent, given at ``consented_at``."""
@@ -320,6 +359,13 @@ class FakeLinkedIn:
             }
         if token in self.day_limited:
             return 429, DAY_LIMIT_BODY
+        if request.endpoint in PAGE_ENDPOINTS and token not in self.page_admins:
+            return 403, {
+                "status": 403,
+                "serviceErrorCode": 100,
+                "code": "ACCESS_DENIED",
+                "message": "Not enough permissions to access: r_dma_admin_pages_content is required",
+            }
         handler = {
             "memberSnapshotData": self._snapshot,
             "memberChangeLogs": self._changelog,
@@ -329,6 +375,11 @@ class FakeLinkedIn:
             "memberCreatorPostAnalytics": self._creator_analytics,
             "memberFollowersCount": self._followers,
             "organizationalEntityShareStatistics": self._share_statistics,
+            "dmaFeedContentsExternal": self._feed_contents,
+            "dmaPosts": self._dma_posts,
+            "dmaSocialMetadata": self._dma_social_metadata,
+            "dmaOrganizationalPageProfiles": self._page_profiles,
+            "dmaOrganizationalPageContentAnalytics": self._page_content_analytics,
         }.get(request.endpoint)
         if handler is None:
             return 404, {"status": 404, "message": f"no resource {request.endpoint}"}
@@ -383,8 +434,13 @@ class FakeLinkedIn:
         urn = unquote(raw_key)
         if not any(p["id"] == urn for posts in self.posts.values() for p in posts):
             return 404, {"status": 404, "message": f"no post {urn}"}
+        return 200, self._social_record(urn)
+
+    def _social_record(self, urn: str) -> dict[str, Any]:
+        if urn in self.social:
+            return {"entity": urn, **self.social[urn]}
         number = int(urn.rsplit(":", 1)[1]) % 7
-        return 200, {
+        return {
             "entity": urn,
             "commentSummary": {"count": number + 1, "topLevelCount": number},
             "reactionSummaries": {
@@ -393,6 +449,121 @@ class FakeLinkedIn:
             },
             "commentsState": "OPEN",
         }
+
+    # -- Pages Data Portability -----------------------------------------------------------------
+    @staticmethod
+    def _urn_list(raw: str | None) -> list[str]:
+        match = _LIST.match(raw or "")
+        if not match or not match.group(1):
+            raise ValueError("ids must be a Rest.li List(...) of URL-encoded URNs")
+        items = match.group(1).split(",")
+        if any(":" in item for item in items) or len(items) > MAX_BATCH:
+            raise ValueError(f"ids: URNs must be URL-encoded, at most {MAX_BATCH} a call")
+        return [unquote(item) for item in items]
+
+    def _post(self, urn: str) -> dict[str, Any] | None:
+        return next((p for posts in self.posts.values() for p in posts if p["id"] == urn), None)
+
+    def _feed_contents(self, request: Recorded, owner: str) -> tuple[int, Any]:
+        params = request.raw_params
+        if params.get("q") != "postsByAuthor":
+            raise ValueError("q=postsByAuthor is required")
+        author = self._urn_param(params.get("author"), "author")
+        if author != owner:
+            return 403, {"status": 403, "message": "Not enough permissions to access posts of this author"}
+        count = min(int(params.get("maxPaginationCount", "10")), MAX_COUNT)
+        cursor = unquote(params.get("paginationCursor", "c0"))
+        if not re.fullmatch(r"c\d+", cursor):
+            raise ValueError("paginationCursor is not one this server gave")
+        start = int(cursor[1:])
+        posts = sorted(self.posts.get(author, []), key=lambda p: p["createdAt"], reverse=True)
+        page = posts[start : start + count]
+        following = f"c{start + count}" if start + count < len(posts) else None
+        metadata = {"paginationCursorMetdata": {"nextPaginationCursor": following}}
+        return 200, {
+            "elements": [{"id": p["id"]} for p in page],
+            "metadata": metadata,
+            "paging": {"count": count},
+        }
+
+    def _dma_posts(self, request: Recorded, owner: str) -> tuple[int, Any]:
+        results, errors = {}, {}
+        for urn in self._urn_list(request.raw_params.get("ids")):
+            post = self._post(urn)
+            if post is None or post["author"] != owner:
+                errors[urn] = {"status": 404 if post is None else 403, "message": f"no access to {urn}"}
+                continue
+            served = {k: v for k, v in post.items() if k not in ("createdAt", "lastModifiedAt")}
+            served["created"] = {"time": post["createdAt"]}
+            served["lastModified"] = {"time": post["lastModifiedAt"]}
+            results[urn] = served
+        return 200, {"results": results, "statuses": dict.fromkeys(results, 200), "errors": errors}
+
+    def _dma_social_metadata(self, request: Recorded, owner: str) -> tuple[int, Any]:
+        results, errors = {}, {}
+        for urn in self._urn_list(request.raw_params.get("ids")):
+            post = self._post(urn)
+            if post is None or post["author"] != owner:
+                errors[urn] = {"status": 404 if post is None else 403, "message": f"no access to {urn}"}
+            else:
+                results[urn] = self._social_record(urn)
+        return 200, {"results": results, "statuses": dict.fromkeys(results, 200), "errors": errors}
+
+    def _page_profiles(self, request: Recorded, owner: str) -> tuple[int, Any]:
+        params = request.raw_params
+        match = re.fullmatch(r"\(organization:([^():]+)\)", params.get("pageEntity", ""))
+        if params.get("q") != "pageEntity" or not match:
+            raise ValueError("q=pageEntity and pageEntity=(organization:<URL-encoded URN>) are required")
+        organization = unquote(match.group(1))
+        if organization != owner or organization not in self.pages:
+            return 403, {"status": 403, "message": f"Not enough permissions to access {organization}"}
+        page = self.pages[organization]
+        return 200, {"elements": [{"entityUrn": page, "pageEntity": {"organization": organization}}]}
+
+    def _page_content_analytics(self, request: Recorded, owner: str) -> tuple[int, Any]:
+        params = request.raw_params
+        page = self._urn_param(params.get("sourceEntity"), "sourceEntity")
+        if params.get("q") != "trend":
+            raise ValueError("q=trend is required")
+        if page != self.pages.get(owner):
+            return 403, {"status": 403, "message": f"Not enough permissions to access {page}"}
+        metrics = _LIST.match(params.get("metricTypes", ""))
+        types = metrics.group(1).split(",") if metrics else []
+        if not types or any(t not in PAGE_METRICS for t in types):
+            raise ValueError("metricTypes must be a List(...) of known metric types")
+        interval = _TIME_INTERVALS.match(params.get("timeIntervals", ""))
+        if not interval:
+            raise ValueError("timeIntervals must be (timeRange:(start:..,end:..),timeGranularityType:DAY)")
+        start, end = int(interval.group(1)), int(interval.group(2))
+        if start % DAY_MS or end % DAY_MS or not 0 < end - start <= MAX_DAYS * DAY_MS:
+            raise ValueError("timeRange must be whole UTC days")
+        elements = []
+        for moment in range(start, end, DAY_MS):
+            day = datetime.fromtimestamp(moment / 1000, UTC).date()
+            figures = self.page_days.get((page, day), {})
+            for metric_type in types:
+                organic, sponsored = figures.get(metric_type, (0, 0))
+                value = {
+                    "totalCount": {"long": organic + sponsored},
+                    "typeSpecificValue": {
+                        "contentAnalyticsValue": {
+                            "organicValue": {"long": organic},
+                            "sponsoredValue": {"long": sponsored},
+                        }
+                    },
+                }
+                time_range = {"timeRange": {"start": moment, "end": moment + DAY_MS}}
+                elements.append(
+                    {
+                        "type": metric_type,
+                        "sourceEntity": page,
+                        "metric": {
+                            "timeIntervals": {**time_range, "timeGranularityType": "DAY"},
+                            "value": value,
+                        },
+                    }
+                )
+        return 200, {"elements": elements, "paging": {"start": 0, "count": len(elements), "links": []}}
 
     def _creator_analytics(self, request: Recorded, owner: str) -> tuple[int, Any]:
         params = request.raw_params

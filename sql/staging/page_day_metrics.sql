@@ -1,6 +1,7 @@
 -- One value per day and metric for the institution's Page (page_impressions: organic + sponsored
--- impressions; page_clicks), from Page exports and API share statistics: the most recently
--- obtained figure wins, its lineage kept.
+-- impressions; page_clicks), from Page exports and the API's daily Page figures (Community
+-- Management share statistics, or Pages Data Portability content analytics, both in
+-- raw.api_org_share_stats): the most recently obtained figure wins, its lineage kept.
 WITH facts AS (
     SELECT day, 'page_impressions' AS metric, impressions_total AS value, _obtained_at, _file_modified_at, _source_file, _source_row
     FROM raw.page_metrics_daily WHERE impressions_total IS NOT NULL

@@ -1,5 +1,7 @@
 -- One value per post and metric, whoever published it: ambassadors' posts (creator analytics top
--- posts, single-post exports, API social metadata) and the institution's (Page exports). The most
+-- posts, single-post exports, API social metadata) and the institution's (Page exports, and the
+-- social metadata of the Community Management or Pages Data Portability API, whose share or ugcPost
+-- key is replaced by the Page export post it designates, staging.institution_post_keys). The most
 -- recently obtained figure wins; its lineage is kept. reactions from the Page export are its Likes.
 WITH ambassadors AS (
     SELECT agent_id, agent_key FROM raw.roster WHERE is_current AND is_ambassador
@@ -14,9 +16,12 @@ facts AS (
            _obtained_at, _file_modified_at, _source_file, _source_row
     FROM raw.post_analytics WHERE post_key IS NOT NULL
     UNION ALL
-    SELECT agent_id, post_key, unnest(['reactions', 'comments']) AS metric, unnest([reactions, comments]) AS value,
-           _obtained_at, _file_modified_at, _source_file, _source_row
-    FROM raw.api_social_metadata WHERE post_key IS NOT NULL
+    SELECT s.agent_id, coalesce(k.post_key, s.post_key) AS post_key,
+           unnest(['reactions', 'comments']) AS metric, unnest([s.reactions, s.comments]) AS value,
+           s._obtained_at, s._file_modified_at, s._source_file, s._source_row
+    FROM raw.api_social_metadata AS s
+    LEFT JOIN staging.institution_post_keys AS k ON s.agent_id IS NULL AND k.key = s.post_key
+    WHERE s.post_key IS NOT NULL
     UNION ALL
     SELECT NULL AS agent_id, post_key,
            unnest(['impressions', 'clicks', 'reactions', 'comments', 'reposts']) AS metric,

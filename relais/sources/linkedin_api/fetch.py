@@ -1,12 +1,14 @@
 """One run of the LinkedIn API connector: fetch the days not fetched yet, write them into the inbox.
 
-``sync`` takes the organisation (when its token is stored) and every member who has a token and is
-a consenting ambassador; a stored token of anybody else is reported and never used. For each owner
-it asks for the days after its cursor up to ``until``: the posts created in those days (and, for a
-member, each new post's ``socialMetadata``), then, window chunk by window chunk, the daily figures
-(the Page's share statistics; the member's creator analytics and new followers), advancing the
-cursor after each chunk fully fetched. Owners are independent: an expired token (401), a retired
-version (426) or LinkedIn's DAY limit stops that owner only; the run's request budget stops them all.
+``sync`` takes the organisation (when its token is stored; through the Pages Data Portability API
+when ``linkedin_organization_product`` says so, see ``pages_portability``) and every member who
+has a token and is a consenting ambassador; a stored token of anybody else is reported and never
+used. For each owner it asks for the days after its cursor up to ``until``: the posts created in
+those days (and, for a member, each new post's ``socialMetadata``), then, window chunk by window
+chunk, the daily figures (the Page's share statistics; the member's creator analytics and new
+followers), advancing the cursor after each chunk fully fetched. Owners are independent: an
+expired token (401), a retired version (426) or LinkedIn's DAY limit stops that owner only; the
+run's request budget stops them all.
 """
 
 from __future__ import annotations
@@ -36,11 +38,21 @@ from relais.sources.linkedin_api.client import (
 from relais.sources.linkedin_api.files import (
     CREATOR_ANALYTICS,
     FOLLOWERS,
+    PAGE_CONTENT_ANALYTICS,
+    PAGE_POSTS,
+    PAGE_SOCIAL_METADATA,
     POSTS,
     SHARE_STATISTICS,
     SOCIAL_METADATA,
     ApiOwner,
     write_api_file,
+)
+from relais.sources.linkedin_api.pages_portability import (
+    PAGES_PORTABILITY,
+    content_analytics,
+    organizational_page,
+    page_posts,
+    social_metadata,
 )
 from relais.sources.linkedin_api.state import SyncState, load_state, save_state
 from relais.sources.linkedin_api.tokens import MemberCredentials, OrganizationCredentials, TokenStore
@@ -79,6 +91,7 @@ class ApiSettings:
     max_attempts: int = _default("linkedin_max_attempts")
     page_size: int = _default("linkedin_page_size")
     days_per_call: int = _default("linkedin_days_per_call")
+    organization_product: str = _default("linkedin_organization_product")
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ApiSettings:
@@ -92,6 +105,7 @@ class ApiSettings:
             max_attempts=settings.linkedin_max_attempts,
             page_size=settings.linkedin_page_size,
             days_per_call=settings.linkedin_days_per_call,
+            organization_product=settings.linkedin_organization_product,
         )
 
 
@@ -333,6 +347,9 @@ class _OwnerRun:
         return self.report
 
     def _organization(self, urn: str, window: tuple[date, date]) -> None:
+        if self.settings.organization_product == PAGES_PORTABILITY:
+            self._organization_pages_portability(urn, window)
+            return
         self._posts(urn, window)
         for chunk in _chunks(*window, self.settings.days_per_call):
             params: Params = {
@@ -345,6 +362,26 @@ class _OwnerRun:
             self.log(f"LinkedIn API: {self.label}: share statistics {chunk[0]} to {chunk[1]}")
             answer = self._client.get(SHARE_STATISTICS, params)
             self._write(SHARE_STATISTICS, self._client.describe(SHARE_STATISTICS, params), chunk, answer)
+            self._done(chunk)
+
+    def _organization_pages_portability(self, urn: str, window: tuple[date, date]) -> None:
+        """The Page through the Pages Data Portability API (see ``pages_portability``): its posts
+        created in the window and their social metadata, then its daily content analytics, chunk by
+        chunk, the cursor moving after each chunk."""
+        first_ms, end_ms = _epoch_ms(window[0]), _epoch_ms(window[1] + timedelta(days=1))
+        self.log(f"LinkedIn API: {self.label}: Page posts created {window[0]} to {window[1]} (DMA)")
+        posts: list[dict[str, Any]] = []
+        for request, kept in page_posts(self._client, urn, (first_ms, end_ms), self.settings.page_size):
+            self._write(PAGE_POSTS, request, window, kept)
+            posts += kept
+        for request, elements in social_metadata(self._client, posts):
+            self._write(PAGE_SOCIAL_METADATA, request, window, elements)
+        page = organizational_page(self._client, urn)
+        for chunk in _chunks(*window, self.settings.days_per_call):
+            self.log(f"LinkedIn API: {self.label}: Page content analytics {chunk[0]} to {chunk[1]} (DMA)")
+            span = (_epoch_ms(chunk[0]), _epoch_ms(chunk[1] + timedelta(days=1)))
+            request, elements = content_analytics(self._client, page, span)
+            self._write(PAGE_CONTENT_ANALYTICS, request, chunk, elements)
             self._done(chunk)
 
     def _member(self, person_urn: str, window: tuple[date, date]) -> None:

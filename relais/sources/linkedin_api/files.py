@@ -43,6 +43,9 @@ FOLLOWERS = "memberFollowersCount"
 SHARE_STATISTICS = "organizationalEntityShareStatistics"
 MEMBER_SNAPSHOT = "memberSnapshotData"
 MEMBER_CHANGELOG = "memberChangeLogs"
+PAGE_POSTS = "dmaPosts"
+PAGE_SOCIAL_METADATA = "dmaSocialMetadata"
+PAGE_CONTENT_ANALYTICS = "dmaOrganizationalPageContentAnalytics"
 
 #: The ingestion kind of each endpoint's rows (the ``kind`` of their row problems).
 API_KINDS = {
@@ -53,6 +56,9 @@ API_KINDS = {
     SHARE_STATISTICS: "li_api_share_statistics",
     MEMBER_SNAPSHOT: "li_dma_snapshot",
     MEMBER_CHANGELOG: "li_dma_changelog",
+    PAGE_POSTS: "li_dma_page_posts",
+    PAGE_SOCIAL_METADATA: "li_dma_page_social_metadata",
+    PAGE_CONTENT_ANALYTICS: "li_dma_page_content_analytics",
 }
 _OWNER_KINDS = {
     POSTS: {ORGANIZATION, MEMBER},
@@ -62,6 +68,9 @@ _OWNER_KINDS = {
     SHARE_STATISTICS: {ORGANIZATION},
     MEMBER_SNAPSHOT: {MEMBER},
     MEMBER_CHANGELOG: {MEMBER},
+    PAGE_POSTS: {ORGANIZATION},
+    PAGE_SOCIAL_METADATA: {ORGANIZATION},
+    PAGE_CONTENT_ANALYTICS: {ORGANIZATION},
 }
 METRIC_NAMES = {
     "IMPRESSION": "impressions",
@@ -84,6 +93,17 @@ SNAPSHOT_DOMAINS = {
     "ENDORSEMENT_RECEIVED_INFO": "li_endorsements_received",
 }
 REACTION_TYPES = ("LIKE", "PRAISE", "EMPATHY", "INTEREST", "APPRECIATION", "ENTERTAINMENT")
+#: The Pages Data Portability content analytics' metric types, each with its column of the Page's
+#: daily figures (the columns of the share statistics: reactions are ``likes``, reposts ``shares``).
+PAGE_CONTENT_METRICS = {
+    "IMPRESSIONS": "impressions",
+    "UNIQUE_IMPRESSIONS": "unique_impressions",
+    "CLICKS": "clicks",
+    "REACTIONS": "likes",
+    "COMMENTS": "comments",
+    "REPOSTS": "shares",
+}
+DAY_MS = 86_400_000
 
 
 @dataclass(frozen=True)
@@ -200,7 +220,10 @@ def read_api_file(path: Path, source_file: str) -> ApiFileRead:
     post_key, comments, top_level_comments, reactions (all types), like ... entertainment;
     memberCreatorPostAnalytics -> day, metric, value, post_urn; memberFollowersCount -> day,
     followers_total, new_followers; organizationalEntityShareStatistics -> day, impressions,
-    unique_impressions, clicks, likes, comments, shares, engagement.
+    unique_impressions, clicks, likes, comments, shares, engagement. The Pages Data Portability
+    answers take the same schemas: dmaPosts those of posts (``created.time`` standing for
+    ``createdAt``), dmaSocialMetadata those of socialMetadata, and the content analytics those of
+    the share statistics, one row per day (reactions as ``likes``, reposts as ``shares``).
     """
     try:
         envelope = json.loads(path.read_bytes().decode("utf-8-sig"))
@@ -221,6 +244,9 @@ def read_api_file(path: Path, source_file: str) -> ApiFileRead:
         else:
             row["_source_row"] = index
             read.rows.append(row)
+    if read.endpoint in _MERGERS:
+        read.rows = _MERGERS[read.endpoint](read.rows)
+        read.rows_read = len(read.rows) + len(read.problems)  # the file's rows are its days
     return read
 
 
@@ -339,9 +365,23 @@ def request_params(request: str) -> dict[str, str]:
     return dict(parse_qsl(query, keep_blank_values=True))
 
 
+def _created(post: dict[str, Any]) -> Any:
+    """A post's creation time as written: ``createdAt`` (Posts API) or ``created.time`` (DMA Posts)."""
+    value = post.get("createdAt")
+    if value is None and isinstance(post.get("created"), dict):
+        value = post["created"].get("time")
+    return value
+
+
+def post_created_ms(post: dict[str, Any]) -> int | None:
+    """When a post was created, in epoch ms (``createdAt`` or ``created.time``); None when unknown."""
+    value = _created(post)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def _parse_post(element: dict[str, Any], read: ApiFileRead) -> dict[str, Any]:
     urn, key = _post_urn(element.get("id"), "id")
-    created_at = _epoch_ms(element.get("createdAt"), "createdAt")
+    created_at = _epoch_ms(_created(element), "createdAt")
     if created_at is None:
         raise ValueError(f"post {urn}: createdAt is missing")
     parent = (element.get("reshareContext") or {}).get("parent")
@@ -461,6 +501,70 @@ def _parse_share_statistics(element: dict[str, Any], read: ApiFileRead) -> dict[
     }
 
 
+def _analytics_count(value: Any, what: str) -> int | None:
+    """A count of the Pages analytics, written ``{"long": n}``, ``{"bigDecimal": "n"}`` or as a number."""
+    if isinstance(value, dict):
+        if "long" in value:
+            value = value["long"]
+        elif "bigDecimal" in value:
+            try:
+                value = float(value["bigDecimal"])
+            except (TypeError, ValueError):
+                raise ValueError(f"{what} {value['bigDecimal']!r} is not a number") from None
+        else:
+            return None
+    return _count(value, what, required=False)
+
+
+def _parse_page_content_analytics(element: dict[str, Any], read: ApiFileRead) -> dict[str, Any]:
+    """One element of the content analytics ``trend`` finder: one metric of the Page on one day.
+
+    The value is ``totalCount`` (organic and sponsored together), else organic + sponsored from
+    ``typeSpecificValue.contentAnalyticsValue``; the row holds that metric's column only, and
+    ``merge_page_days`` joins a day's metrics into one row.
+    """
+    metric_type = str(element.get("type") or "").strip().upper()
+    if metric_type not in PAGE_CONTENT_METRICS:
+        raise ValueError(f"metric type {element.get('type')!r} is not one Relais reads")
+    metric = element.get("metric")
+    if not isinstance(metric, dict):
+        raise ValueError(f"{metric_type}: metric is missing")
+    time_range = (metric.get("timeIntervals") or {}).get("timeRange")
+    if not isinstance(time_range, dict):
+        raise ValueError(f"{metric_type}: timeIntervals.timeRange is missing")
+    start = _epoch_ms(time_range.get("start"), "timeRange.start")
+    if start is None:
+        raise ValueError(f"{metric_type}: timeRange.start is missing")
+    end = time_range.get("end")
+    if end is not None and end != time_range["start"] + DAY_MS:
+        raise ValueError(f"{metric_type}: the time range {time_range} is not one whole day")
+    value = metric.get("value") if isinstance(metric.get("value"), dict) else {}
+    total = _analytics_count(value.get("totalCount"), f"{metric_type}: totalCount")
+    if total is None:
+        split = (value.get("typeSpecificValue") or {}).get("contentAnalyticsValue") or {}
+        parts = [
+            _analytics_count(split.get(side), f"{metric_type}: {side}")
+            for side in ("organicValue", "sponsoredValue")
+        ]
+        if all(part is None for part in parts):
+            raise ValueError(f"{metric_type}: the value is missing")
+        total = sum(part or 0 for part in parts)
+    return {"day": start.date(), PAGE_CONTENT_METRICS[metric_type]: total}
+
+
+def merge_page_days(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per day from the content analytics' one row per metric and day (columns of the share
+    statistics; a metric not given stays None, ``engagement`` too); the first element of a day is its
+    ``_source_row``, and a metric given twice for a day keeps its later value."""
+    days: dict[date, dict[str, Any]] = {}
+    columns = ("impressions", "unique_impressions", "clicks", "likes", "comments", "shares")
+    for row in rows:
+        empty = {"day": row["day"], **dict.fromkeys(columns), "engagement": None}
+        merged = days.setdefault(row["day"], {**empty, "_source_row": row["_source_row"]})
+        merged.update({k: v for k, v in row.items() if k in columns})
+    return [days[day] for day in sorted(days)]
+
+
 CHANGELOG_METHODS = ("CREATE", "UPDATE", "PARTIAL_UPDATE", "DELETE")
 #: What a changelog resource is, for the figures; events of other resources are kept, with no kind.
 CHANGELOG_RESOURCES = {
@@ -549,4 +653,12 @@ _PARSERS: dict[str, Callable[[dict[str, Any], ApiFileRead], dict[str, Any]]] = {
     FOLLOWERS: _parse_followers,
     SHARE_STATISTICS: _parse_share_statistics,
     MEMBER_CHANGELOG: _parse_changelog,
+    PAGE_POSTS: _parse_post,
+    PAGE_SOCIAL_METADATA: _parse_social_metadata,
+    PAGE_CONTENT_ANALYTICS: _parse_page_content_analytics,
+}
+#: Endpoints whose rows are joined after parsing (the content analytics: one row per day); the rows
+#: read of such a file are its joined rows and its rejected elements, so that read = loaded + quarantined.
+_MERGERS: dict[str, Callable[[list[dict[str, Any]]], list[dict[str, Any]]]] = {
+    PAGE_CONTENT_ANALYTICS: merge_page_days,
 }

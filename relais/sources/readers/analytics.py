@@ -36,6 +36,9 @@ from relais.sources.linkedin_api.files import (
     FOLLOWERS,
     MEMBER,
     MEMBER_CHANGELOG,
+    PAGE_CONTENT_ANALYTICS,
+    PAGE_POSTS,
+    PAGE_SOCIAL_METADATA,
     POSTS,
     SHARE_STATISTICS,
     SOCIAL_METADATA,
@@ -374,8 +377,12 @@ API_TABLES = {
     FOLLOWERS: "api_member_followers",
     SHARE_STATISTICS: "api_org_share_stats",
     MEMBER_CHANGELOG: "api_changelog",
+    PAGE_POSTS: "api_posts",
+    PAGE_SOCIAL_METADATA: "api_social_metadata",
+    PAGE_CONTENT_ANALYTICS: "api_org_share_stats",
 }
-"""The raw table of each LinkedIn API endpoint's rows."""
+"""The raw table of each LinkedIn API endpoint's rows: the Pages Data Portability answers share the
+Community Management ones' tables, so that staging keeps one value per fact whichever API gave it."""
 
 
 def ingest_api_files(inbox: Path, items: Iterable[InboxFile], ambassadors: set[str]) -> tuple[Rows, Ledger]:
@@ -582,10 +589,12 @@ API_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
 }
 API_DESCRIPTIONS = {
     "api_posts": "Posts from the LinkedIn API: the institution's and consenting ambassadors'.",
-    "api_social_metadata": "Reactions and comments per post, from the LinkedIn API (socialMetadata).",
+    "api_social_metadata": "Reactions and comments per post, from the LinkedIn API (socialMetadata, "
+    "or dmaSocialMetadata for the institution's Page).",
     "api_member_daily": "Ambassadors' daily analytics from the LinkedIn API (impressions, reactions...).",
     "api_member_followers": "Ambassadors' daily new followers from the LinkedIn API.",
-    "api_org_share_stats": "The institution's daily share statistics from the LinkedIn API.",
+    "api_org_share_stats": "The institution's daily Page figures from the LinkedIn API: share statistics "
+    "(Community Management) or content analytics (Pages Data Portability, organic and sponsored).",
     "api_changelog": "Consenting ambassadors' changelog events (EU data portability): posts, reshares with "
     "the post they relay, comments and reactions created, updated or deleted.",
 }
