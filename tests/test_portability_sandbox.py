@@ -108,6 +108,7 @@ def published_keys(root) -> set[str]:
         return {r[0] for r in con.execute("SELECT DISTINCT agent_key FROM marts.agent_month").fetchall()}
 
 
+@pytest.mark.slow  # four whole refreshes (about a minute): CI runs it; the normal suite has the figures test
 def test_consent_in_the_sandbox_then_refresh_then_revoke(sandbox):
     root, oauth = sandbox
     consent(root, oauth, "A01")
