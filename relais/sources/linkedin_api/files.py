@@ -225,12 +225,7 @@ def read_api_file(path: Path, source_file: str) -> ApiFileRead:
     ``createdAt``), dmaSocialMetadata those of socialMetadata, and the content analytics those of
     the share statistics, one row per day (reactions as ``likes``, reposts as ``shares``).
     """
-    try:
-        envelope = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise FileRejected("not a LinkedIn API file: not UTF-8 text") from None
-    except json.JSONDecodeError as exc:
-        raise FileRejected(f"not a LinkedIn API file: invalid JSON at line {exc.lineno}") from None
+    envelope = load_envelope(path)
     read = read_envelope_header(envelope)
     parse = _PARSERS[read.endpoint]
     for index, element in enumerate(envelope["elements"], start=1):
@@ -248,6 +243,16 @@ def read_api_file(path: Path, source_file: str) -> ApiFileRead:
         read.rows = _MERGERS[read.endpoint](read.rows)
         read.rows_read = len(read.rows) + len(read.problems)  # the file's rows are its days
     return read
+
+
+def load_envelope(path: Path) -> Any:
+    """A saved answer's JSON (UTF-8, BOM or not); ``FileRejected`` naming why it is not one."""
+    try:
+        return json.loads(path.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise FileRejected("not a LinkedIn API file: not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise FileRejected(f"not a LinkedIn API file: invalid JSON at line {exc.lineno}") from None
 
 
 def read_envelope_header(envelope: Any) -> ApiFileRead:

@@ -26,6 +26,7 @@ from relais.sources.linkedin_api.files import (
     SNAPSHOT_DOMAINS,
     ApiFileRead,
     is_api_envelope,
+    load_envelope,
     read_envelope_header,
     request_params,
 )
@@ -100,12 +101,7 @@ def _cell(value: Any) -> str:
 
 def read_snapshot_file(path: Path) -> SnapshotFile:
     """A snapshot envelope as its domain, archive kind and CSV text; ``FileRejected`` when it is not one."""
-    try:
-        envelope = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise FileRejected("not a LinkedIn API file: not UTF-8 text") from None
-    except json.JSONDecodeError as exc:
-        raise FileRejected(f"not a LinkedIn API file: invalid JSON at line {exc.lineno}") from None
+    envelope = load_envelope(path)
     header = read_envelope_header(envelope)
     if header.endpoint != MEMBER_SNAPSHOT:
         raise FileRejected(f"LinkedIn API file of endpoint {header.endpoint}, not a member snapshot")
