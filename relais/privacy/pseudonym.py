@@ -15,6 +15,7 @@ import hmac
 import os
 import secrets
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,8 +42,13 @@ class Pseudonymiser:
         return hmac.new(self.key, message, hashlib.sha256).hexdigest()
 
 
-def stored_key(path: Path) -> bytes:
-    """The key kept in ``path``, generated there first (64 hexadecimal digits, mode 0600 in a 0700 folder).
+def _hex_key() -> bytes:
+    return secrets.token_hex(32).encode("ascii")
+
+
+def stored_key(path: Path, generate: Callable[[], bytes] = _hex_key) -> bytes:
+    """The key kept in ``path``, generated there first by ``generate`` (by default 64 hexadecimal
+    digits), mode 0600 in a 0700 folder, never replaced.
 
     The file appears whole or not at all: the key is written to a temporary file, then linked to
     ``path`` only if no other process created it meanwhile, whose key is then the one kept.
@@ -52,10 +58,11 @@ def stored_key(path: Path) -> bytes:
         path.parent.chmod(0o700)
         descriptor, temporary = tempfile.mkstemp(prefix=".key-", dir=path.parent)
         try:
-            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                handle.write(secrets.token_hex(32))
+            os.fchmod(descriptor, 0o600)
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(generate())
             with contextlib.suppress(FileExistsError):
                 os.link(temporary, path)
         finally:
             os.unlink(temporary)
-    return path.read_text(encoding="utf-8").strip().encode("utf-8")
+    return path.read_bytes().strip()

@@ -14,7 +14,6 @@ change. Tokens come out as ``Secret`` values: no representation ever shows them.
 from __future__ import annotations
 
 import binascii
-import contextlib
 import json
 import os
 import re
@@ -26,6 +25,7 @@ from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
 
+from relais.privacy.pseudonym import stored_key
 from relais.sources.linkedin_api.client import Secret
 
 FORMAT_KEY = "relais_linkedin_tokens"
@@ -250,24 +250,8 @@ class TokenStore:
 
 
 def stored_fernet_key(path: Path) -> bytes:
-    """The Fernet key kept in ``path``, generated there first (mode 0600 in a 0700 folder, never replaced).
-
-    The file appears whole or not at all: the key is written to a temporary file, then linked to
-    ``path`` only if no other process created it meanwhile, whose key is then the one kept.
-    """
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.parent.chmod(0o700)
-        descriptor, temporary = tempfile.mkstemp(prefix=".key-", dir=path.parent)
-        try:
-            os.fchmod(descriptor, 0o600)
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(Fernet.generate_key())
-            with contextlib.suppress(FileExistsError):
-                os.link(temporary, path)
-        finally:
-            os.unlink(temporary)
-    return path.read_bytes().strip()
+    """The Fernet key kept in ``path``, generated there first (mode 0600 in a 0700 folder, never replaced)."""
+    return stored_key(path, Fernet.generate_key)
 
 
 def _member(agent_id: str, entry: Mapping[str, Any]) -> MemberCredentials:
