@@ -246,39 +246,30 @@ class ConsentPages:
         regulated_at: datetime | None,
         now: datetime,
     ) -> Response:
-        """Store the agent's portability token, unless that LinkedIn account is another agent's."""
+        """Store the agent's portability token, unless that LinkedIn account is another agent's.
+
+        The check and the write happen under the write lock, one read-change-write at a time.
+        """
         try:
             with self._writing:
-                return self._store_member(request, agent_id, person_urn, answer, regulated_at, now)
+                members = self.store.portability_members()
+                if any(m.person_urn == person_urn and m.agent_id != agent_id for m in members):
+                    log.warning("agent %s used a LinkedIn account stored for another agent", agent_id)
+                    return self._problem(request, "account-taken", 409)
+                self.store.set_member(
+                    agent_id,
+                    person_urn,
+                    answer.access_token,
+                    product="portability",
+                    scopes=answer.scopes,
+                    consented_at=iso_utc(regulated_at or now),
+                    expires_at=answer.expires_at(now),
+                )
+                if clear_withdrawal(self.home, agent_id):
+                    log.info("agent %s consented again after revoking LinkedIn's authorisation", agent_id)
         except ValueError as error:
             log.error("consent of agent %s not recorded: %s", agent_id, error)
             return self._problem(request, "store-failed", 500)
-
-    def _store_member(
-        self,
-        request: Request,
-        agent_id: str,
-        person_urn: str,
-        answer: TokenAnswer,
-        regulated_at: datetime | None,
-        now: datetime,
-    ) -> Response:
-        """Under the write lock: refuse a LinkedIn account stored for another agent, else store the token."""
-        for other in self.store.portability_members():
-            if other.person_urn == person_urn and other.agent_id != agent_id:
-                log.warning("agent %s used a LinkedIn account stored for another agent", agent_id)
-                return self._problem(request, "account-taken", 409)
-        self.store.set_member(
-            agent_id,
-            person_urn,
-            answer.access_token,
-            product="portability",
-            scopes=answer.scopes,
-            consented_at=iso_utc(regulated_at or now),
-            expires_at=answer.expires_at(now),
-        )
-        if clear_withdrawal(self.home, agent_id):
-            log.info("agent %s consented again after revoking LinkedIn's authorisation", agent_id)
         log.info("consent of agent %s recorded (data-portability token stored)", agent_id)
         return self._page(request, "success.html", {})
 
