@@ -19,8 +19,8 @@ frames only.
 Settings (the home's ``relais.toml``, defaults in ``relais.settings.Settings``): ``freshness_max_days``:
 the newest month of ``marts.programme_month`` must end no more than that many days before today;
 ``anomaly_drop_share``: a month whose active ambassadors, or posts + reshares, fall by more than
-that share below the average of the three months before it is flagged (the current calendar
-month, still partial, is left out); ``timezone`` says what "today" is.
+that share below the average of the three complete months before it is flagged (partial months,
+``marts.programme_month.is_complete`` false, are left out); ``timezone`` says what "today" is.
 """
 
 from __future__ import annotations
@@ -468,13 +468,14 @@ def programme_month_suite(p: Params) -> Suite:
     )
     volumes = suite.frame(
         "volumes",
-        f"""
+        """
         WITH months AS (
             SELECT month, active, posts + reshares AS published,
                    avg(active) OVER previous AS active_before,
                    avg(posts + reshares) OVER previous AS published_before,
                    count(*) OVER previous AS months_before
             FROM marts.programme_month
+            WHERE is_complete
             WINDOW previous AS (ORDER BY month ROWS BETWEEN 3 PRECEDING AND 1 PRECEDING)
         )
         SELECT month, active, round(active_before, 2) AS active_before, published,
@@ -484,7 +485,6 @@ def programme_month_suite(p: Params) -> Suite:
                CASE WHEN months_before = 3 AND published_before > 0
                     THEN round(1 - published / published_before, 4) END AS published_drop
         FROM months
-        WHERE month < CAST(date_trunc('month', {today}) AS DATE)
         """,
         ids=("month",),
     )
@@ -493,7 +493,8 @@ def programme_month_suite(p: Params) -> Suite:
         "volume_anomaly",
         WARN,
         f"No complete month's active ambassadors or posts + reshares fall more than {share:.0%} below "
-        "the average of the three months before (the current, partial month is left out).",
+        "the average of the three complete months before (partial months, whose data does not reach "
+        "their last day, are left out).",
         [
             _e("expect_column_values_to_be_between", column="active_drop", max_value=share),
             _e("expect_column_values_to_be_between", column="published_drop", max_value=share),

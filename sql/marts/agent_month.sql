@@ -16,7 +16,8 @@
 -- without declared skills); reshare_attribution_coverage = attributable_activity / (posts +
 -- reshares): the share of the month's activity coming from sources that can tell whether it relays
 -- the institution (NULL without activity), so that institution_reshares = 0 with a low coverage
--- reads "not measurable", not "nobody relayed us".
+-- reads "not measurable", not "nobody relayed us"; is_complete tells whether the data covers the
+-- month to its last day (staging.month_coverage).
 WITH base AS (
     -- a staging layer built before attributable_activity existed gives a NULL coverage
     SELECT * FROM staging.agent_month_base
@@ -130,11 +131,13 @@ SELECT m.agent_key,
            AS is_lapsed,
        CAST(coalesce(k.skills_showcased, 0) AS BIGINT) AS skills_showcased,
        CASE WHEN dc.declared_skills > 0 THEN coalesce(c.covered_skills, 0) / dc.declared_skills END
-           AS showcase_coverage
+           AS showcase_coverage,
+       coalesce(mc.is_complete, false) AS is_complete
 FROM measures AS m
 LEFT JOIN scored AS s USING (agent_key, month)
 LEFT JOIN showcased AS k USING (agent_key, month)
 LEFT JOIN declared_count AS dc USING (agent_key)
 LEFT JOIN covered AS c USING (agent_key, month)
 JOIN staging.department_groups AS g ON g.department = m.department AND g.month = m.month
+LEFT JOIN staging.month_coverage AS mc ON mc.month = m.month
 ORDER BY m.agent_key, m.month

@@ -11,7 +11,8 @@
 -- is known (see agent_month; NULL when nothing was published); median_score is the median
 -- ambassador_score of the enrolled; tier_* count enrolled
 -- ambassadors per tier; new_enrolments count ambassadors enrolled during the month; lapsed counts
--- enrolled ambassadors inactive for lapsed_after_months months or more.
+-- enrolled ambassadors inactive for lapsed_after_months months or more; is_complete tells whether
+-- the data covers the month to its last day (staging.month_coverage).
 WITH activity AS (
     SELECT department, month,
            count(*) FILTER (WHERE is_enrolled) AS enrolled,
@@ -70,7 +71,9 @@ SELECT r.department,
        coalesce(a.tier_occasional, 0) AS tier_occasional,
        coalesce(a.tier_dormant, 0) AS tier_dormant,
        coalesce(a.new_enrolments, 0) AS new_enrolments,
-       coalesce(a.lapsed, 0) AS lapsed
+       coalesce(a.lapsed, 0) AS lapsed,
+       coalesce(c.is_complete, false) AS is_complete
 FROM reported AS r
 LEFT JOIN activity AS a ON a.department = r.department AND a.month = r.month
+LEFT JOIN staging.month_coverage AS c ON c.month = r.month
 ORDER BY r.month, r.is_other_departments, r.department

@@ -4,7 +4,9 @@
 -- (the share of posts + reshares whose relay status is known) recomputed on the totals and
 -- median_score taken over all enrolled ambassadors; page_impressions are the institution's own
 -- Page impressions that month (organic + sponsored, one value per day, NULL when no Page figure
--- covers it).
+-- covers it). data_until is the last day the data covers (staging.month_coverage), days_covered
+-- the month's days up to it, and is_complete is true only when the data covers the month to its
+-- last day: a partial month's figures are not comparable with a complete month's.
 WITH totals AS (
     SELECT month,
            sum(headcount) AS headcount, sum(enrolled) AS enrolled, sum(active) AS active,
@@ -55,8 +57,10 @@ SELECT t.month,
        CAST(t.tier_dormant AS BIGINT) AS tier_dormant,
        CAST(t.new_enrolments AS BIGINT) AS new_enrolments,
        CAST(t.lapsed AS BIGINT) AS lapsed,
-       CAST(p.page_impressions AS BIGINT) AS page_impressions
+       CAST(p.page_impressions AS BIGINT) AS page_impressions,
+       c.data_until, c.days_covered, c.days_in_month, coalesce(c.is_complete, false) AS is_complete
 FROM totals AS t
 LEFT JOIN scores AS s USING (month)
 LEFT JOIN page AS p USING (month)
+LEFT JOIN staging.month_coverage AS c USING (month)
 ORDER BY t.month
