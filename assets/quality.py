@@ -1,17 +1,23 @@
-"""The quality gate: Dagster asset checks wrapping the Great Expectations suites of ``relais.quality``.
+"""The quality gate and the checks on each table: Great Expectations suites seen in Dagster.
 
-One asset, ``quality/gate``, runs every suite once all tables are built and carries one asset check
-per suite check (``<schema>__<table>__<check>``): blocking (ERROR) for integrity and conservation,
-warnings for freshness and volume anomalies. The publication depends on the gate, so a blocking
-failure leaves the previous serving snapshot in place. (Checks sit on the gate rather than on each
-table because blocking checks on a layer's own tables would make the layer wait for itself.)
-Outcomes go to ``marts.quality_checks`` (kept for the last runs) and the Data Docs to
-``RELAIS_HOME/quality/``.
+``quality/gate`` runs every suite once all tables are built, records the outcomes in
+``marts.quality_checks`` (kept for the last runs) and the Data Docs in ``RELAIS_HOME/quality/``, and
+carries one blocking check, ``no_blocking_failure``: when an integrity or conservation check fails,
+the publication (downstream of the gate) does not run and the previous snapshot stays in place.
+``quality/table_checks`` then reports each suite check on the table it checks, under its short name
+(``key_unique`` on ``marts/agent_month``), so that every table's Checks tab shows its own; those
+checks are not blocking in Dagster's sense (a layer would wait for its own checks), the gate is.
+A table's checks run on their own, when the gate is not part of the run.
 """
 
+import json
+from dataclasses import asdict
 from datetime import UTC, datetime
+from pathlib import Path
 
 from dagster import (
+    AssetCheckExecutionContext,
+    AssetCheckKey,
     AssetCheckResult,
     AssetCheckSeverity,
     AssetCheckSpec,
@@ -20,6 +26,7 @@ from dagster import (
     MaterializeResult,
     ResourceParam,
     asset,
+    multi_asset_check,
 )
 from dagster_duckdb import DuckDBResource
 
@@ -36,6 +43,7 @@ from relais.sources.registry import row_tables
 
 ASSET_OF_TABLE = {"raw.file_ledger": AssetKey(["quarantine", "files"])}
 """Tables checked that are not an asset of their own: the ledger is summarised by quarantine/files."""
+TABLE_OF_ASSET = {key: table for table, key in ASSET_OF_TABLE.items()}
 KEEP_RUNS = 20
 
 
@@ -44,15 +52,16 @@ def asset_of(table: str) -> AssetKey:
     return ASSET_OF_TABLE.get(table, AssetKey(table.split(".")))
 
 
+def table_of(key: AssetKey) -> str:
+    """The warehouse table an asset builds (the inverse of ``asset_of``)."""
+    return TABLE_OF_ASSET.get(key, ".".join(key.path))
+
+
 RECORDED = "marts.quality_checks"
 SUITES = [s for s in build_suites(row_tables=row_tables()) if s.table != RECORDED]
 """The suites as defined in code (names and severities do not depend on the data or the settings)."""
 GATE = AssetKey(["quality", "gate"])
-
-
-def check_name(table: str, check: str) -> str:
-    """The Dagster name of a suite's check: ``marts__agent_month__key_unique``."""
-    return f"{table.replace('.', '__')}__{check}"
+GATE_CHECK = "no_blocking_failure"
 
 
 def _checks() -> list[tuple[str, str, str, str]]:
@@ -64,49 +73,73 @@ def _checks() -> list[tuple[str, str, str, str]]:
     return rows
 
 
-CHECK_SPECS = [
-    AssetCheckSpec(check_name(table, name), asset=GATE, blocking=severity == ERROR, description=description)
+def _spec_description(severity: str, description: str) -> str:
+    effect = "Blocking: a failure stops the publication." if severity == ERROR else "Warning only."
+    return f"{description} {effect}"
+
+
+TABLE_CHECK_SPECS = [
+    AssetCheckSpec(
+        name,
+        asset=asset_of(table),
+        additional_deps=[GATE],
+        description=_spec_description(severity, description),
+    )
     for table, name, severity, description in _checks()
 ]
+SEVERITY = {AssetCheckKey(asset_of(table), name): severity for table, name, severity, _ in _checks()}
 
 
-def check_results(outcomes: list[CheckOutcome], log) -> list[AssetCheckResult]:
-    """One result per check spec: a check that could not run because its table is missing fails."""
+def missing_outcome(table: str, name: str, severity: str, table_outcome: CheckOutcome | None) -> CheckOutcome:
+    """The outcome of a check that gave none: it passed only if its table exists and nothing ran it."""
+    return CheckOutcome(
+        table,
+        name,
+        severity,
+        table_outcome is None,
+        0,
+        [],
+        "" if table_outcome is None else "not run: the table is missing",
+    )
+
+
+def check_result(key: AssetCheckKey, outcome: CheckOutcome) -> AssetCheckResult:
+    """One table check's Dagster result, with its count of unexpected rows and examples."""
+    return AssetCheckResult(
+        asset_key=key.asset_key,
+        check_name=key.name,
+        passed=outcome.success,
+        severity=AssetCheckSeverity.ERROR if outcome.severity == ERROR else AssetCheckSeverity.WARN,
+        metadata={
+            "table": outcome.table_name,
+            "unexpected_count": outcome.unexpected_count,
+            "examples": outcome.examples[:5],
+            "details": outcome.details,
+        },
+    )
+
+
+def table_check_results(outcomes: list[CheckOutcome], keys: set[AssetCheckKey]) -> list[AssetCheckResult]:
+    """A result for each of ``keys`` from a run's outcomes (a missing table fails its checks)."""
     found = {(o.table_name, o.check_name): o for o in outcomes}
     results = []
-    for table, name, severity, _ in _checks():
-        outcome = found.get((table, name))
-        if outcome is None:
-            missing = found.get((table, "table_exists"))
-            outcome = CheckOutcome(
-                table,
-                name,
-                severity,
-                missing is None,
-                0,
-                [],
-                "" if missing is None else "not run: the table is missing",
-            )
-        if not outcome.success:
-            (log.error if severity == ERROR else log.warning)(
-                f"{severity} {table} {name}: {outcome.unexpected_count} unexpected. {outcome.details} "
-                f"Examples: {'; '.join(outcome.examples) or '-'}"
-            )
-        results.append(
-            AssetCheckResult(
-                asset_key=GATE,
-                check_name=check_name(table, name),
-                passed=outcome.success,
-                severity=AssetCheckSeverity.ERROR if severity == ERROR else AssetCheckSeverity.WARN,
-                metadata={
-                    "table": table,
-                    "unexpected_count": outcome.unexpected_count,
-                    "examples": outcome.examples[:5],
-                    "details": outcome.details,
-                },
-            )
+    for key in sorted(keys, key=lambda k: (k.asset_key.to_user_string(), k.name)):
+        table = table_of(key.asset_key)
+        outcome = found.get((table, key.name)) or missing_outcome(
+            table, key.name, SEVERITY[key], found.get((table, "table_exists"))
         )
+        results.append(check_result(key, outcome))
     return results
+
+
+def log_failures(outcomes: list[CheckOutcome], log) -> None:
+    """One line per failed check in the run log, at error level for a blocking one."""
+    for o in outcomes:
+        if not o.success:
+            (log.error if o.severity == ERROR else log.warning)(
+                f"{o.severity} {o.table_name} {o.check_name}: {o.unexpected_count} unexpected. {o.details} "
+                f"Examples: {'; '.join(o.examples) or '-'}"
+            )
 
 
 def record_outcomes(con, outcomes: list[CheckOutcome], run_id: str) -> None:
@@ -124,10 +157,41 @@ def record_outcomes(con, outcomes: list[CheckOutcome], run_id: str) -> None:
     )
 
 
+def save_outcomes(path: Path, run_id: str, outcomes: list[CheckOutcome]) -> None:
+    """Keep the gate's outcomes of a run (with their examples) for the table checks of the same run."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = {"run_id": run_id, "outcomes": [asdict(o) for o in outcomes]}
+    path.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+
+
+def load_outcomes(path: Path, run_id: str) -> list[CheckOutcome] | None:
+    """The gate's outcomes saved for ``run_id``, or None when the gate did not run in that run."""
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if payload.get("run_id") != run_id:
+        return None
+    return [CheckOutcome(**o) for o in payload["outcomes"]]
+
+
+def outcomes_file(home: RelaisHome) -> Path:
+    """Where the gate leaves the outcomes of the last run for the table checks."""
+    return home.root / "quality" / "last-run-outcomes.json"
+
+
 @asset(
     key=GATE,
     deps=sorted({asset_of(s.table) for s in SUITES}, key=lambda k: k.to_user_string()),
-    check_specs=CHECK_SPECS,
+    check_specs=[
+        AssetCheckSpec(
+            GATE_CHECK,
+            asset=GATE,
+            blocking=True,
+            description="Every blocking check of every table passed (integrity, conservation): "
+            "otherwise the analysts' snapshot is not replaced.",
+        )
+    ],
     kinds={"duckdb", "python"},
     group_name="quality",
 )
@@ -138,15 +202,18 @@ def quality_gate(
 
     Integrity and conservation checks are blocking (ERROR): when one fails, the analysts' snapshot
     is not replaced. Freshness and volume anomalies warn. Outcomes go to marts.quality_checks and
-    the Data Docs (HTML) to RELAIS_HOME/quality/.
+    the Data Docs (HTML) to RELAIS_HOME/quality/; each check is shown on its table.
     """
     with warehouse.get_connection() as con:
         outcomes = validate_warehouse(con, home.settings, context.run_id, home.root / "quality")
         outcomes = [o for o in outcomes if o.table_name != RECORDED]
         record_outcomes(con, outcomes, context.run_id)
+    save_outcomes(outcomes_file(home), context.run_id, outcomes)
     summary = summary_line(outcomes)
     context.log.info(summary)
+    log_failures(outcomes, context.log)
     failed = [o for o in outcomes if not o.success]
+    blocking = [f"{o.table_name} {o.check_name}" for o in failed if o.severity == ERROR]
     return MaterializeResult(
         metadata={
             "summary": summary,
@@ -154,5 +221,43 @@ def quality_gate(
             "failed": len(failed),
             "data_docs": str(home.root / "quality"),
         },
-        check_results=check_results(outcomes, context.log),
+        check_results=[
+            AssetCheckResult(
+                check_name=GATE_CHECK,
+                passed=not blocking,
+                severity=AssetCheckSeverity.ERROR,
+                metadata={"blocking_failures": blocking, "summary": summary},
+            )
+        ],
     )
+
+
+def build_table_checks(assets: set[AssetKey]):
+    """The table checks of every suite whose table is built by one of ``assets`` (all of them in Relais).
+
+    One op reports them all, each on its own table's Checks tab, from the gate's outcomes of the
+    run; when the gate is not part of the run (a table materialised alone), it runs the suites of
+    the selected tables itself.
+    """
+    specs = [spec for spec in TABLE_CHECK_SPECS if spec.asset_key in assets]
+
+    @multi_asset_check(
+        specs=specs,
+        name="quality_table_checks",
+        can_subset=True,
+        description="Each table's quality checks, as the gate ran them in this run (or run here when the "
+        "gate is not part of the run).",
+    )
+    def table_checks(
+        context: AssetCheckExecutionContext, home: ResourceParam[RelaisHome], warehouse: DuckDBResource
+    ):
+        keys = set(context.selected_asset_check_keys)
+        outcomes = load_outcomes(outcomes_file(home), context.run.run_id)
+        if outcomes is None:
+            tables = {table_of(k.asset_key) for k in keys}
+            with warehouse.get_connection() as con:
+                outcomes = validate_warehouse(con, home.settings, context.run.run_id, None, tables)
+            log_failures(outcomes, context.log)
+        yield from table_check_results(outcomes, keys)
+
+    return table_checks

@@ -18,7 +18,7 @@ from dagster import AssetsDefinition, Definitions, in_process_executor
 from assets.ingest import ingest_assets
 from assets.linkedin_api import linkedin_api_pull
 from assets.models import MODEL_ASSETS, relais_snapshot, warehouse_compaction
-from assets.quality import quality_gate
+from assets.quality import build_table_checks, quality_gate
 from assets.quarantine import quarantine_asset
 from assets.reports import monthly_report, monthly_report_asset
 from assets.skills import skill_matching
@@ -58,8 +58,10 @@ def build_definitions(home: RelaisHome, sources: Sequence[Source] | None = None)
     """
     api_job = linkedin_api_daily_job(home.settings)
     report_job = monthly_report_job(home.settings, monthly_report)
+    assets = ALL_ASSETS if sources is None else all_assets(sources)
     return Definitions(
-        assets=ALL_ASSETS if sources is None else all_assets(sources),
+        assets=assets,
+        asset_checks=[build_table_checks({key for a in assets for key in a.keys})],
         jobs=[refresh_job, api_job, report_job],
         schedules=[
             linkedin_api_schedule(api_job),

@@ -320,8 +320,12 @@ def test_bad_input_is_quarantined_with_file_row_and_reason(organisation):
     assert "hier" in rows[0][2]
     assert files == [("misc/notes.txt", "not a recognised export (no known header line or sheet names)")]
     evaluations = result.get_asset_check_evaluations()
-    checks = {e.asset_check_key.name: e.passed for e in evaluations if e.severity == AssetCheckSeverity.ERROR}
-    assert checks["raw__file_ledger__row_conservation"] is True
+    checks = {
+        (e.asset_check_key.asset_key.to_user_string(), e.asset_check_key.name): e.passed
+        for e in evaluations
+        if e.severity == AssetCheckSeverity.ERROR
+    }
+    assert checks[("quarantine/files", "row_conservation")] is True
     assert all(checks.values()), checks
 
 

@@ -17,6 +17,14 @@ def _digest(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _evaluations(result):
+    """A run's check evaluations by (asset, check name)."""
+    return {
+        (e.asset_check_key.asset_key.to_user_string(), e.asset_check_key.name): e
+        for e in result.get_asset_check_evaluations()
+    }
+
+
 def _gate_then_publish(root):
     job = build_definitions(load_home(root)).resolve_implicit_global_asset_job_def()
     with DagsterInstance.ephemeral() as instance:
@@ -33,10 +41,9 @@ def test_a_blocking_failure_keeps_the_previous_snapshot(organisation, tmp_path):
     with duckdb.connect(str(root / "warehouse.duckdb")) as con:
         con.execute("INSERT INTO marts.agent_month SELECT * FROM marts.agent_month LIMIT 1")
     result = _gate_then_publish(root)
-    evaluations = {e.asset_check_key.name: e for e in result.get_asset_check_evaluations()}
-    failed = evaluations["marts__agent_month__key_unique"]
-    assert not failed.passed and failed.severity.value == "ERROR"
-    assert failed.metadata["unexpected_count"].value >= 1
+    gate = _evaluations(result)[("quality/gate", "no_blocking_failure")]
+    assert not gate.passed and gate.severity.value == "ERROR"
+    assert "marts.agent_month key_unique" in gate.metadata["blocking_failures"].value
     materialized = {e.asset_key for e in result.get_asset_materialization_events()}
     assert AssetKey(["quality", "gate"]) in materialized
     assert AssetKey(["serving", "relais_snapshot"]) not in materialized
@@ -57,8 +64,30 @@ def test_a_warning_does_not_stop_publication(organisation, tmp_path):  # noqa: F
     (root / "relais.toml").write_text("freshness_max_days = 1\n")
     before = _digest(root / "serving" / "relais.duckdb")
     result = _gate_then_publish(root)
-    evaluations = {e.asset_check_key.name: e for e in result.get_asset_check_evaluations()}
-    stale = [e for name, e in evaluations.items() if "fresh" in name]
-    assert stale and not stale[0].passed and stale[0].severity.value == "WARN"
-    assert all(e.passed for e in evaluations.values() if e.severity.value == "ERROR")
+    evaluations = _evaluations(result)
+    assert evaluations[("quality/gate", "no_blocking_failure")].passed
+    with duckdb.connect(str(root / "warehouse.duckdb"), read_only=True) as con:
+        stale = con.execute(
+            "SELECT severity, success FROM marts.quality_checks WHERE check_name = 'freshness' "
+            "ORDER BY checked_at DESC LIMIT 1"
+        ).fetchall()
+    assert stale == [("WARN", False)]
     assert _digest(root / "serving" / "relais.duckdb") != before, "published despite the warning"
+
+
+def test_each_table_shows_its_own_checks_even_without_the_gate(organisation, tmp_path):  # noqa: F811
+    """A table materialised alone runs its own suite: its checks sit on it under their short names."""
+    source, _ = organisation
+    root = tmp_path / "home"
+    shutil.copytree(source, root)
+    job = build_definitions(load_home(root)).resolve_implicit_global_asset_job_def()
+    with DagsterInstance.ephemeral() as instance:
+        result = job.execute_in_process(
+            instance=instance, asset_selection=[AssetKey(["marts", "agent_month"])]
+        )
+    evaluations = _evaluations(result)
+    on_table = {name for asset, name in evaluations if asset == "marts/agent_month"}
+    assert {"table_exists", "key_unique", "months_contiguous"} <= on_table
+    assert {asset for asset, _ in evaluations} == {"marts/agent_month"}
+    assert all(e.passed for e in evaluations.values())
+    assert max(len(name) for name in on_table) <= 24, "names short enough to read in the UI"
