@@ -27,8 +27,9 @@ from dagster import (
 from dagster_duckdb import DuckDBResource
 
 from relais.home import RelaisHome
+from relais.inbox.refreshed import note_scanned
 from relais.inbox.reuse import fingerprints, load_scan, previous_reads, record_reads, reuse_enabled, save_scan
-from relais.inbox.scan import scan_inbox
+from relais.inbox.scan import content_digest, fingerprint_inbox, scan_inbox
 from relais.ledger import IGNORED, QUARANTINED, FileOutcome, Ledger
 from relais.privacy.retention import apply_retention
 from relais.privacy.withdrawals import withdrawn_tokens
@@ -108,6 +109,8 @@ def inbox_files(
         context.log.info(f"Retention: {len(retention.deleted)} inbox file(s) older than {days} days deleted")
     before = dict(known)
     items = scan_inbox(home.inbox, known)
+    fingerprint = fingerprint_inbox(home.inbox, fingerprints(known))
+    note_scanned(home.root / "state", context.run_id, content_digest(fingerprint))
     unchanged = sum(1 for path, rec in known.items() if before.get(path) is rec)
     context.log.info(f"Inbox scan: {len(known)} file(s), {unchanged} unchanged since the last run (not read)")
     ledger = Ledger()

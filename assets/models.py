@@ -11,6 +11,7 @@ from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, Materiali
 from dagster_duckdb import DuckDBResource
 
 from relais.home import RelaisHome
+from relais.inbox.refreshed import note_published
 from relais.shipped import SQL_ROOT
 from relais.warehouse.compaction import compact_database
 from relais.warehouse.lineage import table_references
@@ -80,6 +81,7 @@ def relais_snapshot(
             timezone=home.timezone,
         )
     path = publication.snapshot
+    note_published(home.root / "state", context.run_id)
     context.log.info(
         f"Published {len(publication.tables)} tables to {path} and Parquet to {publication.parquet_dir}"
     )

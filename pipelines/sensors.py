@@ -2,10 +2,14 @@
 
 Its cursor records each file's size, modification time and digest, and the digest of the set of
 contents last launched. A new, changed or removed file launches the refresh job; a file renamed,
-touched or dropped again with the same content launches nothing.
+touched or dropped again with the same content launches nothing, and neither does content a
+publication was already built from (``relais.inbox.refreshed``): the first tick of ``dagster dev``
+after ``make run`` or a command-line refresh launches nothing. Content whose run was launched and
+did not publish (a blocking check failed) is not launched again until it changes.
 """
 
 import json
+from datetime import UTC, datetime
 
 from dagster import (
     DefaultSensorStatus,
@@ -19,9 +23,25 @@ from dagster import (
 
 from pipelines.jobs import refresh_job
 from relais.home import RelaisHome
+from relais.inbox.refreshed import Refreshed, last_refreshed
 from relais.inbox.scan import content_digest, fingerprint_inbox
 
 INTERVAL_SECONDS = 30
+
+
+def skip_reason(digest: str, launched: dict | None, refreshed: Refreshed | None) -> str | None:
+    """Why the inbox content ``digest`` needs no refresh, or None when a refresh should start.
+
+    ``launched`` is the cursor's last request (``digest``, ``at``); ``refreshed`` what the current
+    snapshot was built from. A launch counts only while no later publication replaced what it
+    asked for (content reverted after a command-line refresh is launched again).
+    """
+    if refreshed is not None and digest == refreshed.digest:
+        return "the published snapshot was built from this inbox content"
+    pending = launched and launched.get("digest") == digest
+    if pending and (refreshed is None or refreshed.at < launched.get("at", "")):
+        return "a refresh of this content was already launched (running, or failed: see the run)"
+    return None
 
 
 @sensor(
@@ -33,17 +53,21 @@ INTERVAL_SECONDS = 30
 def inbox_sensor(
     context: SensorEvaluationContext, home: ResourceParam[RelaisHome]
 ) -> SensorResult | SkipReason:
-    """Compare the inbox with the cursor and request a refresh when its set of contents changed."""
+    """Compare the inbox with what was published and launched; request a refresh for new content."""
     previous = json.loads(context.cursor) if context.cursor else {}
     fingerprint = fingerprint_inbox(home.inbox, previous.get("files", {}))
     digest = content_digest(fingerprint)
-    cursor = json.dumps({"files": fingerprint, "launched": previous.get("launched")})
-    if digest == previous.get("launched"):
+    launched = previous.get("launched")
+    if isinstance(launched, str):  # a cursor written before launches were timed
+        launched = {"digest": launched, "at": ""}
+    reason = skip_reason(digest, launched, last_refreshed(home.root / "state"))
+    if reason is not None:
         return SensorResult(
-            skip_reason=SkipReason("no new, changed or removed content in the inbox"), cursor=cursor
+            skip_reason=SkipReason(reason), cursor=json.dumps({"files": fingerprint, "launched": launched})
         )
     context.log.info(f"Inbox content changed ({len(fingerprint)} files): requesting a refresh")
+    at = datetime.now(UTC).isoformat()
     return SensorResult(
-        run_requests=[RunRequest(run_key=digest, tags={"relais/inbox_digest": digest[:16]})],
-        cursor=json.dumps({"files": fingerprint, "launched": digest}),
+        run_requests=[RunRequest(run_key=f"{digest[:32]}@{at}", tags={"relais/inbox_digest": digest[:16]})],
+        cursor=json.dumps({"files": fingerprint, "launched": {"digest": digest, "at": at}}),
     )
