@@ -1,16 +1,19 @@
 -- One row per source family (archives, creator analytics, Page exports, advocacy, LinkedIn API) that
--- holds data: data_until is the last local day its newest data covers (the newest dated row of the
--- archives and API changelog, the last day of the newest creator period, Page day or advocacy
--- month, the day before the newest API answer), and is_current tells whether the family still
--- delivers: its data_until is within 92 days of the newest family's. A family an organisation stopped
--- feeding (an advocacy platform left two years ago) is not current and does not hold every later
--- month back as incomplete. marts.programme_month.data_until is the earliest data_until of the
--- current families, capped at yesterday.
+-- holds data: data_until is the last local day its newest data covers: the newest dated row of the
+-- archives, or the day before the newest export date in a loaded archive's name; the last day of
+-- the newest creator period, Page day or advocacy month; the newest API day, or the day before the
+-- newest API answer (changelog, posts). is_current tells whether the family still delivers: its
+-- data_until is within 92 days of the newest family's. A family an organisation stopped feeding (an
+-- advocacy platform left two years ago) is not current and does not hold every later month back as
+-- incomplete. staging.month_coverage takes the earliest data_until of the current families.
 WITH evidence AS (
     SELECT 'linkedin_archives' AS source, max(local_date(shared_at)) AS data_until FROM raw.li_shares
     UNION ALL SELECT 'linkedin_archives', max(local_date(reposted_at)) FROM raw.li_instant_reposts
     UNION ALL SELECT 'linkedin_archives', max(local_date(commented_at)) FROM raw.li_comments
     UNION ALL SELECT 'linkedin_archives', max(local_date(reacted_at)) FROM raw.li_reactions
+    UNION ALL  -- LinkedIn names an archive after the day it was exported: ..._LinkedInDataExport_MM-DD-YYYY.zip
+    SELECT 'linkedin_archives', max(try_strptime(regexp_extract(archive, '(\d{2}-\d{2}-\d{4})\.zip$', 1), '%m-%d-%Y'))::DATE - 1
+    FROM raw.archive_owners WHERE agent_id IS NOT NULL
     UNION ALL SELECT 'creator_analytics', max(day) FROM raw.creator_daily
     UNION ALL SELECT 'creator_analytics', max(period_end) FROM raw.creator_periods
     UNION ALL SELECT 'page_exports', max(day) FROM raw.page_metrics_daily

@@ -4,7 +4,10 @@
 -- is_complete true only when the data covers the month to its last day. The marts join it so that a
 -- partial month is marked wherever it is shown and never compared as if complete.
 WITH coverage AS (
-    SELECT least(min(data_until), local_date(CAST(timezone('UTC', now()) AS TIMESTAMP)) - 1) AS data_until
+    -- least() skips NULLs: without any data nothing is covered, not everything up to yesterday
+    SELECT CASE WHEN min(data_until) IS NOT NULL
+                THEN least(min(data_until), local_date(CAST(timezone('UTC', now()) AS TIMESTAMP)) - 1) END
+               AS data_until
     FROM staging.data_coverage
     WHERE is_current
 ),
