@@ -125,6 +125,11 @@ def con():
     con.execute("CREATE TABLE staging.headcount AS SELECT 'Com' AS department, 5 AS headcount")
     con.execute("CREATE TABLE staging.page_day_metrics (day DATE, month DATE, metric VARCHAR, value BIGINT)")
     con.execute(
+        "CREATE TABLE staging.month_coverage AS SELECT CAST(m AS DATE) AS month, DATE '2026-09-30' AS data_until, "
+        "30 AS days_covered, 30 AS days_in_month, true AS is_complete "
+        "FROM generate_series(DATE '2026-01-01', DATE '2026-09-01', INTERVAL 1 MONTH) AS t(m)"
+    )
+    con.execute(
         "CREATE TABLE staging.agent_day_metrics AS SELECT 'D' AS agent_key, DATE '2026-06-03' AS day, "
         "DATE '2026-06-01' AS month, 'impressions' AS metric, 100 AS value UNION ALL SELECT 'D', "
         "DATE '2026-07-03', DATE '2026-07-01', 'impressions', 200"
@@ -222,9 +227,9 @@ def test_cohort_retention(con):
         "WHERE cohort_month = DATE '2026-01-01' AND months_since_enrolment <= 2"
     ).fetchall()
     assert got == [
-        (0, 3, 1, pytest.approx(1 / 3)),
-        (1, 3, 2, pytest.approx(2 / 3)),
-        (2, 3, 2, pytest.approx(2 / 3)),
+        (0, 3, 1, 0.3333),
+        (1, 3, 2, 0.6667),
+        (2, 3, 2, 0.6667),
     ]
     may = con.execute(
         "SELECT cohort_size, active FROM marts.cohort_retention WHERE cohort_month = DATE '2026-05-01' "
@@ -271,7 +276,7 @@ def test_skills_showcased_and_coverage(con):
 def test_agent_skill_declared_endorsed_showcased_hidden(con):
     got = con.execute(
         "SELECT agent_key, skill_id, declared, endorsements, showcased_posts, first_showcased_on, "
-        "last_showcased_on, is_hidden FROM marts.agent_skill ORDER BY 1, 2"
+        "last_showcased_on, showcased_not_declared FROM marts.agent_skill ORDER BY 1, 2"
     ).fetchall()
     assert got == [
         ("A", "S1", True, 3, 2, date(2026, 1, 15), date(2026, 3, 10), False),
@@ -289,6 +294,6 @@ def test_skill_month_and_department_skill(con):
     assert months == [("S1", "2026-01", 1, 1), ("S1", "2026-03", 1, 1), ("S3", "2026-03", 2, 2)]
     departments = con.execute(
         "SELECT skill_id, ambassadors_declaring, ambassadors_showcasing, showcased_posts, "
-        "hidden_ambassadors FROM marts.department_skill ORDER BY 1"
+        "ambassadors_showcasing_not_declaring FROM marts.department_skill ORDER BY 1"
     ).fetchall()
     assert departments == [("S1", 1, 1, 2, 0), ("S2", 1, 0, 0, 0), ("S3", 0, 2, 2, 2)]

@@ -347,7 +347,7 @@ MARTS: dict[str, dict[str, Any]] = {
             "ambassadors_declaring",
             "ambassadors_showcasing",
             "showcased_posts",
-            "hidden_ambassadors",
+            "ambassadors_showcasing_not_declaring",
         ),
     },
     "marts.agent_reach": {
@@ -368,8 +368,8 @@ MARTS: dict[str, dict[str, Any]] = {
         "key": ("cohort_month", "months_since_enrolment"),
         "counts": ("months_since_enrolment", "cohort_size", "active"),
         "rates": ("retention_rate",),
-        "dates": ("cohort_month", "month"),
-        "parts": (("cohort_size", "active"), ("month", "cohort_month")),
+        "dates": ("cohort_month", "cohort_last_month"),
+        "parts": (("cohort_size", "active"), ("cohort_last_month", "cohort_month")),
     },
     "marts.enrolment_uplift": {
         "key": ("agent_key",),
@@ -386,6 +386,7 @@ MARTS: dict[str, dict[str, Any]] = {
             "impressions clicks reactions comments reposts relaying_ambassadors reshares "
             "reshare_impressions reshares_with_impressions amplification_ratio"
         ),
+        "rates": ("ambassador_repost_share",),
         "dates": ("created_on",),
         "parts": (("reshares", "relaying_ambassadors"), ("reshares", "reshares_with_impressions")),
     },

@@ -18,7 +18,7 @@ import duckdb
 
 from relais.warehouse.tables import table_exists
 
-SCHEMA_VERSION = "2.0"
+SCHEMA_VERSION = "3.0"
 """Bumped by hand when a published table changes in a way that breaks an analyst's query."""
 
 META_DESCRIPTION = "About this snapshot: schema version, publication, run and source files."

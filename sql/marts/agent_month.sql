@@ -17,7 +17,8 @@
 -- reshares): the share of the month's activity coming from sources that can tell whether it relays
 -- the institution (NULL without activity), so that institution_reshares = 0 with a low coverage
 -- reads "not measurable", not "nobody relayed us"; is_complete tells whether the data covers the
--- month to its last day (staging.month_coverage).
+-- month to its last day (staging.month_coverage). Rates and ratios are rounded to 4 decimals, the
+-- score to 1 and emv to 2.
 WITH base AS (
     -- a staging layer built before attributable_activity existed gives a NULL coverage
     SELECT * FROM staging.agent_month_base
@@ -101,7 +102,8 @@ SELECT m.agent_key,
        m.posts,
        m.reshares,
        m.institution_reshares,
-       CASE WHEN m.activity > 0 THEN m.attributable_activity / m.activity END AS reshare_attribution_coverage,
+       CASE WHEN m.activity > 0 THEN round(m.attributable_activity / m.activity, 4) END
+           AS reshare_attribution_coverage,
        m.comments_given,
        m.reactions_given,
        m.new_connections,
@@ -111,7 +113,7 @@ SELECT m.agent_key,
        m.engagements_received,
        m.followers_gained,
        m.clicks,
-       CASE WHEN m.impressions > 0 THEN m.engagements_received / m.impressions END AS engagement_rate,
+       CASE WHEN m.impressions > 0 THEN round(m.engagements_received / m.impressions, 4) END AS engagement_rate,
        round(m.impressions / 1000 * cfg_emv_cpm() + m.clicks * cfg_emv_cpc(), 2) AS emv,
        CAST(m.active_streak AS BIGINT) AS active_streak,
        m.active_months_last_6,
@@ -130,7 +132,7 @@ SELECT m.agent_key,
            AND coalesce(date_diff('month', m.last_active_month, m.month), 100000) >= cfg_lapsed_after_months()
            AS is_lapsed,
        CAST(coalesce(k.skills_showcased, 0) AS BIGINT) AS skills_showcased,
-       CASE WHEN dc.declared_skills > 0 THEN coalesce(c.covered_skills, 0) / dc.declared_skills END
+       CASE WHEN dc.declared_skills > 0 THEN round(coalesce(c.covered_skills, 0) / dc.declared_skills, 4) END
            AS showcase_coverage,
        coalesce(mc.is_complete, false) AS is_complete
 FROM measures AS m

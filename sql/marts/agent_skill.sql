@@ -1,7 +1,7 @@
 -- One row per ambassador and framework skill they declare on their profile or showcase in their
 -- posts and reshares: declared (in Skills.csv), endorsements received for it, showcased_posts
--- (posts and reshares whose commentary names it), first and last showcase days, and is_hidden =
--- showcased but never declared.
+-- (posts and reshares whose commentary names it), first and last showcase days, and
+-- showcased_not_declared = named in posts but absent from the profile's skills.
 WITH declared AS (
     SELECT DISTINCT agent_key, skill_id FROM staging.skills_declared_mapped
 ),
@@ -24,7 +24,7 @@ SELECT p.agent_key, p.skill_id, f.skill_label, f.family,
        CAST(coalesce(e.endorsements, 0) AS BIGINT) AS endorsements,
        CAST(coalesce(s.showcased_posts, 0) AS BIGINT) AS showcased_posts,
        s.first_showcased_on, s.last_showcased_on,
-       d.skill_id IS NULL AND coalesce(s.showcased_posts, 0) > 0 AS is_hidden
+       d.skill_id IS NULL AND coalesce(s.showcased_posts, 0) > 0 AS showcased_not_declared
 FROM pairs AS p
 JOIN staging.skills_framework AS f USING (skill_id)
 LEFT JOIN declared AS d USING (agent_key, skill_id)

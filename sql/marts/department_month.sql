@@ -12,7 +12,8 @@
 -- ambassador_score of the enrolled; tier_* count enrolled
 -- ambassadors per tier; new_enrolments count ambassadors enrolled during the month; lapsed counts
 -- enrolled ambassadors inactive for lapsed_after_months months or more; is_complete tells whether
--- the data covers the month to its last day (staging.month_coverage).
+-- the data covers the month to its last day (staging.month_coverage). Rates and ratios are rounded
+-- to 4 decimals, median_score and emv to 2.
 WITH activity AS (
     SELECT department, month,
            count(*) FILTER (WHERE is_enrolled) AS enrolled,
@@ -50,22 +51,23 @@ SELECT r.department,
        CAST(r.headcount AS BIGINT) AS headcount,
        coalesce(a.enrolled, 0) AS enrolled,
        coalesce(a.active, 0) AS active,
-       CASE WHEN coalesce(a.enrolled, 0) > 0 THEN a.active / a.enrolled END AS participation_rate,
-       coalesce(a.enrolled, 0) / r.headcount AS adoption_rate,
+       CASE WHEN coalesce(a.enrolled, 0) > 0 THEN round(a.active / a.enrolled, 4) END AS participation_rate,
+       round(coalesce(a.enrolled, 0) / r.headcount, 4) AS adoption_rate,
        CAST(coalesce(a.posts, 0) AS BIGINT) AS posts,
        CAST(coalesce(a.reshares, 0) AS BIGINT) AS reshares,
        CAST(coalesce(a.institution_reshares, 0) AS BIGINT) AS institution_reshares,
        CASE WHEN coalesce(a.posts, 0) + coalesce(a.reshares, 0) > 0
-            THEN a.institution_reshares / (a.posts + a.reshares) END AS institution_share,
+            THEN round(a.institution_reshares / (a.posts + a.reshares), 4) END AS institution_share,
        CASE WHEN coalesce(a.posts, 0) + coalesce(a.reshares, 0) > 0
-            THEN round(a.attributable_activity) / (a.posts + a.reshares) END AS reshare_attribution_coverage,
+            THEN round(round(a.attributable_activity) / (a.posts + a.reshares), 4) END AS reshare_attribution_coverage,
        CAST(coalesce(a.impressions, 0) AS BIGINT) AS impressions,
        CAST(coalesce(a.engagements_received, 0) AS BIGINT) AS engagements_received,
-       CASE WHEN coalesce(a.impressions, 0) > 0 THEN a.engagements_received / a.impressions END AS engagement_rate,
+       CASE WHEN coalesce(a.impressions, 0) > 0 THEN round(a.engagements_received / a.impressions, 4) END
+           AS engagement_rate,
        CAST(coalesce(a.followers_gained, 0) AS BIGINT) AS followers_gained,
        CAST(coalesce(a.clicks, 0) AS BIGINT) AS clicks,
        round(coalesce(a.emv, 0), 2) AS emv,
-       a.median_score,
+       round(a.median_score, 2) AS median_score,
        coalesce(a.tier_champion, 0) AS tier_champion,
        coalesce(a.tier_active, 0) AS tier_active,
        coalesce(a.tier_occasional, 0) AS tier_occasional,

@@ -1,6 +1,6 @@
 -- One row per department and framework skill that its ambassadors declare or showcase:
 -- ambassadors_declaring, ambassadors_showcasing, showcased_posts (over the whole programme), and
--- hidden_ambassadors (showcasing it without declaring it). Departments with fewer than
+-- ambassadors_showcasing_not_declaring (showcasing it without declaring it on their profile). Departments with fewer than
 -- anonymity_threshold (k) enrolled ambassadors in the latest month are merged into one "Autres
 -- directions" group (is_other_departments, departments_merged; see staging.department_groups).
 SELECT r.reported_department AS department,
@@ -10,7 +10,8 @@ SELECT r.reported_department AS department,
        count(*) FILTER (WHERE s.declared) AS ambassadors_declaring,
        count(*) FILTER (WHERE s.showcased_posts > 0) AS ambassadors_showcasing,
        CAST(sum(s.showcased_posts) AS BIGINT) AS showcased_posts,
-       count(*) FILTER (WHERE s.is_hidden) AS hidden_ambassadors
+       count(*) FILTER (WHERE s.showcased_not_declared)
+           AS ambassadors_showcasing_not_declaring
 FROM marts.agent_skill AS s
 JOIN staging.agents AS a USING (agent_key)
 JOIN staging.department_groups AS r ON r.department = a.department AND r.is_latest_month

@@ -3,7 +3,8 @@
 -- and reach (impressions) before and after, and the difference after - before. Months without a
 -- row count as zero activity; impressions before enrolment are only known where analytics exports
 -- or API figures cover those months (impressions_known_before says in how many months they do).
--- department is the group published for the latest month (see staging.department_groups).
+-- department is the group published for the latest month (see staging.department_groups). The
+-- monthly averages and uplifts are rounded to 2 decimals.
 WITH bounds AS (
     SELECT min(month) AS first_month, max(month) AS last_month FROM marts.agent_month
 ),
@@ -37,13 +38,13 @@ sides AS (
 SELECT e.agent_key, e.department, e.enrolled_month,
        CAST(e.months_before AS BIGINT) AS months_before,
        CAST(e.months_after AS BIGINT) AS months_after,
-       coalesce(s.activity_before, 0) / e.months_before AS activity_per_month_before,
-       coalesce(s.activity_after, 0) / e.months_after AS activity_per_month_after,
-       coalesce(s.activity_after, 0) / e.months_after - coalesce(s.activity_before, 0) / e.months_before
+       round(coalesce(s.activity_before, 0) / e.months_before, 2) AS activity_per_month_before,
+       round(coalesce(s.activity_after, 0) / e.months_after, 2) AS activity_per_month_after,
+       round(coalesce(s.activity_after, 0) / e.months_after - coalesce(s.activity_before, 0) / e.months_before, 2)
            AS activity_uplift,
-       coalesce(s.impressions_before, 0) / e.months_before AS impressions_per_month_before,
-       coalesce(s.impressions_after, 0) / e.months_after AS impressions_per_month_after,
-       coalesce(s.impressions_after, 0) / e.months_after - coalesce(s.impressions_before, 0) / e.months_before
+       round(coalesce(s.impressions_before, 0) / e.months_before, 2) AS impressions_per_month_before,
+       round(coalesce(s.impressions_after, 0) / e.months_after, 2) AS impressions_per_month_after,
+       round(coalesce(s.impressions_after, 0) / e.months_after - coalesce(s.impressions_before, 0) / e.months_before, 2)
            AS impressions_uplift,
        CAST(coalesce(s.impressions_known_before, 0) AS BIGINT) AS impressions_known_before
 FROM eligible AS e

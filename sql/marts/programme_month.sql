@@ -6,7 +6,8 @@
 -- Page impressions that month (organic + sponsored, one value per day, NULL when no Page figure
 -- covers it). data_until is the last day the data covers (staging.month_coverage), days_covered
 -- the month's days up to it, and is_complete is true only when the data covers the month to its
--- last day: a partial month's figures are not comparable with a complete month's.
+-- last day: a partial month's figures are not comparable with a complete month's. Rates and ratios
+-- are rounded to 4 decimals, median_score and emv to 2.
 WITH totals AS (
     SELECT month,
            sum(headcount) AS headcount, sum(enrolled) AS enrolled, sum(active) AS active,
@@ -35,22 +36,22 @@ SELECT t.month,
        CAST(t.headcount AS BIGINT) AS headcount,
        CAST(t.enrolled AS BIGINT) AS enrolled,
        CAST(t.active AS BIGINT) AS active,
-       CASE WHEN t.enrolled > 0 THEN t.active / t.enrolled END AS participation_rate,
-       t.enrolled / t.headcount AS adoption_rate,
+       CASE WHEN t.enrolled > 0 THEN round(t.active / t.enrolled, 4) END AS participation_rate,
+       round(t.enrolled / t.headcount, 4) AS adoption_rate,
        CAST(t.posts AS BIGINT) AS posts,
        CAST(t.reshares AS BIGINT) AS reshares,
        CAST(t.institution_reshares AS BIGINT) AS institution_reshares,
-       CASE WHEN t.posts + t.reshares > 0 THEN t.institution_reshares / (t.posts + t.reshares) END
+       CASE WHEN t.posts + t.reshares > 0 THEN round(t.institution_reshares / (t.posts + t.reshares), 4) END
            AS institution_share,
-       CASE WHEN t.posts + t.reshares > 0 THEN round(t.attributable_activity) / (t.posts + t.reshares) END
+       CASE WHEN t.posts + t.reshares > 0 THEN round(round(t.attributable_activity) / (t.posts + t.reshares), 4) END
            AS reshare_attribution_coverage,
        CAST(t.impressions AS BIGINT) AS impressions,
        CAST(t.engagements_received AS BIGINT) AS engagements_received,
-       CASE WHEN t.impressions > 0 THEN t.engagements_received / t.impressions END AS engagement_rate,
+       CASE WHEN t.impressions > 0 THEN round(t.engagements_received / t.impressions, 4) END AS engagement_rate,
        CAST(t.followers_gained AS BIGINT) AS followers_gained,
        CAST(t.clicks AS BIGINT) AS clicks,
        round(t.emv, 2) AS emv,
-       s.median_score,
+       round(s.median_score, 2) AS median_score,
        CAST(t.tier_champion AS BIGINT) AS tier_champion,
        CAST(t.tier_active AS BIGINT) AS tier_active,
        CAST(t.tier_occasional AS BIGINT) AS tier_occasional,
