@@ -1,7 +1,7 @@
 """Dagster wrappers of the monthly report (``relais.reports``): an asset and a per-month op.
 
 The asset ``reports/monthly`` runs after the analysts' snapshot is published, writes the report of
-the latest closed month to ``RELAIS_HOME/reports/YYYY-MM/``, then writes again every past report
+the last complete month to ``RELAIS_HOME/reports/YYYY-MM/``, then writes again every past report
 that names or counts someone who is no longer a consenting ambassador (``relais.reports.manifest``).
 The op ``write_monthly_report`` writes the month named by its partition key, for a monthly
 partitioned job (backfills, schedules).
@@ -24,7 +24,7 @@ from dagster import (
 from dagster_duckdb import DuckDBResource
 
 from relais.home import RelaisHome
-from relais.reports import latest_closed_month, month_from_partition_key, write_month_report
+from relais.reports import latest_complete_month, month_from_partition_key, write_month_report
 from relais.reports.manifest import (
     MANIFEST_NAME,
     Reason,
@@ -92,15 +92,16 @@ def refresh_past_reports(
 def monthly_report_asset(
     context: AssetExecutionContext, home: ResourceParam[RelaisHome], warehouse: DuckDBResource
 ) -> MaterializeResult:
-    """The monthly report of the latest closed month for HR and communications (HTML, PDF, CSV).
+    """The monthly report of the last complete month for HR and communications (HTML, PDF, CSV).
 
     RELAIS_HOME/reports/YYYY-MM/ holds the main report, one page per department and the CSV files
-    of the month before the current one in the organisation's time zone (the last month with
-    figures when none is older). Departments below the anonymity threshold appear merged. Past
-    reports naming or counting someone who has since withdrawn or left are then written again.
+    of the last month the data covers to its last day (marts.programme_month.is_complete; the
+    newest month, said to be partial, when none is complete). Departments below the anonymity
+    threshold appear merged. Past reports naming or counting someone who has since withdrawn or
+    left are then written again.
     """
     with warehouse.get_connection() as con:
-        month = latest_closed_month(con, home.timezone)
+        month = latest_complete_month(con, home.timezone)
     if month is None:
         context.log.warning("No month in marts.programme_month yet: no report written")
         past = refresh_past_reports(context, home, warehouse, None)

@@ -14,9 +14,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from relais.reports.months import last_day
+
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "test-artifacts" / "reports"
-MARCH, FEBRUARY, JANUARY = date(2025, 3, 1), date(2025, 2, 1), date(2025, 1, 1)
+APRIL, MARCH, FEBRUARY, JANUARY = date(2025, 4, 1), date(2025, 3, 1), date(2025, 2, 1), date(2025, 1, 1)
+APRIL_DATA_UNTIL = date(2025, 4, 3)  # April is partial: the newest data is of 3 April
 
 HOSTILE_TITLE = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 QUOTE_TITLE = '" onmouseover="alert(4)" x="'
@@ -37,15 +40,17 @@ PROGRAMME_COLUMNS = (
 )
 DDL = f"""
 CREATE SCHEMA marts; CREATE SCHEMA raw;
-CREATE TABLE marts.programme_month ({PROGRAMME_COLUMNS}, page_impressions BIGINT);
+CREATE TABLE marts.programme_month ({PROGRAMME_COLUMNS}, page_impressions BIGINT, data_until DATE,
+    days_covered INTEGER, days_in_month INTEGER, is_complete BOOLEAN);
 CREATE TABLE marts.department_month (department VARCHAR, is_other_departments BOOLEAN,
-    departments_merged BIGINT, {PROGRAMME_COLUMNS});
+    departments_merged BIGINT, {PROGRAMME_COLUMNS}, is_complete BOOLEAN);
 CREATE TABLE marts.agent_month (agent_key VARCHAR, department VARCHAR, month DATE, is_enrolled BOOLEAN,
     posts BIGINT, reshares BIGINT, institution_reshares BIGINT, comments_given BIGINT, reactions_given BIGINT,
     new_connections BIGINT, endorsements_received BIGINT, is_active BOOLEAN, impressions BIGINT,
     engagements_received BIGINT, followers_gained BIGINT, clicks BIGINT, engagement_rate DOUBLE, emv DOUBLE,
     active_streak BIGINT, active_months_last_6 BIGINT, ambassador_score DOUBLE, tier VARCHAR,
-    is_new_enrolment BOOLEAN, is_lapsed BOOLEAN, skills_showcased BIGINT, showcase_coverage DOUBLE);
+    is_new_enrolment BOOLEAN, is_lapsed BOOLEAN, skills_showcased BIGINT, showcase_coverage DOUBLE,
+    is_complete BOOLEAN);
 CREATE TABLE marts.institution_post (post_key VARCHAR, post_link VARCHAR, title VARCHAR, created_on DATE,
     content_type VARCHAR, impressions BIGINT, clicks BIGINT, reactions BIGINT, comments BIGINT, reposts BIGINT,
     relaying_ambassadors BIGINT, reshares BIGINT, reshare_impressions BIGINT, reshares_with_impressions BIGINT,
@@ -53,7 +58,7 @@ CREATE TABLE marts.institution_post (post_key VARCHAR, post_link VARCHAR, title 
 CREATE TABLE marts.department_skill (department VARCHAR, is_other_departments BOOLEAN,
     departments_merged BIGINT, skill_id VARCHAR, skill_label VARCHAR, family VARCHAR,
     ambassadors_declaring BIGINT, ambassadors_showcasing BIGINT, showcased_posts BIGINT,
-    hidden_ambassadors BIGINT);
+    ambassadors_showcasing_not_declaring BIGINT);
 CREATE TABLE marts.skill_month (skill_id VARCHAR, skill_label VARCHAR, family VARCHAR, month DATE,
     ambassadors_showcasing BIGINT, showcased_posts BIGINT);
 CREATE TABLE marts.metric_settings (setting VARCHAR, value DOUBLE, unit VARCHAR);
@@ -70,6 +75,8 @@ PROGRAMME = {
     FEBRUARY: (200, 25, 14, 0.56, 0.125, 10, 15, 9, 10000, 300, 0.03, 135.5, 45.0, 5, 1),
     MARCH: (200, 27, 16, 0.593, 0.135, 12, 20, 11, 12970, 400, 0.0308, 180.25, 47.5, 2, 3),
 }
+# April holds three days of data: far lower figures that must never be compared with March
+APRIL_FIGURES = (200, 27, 2, 0.0741, 0.135, 1, 1, 0, 800, 20, 0.025, 12.0, 10.0, 0, 0)
 # department: month, is_other, merged, headcount, enrolled, active, posts, reshares, impressions, median
 DEPARTMENTS = [
     (HOSTILE_DEPARTMENT, MARCH, False, 0, 40, 6, 3, 2, 5, 3000, 41.0),
@@ -162,15 +169,17 @@ EXPECTED_TOP_POSTS = [
     "p-07",
     "p-04",
 ]
-# agent_key, enrolled, score, tier, posts, reshares, impressions
+# agent_key, enrolled, active, score, tier, posts, reshares, impressions; fay ties with bob as printed
+# (88.04 and 88.0 both read 88,0) and is listed first for her impressions; eve, inactive, is not ranked
 AGENTS = [
-    ("agent-alice", True, 91.5, "champion", 3, 4, 1500),
-    ("agent-bob", True, 88.0, "champion", 2, 2, 900),
-    ("agent-carl", True, 70.25, "active", 1, 2, 400),
-    ("agent-dana", True, 65.0, "active", 1, 1, 300),
-    ("agent-eve", True, 20.0, "dormant", 0, 0, 0),
-    ("agent-notenrolled", False, 99.0, "champion", 9, 9, 9999),
-    ("agent-noscore", True, None, None, 0, 0, 0),
+    ("agent-alice", True, True, 91.5, "champion", 3, 4, 1500),
+    ("agent-bob", True, True, 88.0, "champion", 2, 2, 900),
+    ("agent-fay", True, True, 88.04, "champion", 1, 3, 950),
+    ("agent-carl", True, True, 70.25, "active", 1, 2, 400),
+    ("agent-dana", True, True, 65.0, "active", 1, 1, 300),
+    ("agent-eve", True, False, 20.0, "dormant", 0, 0, 0),
+    ("agent-notenrolled", False, True, 99.0, "champion", 9, 9, 9999),
+    ("agent-noscore", True, True, None, None, 1, 0, 0),
 ]
 ROSTER = [
     ("agent-alice", "Alice", "Martin", True, True),
@@ -203,22 +212,50 @@ QUALITY = [
         1,
         "<b>late</b>",
     ),
+    (
+        "run-new",
+        datetime(2025, 4, 1, 6, 0),
+        "marts.programme_month",
+        "volume_anomaly",
+        "WARN",
+        False,
+        1,
+        "frame of 16 rows",
+    ),
     ("run-new", datetime(2025, 4, 1, 6, 1), "raw.roster", "not_null", "ERROR", True, 0, None),
     ("run-new", datetime(2025, 4, 1, 6, 1), "raw.roster", "volume", "WARN", True, 0, None),
+    ("run-new", datetime(2025, 4, 1, 6, 1), "raw.roster", "ambassador_key_unique", "ERROR", False, 1, None),
 ]
+# what the quality section must never show the reader: table names, check ids, raw details, severities
+QUALITY_JARGON = (
+    "marts.",
+    "raw.",
+    "score_range",
+    "freshness",
+    "volume_anomaly",
+    "ambassador_key_unique",
+    "frame of",
+    "<b>late</b>",
+    "ERROR",
+    "WARN",
+)
 
 
 def build_marts(path: Path) -> Path:
     """A small DuckDB database holding every table the report reads, filled by hand (hostile text included)."""
     with duckdb.connect(str(path)) as con:
         con.execute(DDL)
-        for month, v in PROGRAMME.items():
+        for month, v, until, complete in [
+            *((m, v, last_day(m), True) for m, v in PROGRAMME.items()),
+            (APRIL, APRIL_FIGURES, APRIL_DATA_UNTIL, False),
+        ]:
             con.execute(
                 "INSERT INTO marts.programme_month (month, headcount, enrolled, active, participation_rate, "
                 "adoption_rate, posts, reshares, institution_reshares, impressions, engagements_received, "
-                "engagement_rate, emv, median_score, new_enrolments, lapsed) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [month, *v],
+                "engagement_rate, emv, median_score, new_enrolments, lapsed, data_until, days_covered, "
+                "days_in_month, is_complete) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [month, *v, until, min(until.day, last_day(month).day), last_day(month).day, complete],
             )
         for (
             name,
@@ -261,11 +298,12 @@ def build_marts(path: Path) -> Path:
                 "relaying_ambassadors, reshares, amplification_ratio) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [key, link, title, created, impressions, relaying, reshares, ratio],
             )
-        for key, enrolled, score, tier, posts, reshares, impressions in AGENTS:
+        for key, enrolled, active, score, tier, posts, reshares, impressions in AGENTS:
             con.execute(
-                "INSERT INTO marts.agent_month (agent_key, department, month, is_enrolled, ambassador_score, tier, "
-                "posts, reshares, impressions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [key, ACCENT_DEPARTMENT, MARCH, enrolled, score, tier, posts, reshares, impressions],
+                "INSERT INTO marts.agent_month (agent_key, department, month, is_enrolled, is_active, "
+                "ambassador_score, tier, posts, reshares, impressions, is_complete) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, true)",
+                [key, ACCENT_DEPARTMENT, MARCH, enrolled, active, score, tier, posts, reshares, impressions],
             )
         con.executemany(
             "INSERT INTO raw.roster (agent_key, first_name, last_name, is_current, is_ambassador) "
@@ -378,3 +416,12 @@ def colour_count(png: Path) -> int:
     with Image.open(png) as image:
         colours = image.convert("RGB").getcolors(maxcolors=1 << 24)
     return len(colours or [])
+
+
+def visible_text(html: str, section: str | None = None) -> str:
+    """The text a reader sees in ``html`` (or in its ``<section id="section">``), tags removed."""
+    if section is not None:
+        match = re.search(rf'<section id="{section}"[^>]*>(.*?)</section>', html, re.DOTALL)
+        assert match, f"no section {section}"
+        html = match.group(1)
+    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))

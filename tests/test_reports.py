@@ -10,6 +10,7 @@ import io
 import re
 import shutil
 from datetime import date, datetime
+from html import unescape
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -19,7 +20,7 @@ from markupsafe import escape
 
 from relais.home import RelaisHome
 from relais.reports import build as build_module
-from relais.reports import latest_closed_month, month_from_partition_key, write_month_report
+from relais.reports import latest_complete_month, month_from_partition_key, write_month_report
 from relais.reports.figures import leaderboard
 from relais.reports.labels import Labels
 from relais.reports.safe_csv import cell, write_csv
@@ -29,6 +30,7 @@ from relais.settings import Settings
 from tests.report_checks import (
     ACCENT_DEPARTMENT,
     AGENTS,
+    APRIL,
     ARTIFACTS,
     CURLY_DEPARTMENT,
     EXPECTED_TOP_POSTS,
@@ -38,6 +40,7 @@ from tests.report_checks import (
     HOSTILE_TITLE,
     MARCH,
     PROGRAMME,
+    QUALITY_JARGON,
     QUOTE_TITLE,
     attribute_values,
     build_marts,
@@ -46,6 +49,7 @@ from tests.report_checks import (
     dump_dom,
     pdf_pages,
     screenshot,
+    visible_text,
 )
 
 GENERATED = datetime(2025, 4, 2, 7, 0, tzinfo=ZoneInfo("Europe/Paris"))
@@ -173,29 +177,41 @@ def test_only_http_links_are_links():
         assert safe_url(bad) is None, bad
 
 
-def test_months_latest_closed_and_partition_keys(tmp_path):
+def test_the_report_month_is_the_last_complete_one(tmp_path):
     with duckdb.connect(str(build_marts(tmp_path / "w.duckdb"))) as con:
-        assert latest_closed_month(con, "Europe/Paris", today=date(2025, 3, 20)) == date(2025, 2, 1)
-        assert latest_closed_month(con, "Europe/Paris", today=date(2025, 6, 1)) == MARCH
-        assert latest_closed_month(con, "Europe/Paris", today=date(2025, 1, 5)) == MARCH  # none closed
+        # April has three days of data: March is the last complete month, whatever today is
+        for today in (date(2025, 4, 20), date(2025, 12, 6)):
+            assert latest_complete_month(con, "Europe/Paris", today=today) == MARCH
+        con.execute("UPDATE marts.programme_month SET is_complete = false")
+        assert latest_complete_month(con, "Europe/Paris") == APRIL  # none complete: the newest, partial
+        # marts written before they said how complete a month is: the months before today's are
+        con.execute("ALTER TABLE marts.programme_month DROP COLUMN is_complete")
+        assert latest_complete_month(con, "Europe/Paris", today=date(2025, 3, 20)) == date(2025, 2, 1)
+        assert latest_complete_month(con, "Europe/Paris", today=date(2025, 6, 1)) == APRIL
+        assert latest_complete_month(con, "Europe/Paris", today=date(2025, 1, 5)) == APRIL
         con.execute("DELETE FROM marts.programme_month")
-        assert latest_closed_month(con, "Europe/Paris") is None
+        assert latest_complete_month(con, "Europe/Paris") is None
     assert month_from_partition_key("2026-10-01") == month_from_partition_key("2026-10") == date(2026, 10, 1)
     with pytest.raises(ValueError):
         month_from_partition_key("2026-10-15")
 
 
-def test_leaderboard_names_only_current_consenting_ambassadors(tmp_path):
+def test_leaderboard_ranks_active_ambassadors_with_shared_ranks(tmp_path):
     with duckdb.connect(str(build_marts(tmp_path / "w.duckdb"))) as con:
         leaders = leaderboard(con, MARCH)
-        assert [(x.rank, x.name) for x in leaders] == [
-            (1, "Alice Martin"),
-            (2, None),
-            (3, None),
-            (4, "Dana <i>Doe</i>"),
-            (5, None),
+        # eve (inactive), the one not enrolled and the one without a score are not ranked; fay and bob
+        # both read 88,0: they share rank 2, fay first for her impressions, and the next rank is 4
+        assert [(x.rank, x.tied, x.name, x.impressions) for x in leaders] == [
+            (1, False, "Alice Martin", 1500),
+            (2, True, None, 950),
+            (2, True, None, 900),
+            (4, False, None, 400),
+            (5, False, "Dana <i>Doe</i>", 300),
         ]
-        assert [x.score for x in leaders] == [91.5, 88.0, 70.25, 65.0, 20.0]
+        assert [x.score for x in leaders] == [91.5, 88.04, 88.0, 70.25, 65.0]
+        # a tie at the last rank keeps every line of that rank
+        assert [x.rank for x in leaderboard(con, MARCH, limit=2)] == [1, 2, 2]
+        assert [x.rank for x in leaderboard(con, MARCH, limit=1)] == [1]
         con.execute("DROP TABLE raw.roster")
         assert all(x.name is None for x in leaderboard(con, MARCH))
 
@@ -278,6 +294,12 @@ def test_headline_figures_equal_the_marts(hand):
     assert "▲ +2\u202f970 (+29,7\u00a0%)" in html
     assert "▲ +3,3\u00a0pts" in html  # participation 56,0 % → 59,3 %
     assert "mars 2025" in html and "Généré le 2 avril 2025 à 07:00" in html
+    banner = re.search(r'<p class="coverage complete"[^>]*>(.*?)</p>', html, re.DOTALL)
+    assert banner and unescape(banner.group(1)) == (
+        "Mois complet : les données couvrent mars 2025 en entier, jusqu'au 31 mars 2025. "
+        "Avril 2025, encore incomplet (données jusqu'au 3 avril 2025), sera présenté une fois complet."
+    )
+    assert "Chiffres de mars 2025, comparés à février 2025" in html
     assert "Mairie &lt;b&gt;test&lt;/b&gt;" in html and "<b>test</b>" not in html
 
 
@@ -303,8 +325,32 @@ def test_departments_and_the_merged_group(hand):
     assert "▲ +1 (+33,3\u00a0%)" in sheet_html  # 3 active in February
     assert "Pédagogie" in sheet_html and '<img src="data:image/svg+xml;base64,' in sheet_html
     rows = read_csv(root / "reports" / "2025-03" / "directions.csv", ";")
-    assert rows[0][:3] == ["Mois", "Direction", "Regroupement de petites directions"]
-    by_name = {r[1]: r for r in rows[1:]}
+    assert rows[0][:5] == [
+        "Mois",
+        "Mois complet",
+        "Données jusqu'au",
+        "Direction",
+        "Regroupement de petites directions",
+    ]
+    assert rows[0][5:] == [
+        "Effectif",
+        "Ambassadeurs inscrits",
+        "Ambassadeurs actifs",
+        "Taux de participation (%, vide si aucun inscrit)",
+        "Taux d'adoption (%, vide si effectif inconnu)",
+        "Publications",
+        "Partages",
+        "Partages de l'institution",
+        "Impressions",
+        "Engagements reçus",
+        "Taux d'engagement (%, vide si aucune impression)",
+        "Valeur média estimée (EUR)",
+        "Score médian (0 à 100, vide si aucun score)",
+        "Nouvelles inscriptions",
+        "Ambassadeurs décrochés",
+    ]
+    assert all(r[:3] == ["2025-03-01", "oui", "2025-03-31"] for r in rows[1:])
+    by_name = {r[3]: r for r in rows[1:]}
     assert set(by_name) == {
         "'" + FORMULA_DEPARTMENT,
         ACCENT_DEPARTMENT,
@@ -312,7 +358,8 @@ def test_departments_and_the_merged_group(hand):
         HOSTILE_DEPARTMENT,
         "Autres directions (regroupées : 3)",
     }
-    assert by_name[ACCENT_DEPARTMENT][2:8] == ["non", "50", "5", "4", "0,8", "0,1"]
+    # rates in percent as the report prints them (80,0 %), one decimal
+    assert by_name[ACCENT_DEPARTMENT][4:10] == ["non", "50", "5", "4", "80,0", "10,0"]
 
 
 def test_hostile_text_is_escaped_and_bad_links_dropped(hand):
@@ -349,24 +396,51 @@ def test_leaderboard_and_quality_summary(hand):
     html = fr[0].read_text(encoding="utf-8")
     assert "Alice Martin" in html and "Dana &lt;i&gt;Doe&lt;/i&gt;" in html
     assert html.count("Ambassadeur·rice anonyme") == 3
+    board_text = visible_text(html, "leaderboard")
+    assert "ambassadeurs actifs en mars 2025" in board_text and "par score décroissant" in board_text
+    assert "À score égal, même rang" in board_text and board_text.count("ex æquo") == 3  # note + 2 lines
     for hidden in ("Secret", "Gone", "Nina", "Ancienne", *(a[0] for a in AGENTS)):
         for page in fr:
             if page.suffix in {".html", ".csv"}:
                 assert hidden not in page.read_text(encoding="utf-8"), (hidden, page.name)
-    assert attribute_values(html, "data-rank") == ["1", "2", "3", "4", "5"]
+    assert attribute_values(html, "data-rank") == ["1", "2", "2", "4", "5"]
     board = read_csv(root / "reports" / "2025-03" / "classement.csv", ";")
-    assert [r[1] for r in board[1:]] == [
-        "Alice Martin",
-        "Ambassadeur·rice anonyme",
-        "Ambassadeur·rice anonyme",
-        "Dana <i>Doe</i>",
-        "Ambassadeur·rice anonyme",
+    assert [r[:2] for r in board[1:]] == [
+        ["1", "Alice Martin"],
+        ["2", "Ambassadeur·rice anonyme"],
+        ["2", "Ambassadeur·rice anonyme"],
+        ["4", "Ambassadeur·rice anonyme"],
+        ["5", "Dana <i>Doe</i>"],
     ]
-    assert board[1][3] == "91,5"
+    assert board[0][3] == "Score (0 à 100)" and [r[3] for r in board[1:3]] == ["91,5", "88,0"]
     values = data_values(html)
-    assert (values["checks_total"], values["checks_passed"], values["checks_failed"]) == ("5", "3", "2")
-    assert (values["checks_failed_ERROR"], values["checks_failed_WARN"]) == ("1", "1")
-    assert "score_range" in html and "&lt;b&gt;late&lt;/b&gt;" in html and "old_check" not in html
+    assert (values["checks_total"], values["checks_passed"], values["checks_failed"]) == ("7", "3", "4")
+    assert (values["checks_failed_ERROR"], values["checks_failed_WARN"]) == ("2", "2")
+    quality = visible_text(html, "quality")
+    assert not [word for word in QUALITY_JARGON if word in quality], quality
+    assert "3 contrôles automatiques réussis sur 7" in quality and "old" not in quality
+    notes = re.findall(r'class="quality-note (\w+)" data-kind="(\w+)"', html)
+    # blocking first: the staff list, then the inconsistent scores; then late data and the drop
+    assert notes == [
+        ("blocking", "roster"),
+        ("blocking", "consistency"),
+        ("warning", "late"),
+        ("warning", "drop"),
+    ]
+    for text in (
+        "Fichier des agents à revoir",
+        "Concerne la liste des ambassadeurs",
+        "Qui contacter le service RH qui fournit le fichier des agents",
+        "Incohérence dans les chiffres calculés",
+        "Concerne les chiffres par ambassadeur et le classement",
+        "Données pas à jour",
+        "Baisse inhabituelle de l'activité",
+        "Qui contacter l'équipe communication",
+        "à corriger avant diffusion",
+        "à vérifier",
+    ):
+        assert text in quality, text
+    assert "Data Docs" not in quality and "rapport détaillé de qualité" in quality
     english = en[0].read_text(encoding="utf-8")
     assert "Anonymous ambassador" in english and "12,970" in english and "59.3%" in english
     assert 'lang="en"' in english and "March 2025" in english
@@ -456,6 +530,24 @@ def test_hostile_report_renders_without_running_anything(hand):
     assert len(pdf_pages(sheet, ARTIFACTS / "hand-fiche-pdf")) == 1  # one page per department
 
 
+def test_the_report_can_be_sent_as_one_file(hand, tmp_path):
+    """Alone in another folder, the report still shows its charts and styles, and says what its
+    links need."""
+    _, fr, _ = hand
+    alone = tmp_path / "sent" / "rapport.html"
+    alone.parent.mkdir()
+    shutil.copyfile(fr[0], alone)
+    dom = dump_dom(alone)
+    sources = attribute_values(dom, "src")
+    assert sources and all(src.startswith("data:image/svg+xml;base64,") for src in sources)
+    assert re.search(r"<link\b", dom, re.IGNORECASE) is None and "<style>" in dom
+    files = visible_text(dom, "files")
+    assert "il peut être envoyé seul" in files and "envoyer le dossier entier" in files
+    assert "reports/2025-03" in files
+    png = screenshot(alone, ARTIFACTS / "hand-rapport-seul.png", height=1200)
+    assert colour_count(png) > 50
+
+
 # --- the demo organisation, through the real pipeline ------------------------------------------------------
 
 
@@ -524,6 +616,10 @@ def test_demo_report_matches_the_marts(demo):
     assert "../../quality/data_docs/index.html" in html
     named = re.findall(r"<td>([^<]+)</td>\s*<td><span class=\"badge", html)
     assert named, "consenting demo ambassadors are named in the leaderboard"
+    # the refresh wrote the last complete month (the demo's data ends on 31 October), said so first
+    assert sorted(p.name for p in home.reports_dir.iterdir() if not p.name.startswith(".")) == ["2026-10"]
+    assert "Mois complet : les données couvrent octobre 2026 en entier" in unescape(html)
+    assert len(attribute_values(html, "data-rank")) == min(10, programme["active"])
 
 
 def test_demo_report_renders_in_a_browser_and_as_pdf(demo):

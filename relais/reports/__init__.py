@@ -8,6 +8,6 @@ names and finds the past ones to write again after a withdrawal. ``assets.report
 """
 
 from relais.reports.build import write_month_report
-from relais.reports.months import latest_closed_month, month_from_partition_key
+from relais.reports.months import latest_complete_month, month_from_partition_key
 
-__all__ = ["latest_closed_month", "month_from_partition_key", "write_month_report"]
+__all__ = ["latest_complete_month", "month_from_partition_key", "write_month_report"]

@@ -20,14 +20,27 @@ import duckdb
 from relais.reports import charts, figures
 from relais.reports.labels import Labels
 from relais.reports.manifest import report_agents, write_manifest
-from relais.reports.months import add_months
+from relais.reports.months import Coverage, last_day, month_coverage
+from relais.reports.quality_notes import quality_notes
 from relais.reports.render import render, write_pdf
 from relais.reports.safe_csv import write_csv
 from relais.reports.text import shorten, unique_slugs
-from relais.reports.view import department_label, grouped, tier_label, tiles
+from relais.reports.view import (
+    comparison_sentence,
+    coverage_sentences,
+    department_label,
+    grouped,
+    is_comparable,
+    month_title,
+    partial_notes,
+    tier_label,
+    tiles,
+)
 from relais.settings import Settings
 
 DATA_DOCS = Path("quality") / "data_docs" / "index.html"
+LEADERBOARD_LIMIT = 10
+PERCENT_COLUMNS = frozenset({"participation_rate", "adoption_rate", "engagement_rate"})
 DEPARTMENT_CSV_COLUMNS = (
     "headcount",
     "enrolled",
@@ -57,7 +70,13 @@ class Context:
     labels: Labels
     settings: figures.ReportSettings
     timezone: str
+    coverage: Mapping[date, Coverage]
     common: Mapping[str, Any]
+
+    @property
+    def complete(self) -> frozenset[date]:
+        """The complete months: the others are marked partial and never compared."""
+        return frozenset(m for m, c in self.coverage.items() if c.is_complete)
 
 
 def report_folder(root: Path, month: date) -> Path:
@@ -108,15 +127,18 @@ def write_month_report(
     staging.mkdir()
     try:
         report_settings = figures.report_settings(con, settings)
+        coverage = month_coverage(con, timezone, generated.date())
         common = {
             "organisation": settings.organisation,
             "month_name": labels.month_name(month),
-            "previous_name": labels.month_name(add_months(month, -1)),
+            "month_title": month_title(month, coverage, labels),
             "generated": labels.moment(generated),
-            "partial": month >= generated.date().replace(day=1),
+            "complete": coverage[month].is_complete,
+            "coverage": coverage_sentences(month, coverage, labels),
+            "comparison": comparison_sentence(month, coverage, labels),
             "threshold": report_settings.anonymity_threshold,
         }
-        context = Context(con, staging, month, labels, report_settings, timezone, common)
+        context = Context(con, staging, month, labels, report_settings, timezone, coverage, common)
         written = _write_everything(context, root)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -165,7 +187,7 @@ def _write_main(
     names: Mapping[str, str],
 ) -> list[Path]:
     con, month, t = ctx.con, ctx.month, ctx.labels
-    trend = figures.programme_trend(con, month)
+    trend = figures.programme_trend(con, month, ctx.complete)
     heat = figures.skill_heatmap(con)
     posts = figures.institution_posts(con, month)
     quality = figures.quality_summary(con)
@@ -174,7 +196,13 @@ def _write_main(
         "report.html.j2",
         t,
         **ctx.common,
-        tile_groups=grouped(tiles(figures.programme_headlines(con, month), t, ctx.settings), t),
+        tile_groups=grouped(
+            tiles(
+                figures.programme_headlines(con, month), t, ctx.settings, is_comparable(month, ctx.coverage)
+            ),
+            t,
+        ),
+        trend_notes=partial_notes(trend, ctx.coverage, t),
         charts={
             "participation": charts.data_uri(charts.participation_chart(trend, t), t) if trend else None,
             "rate": charts.data_uri(charts.rate_chart(trend, t), t) if trend else None,
@@ -197,13 +225,19 @@ def _write_main(
         heat_other=any(c.is_other for c in heat),
         posts=[_post_view(p, t) for p in posts],
         top_skills=figures.top_skills(con, month),
-        leaders=[{"leader": x, "tier": tier_label(x.tier, t)} for x in figures.leaderboard(con, month)],
+        leaders=[
+            {"leader": x, "tier": tier_label(x.tier, t)}
+            for x in figures.leaderboard(con, month, LEADERBOARD_LIMIT)
+        ],
+        leaderboard_limit=LEADERBOARD_LIMIT,
         quality=quality,
+        quality_notes=quality_notes(quality.failed, t) if quality else [],
         quality_checked=t.moment(_local(quality.checked_at, ctx.timezone))
         if quality and quality.checked_at
         else "—",
-        severity_label=lambda s: t(f"severity_{s}") if f"severity_{s}" in t.text else s,
+        severity_label=lambda s: t(f"severity_{s}") if f"severity_{s}" in t.text else t("severity_WARN"),
         data_docs_href=f"../../{DATA_DOCS.as_posix()}" if (root / DATA_DOCS).exists() else None,
+        folder=f"reports/{month:%Y-%m}",
         files=[
             (t("file_pdf"), names["pdf"]),
             (t("file_departments"), names["csv_departments"]),
@@ -230,7 +264,8 @@ def _post_view(post: figures.InstitutionPost, labels: Labels) -> dict[str, Any]:
 def _write_department(ctx: Context, row: figures.DepartmentRow, stem: Path, report: str) -> list[Path]:
     t = ctx.labels
     history = figures.department_history(ctx.con, row.name, ctx.month)
-    trend = figures.department_trend(history, ctx.month)
+    trend = figures.department_trend(history, ctx.month, ctx.complete)
+    comparable = is_comparable(ctx.month, ctx.coverage)
     html = render(
         "department.html.j2",
         t,
@@ -239,7 +274,8 @@ def _write_department(ctx: Context, row: figures.DepartmentRow, stem: Path, repo
         label=_label(row, t),
         back_href=f"../{report}",
         is_other=row.is_other,
-        tiles=tiles(figures.department_headlines(history, ctx.month), t, ctx.settings),
+        tiles=tiles(figures.department_headlines(history, ctx.month), t, ctx.settings, comparable),
+        trend_notes=partial_notes(trend, ctx.coverage, t),
         charts={
             "participation": charts.data_uri(charts.participation_chart(trend, t, 300, 150), t)
             if trend
@@ -257,14 +293,55 @@ def _write_department(ctx: Context, row: figures.DepartmentRow, stem: Path, repo
     return [html_path, pdf_path]
 
 
+def _percent(value: float | None) -> float | None:
+    """A ratio as a percentage with one decimal, as the report prints it (0.593 → 59.3)."""
+    return None if value is None else round(value * 100, 1)
+
+
+def department_csv_value(column: str, value: Any) -> Any:
+    """A value of the departments' CSV as the report prints it: rates in percent, scores to one
+    decimal, money to the unit."""
+    if value is None:
+        return None
+    if column in PERCENT_COLUMNS:
+        return _percent(value)
+    if column == "median_score":
+        return round(float(value), 1)
+    if column == "emv":
+        return round(float(value))
+    return value
+
+
+def department_csv_header(labels: Labels, currency: str) -> list[str]:
+    """The departments' CSV header: each column says its unit and when a cell may be empty."""
+    names = [f"column_{c}" if f"column_{c}" in labels.text else c for c in DEPARTMENT_CSV_COLUMNS]
+    return [
+        labels("month"),
+        labels("column_complete"),
+        labels("column_data_until"),
+        labels("department"),
+        labels("merged_group"),
+        *(labels(n, currency=currency) if n == "column_emv" else labels(n) for n in names),
+    ]
+
+
 def _write_csvs(ctx: Context, rows: list[figures.DepartmentRow], names: Mapping[str, str]) -> list[Path]:
     t, language, folder = ctx.labels, ctx.labels.language, ctx.folder
     yes_no = {True: t("yes"), False: t("no")}
+    coverage = ctx.coverage[ctx.month]
+    until = last_day(ctx.month) if coverage.is_complete else coverage.data_until
     write_csv(
         folder / names["csv_departments"],
-        [t("month"), t("department"), t("merged_group"), *(t(c) for c in DEPARTMENT_CSV_COLUMNS)],
+        department_csv_header(t, ctx.settings.currency),
         (
-            [ctx.month, _label(r, t), yes_no[r.is_other], *(r.values.get(c) for c in DEPARTMENT_CSV_COLUMNS)]
+            [
+                ctx.month,
+                yes_no[coverage.is_complete],
+                until,
+                _label(r, t),
+                yes_no[r.is_other],
+                *(department_csv_value(c, r.values.get(c)) for c in DEPARTMENT_CSV_COLUMNS),
+            ]
             for r in rows
         ),
         language,
@@ -278,17 +355,17 @@ def _write_csvs(ctx: Context, rows: list[figures.DepartmentRow], names: Mapping[
             t("relaying_ambassadors"),
             t("reshares"),
             t("impressions"),
-            t("amplification_ratio"),
-            t("post_link"),
+            t("column_amplification_ratio"),
+            t("column_post_link"),
         ],
         (
             [
-                p.title,
+                p.title or t("untitled"),
                 p.created_on,
                 p.relaying_ambassadors,
                 p.reshares,
                 p.impressions,
-                p.amplification_ratio,
+                None if p.amplification_ratio is None else round(p.amplification_ratio, 2),
                 p.url,
             ]
             for p in posts
@@ -297,18 +374,26 @@ def _write_csvs(ctx: Context, rows: list[figures.DepartmentRow], names: Mapping[
     )
     write_csv(
         folder / names["csv_leaderboard"],
-        [t("rank"), t("ambassador"), t("tier"), t("score"), t("posts"), t("reshares"), t("impressions")],
+        [
+            t("rank"),
+            t("ambassador"),
+            t("tier"),
+            t("column_score"),
+            t("posts"),
+            t("reshares"),
+            t("impressions"),
+        ],
         (
             [
                 x.rank,
                 x.name or t("anonymous"),
                 tier_label(x.tier, t),
-                x.score,
+                round(x.score, 1),
                 x.posts,
                 x.reshares,
                 x.impressions,
             ]
-            for x in figures.leaderboard(ctx.con, ctx.month)
+            for x in figures.leaderboard(ctx.con, ctx.month, LEADERBOARD_LIMIT)
         ),
         language,
     )

@@ -62,8 +62,16 @@ def data_uri(chart: alt.TopLevelMixin, labels: Labels) -> str:
     return SVG_PREFIX + base64.b64encode(svg(chart, labels).encode("utf-8")).decode("ascii")
 
 
+PARTIAL_MARK = " *"
+
+
+def month_label(point: TrendPoint, labels: Labels) -> str:
+    """A month on a chart's axis, ``nov. 26 *`` when its data is partial (the page explains the star)."""
+    return labels.month_short(point.month) + ("" if point.is_complete else PARTIAL_MARK)
+
+
 def _months(points: Sequence[TrendPoint], labels: Labels) -> list[str]:
-    return [labels.month_short(p.month) for p in points]
+    return [month_label(p, labels) for p in points]
 
 
 def participation_chart(
@@ -72,7 +80,7 @@ def participation_chart(
     """Enrolled and active ambassadors per month, two lines."""
     order = _months(points, labels)
     data = [
-        {"month": labels.month_short(p.month), "series": labels(series), "value": getattr(p, series)}
+        {"month": month_label(p, labels), "series": labels(series), "value": getattr(p, series)}
         for p in points
         for series in ("enrolled", "active")
     ]
@@ -94,7 +102,7 @@ def rate_chart(
     """The participation rate per month, one line with its values."""
     order = _months(points, labels)
     data = [
-        {"month": labels.month_short(p.month), "rate": p.participation_rate}
+        {"month": month_label(p, labels), "rate": p.participation_rate}
         for p in points
         if p.participation_rate is not None
     ]
@@ -110,13 +118,22 @@ def rate_chart(
 def reach_chart(
     points: Sequence[TrendPoint], labels: Labels, series: str, width: int = 400, height: int = 170
 ) -> alt.Chart:
-    """One reach figure per month (``impressions`` or ``engagements_received``) as bars."""
+    """One reach figure per month (``impressions`` or ``engagements_received``) as bars, a partial
+    month's bar paler."""
     order = _months(points, labels)
-    data = [{"month": labels.month_short(p.month), "value": getattr(p, series)} for p in points]
+    data = [
+        {
+            "month": month_label(p, labels),
+            "value": getattr(p, series),
+            "opacity": 1 if p.is_complete else 0.35,
+        }
+        for p in points
+    ]
     return (
         alt.Chart(alt.Data(values=data))
         .mark_bar(color=NAVY if series == "impressions" else TEAL, cornerRadiusEnd=2)
         .encode(
+            opacity=alt.Opacity("opacity:Q", scale=None, legend=None),
             x=alt.X(
                 "month:O", sort=order, title=None, axis=alt.Axis(labelAngle=0 if len(order) <= 6 else -40)
             ),

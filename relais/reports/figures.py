@@ -8,7 +8,8 @@ older database gives a report with every department shown as itself and no names
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -86,6 +87,7 @@ class TrendPoint:
     participation_rate: float | None
     impressions: int
     engagements_received: int
+    is_complete: bool = True
 
 
 @dataclass(frozen=True)
@@ -137,9 +139,13 @@ class HeatCell:
 
 @dataclass(frozen=True)
 class Leader:
-    """A leaderboard line; ``name`` only for a current, consenting ambassador (never the agent key)."""
+    """A leaderboard line; ``name`` only for a current, consenting ambassador (never the agent key).
+
+    ``rank`` is shared by ambassadors whose scores are equal as printed (one decimal): 1, 2, 2, 4.
+    """
 
     rank: int
+    tied: bool
     name: str | None
     tier: str | None
     score: float
@@ -236,7 +242,9 @@ def programme_headlines(con: duckdb.DuckDBPyConnection, month: date) -> list[Hea
     return _headlines(rows.get(month), rows.get(add_months(month, -1)), PROGRAMME_HEADLINES)
 
 
-def _trend(rows: Mapping[date, Mapping[str, Any]], month: date, length: int) -> list[TrendPoint]:
+def _trend(
+    rows: Mapping[date, Mapping[str, Any]], month: date, length: int, complete: Collection[date]
+) -> list[TrendPoint]:
     return [
         TrendPoint(
             month=m,
@@ -245,15 +253,19 @@ def _trend(rows: Mapping[date, Mapping[str, Any]], month: date, length: int) -> 
             participation_rate=r["participation_rate"],
             impressions=int(r["impressions"] or 0),
             engagements_received=int(r["engagements_received"] or 0),
+            is_complete=m in complete,
         )
         for m in month_window(month, length)
         if (r := rows.get(m)) is not None
     ]
 
 
-def programme_trend(con: duckdb.DuckDBPyConnection, month: date, length: int = 12) -> list[TrendPoint]:
-    """Participation and reach of the programme over the ``length`` months ending with ``month``."""
-    return _trend(programme_rows(con, month_window(month, length)), month, length)
+def programme_trend(
+    con: duckdb.DuckDBPyConnection, month: date, complete: Collection[date], length: int = 12
+) -> list[TrendPoint]:
+    """Participation and reach of the programme over the ``length`` months ending with ``month``;
+    the months not in ``complete`` are marked partial."""
+    return _trend(programme_rows(con, month_window(month, length)), month, length, complete)
 
 
 def _department_rows(con: duckdb.DuckDBPyConnection, where: str, params: list[Any]) -> list[DepartmentRow]:
@@ -290,10 +302,11 @@ def department_headlines(history: Mapping[date, DepartmentRow], month: date) -> 
 
 
 def department_trend(
-    history: Mapping[date, DepartmentRow], month: date, length: int = 12
+    history: Mapping[date, DepartmentRow], month: date, complete: Collection[date], length: int = 12
 ) -> list[TrendPoint]:
-    """A department's participation and reach over the ``length`` months ending with ``month``."""
-    return _trend({m: r.values for m, r in history.items()}, month, length)
+    """A department's participation and reach over the ``length`` months ending with ``month``;
+    the months not in ``complete`` are marked partial."""
+    return _trend({m: r.values for m, r in history.items()}, month, length, complete)
 
 
 def department_skills(con: duckdb.DuckDBPyConnection, name: str, limit: int = 8) -> list[SkillRow]:
@@ -349,7 +362,12 @@ def skill_heatmap(con: duckdb.DuckDBPyConnection) -> list[HeatCell]:
 
 
 def _leaderboard_rows(con: duckdb.DuckDBPyConnection, month: date, limit: int) -> list[tuple[Any, ...]]:
-    """``agent_key, name, tier, score, posts, reshares, impressions`` of the leaderboard, best first."""
+    """``agent_key, rank, name, tier, score, posts, reshares, impressions`` of the leaderboard, best first.
+
+    Only the ambassadors enrolled and active in ``month`` with a score are ranked, by score as
+    printed (one decimal), equal scores sharing a rank; lines of a shared rank are listed by
+    impressions, then posts and reshares, then key. Every line ranked ``limit`` or better is kept.
+    """
     names = "SELECT NULL::VARCHAR AS agent_key, NULL::VARCHAR AS name WHERE false"
     needed = {"agent_key", "first_name", "last_name", "is_current", "is_ambassador"}
     if needed <= table_columns(con, "raw.roster"):
@@ -359,25 +377,31 @@ def _leaderboard_rows(con: duckdb.DuckDBPyConnection, month: date, limit: int) -
             "FROM raw.roster WHERE is_current AND is_ambassador GROUP BY agent_key"
         )
     return con.execute(
-        f"WITH names AS ({names}) "
-        "SELECT a.agent_key, n.name, a.tier, a.ambassador_score, coalesce(a.posts, 0), "
-        "coalesce(a.reshares, 0), coalesce(a.impressions, 0) "
+        f"WITH names AS ({names}), ranked AS ("
+        "SELECT a.agent_key, rank() OVER (ORDER BY round(a.ambassador_score, 1) DESC) AS rank, n.name, "
+        "a.tier, a.ambassador_score AS score, coalesce(a.posts, 0) AS posts, "
+        "coalesce(a.reshares, 0) AS reshares, coalesce(a.impressions, 0) AS impressions "
         "FROM marts.agent_month AS a LEFT JOIN names AS n USING (agent_key) "
-        "WHERE a.month = ? AND a.is_enrolled AND a.ambassador_score IS NOT NULL "
-        "ORDER BY a.ambassador_score DESC, a.impressions DESC NULLS LAST, a.agent_key LIMIT ?",
+        "WHERE a.month = ? AND a.is_enrolled AND a.is_active AND a.ambassador_score IS NOT NULL) "
+        "SELECT * FROM ranked WHERE rank <= ? "
+        "ORDER BY rank, impressions DESC, posts + reshares DESC, agent_key",
         [month, limit],
     ).fetchall()
 
 
 def leaderboard(con: duckdb.DuckDBPyConnection, month: date, limit: int = 10) -> list[Leader]:
-    """The enrolled ambassadors with the best score of ``month``, named only when current and consenting.
+    """The active ambassadors with the best scores of ``month``, named only when current and consenting.
 
-    A name comes from ``raw.roster`` (working warehouse) only for an ``agent_key`` with a row that
-    is both ``is_current`` and ``is_ambassador``; the agent key itself never leaves this function.
+    Ties share a rank (1, 2, 2, 4) and every line ranked ``limit`` or better is kept, so a tie at
+    the last rank gives more than ``limit`` lines. A name comes from ``raw.roster`` (working
+    warehouse) only for an ``agent_key`` with a row that is both ``is_current`` and
+    ``is_ambassador``; the agent key itself never leaves this function.
     """
+    rows = _leaderboard_rows(con, month, limit)
+    ranks = Counter(int(r[1]) for r in rows)
     return [
-        Leader(rank, r[1], r[2], float(r[3]), int(r[4]), int(r[5]), int(r[6]))
-        for rank, r in enumerate(_leaderboard_rows(con, month, limit), start=1)
+        Leader(int(r[1]), ranks[int(r[1])] > 1, r[2], r[3], float(r[4]), int(r[5]), int(r[6]), int(r[7]))
+        for r in rows
     ]
 
 

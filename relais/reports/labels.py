@@ -129,6 +129,13 @@ class Labels:
         """``octobre 2026`` / ``October 2026``."""
         return f"{MONTHS[self.language][month.month - 1]} {month.year}"
 
+    def of_month(self, month: date) -> str:
+        """``d'octobre 2026`` / ``de mars 2025`` (French elides before a vowel); ``for October 2026``."""
+        name = self.month_name(month)
+        if self.language == "en":
+            return f"for {name}"
+        return f"d'{name}" if name[0] in "aeiouy" else f"de {name}"
+
     def month_short(self, month: date) -> str:
         """A short label for chart axes: ``oct. 26`` / ``Oct 26``."""
         return f"{SHORT_MONTHS[self.language][month.month - 1]} {month:%y}"
@@ -138,6 +145,11 @@ class Labels:
         if value is None:
             return "—"
         return f"{value.day} {SHORT_MONTHS[self.language][value.month - 1]} {value.year}"
+
+    def long_day(self, value: date) -> str:
+        """A calendar day in words: ``1er novembre 2026``, ``31 octobre 2026`` / ``31 October 2026``."""
+        day = "1er" if self.language == "fr" and value.day == 1 else str(value.day)
+        return f"{day} {MONTHS[self.language][value.month - 1]} {value.year}"
 
     def moment(self, value: datetime) -> str:
         """A date and time: ``22 novembre 2026 à 12:33`` / ``22 November 2026, 12:33``."""

@@ -28,7 +28,8 @@ from relais.reports.figures import leaderboard_keys
 from relais.warehouse.tables import table_columns
 
 MANIFEST_NAME = ".agents.json"
-MANIFEST_VERSION = 1
+# 2: the report says how complete its month is; a folder of an older version is written again
+MANIFEST_VERSION = 2
 MONTH_FOLDER = re.compile(r"^(\d{4})-(\d{2})$")
 
 

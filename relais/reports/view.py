@@ -5,11 +5,13 @@ Formatting happens here and in ``labels``; the templates only place the text (Ji
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
 
-from relais.reports.figures import Headline, ReportSettings
+from relais.reports.figures import Headline, ReportSettings, TrendPoint
 from relais.reports.labels import Labels
+from relais.reports.months import Coverage, add_months, last_day
 
 PROGRAMME_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
@@ -87,15 +89,19 @@ def hint(key: str, labels: Labels, settings: ReportSettings) -> str:
     return labels(name, currency=settings.currency, months=settings.lapsed_after_months)
 
 
-def tiles(headlines: list[Headline], labels: Labels, settings: ReportSettings) -> list[Tile]:
-    """The headline figures as printed tiles."""
+def tiles(
+    headlines: list[Headline], labels: Labels, settings: ReportSettings, comparable: bool = True
+) -> list[Tile]:
+    """The headline figures as printed tiles; without ``comparable``, no change is printed or kept."""
+    if not comparable:
+        headlines = [replace(h, previous=None) for h in headlines]
     return [
         Tile(
             key=h.key,
             label=labels(h.key),
             value=format_value(h, labels, settings.currency),
-            change=format_change(h, labels),
-            tone=tone(h),
+            change=format_change(h, labels) if comparable else labels("change_partial"),
+            tone=tone(h) if comparable else "none",
             hint=hint(h.key, labels, settings),
             raw=raw_value(h.value),
             raw_previous=raw_value(h.previous),
@@ -121,3 +127,92 @@ def tier_label(tier: str | None, labels: Labels) -> str:
     """The tier of an ambassador in the report's language."""
     key = f"tier_{tier}"
     return labels(key) if key in labels.text else (tier or "—")
+
+
+def month_title(month: date, coverage: Mapping[date, Coverage], labels: Labels) -> str:
+    """The month as titles print it: ``octobre 2026``, or ``novembre 2026 (incomplet)`` when partial."""
+    current = coverage.get(month)
+    partial = current is not None and not current.is_complete
+    return labels.month_name(month) + (f" ({labels('partial_mark')})" if partial else "")
+
+
+def is_comparable(month: date, coverage: Mapping[date, Coverage]) -> bool:
+    """Whether ``month`` may be compared with the month before: both have figures and are complete."""
+    current, previous = coverage.get(month), coverage.get(add_months(month, -1))
+    return bool(current and previous and current.is_complete and previous.is_complete)
+
+
+def comparison_sentence(month: date, coverage: Mapping[date, Coverage], labels: Labels) -> str:
+    """The reading guide's first sentence: compared with the month before, or why not."""
+    previous = add_months(month, -1)
+    names = {
+        "month": labels.month_name(month),
+        "of_month": labels.of_month(month),
+        "previous": labels.month_name(previous),
+    }
+    if previous not in coverage:
+        return labels("not_compared_missing", **names)
+    if month in coverage and not coverage[month].is_complete:
+        return labels("not_compared_partial", **names)
+    if not coverage[previous].is_complete:
+        return labels("not_compared_previous", **names)
+    return labels("compared", **names)
+
+
+def _partial_sentence(c: Coverage, labels: Labels) -> str:
+    if c.data_until is None or c.days_covered is None:
+        return labels("coverage_partial_unknown")
+    if c.days_covered == 0:
+        return labels("coverage_partial_empty", until=labels.long_day(c.data_until))
+    return labels(
+        "coverage_partial", until=labels.long_day(c.data_until), days=c.days_covered, total=c.days_in_month
+    )
+
+
+def _newer_sentence(c: Coverage, labels: Labels) -> str:
+    name = labels.month_name(c.month)
+    name = name[:1].upper() + name[1:]
+    if c.data_until is None or c.days_covered is None:
+        return labels("coverage_newer_unknown", month=name)
+    if c.days_covered == 0:
+        return labels("coverage_newer_empty", month=name)
+    return labels("coverage_newer", month=name, until=labels.long_day(c.data_until))
+
+
+def coverage_sentences(month: date, coverage: Mapping[date, Coverage], labels: Labels) -> list[str]:
+    """What the first screen says about the month: complete (up to which day) or partial, and the
+    newer partial month not shown yet, if any."""
+    current = coverage.get(month)
+    if current is None:
+        return []
+    if not current.is_complete:
+        sentences = [_partial_sentence(current, labels)]
+        if not any(c.is_complete for c in coverage.values()):
+            sentences.append(labels("coverage_none_complete"))
+        return sentences
+    sentences = [
+        labels("coverage_complete", month=labels.month_name(month), until=labels.long_day(last_day(month)))
+    ]
+    later = [c for m, c in sorted(coverage.items()) if m > month]
+    if later and not any(c.is_complete for c in later):
+        sentences.append(_newer_sentence(later[0], labels))
+    return sentences
+
+
+def partial_notes(
+    points: Sequence[TrendPoint], coverage: Mapping[date, Coverage], labels: Labels
+) -> list[str]:
+    """One note per partial month of a trend chart, whose axis marks it with an asterisk."""
+    notes = []
+    for point in points:
+        if point.is_complete:
+            continue
+        c = coverage.get(point.month)
+        until = c.data_until if c else None
+        name = labels.month_name(point.month)
+        notes.append(
+            labels("chart_partial_note", month=name, until=labels.long_day(until))
+            if until
+            else labels("chart_partial_note_unknown", month=name)
+        )
+    return notes

@@ -6,18 +6,78 @@ WORDING: dict[str, tuple[str, str]] = {
     "department_title": ("Fiche direction", "Department sheet"),
     "generated": ("Généré le {moment}", "Generated on {moment}"),
     "at_time": ("{day} à {time}", "{day}, {time}"),
-    "how_to_read": (
-        "Chiffres du mois de {month}, comparés au mois précédent ({previous}) : ▲ hausse, ▼ baisse. "
+    "compared": (
+        "Chiffres {of_month}, comparés à {previous} : ▲ hausse, ▼ baisse.",
+        "Figures {of_month}, compared with {previous}: ▲ up, ▼ down.",
+    ),
+    "not_compared_partial": (
+        "Chiffres {of_month}, non comparés à {previous} car {month} est incomplet.",
+        "Figures {of_month}, not compared with {previous} because {month} is partial.",
+    ),
+    "not_compared_previous": (
+        "Chiffres {of_month}, non comparés à {previous} car {previous} est incomplet.",
+        "Figures {of_month}, not compared with {previous} because {previous} is partial.",
+    ),
+    "not_compared_missing": (
+        "Chiffres {of_month} ; {previous} n'a pas de chiffres, donc pas de comparaison.",
+        "Figures {of_month}; {previous} has no figures, so no comparison.",
+    ),
+    "definitions": (
         "Participation = ambassadeurs actifs / inscrits ; adoption = inscrits / effectif de la direction "
         "ou de l'institution. Un ambassadeur est actif s'il a publié ou partagé au moins une fois "
         "dans le mois.",
-        "Figures for {month}, compared with the month before ({previous}): ▲ up, ▼ down. "
         "Participation = active / enrolled ambassadors; adoption = enrolled / headcount. An ambassador "
         "is active when they posted or reshared at least once in the month.",
     ),
-    "partial_month": (
-        "Mois en cours : les chiffres sont provisoires et seront complétés.",
-        "Month in progress: figures are provisional and will be completed.",
+    # How complete the month is
+    "coverage_complete": (
+        "Mois complet : les données couvrent {month} en entier, jusqu'au {until}.",
+        "Complete month: the data covers the whole of {month}, up to {until}.",
+    ),
+    "coverage_partial": (
+        "Mois incomplet : données jusqu'au {until} (jours couverts : {days} sur {total}). Ces chiffres sont "
+        "provisoires et ne sont pas comparés au mois précédent.",
+        "Partial month: data up to {until} ({days} of {total} days). These figures are provisional and "
+        "are not compared with the month before.",
+    ),
+    "coverage_partial_empty": (
+        "Mois incomplet : les données s'arrêtent au {until}, avant le début de ce mois. Ces chiffres "
+        "sont provisoires et ne sont pas comparés au mois précédent.",
+        "Partial month: the data stops on {until}, before this month began. These figures are "
+        "provisional and are not compared with the month before.",
+    ),
+    "coverage_partial_unknown": (
+        "Mois incomplet : les données ne couvrent pas encore tout le mois. Ces chiffres sont "
+        "provisoires et ne sont pas comparés au mois précédent.",
+        "Partial month: the data does not cover the whole month yet. These figures are provisional "
+        "and are not compared with the month before.",
+    ),
+    "coverage_none_complete": (
+        "Aucun mois n'est encore couvert en entier par les données : ce rapport montre le dernier mois "
+        "disponible.",
+        "No month is covered whole by the data yet: this report shows the latest month available.",
+    ),
+    "coverage_newer": (
+        "{month}, encore incomplet (données jusqu'au {until}), sera présenté une fois complet.",
+        "{month}, still partial (data up to {until}), will be shown once complete.",
+    ),
+    "coverage_newer_empty": (
+        "{month} n'est pas encore couvert par les données ; il sera présenté une fois complet.",
+        "{month} is not covered by the data yet; it will be shown once complete.",
+    ),
+    "coverage_newer_unknown": (
+        "{month}, encore incomplet, sera présenté une fois complet.",
+        "{month}, still partial, will be shown once complete.",
+    ),
+    "change_partial": ("non comparé : mois incomplet", "not compared: partial month"),
+    "partial_mark": ("incomplet", "partial"),
+    "chart_partial_note": (
+        "* {month} : mois incomplet, données jusqu'au {until}.",
+        "* {month}: partial month, data up to {until}.",
+    ),
+    "chart_partial_note_unknown": (
+        "* {month} : mois incomplet.",
+        "* {month}: partial month.",
     ),
     "points": ("pts", "pts"),
     "versus": ("vs {month}", "vs {month}"),
@@ -125,7 +185,7 @@ WORDING: dict[str, tuple[str, str]] = {
     "family": ("Famille", "Family"),
     "ambassadors_showcasing": ("Ambassadeurs", "Ambassadors"),
     "showcased_posts": ("Publications", "Posts"),
-    "top_skills_month": ("Top 10 des compétences de {month}", "Top 10 skills of {month}"),
+    "top_skills_month": ("Top 10 des compétences — {month}", "Top 10 skills — {month}"),
     "no_skills": ("Aucune compétence mise en avant ce mois-ci.", "No skill showcased this month."),
     # Leaderboard
     "rank": ("Rang", "Rank"),
@@ -138,27 +198,104 @@ WORDING: dict[str, tuple[str, str]] = {
     "tier_occasional": ("Occasionnel", "Occasional"),
     "tier_dormant": ("En sommeil", "Dormant"),
     "leaderboard_note": (
-        "Les 10 meilleurs scores du mois parmi les ambassadeurs inscrits. Seuls les ambassadeurs en poste "
+        "Les {limit} premiers rangs parmi les ambassadeurs actifs en {month} (au moins une publication "
+        "ou un partage dans le mois), classés par score décroissant (de 0 à 100). À score égal, même "
+        "rang : les ex æquo sont listés par impressions décroissantes. Seuls les ambassadeurs en poste "
         "et volontaires sont nommés ; les autres apparaissent anonymement.",
-        "The 10 best scores of the month among enrolled ambassadors. Only current, consenting "
-        "ambassadors are named; the others appear anonymously.",
+        "The first {limit} ranks among the ambassadors active in {month} (at least one post or reshare "
+        "in the month), by decreasing score (0 to 100). Equal scores share a rank and are listed by "
+        "decreasing impressions. Only current, consenting ambassadors are named; the others appear "
+        "anonymously.",
     ),
-    "no_leaders": ("Aucun score pour ce mois.", "No score for this month."),
+    "tied": ("ex æquo", "tied"),
+    "no_leaders": ("Aucun ambassadeur actif ce mois-ci.", "No active ambassador this month."),
     # Quality
-    "checks_total": ("Contrôles", "Checks"),
+    "checks_total": ("Contrôles automatiques", "Automatic checks"),
     "checks_passed": ("Réussis", "Passed"),
-    "checks_failed": ("Échecs", "Failed"),
-    "severity": ("Gravité", "Severity"),
-    "severity_ERROR": ("bloquant", "blocking"),
-    "severity_WARN": ("avertissement", "warning"),
-    "check_table": ("Table", "Table"),
-    "check_name": ("Contrôle", "Check"),
-    "unexpected_count": ("Lignes en écart", "Unexpected rows"),
-    "details": ("Détails", "Details"),
+    "checks_failed": ("Points à connaître", "Points to know"),
+    "severity_ERROR": ("à corriger avant diffusion", "to fix before sharing"),
+    "severity_WARN": ("à vérifier", "to check"),
     "quality_run": ("Dernière vérification : {moment}", "Latest check: {moment}"),
-    "quality_all_passed": ("Tous les contrôles sont réussis.", "Every check passed."),
+    "quality_all_passed": (
+        "Les {total} contrôles automatiques des données sont réussis : rien à signaler.",
+        "All {total} automatic data checks passed: nothing to report.",
+    ),
+    "quality_some_failed": (
+        "{passed} contrôles automatiques réussis sur {total}. Ce qu'il faut savoir :",
+        "{passed} of {total} automatic checks passed. What you need to know:",
+    ),
     "quality_none": ("Aucune vérification de la qualité enregistrée.", "No data-quality run recorded."),
-    "data_docs": ("Rapport détaillé de qualité (Data Docs)", "Detailed quality report (Data Docs)"),
+    "quality_affected": ("Concerne", "Affects"),
+    "quality_action": ("Que faire", "What to do"),
+    "quality_contact": ("Qui contacter", "Whom to ask"),
+    "quality_technical": (
+        "Le détail technique (tables et règles vérifiées) est réservé à l'équipe données : rapport "
+        "détaillé de qualité et journal d'exécution.",
+        "The technical detail (tables and rules checked) is for the data team: detailed quality report "
+        "and run log.",
+    ),
+    "data_docs": ("Ouvrir le rapport détaillé de qualité", "Open the detailed quality report"),
+    "and": ("et", "and"),
+    "team_data": ("l'équipe données qui gère Relais", "the data team running Relais"),
+    "team_communication": (
+        "l'équipe communication (exports LinkedIn de la page et des ambassadeurs)",
+        "the communication team (LinkedIn exports of the Page and the ambassadors)",
+    ),
+    "quality_late_title": ("Données pas à jour", "Data not up to date"),
+    "quality_late_action": (
+        "Les dernières semaines manquent peut-être. Faire déposer les exports LinkedIn les plus récents, "
+        "puis relancer l'actualisation.",
+        "The latest weeks may be missing. Have the newest LinkedIn exports dropped in, then refresh.",
+    ),
+    "quality_late_contact": ("{team_communication}", "{team_communication}"),
+    "quality_drop_title": ("Baisse inhabituelle de l'activité", "Unusual drop in activity"),
+    "quality_drop_action": (
+        "Avant de commenter ces chiffres, vérifier s'il s'agit d'une vraie baisse (congés, fin de "
+        "campagne) ou d'exports manquants.",
+        "Before commenting on these figures, check whether the drop is real (holidays, end of a "
+        "campaign) or exports are missing.",
+    ),
+    "quality_drop_contact": ("{team_communication}", "{team_communication}"),
+    "quality_gap_title": ("Un mois manque dans l'historique", "A month is missing from the history"),
+    "quality_gap_action": (
+        "Les évolutions sur 12 mois ont un trou. Retrouver et déposer les exports du mois manquant.",
+        "The 12-month trends have a gap. Find and drop in the exports of the missing month.",
+    ),
+    "quality_gap_contact": ("{team_data}", "{team_data}"),
+    "quality_roster_title": ("Fichier des agents à revoir", "Staff list to review"),
+    "quality_roster_action": (
+        "Des lignes du dernier fichier des agents sont incomplètes ou en double : les corriger et "
+        "déposer le fichier à nouveau.",
+        "Lines of the latest staff list are incomplete or duplicated: correct them and drop the file "
+        "in again.",
+    ),
+    "quality_roster_contact": (
+        "le service RH qui fournit le fichier des agents, avec {team_data}",
+        "the HR staff who provide the staff list, with {team_data}",
+    ),
+    "quality_consistency_title": ("Incohérence dans les chiffres calculés", "Inconsistent computed figures"),
+    "quality_consistency_action": (
+        "Utiliser les chiffres concernés avec prudence ; l'équipe données doit corriger le calcul avant "
+        "la prochaine actualisation.",
+        "Use the figures affected with care; the data team must correct the computation before the next "
+        "refresh.",
+    ),
+    "quality_consistency_contact": ("{team_data}", "{team_data}"),
+    "area_programme": ("les chiffres clés du programme", "the programme's headline figures"),
+    "area_departments": ("les chiffres par direction", "the figures per department"),
+    "area_roster": ("la liste des ambassadeurs", "the list of ambassadors"),
+    "area_ambassadors": (
+        "les chiffres par ambassadeur et le classement",
+        "the figures per ambassador and the leaderboard",
+    ),
+    "area_skills": ("les compétences mises en avant", "the skills showcased"),
+    "area_institution_posts": ("les publications de l'institution", "the institution's posts"),
+    "area_post_reach": ("l'audience des publications", "the reach of posts"),
+    "area_enrolments": ("le suivi des inscriptions", "the enrolment follow-up"),
+    "area_settings": ("les paramètres de calcul", "the computation settings"),
+    "area_files": ("le suivi des fichiers déposés", "the record of files dropped in"),
+    "area_activity": ("l'activité LinkedIn des ambassadeurs", "the ambassadors' LinkedIn activity"),
+    "area_data": ("les données du programme", "the programme's data"),
     # Files
     "csv_departments": ("directions", "departments"),
     "csv_posts": ("publications_institution", "institution_posts"),
@@ -169,6 +306,49 @@ WORDING: dict[str, tuple[str, str]] = {
     "file_posts": ("Publications de l'institution (CSV)", "Institution posts (CSV)"),
     "file_leaderboard": ("Classement (CSV)", "Leaderboard (CSV)"),
     "file_pdf": ("Ce rapport en PDF", "This report as PDF"),
+    "files_note": (
+        "Ce rapport tient en un seul fichier (graphiques et mise en forme inclus) : il peut être envoyé "
+        "seul. Les liens vers les fiches des directions, les fichiers CSV et le rapport détaillé de "
+        "qualité ne fonctionnent que dans son dossier ({folder}) : pour les transmettre aussi, envoyer "
+        "le dossier entier, par exemple en archive zip.",
+        "This report is a single file (charts and styles included): it can be sent alone. The links to "
+        "the department sheets, the CSV files and the detailed quality report work only inside its "
+        "folder ({folder}): to pass them on too, send the whole folder, for instance as a zip archive.",
+    ),
+    "sheets_note": (
+        "Les liens « fiche » ouvrent les fiches du dossier du rapport ; si ce fichier a été envoyé seul, "
+        "demander le dossier complet.",
+        "The “sheet” links open the sheets of the report's folder; if this file was sent alone, ask "
+        "for the whole folder.",
+    ),
+    "column_complete": ("Mois complet", "Complete month"),
+    "column_data_until": ("Données jusqu'au", "Data up to"),
+    "column_participation_rate": (
+        "Taux de participation (%, vide si aucun inscrit)",
+        "Participation rate (%, empty without enrolled ambassadors)",
+    ),
+    "column_adoption_rate": (
+        "Taux d'adoption (%, vide si effectif inconnu)",
+        "Adoption rate (%, empty when headcount is unknown)",
+    ),
+    "column_engagement_rate": (
+        "Taux d'engagement (%, vide si aucune impression)",
+        "Engagement rate (%, empty without impressions)",
+    ),
+    "column_emv": ("Valeur média estimée ({currency})", "Earned media value ({currency})"),
+    "column_median_score": (
+        "Score médian (0 à 100, vide si aucun score)",
+        "Median score (0 to 100, empty without scores)",
+    ),
+    "column_amplification_ratio": (
+        "Amplification (impressions des partages / impressions de la publication, vide si non mesurable)",
+        "Amplification (impressions of reshares / impressions of the post, empty when not measurable)",
+    ),
+    "column_post_link": (
+        "Lien (vide sans lien LinkedIn valide)",
+        "Link (empty without a valid LinkedIn link)",
+    ),
+    "column_score": ("Score (0 à 100)", "Score (0 to 100)"),
     "yes": ("oui", "yes"),
     "no": ("non", "no"),
     "month": ("Mois", "Month"),
