@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from dagster import AssetsDefinition, Definitions, in_process_executor
 
+from assets.dashboard import dashboard_asset
 from assets.ingest import ingest_assets
 from assets.linkedin_api import linkedin_api_pull
 from assets.models import MODEL_ASSETS, relais_snapshot, warehouse_compaction
@@ -45,6 +46,7 @@ def all_assets(sources: Sequence[Source] | None = None) -> list[AssetsDefinition
         relais_snapshot,
         warehouse_compaction,
         monthly_report_asset,
+        dashboard_asset,
     ]
 
 
