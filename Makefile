@@ -1,5 +1,5 @@
 # Relais: two commands on a fresh clone.
-#   make run   creates .venv, installs, runs every asset on the demo organisation, prints the results
+#   make run   creates .venv, installs, refreshes the demo organisation (`relais refresh`), prints the results
 #   make test  creates .venv, installs, lints and runs the test suite
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -8,23 +8,32 @@ BIN := $(VENV)/bin
 RELAIS_HOME ?= $(CURDIR)/.relais
 DAGSTER_HOME ?= $(RELAIS_HOME)/dagster
 export RELAIS_HOME DAGSTER_HOME
-QUIET_LOGS := {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+INSTALL_LOG := $(VENV)/install.log
+# pip's own output goes to $(INSTALL_LOG); the terminal gets a line per step and a count of the
+# packages resolved, and the log's last lines when pip fails.
+PIP_PROGRESS := awk '/^Collecting / { n++; if (n % 25 == 0) { printf "  %d packages resolved...\n", n; fflush() } } \
+	/^Installing collected packages/ { sub(/^[^:]*: /, ""); k = split($$0, p, ", "); \
+		printf "  installing %d package%s...\n", k, (k == 1 ? "" : "s"); fflush() }'
+PIP_FAILED := { echo "pip failed; the end of $(INSTALL_LOG):"; tail -n 25 $(INSTALL_LOG); exit 1; }
 
 .PHONY: install system-deps run test lint dev demo-data clean
 
 install: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $@
+	@echo "[install 1/3] creating the virtual environment $(VENV) with $(PYTHON)"
+	@$(PYTHON) -m venv $(VENV)
+	@echo "[install 2/3] upgrading pip (its output: $(INSTALL_LOG))"
+	@$(BIN)/pip install --upgrade pip > $(INSTALL_LOG) 2>&1 || $(PIP_FAILED)
+	@echo "[install 3/3] installing Relais and its dependencies (a few minutes the first time)"
+	@set -o pipefail; $(BIN)/pip install --progress-bar off -e '.[dev]' 2>&1 | tee -a $(INSTALL_LOG) \
+		| $(PIP_PROGRESS) || $(PIP_FAILED)
+	@echo "Installed in $(VENV)"
+	@touch $@
 
 run: install
 	$(BIN)/relais demo
-	$(BIN)/dagster asset materialize --select '*' -m pipelines.definitions --config-json '$(QUIET_LOGS)'
-	@echo
-	@$(BIN)/relais summary
+	$(BIN)/relais refresh
 
 # The report tests render HTML in headless Chromium and PDF pages with pdftoppm; the PostgreSQL storage
 # test starts a throw-away server with initdb. Debian packages, installed only when missing

@@ -1,13 +1,10 @@
-"""The ``relais`` command: prepare a home, load the demo organisation, and print what a run produced.
+"""The `relais` command: prepare a home, refresh it, print what a run produced, erase a person.
 
-``relais init`` creates the home's folders, its ``relais.toml``, Dagster's instance settings and the
-pseudonymisation key; ``relais demo`` copies the demo organisation's exports into the home's inbox;
-``relais summary`` prints where the results are and the headline figures of the last months, read
-from the published snapshot (opened read-only, like an analyst would); ``relais data-dictionary``
-prints the snapshot's data dictionary; ``relais erase --agent-id ID`` removes every trace of one
-person; ``relais consent serve`` runs the ambassadors' consent page (LinkedIn data portability) and
-``relais consent links`` prints one signed invitation link per current consenting ambassador.
-``demo`` and ``erase`` create the home's folders and files as ``init`` does; the commands that only
+Each command is a function here returning the exit status; the parser and every help text are in
+`pipelines.cli_parser`. A problem the operator can fix (no home, no terminal to confirm on, an
+unknown agent id, unusable settings) is one line on standard error naming the problem and the
+fix, with status 1 (or 2 for a wrong command line or unusable settings), never a traceback.
+`init`, `demo` and `erase` create the home's folders and files as needed; the commands that only
 read the home create nothing.
 """
 
@@ -19,106 +16,40 @@ import logging
 import os
 import shutil
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
-from pipelines.settings import SettingsError, load_home, ready_home
+from pipelines.cli_parser import build_parser
+from pipelines.settings import HOME_ENV, SettingsError, home_root, load_home, ready_home
+from pipelines.summary import summary_text
 from relais.home import RelaisHome
 from relais.privacy.pseudonym import stored_key
-from relais.quality.runner import CheckOutcome, summary_line
 from relais.shipped import SEEDS
 from relais.sources.linkedin_api.tokens import TokenStore
-from relais.warehouse.recovery import last_recovery
 from relais.warehouse.serving_meta import data_dictionary
-from relais.warehouse.tables import table_exists
 
 DEMO_INBOX = SEEDS / "demo" / "inbox"
-SUMMARY_MONTHS = 6
 PREPARING = frozenset({"init", "demo", "erase"})
 """The commands that write to the home, which they create first (the others only read it)."""
+NEEDS_HOME = frozenset({"summary", "data-dictionary", "refresh", "erase", "consent"})
+"""The commands that make sense only on an existing home: without one, they say how to make it."""
+
+
+class CommandError(Exception):
+    """A problem the operator can fix: its message names it and the fix; ``status`` is the exit status."""
+
+    def __init__(self, message: str, status: int = 1) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 def copy_demo(inbox: Path) -> int:
     """Copy the demo organisation's exports into ``inbox``; return the number of files copied."""
     shutil.copytree(DEMO_INBOX, inbox, dirs_exist_ok=True)
     return sum(1 for p in DEMO_INBOX.rglob("*") if p.is_file())
-
-
-def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f} %"
-
-
-def summary_text(serving: Path, warehouse: Path) -> str:
-    """The paths of a home's results and a table of the headline figures of its last months."""
-    lines = [f"Analysts' snapshot : {serving}", f"Working warehouse  : {warehouse}"]
-    if not serving.exists():
-        return "\n".join([*lines, "No snapshot published yet: run the pipeline first."])
-    with duckdb.connect(str(serving), read_only=True) as con:
-        rows = con.execute(
-            "SELECT month, headcount, enrolled, active, participation_rate, adoption_rate, posts, reshares, "
-            "institution_reshares, impressions, engagements_received, page_impressions "
-            "FROM marts.programme_month ORDER BY month DESC LIMIT ?",
-            [SUMMARY_MONTHS],
-        ).fetchall()
-        tables = [
-            r[0]
-            for r in con.execute(
-                "SELECT table_schema || '.' || table_name FROM information_schema.tables ORDER BY 1"
-            ).fetchall()
-        ]
-    lines.append(f"Published tables   : {', '.join(tables)}")
-    if warehouse.exists():
-        with duckdb.connect(str(warehouse), read_only=True) as con:
-            files, rows_q = con.execute(
-                "SELECT (SELECT count(*) FROM quarantine.files), (SELECT count(*) FROM quarantine.rows)"
-            ).fetchall()[0]
-        lines.append(f"Quarantine         : {files} file(s), {rows_q} row(s) (warehouse schema quarantine)")
-        lines.append(quality_line(warehouse))
-    recovery = last_recovery(warehouse.parent / "state")
-    if recovery is not None:
-        lines.append(f"Last recovery      : {recovery.recovered_at}: {recovery.summary()}")
-    reports = sorted((warehouse.parent / "reports").glob("[0-9][0-9][0-9][0-9]-[0-9][0-9]/*.html"))
-    if reports:
-        lines.append(f"Monthly report     : {reports[-1]} (and .pdf, a page per department, CSV)")
-    header = (
-        "month",
-        "staff",
-        "enrolled",
-        "active",
-        "particip.",
-        "adoption",
-        "posts",
-        "reshares",
-        "of institution",
-        "impressions",
-        "engagements",
-        "Page impr.",
-    )
-    table = [header] + [
-        (
-            str(m)[:7],
-            str(h),
-            str(e),
-            str(a),
-            _percent(p),
-            _percent(ad),
-            str(po),
-            str(r),
-            str(i),
-            str(im),
-            str(en),
-            "—" if pg is None else str(pg),
-        )
-        for m, h, e, a, p, ad, po, r, i, im, en, pg in reversed(rows)
-    ]
-    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
-    lines.append("")
-    lines.append(f"Programme, last {len(rows)} months:")
-    for row in table:
-        lines.append("  " + "  ".join(cell.rjust(width) for cell, width in zip(row, widths, strict=True)))
-    return "\n".join(lines)
 
 
 def _read_token() -> str:
@@ -148,39 +79,53 @@ def linkedin_token(home_tokens: Path, args: argparse.Namespace) -> str:
     return "\n".join(lines)
 
 
-def quality_line(warehouse: Path) -> str:
-    """The one-line summary of the last run's quality checks, with where the Data Docs are."""
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        exists = table_exists(con, "marts.quality_checks")
-        rows = (
-            con.execute(
-                "SELECT table_name, check_name, severity, success, unexpected_count "
-                "FROM marts.quality_checks "
-                "WHERE run_id = (SELECT run_id FROM marts.quality_checks ORDER BY checked_at DESC LIMIT 1)"
-            ).fetchall()
-            if exists
-            else []
-        )
-    if not rows:
-        return "Quality            : no check has run yet"
-    outcomes = [CheckOutcome(t, c, s, ok, n) for t, c, s, ok, n in rows]
-    docs = warehouse.parent / "quality"
-    return f"Quality            : {summary_line(outcomes).removeprefix('Quality: ')} (Data Docs: {docs})"
-
-
 def write_data_dictionary(serving: Path, out: Path | None) -> int:
     """Print the published snapshot's data dictionary, or write it to ``out``."""
     if not serving.exists():
-        print(f"No snapshot at {serving}: run the pipeline first.", file=sys.stderr)
-        return 1
+        raise CommandError(f"no snapshot at {serving} yet: run `relais refresh` first")
     with duckdb.connect(str(serving), read_only=True) as con:
         text = data_dictionary(con, con.execute("SELECT current_database()").fetchall()[0][0])
     if out is None:
         print(text, end="")
-    else:
+        return 0
+    try:
         out.write_text(text, encoding="utf-8")
-        print(f"Data dictionary written to {out}")
+    except OSError as error:
+        raise CommandError(
+            f"--out {out}: cannot write it ({error.strerror}): choose a writable file"
+        ) from None
+    print(f"Data dictionary written to {out}")
     return 0
+
+
+def erase_target_known(home: RelaisHome, agent_id: str) -> bool:
+    """Whether ``agent_id`` names someone to erase: in a roster (inbox or warehouse), in an erasure
+    left unfinished, or erased before (running it again checks that no trace is left)."""
+    from pipelines.erase import identify, pending_file
+
+    person = identify(home, agent_id)
+    return (
+        bool(person.first_names or person.emails)
+        or pending_file(home, agent_id).exists()
+        or home.pseudonymiser.erasure_token(agent_id) in home.erased_tokens
+    )
+
+
+def confirm_erasure(home: RelaisHome, agent_id: str) -> bool:
+    """Ask on the terminal whether to erase; without a terminal, say to add ``--yes`` (exit status 2)."""
+    if not sys.stdin.isatty():
+        raise CommandError(
+            "erase asks for confirmation and there is no terminal to ask on: add --yes to confirm "
+            "(nothing was erased)",
+            status=2,
+        )
+    question = f"Erase every trace of agent {agent_id} from {home.root}? This cannot be undone [y/N] "
+    try:
+        answer = input(question)
+    except (EOFError, KeyboardInterrupt):
+        print()
+        return False
+    return answer.strip().lower() in {"y", "yes", "o", "oui"}
 
 
 def erase_command(home: RelaisHome, agent_id: str, confirmed: bool) -> int:
@@ -188,13 +133,15 @@ def erase_command(home: RelaisHome, agent_id: str, confirmed: bool) -> int:
     from pipelines.erase import dagster_home_from_env, erase_agent
     from pipelines.runs import refresh_home, regenerate_reports
 
-    if not confirmed:
-        answer = input(
-            f"Erase every trace of agent {agent_id} from {home.root}? This cannot be undone [y/N] "
+    agent_id = agent_id.strip()
+    if not erase_target_known(home, agent_id):
+        raise CommandError(
+            f"agent id {agent_id!r} is in no roster of {home.root} (inbox or warehouse) and was never "
+            "erased there: check the id (the roster's agent_id or matricule column); nothing was erased"
         )
-        if answer.strip().lower() not in {"y", "yes", "o", "oui"}:
-            print("Nothing erased.")
-            return 1
+    if not confirmed and not confirm_erasure(home, agent_id):
+        print("Nothing erased.")
+        return 1
     record, traces = erase_agent(
         home,
         agent_id,
@@ -213,17 +160,35 @@ def erase_command(home: RelaisHome, agent_id: str, confirmed: bool) -> int:
     return 0
 
 
+def refresh_command(home: RelaisHome) -> int:
+    """Refresh the whole home with a line per step, then print the summary; exit 1 naming the failed step."""
+    from pipelines.refresh import InstanceUnavailable, run_refresh, step_label
+
+    started = time.monotonic()
+    try:
+        outcome = run_refresh(home, write=lambda line: print(line, flush=True))
+    except InstanceUnavailable as error:
+        raise CommandError(str(error)) from None
+    took = time.monotonic() - started
+    if not outcome.success:
+        where = f" at step {step_label(outcome.failed_step)}" if outcome.failed_step else ""
+        raise CommandError(
+            f"the refresh failed{where}: {outcome.failure} (run {outcome.run_id}; its whole log is in "
+            "the Dagster UI, `make dev`). The previous snapshot and reports stay as they were."
+        )
+    duration = f"{took // 60:.0f} min {took % 60:.0f} s" if took >= 60 else f"{took:.0f} s"
+    print(f"Refresh done in {duration} (Dagster run {outcome.run_id}).")
+    print()
+    print(summary_text(home))
+    return 0
+
+
 def consent_command(home: RelaisHome, args: argparse.Namespace) -> int:
     """Serve the consent page, or print the invitation links; exit 2 when the page is not configured."""
     from relais.consent.gate import RosterUnavailable, current_ambassadors
     from relais.consent.invitations import consent_key, invitation_link, new_invitation
 
     if args.action == "links":
-        if args.days < 1:
-            print(
-                f"relais: --days {args.days}: an invitation must be valid for at least 1 day", file=sys.stderr
-            )
-            return 2
         try:
             ambassadors = current_ambassadors(home.warehouse)
         except RosterUnavailable as missing:
@@ -285,58 +250,38 @@ def serve_consent(home: RelaisHome, host: str, port: int) -> int:
     return 0
 
 
+def missing_home_message(root: Path) -> str:
+    """What to say when the home does not exist: where it was looked for, and how to make one."""
+    where = "set by RELAIS_HOME" if os.environ.get(HOME_ENV) else "RELAIS_HOME is not set: .relais here"
+    return (
+        f"no Relais home at {root} ({where}): create it with `relais demo` (the demo organisation) or "
+        "`relais init` (then drop the exports into its inbox/), or set RELAIS_HOME to your home folder"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``relais`` command; unusable settings exit with status 2, one line each."""
-    parser = argparse.ArgumentParser(prog="relais", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("init", help="create the home folder (RELAIS_HOME, default .relais) and its settings")
-    commands.add_parser("demo", help="copy the demo organisation's exports into the home's inbox")
-    commands.add_parser("summary", help="print where the results are and the headline figures")
-    tokens = commands.add_parser(
-        "linkedin-token", help="store LinkedIn API tokens (read from standard input)"
-    )
-    actions = tokens.add_subparsers(dest="action", required=True)
-    actions.add_parser("organization", help="the institution's token").add_argument("--urn", required=True)
-    member = actions.add_parser("member", help="an ambassador's token")
-    member.add_argument("--agent-id", required=True)
-    member.add_argument("--person-urn", required=True)
-    actions.add_parser("remove", help="forget an ambassador's token").add_argument(
-        "--agent-id", required=True
-    )
-    actions.add_parser("list", help="who has a token stored (tokens are never shown)")
-    dictionary = commands.add_parser(
-        "data-dictionary", help="print (or write) the snapshot's data dictionary"
-    )
-    dictionary.add_argument("--out", type=Path, help="write it to this file instead of printing it")
-    erase = commands.add_parser(
-        "erase", help="remove every trace of one person (right to erasure), rebuild, and verify"
-    )
-    erase.add_argument("--agent-id", required=True, help="the person's HR identifier (matricule)")
-    erase.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    consent = commands.add_parser(
-        "consent", help="the ambassadors' consent page (LinkedIn Member Data Portability)"
-    )
-    consent_actions = consent.add_subparsers(dest="action", required=True)
-    serve = consent_actions.add_parser("serve", help="serve the consent page (LinkedIn OAuth)")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765)")
-    links = consent_actions.add_parser(
-        "links", help="print one invitation link per current consenting ambassador"
-    )
-    links.add_argument("--days", type=int, default=30, help="how long the links stay valid (default 30)")
-    consent_actions.add_parser(
-        "status", help="who consented, token expiry, pending snapshot domains, changelog gaps"
-    )
-    args = parser.parse_args(argv)
+    """Entry point of the `relais` command; every problem the operator can fix is one line, status 1 or 2."""
+    parser = build_parser()
     try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # --help (0) or a wrong command line (2), already printed by argparse
+        return int(stop.code or 0)
+    try:
+        if args.command in NEEDS_HOME and not home_root().is_dir():
+            raise CommandError(missing_home_message(home_root()))
         home = ready_home() if args.command in PREPARING else load_home()
+        return run_command(home, args)
     except SettingsError as error:
         for line in str(error).splitlines():
             print(f"relais: {line}", file=sys.stderr)
         return 2
-    try:
-        return run_command(home, args)
-    except BrokenPipeError:  # the reader went away (``relais consent links | head``): not an error
+    except CommandError as error:
+        print(f"relais: {error}", file=sys.stderr)
+        return error.status
+    except KeyboardInterrupt:
+        print("relais: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # the reader went away (`relais consent links | head`): not an error
         sys.stderr.close()
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
@@ -347,8 +292,12 @@ def run_command(home: RelaisHome, args: argparse.Namespace) -> int:
     if args.command == "demo":
         count = copy_demo(home.inbox)
         print(f"Copied {count} demo files into {home.inbox}")
+        print("Next: `relais refresh` reads them and publishes the results.")
     elif args.command == "summary":
-        print(summary_text(home.serving, home.warehouse))
+        print(summary_text(home))
+        return 0 if home.serving.exists() else 1
+    elif args.command == "refresh":
+        return refresh_command(home)
     elif args.command == "linkedin-token":
         print(linkedin_token(home.linkedin_tokens, args))
     elif args.command == "data-dictionary":

@@ -6,7 +6,7 @@ partitions on a job that fetches one UTC day into the inbox, which the inbox sen
 from, and the report's monthly partitions on a job that writes one closed month's report.
 """
 
-from dagster import JobDefinition, OpDefinition, define_asset_job, job
+from dagster import AssetSelection, JobDefinition, OpDefinition, define_asset_job, job
 
 from assets.linkedin_api import fetch_linkedin_api_day
 from pipelines.partitions import api_days, report_months
@@ -14,7 +14,7 @@ from relais.settings import Settings
 
 refresh_job = define_asset_job(
     "refresh",
-    selection="*",
+    selection=AssetSelection.all(),
     description="Read the inbox, rebuild every table, check, and publish the analysts' snapshot.",
 )
 
