@@ -54,7 +54,7 @@ CREATE TABLE marts.agent_month (agent_key VARCHAR, department VARCHAR, month DAT
 CREATE TABLE marts.institution_post (post_key VARCHAR, post_link VARCHAR, title VARCHAR, created_on DATE,
     content_type VARCHAR, impressions BIGINT, clicks BIGINT, reactions BIGINT, comments BIGINT, reposts BIGINT,
     relaying_ambassadors BIGINT, reshares BIGINT, reshare_impressions BIGINT, reshares_with_impressions BIGINT,
-    amplification_ratio DOUBLE);
+    amplification_ratio DOUBLE, ambassador_repost_share DOUBLE);
 CREATE TABLE marts.department_skill (department VARCHAR, is_other_departments BOOLEAN,
     departments_merged BIGINT, skill_id VARCHAR, skill_label VARCHAR, family VARCHAR,
     ambassadors_declaring BIGINT, ambassadors_showcasing BIGINT, showcased_posts BIGINT,

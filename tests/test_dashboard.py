@@ -94,9 +94,9 @@ DEPARTMENT_SKILLS = [  # department, is_other, merged, skill id, label, family, 
     (HOSTILE, False, 0, "marches", "Marchés publics", "Commande publique", 1, 1),
     (OTHER, True, 2, "accueil", "Accueil du public", "Relation usagers", 1, 2),
 ]
-POSTS = [  # key, title, created on, relaying ambassadors, reshares, impressions, amplification
-    ("p1", "Journée citoyenne : merci aux 50 participants !", date(2026, 9, 5), 4, 5, 3000, 0.1234),
-    ("p2", "<img src=x onerror=alert(9)> Conseil municipal", date(2026, 9, 12), 2, 2, 1200, None),
+POSTS = [  # key, title, created on, relaying ambassadors, reshares, impressions, amplification, repost share
+    ("p1", "Journée citoyenne : merci aux 50 participants !", date(2026, 9, 5), 4, 5, 3000, 0.1234, 0.625),
+    ("p2", "<img src=x onerror=alert(9)> Conseil municipal", date(2026, 9, 12), 2, 2, 1200, None, None),
 ]
 
 
@@ -186,9 +186,10 @@ def make_snapshot(path: Path) -> Path:
         )
         con.execute(
             "CREATE TABLE marts.institution_post (post_key VARCHAR, title VARCHAR, created_on DATE, "
-            "relaying_ambassadors BIGINT, reshares BIGINT, impressions BIGINT, amplification_ratio DOUBLE)"
+            "relaying_ambassadors BIGINT, reshares BIGINT, impressions BIGINT, amplification_ratio DOUBLE, "
+            "ambassador_repost_share DOUBLE)"
         )
-        con.executemany("INSERT INTO marts.institution_post VALUES (?, ?, ?, ?, ?, ?, ?)", POSTS)
+        con.executemany("INSERT INTO marts.institution_post VALUES (?, ?, ?, ?, ?, ?, ?, ?)", POSTS)
         con.execute("CREATE TABLE marts.agent_month (agent_key VARCHAR, month DATE, department VARCHAR)")
         con.execute("INSERT INTO marts.agent_month VALUES (?, ?, ?)", [AGENT_KEY, SEPTEMBER, OPEN])
         con.execute("CREATE TABLE marts.metric_settings (setting VARCHAR, value DOUBLE, unit VARCHAR)")
@@ -303,6 +304,7 @@ def test_skills_posts_and_amplification_come_from_the_published_marts(data):
     posts = data["posts"]["2026-09"]
     assert [p["relaying"] for p in posts] == ["4", "2"]
     assert [p["amplification"] for p in posts] == ["0,12", "—"]
+    assert [p["repost_share"] for p in posts] == ["62,5\u00a0%", "—"]
 
 
 def test_the_page_is_one_file_that_fetches_nothing(data):

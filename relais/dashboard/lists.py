@@ -42,11 +42,12 @@ def institution_posts(con: duckdb.DuckDBPyConnection, labels: Labels) -> dict[st
     """Each month's institution posts, most relayed first, as the amplification view lists them."""
     rows = con.execute(
         "SELECT date_trunc('month', created_on)::DATE, title, created_on, coalesce(relaying_ambassadors, 0), "
-        "coalesce(reshares, 0), impressions, amplification_ratio FROM marts.institution_post "
+        "coalesce(reshares, 0), impressions, amplification_ratio, ambassador_repost_share "
+        "FROM marts.institution_post "
         "WHERE created_on IS NOT NULL ORDER BY 1, 4 DESC, 5 DESC, impressions DESC NULLS LAST, 3, post_key"
     ).fetchall()
     table: dict[str, list[dict[str, Any]]] = {}
-    for month, title, created, relaying, reshares, impressions, ratio in rows:
+    for month, title, created, relaying, reshares, impressions, ratio, share in rows:
         table.setdefault(month_id(month), []).append(
             {
                 "title": shorten(title) or labels("untitled"),
@@ -55,6 +56,7 @@ def institution_posts(con: duckdb.DuckDBPyConnection, labels: Labels) -> dict[st
                 "reshares": labels.number(reshares),
                 "impressions": labels.number(impressions),
                 "amplification": labels.ratio(ratio),
+                "repost_share": labels.percent(share),
             }
         )
     return table

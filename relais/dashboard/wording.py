@@ -69,9 +69,12 @@ DASHBOARD_WORDING: dict[str, tuple[str, str]] = {
     ),
     "amplification_definition": (
         "Amplification = impressions des partages des ambassadeurs / impressions de la publication "
-        "(« — » quand l'une des deux est inconnue).",
+        "(« — » quand l'une des deux est inconnue : les republications directes n'ont pas d'impressions "
+        "propres). Part des republications = republications faites par des ambassadeurs / toutes les "
+        "republications de la publication.",
         "Amplification = impressions of the ambassadors' reshares / impressions of the post "
-        "(“—” when either is unknown).",
+        "(“—” when either is unknown: direct reposts have no impressions of their own). Share of reposts = "
+        "reposts made by ambassadors / all reposts of the post.",
     ),
     "skills_month_title": ("Compétences mises en avant en {month}", "Skills showcased in {month}"),
     "skills_month_note": (
@@ -131,6 +134,7 @@ REPORT_KEYS = (
     "reshares",
     "impressions",
     "amplification_ratio",
+    "ambassador_repost_share",
     "partial_mark",
 )
 

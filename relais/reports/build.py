@@ -356,6 +356,7 @@ def _write_csvs(ctx: Context, rows: list[figures.DepartmentRow], names: Mapping[
             t("reshares"),
             t("impressions"),
             t("column_amplification_ratio"),
+            t("column_ambassador_repost_share"),
             t("column_post_link"),
         ],
         (
@@ -366,6 +367,7 @@ def _write_csvs(ctx: Context, rows: list[figures.DepartmentRow], names: Mapping[
                 p.reshares,
                 p.impressions,
                 None if p.amplification_ratio is None else round(p.amplification_ratio, 2),
+                None if p.ambassador_repost_share is None else round(p.ambassador_repost_share * 100, 1),
                 p.url,
             ]
             for p in posts

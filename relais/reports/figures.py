@@ -112,6 +112,7 @@ class InstitutionPost:
     reshares: int
     impressions: int
     amplification_ratio: float | None
+    ambassador_repost_share: float | None
     url: str | None
 
 
@@ -326,14 +327,15 @@ def institution_posts(
     """The institution posts created in ``month`` that ambassadors relayed most (all when no ``limit``)."""
     rows = con.execute(
         "SELECT post_key, title, created_on, content_type, coalesce(relaying_ambassadors, 0), "
-        "coalesce(reshares, 0), coalesce(impressions, 0), amplification_ratio, post_link "
+        "coalesce(reshares, 0), coalesce(impressions, 0), amplification_ratio, ambassador_repost_share, "
+        "post_link "
         "FROM marts.institution_post WHERE created_on >= ? AND created_on < ? "
         "ORDER BY relaying_ambassadors DESC NULLS LAST, reshares DESC NULLS LAST, "
         "impressions DESC NULLS LAST, created_on, post_key LIMIT ?",
         [month, add_months(month, 1), limit],
     ).fetchall()
     return [
-        InstitutionPost(r[0], r[1], r[2], r[3], int(r[4]), int(r[5]), int(r[6]), r[7], safe_url(r[8]))
+        InstitutionPost(r[0], r[1], r[2], r[3], int(r[4]), int(r[5]), int(r[6]), r[7], r[8], safe_url(r[9]))
         for r in rows
     ]
 

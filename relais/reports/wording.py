@@ -170,14 +170,20 @@ WORDING: dict[str, tuple[str, str]] = {
     "post_date": ("Date", "Date"),
     "relaying_ambassadors": ("Ambassadeurs relais", "Relaying ambassadors"),
     "amplification_ratio": ("Amplification", "Amplification"),
+    "ambassador_repost_share": ("Part des republications", "Share of reposts"),
     "post_link": ("Lien", "Link"),
     "open_post": ("voir", "open"),
     "untitled": ("(sans titre)", "(untitled)"),
     "posts_note": (
         "Publications de l'institution créées en {month}, classées par nombre d'ambassadeurs qui les ont "
-        "relayées. Amplification = impressions des partages / impressions de la publication.",
+        "relayées. Amplification = impressions des partages / impressions de la publication (« — » quand "
+        "les partages n'ont pas d'impressions propres : les republications directes sont comptées dans "
+        "celles de la publication). Part des republications = republications faites par des "
+        "ambassadeurs / toutes les republications de la publication.",
         "Institution posts created in {month}, ranked by the number of ambassadors who relayed them. "
-        "Amplification = impressions of reshares / impressions of the post.",
+        "Amplification = impressions of reshares / impressions of the post (“—” when the reshares have no "
+        "impressions of their own: direct reposts count in the post's). Share of reposts = reposts made by "
+        "ambassadors / all reposts of the post.",
     ),
     "no_posts": ("Aucune publication de l'institution ce mois-ci.", "No institution post this month."),
     # Skills
@@ -343,6 +349,10 @@ WORDING: dict[str, tuple[str, str]] = {
     "column_amplification_ratio": (
         "Amplification (impressions des partages / impressions de la publication, vide si non mesurable)",
         "Amplification (impressions of reshares / impressions of the post, empty when not measurable)",
+    ),
+    "column_ambassador_repost_share": (
+        "Part des republications faites par des ambassadeurs (%, vide si les republications sont inconnues)",
+        "Share of the post's reposts made by ambassadors (%, empty when reposts are unknown)",
     ),
     "column_post_link": (
         "Lien (vide sans lien LinkedIn valide)",

@@ -221,9 +221,9 @@
     section.appendChild(el("p", "note", T.amplification_definition));
     if (!rows.length) { section.appendChild(el("p", "empty", T.no_figures)); return section; }
     section.appendChild(table(
-      [T.post_title, T.post_date, T.relaying_ambassadors, T.reshares, T.impressions, T.amplification_ratio],
+      [T.post_title, T.post_date, T.relaying_ambassadors, T.reshares, T.impressions, T.amplification_ratio, T.ambassador_repost_share],
       rows.map(function (r) {
-        return { cells: [r.title, r.date, r.relaying, r.reshares, r.impressions, r.amplification] };
+        return { cells: [r.title, r.date, r.relaying, r.reshares, r.impressions, r.amplification, r.repost_share] };
       }),
       [false, true, true, true, true, true]
     ));
