@@ -60,9 +60,11 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# `dg dev` (what `dagster dev` now defers to) serves the project of pyproject.toml's [tool.dg]; it is told
+# which virtual environment is the project's so that it neither warns nor looks for another one.
 dev: install
 	$(BIN)/relais init
-	$(BIN)/dagster dev -w workspace.yaml
+	VIRTUAL_ENV=$(abspath $(VENV)) PATH="$(abspath $(BIN)):$$PATH" $(BIN)/dg dev
 
 demo-data: install
 	$(BIN)/python seeds/demo/generate.py
