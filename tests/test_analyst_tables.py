@@ -206,7 +206,7 @@ def test_median_scores_and_rates_are_published_rounded():
     con.execute("CREATE TABLE staging.page_day_metrics (day DATE, month DATE, metric VARCHAR, value BIGINT)")
     con.execute(
         "CREATE TABLE staging.month_coverage AS SELECT DATE '2026-03-01' AS month, DATE '2026-03-31' AS data_until, "
-        "31 AS days_covered, 31 AS days_in_month, true AS is_complete"
+        "31 AS days_covered, 31 AS days_in_month, true AS is_complete, false AS clicks_measured"
     )
     for name in ("department_month", "programme_month"):
         _run(con, name)

@@ -126,7 +126,7 @@ def con():
     con.execute("CREATE TABLE staging.page_day_metrics (day DATE, month DATE, metric VARCHAR, value BIGINT)")
     con.execute(
         "CREATE TABLE staging.month_coverage AS SELECT CAST(m AS DATE) AS month, DATE '2026-09-30' AS data_until, "
-        "30 AS days_covered, 30 AS days_in_month, true AS is_complete "
+        "30 AS days_covered, 30 AS days_in_month, true AS is_complete, false AS clicks_measured "
         "FROM generate_series(DATE '2026-01-01', DATE '2026-09-01', INTERVAL 1 MONTH) AS t(m)"
     )
     con.execute(

@@ -25,11 +25,13 @@ from relais.reports.figures import (
     PROGRAMME_HEADLINES,
     Headline,
     ReportSettings,
+    basis_differs,
     report_settings,
 )
 from relais.reports.labels import Labels
 from relais.reports.months import Coverage, add_months, last_complete_month, month_coverage, month_window
 from relais.reports.view import (
+    change_text,
     comparison_sentence,
     coverage_sentences,
     format_change,
@@ -105,11 +107,14 @@ def figure_cell(
     """One figure as the page shows it: raw value ``v`` and text ``t``; with a ``previous`` row (only
     given when the two months may be compared), the change ``c`` and its ``tone`` (good, bad, flat)."""
     kind, rising_is_good = METRICS[key]
-    before = previous.get(key) if previous is not None else None
-    headline = Headline(key, kind, row.get(key), before, rising_is_good)
+    changed = basis_differs(key, row, previous)
+    before = previous.get(key) if previous is not None and not changed else None
+    headline = Headline(key, kind, row.get(key), before, rising_is_good, changed)
     cell: dict[str, Any] = {"v": headline.value, "t": format_value(headline, labels, currency)}
     if previous is None:
         return cell
+    if changed:
+        return {**cell, "c": change_text(headline, labels), "tone": "none"}
     return {**cell, "c": format_change(headline, labels), "tone": tone(headline)}
 
 

@@ -52,15 +52,33 @@ DEPARTMENT_HEADLINES: tuple[tuple[str, str, bool], ...] = (
 )
 
 
+COMPARED_ON: dict[str, str] = {"emv": "clicks_measured"}
+"""Figures whose sources come and go from month to month, and the column saying whether a month has
+them: earned media value counts clicks only where an advocacy export covers the month."""
+
+
+def basis_differs(key: str, current: Mapping[str, Any] | None, previous: Mapping[str, Any] | None) -> bool:
+    """Whether ``key`` rests on different sources in the two months' rows (then it is not compared).
+
+    Rows without the basis column (marts built before it existed) are taken as comparable.
+    """
+    basis = COMPARED_ON.get(key)
+    if basis is None or current is None or previous is None or basis not in current or basis not in previous:
+        return False
+    return bool(current[basis]) != bool(previous[basis])
+
+
 @dataclass(frozen=True)
 class Headline:
-    """One headline figure of month M and its value in M-1 (``None`` when unknown)."""
+    """One headline figure of month M and its value in M-1 (``None`` when unknown); ``basis_changed``
+    when the figure rests on different sources in the two months (M-1 then left out)."""
 
     key: str
     kind: str
     value: float | None
     previous: float | None
     rising_is_good: bool = True
+    basis_changed: bool = False
 
     @property
     def delta(self) -> float | None:
@@ -226,7 +244,12 @@ def _headlines(
     def value(row: Mapping[str, Any] | None, key: str) -> float | None:
         return None if row is None or row.get(key) is None else row[key]
 
-    return [Headline(key, kind, value(current, key), value(previous, key), good) for key, kind, good in spec]
+    headlines = []
+    for key, kind, good in spec:
+        changed = basis_differs(key, current, previous)
+        before = None if changed else value(previous, key)
+        headlines.append(Headline(key, kind, value(current, key), before, good, changed))
+    return headlines
 
 
 def programme_rows(con: duckdb.DuckDBPyConnection, months: list[date]) -> dict[date, dict[str, Any]]:

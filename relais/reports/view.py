@@ -74,6 +74,15 @@ def format_change(headline: Headline, labels: Labels) -> str:
     return text
 
 
+def change_text(headline: Headline, labels: Labels, comparable: bool = True) -> str:
+    """What a tile prints under its figure: the change, or why there is none to print."""
+    if not comparable:
+        return labels("change_partial")
+    if headline.basis_changed:
+        return labels(f"change_basis_{headline.key}")
+    return format_change(headline, labels)
+
+
 def tone(headline: Headline) -> str:
     """``good``, ``bad`` or ``flat``: whether the change is good news (fewer lapsed ambassadors is)."""
     if not headline.delta:
@@ -100,8 +109,8 @@ def tiles(
             key=h.key,
             label=labels(h.key),
             value=format_value(h, labels, settings.currency),
-            change=format_change(h, labels) if comparable else labels("change_partial"),
-            tone=tone(h) if comparable else "none",
+            change=change_text(h, labels, comparable),
+            tone=tone(h) if comparable and not h.basis_changed else "none",
             hint=hint(h.key, labels, settings),
             raw=raw_value(h.value),
             raw_previous=raw_value(h.previous),

@@ -70,6 +70,10 @@ WORDING: dict[str, tuple[str, str]] = {
         "{month}, still partial, will be shown once complete.",
     ),
     "change_partial": ("non comparé : mois incomplet", "not compared: partial month"),
+    "change_basis_emv": (
+        "non comparé : les clics ne sont connus que pour l'un des deux mois",
+        "not compared: clicks are known for only one of the two months",
+    ),
     "partial_mark": ("incomplet", "partial"),
     "chart_partial_note": (
         "* {month} : mois incomplet, données jusqu'au {until}.",

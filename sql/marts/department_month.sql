@@ -12,7 +12,8 @@
 -- ambassador_score of the enrolled; tier_* count enrolled
 -- ambassadors per tier; new_enrolments count ambassadors enrolled during the month; lapsed counts
 -- enrolled ambassadors inactive for lapsed_after_months months or more; is_complete tells whether
--- the data covers the month to its last day (staging.month_coverage). Rates and ratios are rounded
+-- the data covers the month to its last day (staging.month_coverage), clicks_measured whether an
+-- advocacy export covers it (clicks and the click part of emv are known). Rates and ratios are rounded
 -- to 4 decimals, median_score and emv to 2.
 WITH activity AS (
     SELECT department, month,
@@ -74,7 +75,8 @@ SELECT r.department,
        coalesce(a.tier_dormant, 0) AS tier_dormant,
        coalesce(a.new_enrolments, 0) AS new_enrolments,
        coalesce(a.lapsed, 0) AS lapsed,
-       coalesce(c.is_complete, false) AS is_complete
+       coalesce(c.is_complete, false) AS is_complete,
+       coalesce(c.clicks_measured, false) AS clicks_measured
 FROM reported AS r
 LEFT JOIN activity AS a ON a.department = r.department AND a.month = r.month
 LEFT JOIN staging.month_coverage AS c ON c.month = r.month

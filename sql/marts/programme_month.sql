@@ -6,7 +6,8 @@
 -- Page impressions that month (organic + sponsored, one value per day, NULL when no Page figure
 -- covers it). data_until is the last day the data covers (staging.month_coverage), days_covered
 -- the month's days up to it, and is_complete is true only when the data covers the month to its
--- last day: a partial month's figures are not comparable with a complete month's. Rates and ratios
+-- last day: a partial month's figures are not comparable with a complete month's; clicks_measured
+-- whether an advocacy export covers the month (clicks, and the click part of emv, are known). Rates and ratios
 -- are rounded to 4 decimals, median_score and emv to 2.
 WITH totals AS (
     SELECT month,
@@ -59,7 +60,8 @@ SELECT t.month,
        CAST(t.new_enrolments AS BIGINT) AS new_enrolments,
        CAST(t.lapsed AS BIGINT) AS lapsed,
        CAST(p.page_impressions AS BIGINT) AS page_impressions,
-       c.data_until, c.days_covered, c.days_in_month, coalesce(c.is_complete, false) AS is_complete
+       c.data_until, c.days_covered, c.days_in_month, coalesce(c.is_complete, false) AS is_complete,
+       coalesce(c.clicks_measured, false) AS clicks_measured
 FROM totals AS t
 LEFT JOIN scores AS s USING (month)
 LEFT JOIN page AS p USING (month)

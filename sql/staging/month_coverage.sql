@@ -2,7 +2,9 @@
 -- (the earliest data_until of the source families still delivering, staging.data_coverage, capped at
 -- yesterday in the organisation's time zone), days_covered the month's days up to it, and
 -- is_complete true only when the data covers the month to its last day. The marts join it so that a
--- partial month is marked wherever it is shown and never compared as if complete.
+-- partial month is marked wherever it is shown and never compared as if complete. clicks_measured
+-- tells whether an advocacy-platform export covers the month, the only source of clicks (and of the
+-- click part of earned media value): two months are compared on those only when both have it.
 WITH coverage AS (
     -- least() skips NULLs: without any data nothing is covered, not everything up to yesterday
     SELECT CASE WHEN min(data_until) IS NOT NULL
@@ -10,6 +12,9 @@ WITH coverage AS (
                AS data_until
     FROM staging.data_coverage
     WHERE is_current
+),
+advocacy AS (
+    SELECT DISTINCT CAST(date_trunc('month', report_month) AS DATE) AS month FROM raw.advocacy_users
 ),
 months AS (
     SELECT CAST(generate_series AS DATE) AS month
@@ -19,7 +24,9 @@ SELECT m.month, c.data_until,
        CAST(greatest(0, least(day(last_day(m.month)), coalesce(date_diff('day', m.month, c.data_until) + 1, 0)))
             AS INTEGER) AS days_covered,
        CAST(day(last_day(m.month)) AS INTEGER) AS days_in_month,
-       coalesce(c.data_until >= last_day(m.month), false) AS is_complete
+       coalesce(c.data_until >= last_day(m.month), false) AS is_complete,
+       a.month IS NOT NULL AS clicks_measured
 FROM months AS m
 CROSS JOIN coverage AS c
+LEFT JOIN advocacy AS a ON a.month = m.month
 ORDER BY m.month
