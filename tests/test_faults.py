@@ -110,6 +110,7 @@ def _recoveries(root: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
 
+@pytest.mark.slow  # about a minute of killed and repeated refreshes: CI runs it (make test with CI set)
 def test_a_refresh_killed_while_reading_archives_never_wedges_the_next(operated_home):
     """The operators' case: the plain command killed with SIGKILL, then the plain command again."""
     root, dagster_home = operated_home
@@ -249,6 +250,7 @@ def test_a_read_only_home_stops_before_any_step_with_one_clear_reason(operated_h
     assert _recoveries(root) == recoveries, "a run that never started mends nothing"
 
 
+@pytest.mark.slow  # about a minute of killed and repeated refreshes: CI runs it (make test with CI set)
 def test_an_erasure_killed_half_way_is_finished_by_running_it_again(operated_home):
     root, dagster_home = operated_home
     env = _env(root, dagster_home)
