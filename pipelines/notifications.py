@@ -14,7 +14,7 @@ import os
 import smtplib
 import ssl
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 import httpx
 from dagster import (
     DagsterEvent,
+    DagsterRun,
     DefaultSensorStatus,
     RunFailureSensorContext,
     SensorDefinition,
@@ -256,11 +257,16 @@ def deliver(settings: NotifySettings, subject: str, body: str, payload: Mapping[
     return outcome
 
 
-def build_failure_sensor(settings: Settings, environ: Mapping[str, str] | None = None) -> SensorDefinition:
+def build_failure_sensor(
+    settings: Settings | None,
+    environ: Mapping[str, str] | None = None,
+    settings_of: Callable[[DagsterRun], Settings | None] | None = None,
+) -> SensorDefinition:
     """The run failure sensor notifying every configured channel; settings bound from the home.
 
     The environment, which holds the secrets, is read at each evaluation (``environ`` replaces it
-    in tests).
+    in tests). In a deployment of many organisations, ``settings_of`` gives the settings of the
+    failed run's organisation, so each is notified on its own channels.
     """
 
     @run_failure_sensor(
@@ -273,7 +279,11 @@ def build_failure_sensor(settings: Settings, environ: Mapping[str, str] | None =
     )
     def notify_on_run_failure(context: RunFailureSensorContext) -> SkipReason | None:
         """Build the failure message of the run and send it to every configured channel."""
-        config = notify_settings(settings, environ)
+        run_settings = settings_of(context.dagster_run) if settings_of is not None else settings
+        if run_settings is None:
+            context.log.info(NOT_CONFIGURED)
+            return SkipReason(NOT_CONFIGURED)
+        config = notify_settings(run_settings, environ)
         if not config.channels:
             context.log.info(NOT_CONFIGURED)
             return SkipReason(NOT_CONFIGURED)

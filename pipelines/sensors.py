@@ -55,6 +55,23 @@ def inbox_sensor(
 ) -> SensorResult | SkipReason:
     """Compare the inbox with what was published and launched; request a refresh for new content."""
     previous = json.loads(context.cursor) if context.cursor else {}
+    cursor, run_key, reason = inbox_decision(home, previous)
+    if run_key is None:
+        return SensorResult(skip_reason=SkipReason(reason), cursor=json.dumps(cursor))
+    context.log.info(f"Inbox content changed ({len(cursor['files'])} files): requesting a refresh")
+    digest = cursor["launched"]["digest"]
+    return SensorResult(
+        run_requests=[RunRequest(run_key=run_key, tags={"relais/inbox_digest": digest[:16]})],
+        cursor=json.dumps(cursor),
+    )
+
+
+def inbox_decision(home: RelaisHome, previous: dict) -> tuple[dict, str | None, str]:
+    """One home's next cursor entry, the run key of the refresh to request (None: none) and why not.
+
+    ``previous`` is the entry of the last evaluation (``files``: the inbox's fingerprint,
+    ``launched``: the last request's digest and time).
+    """
     fingerprint = fingerprint_inbox(home.inbox, previous.get("files", {}))
     digest = content_digest(fingerprint)
     launched = previous.get("launched")
@@ -62,12 +79,6 @@ def inbox_sensor(
         launched = {"digest": launched, "at": ""}
     reason = skip_reason(digest, launched, last_refreshed(home.root / "state"))
     if reason is not None:
-        return SensorResult(
-            skip_reason=SkipReason(reason), cursor=json.dumps({"files": fingerprint, "launched": launched})
-        )
-    context.log.info(f"Inbox content changed ({len(fingerprint)} files): requesting a refresh")
+        return {"files": fingerprint, "launched": launched}, None, reason
     at = datetime.now(UTC).isoformat()
-    return SensorResult(
-        run_requests=[RunRequest(run_key=f"{digest[:32]}@{at}", tags={"relais/inbox_digest": digest[:16]})],
-        cursor=json.dumps({"files": fingerprint, "launched": {"digest": digest, "at": at}}),
-    )
+    return {"files": fingerprint, "launched": {"digest": digest, "at": at}}, f"{digest[:32]}@{at}", ""

@@ -1,0 +1,118 @@
+"""Many organisations in one deployment: each is a partition, refreshed in its own home only.
+
+Two small organisations (the hand-worked home of test_end_to_end, copied) live under
+``organisations/``; a refresh of one partition writes that organisation's warehouse and snapshot and
+nothing of the other's; the sensor adds a new home's partition, removes a departed one and asks a
+refresh only where the inbox holds content no snapshot was built from.
+"""
+
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from dagster import DagsterInstance, build_sensor_context
+
+from pipelines.organisations import (
+    ORGANISATIONS,
+    build_deployment_definitions,
+    organisations_decisions,
+    organisations_sensor,
+)
+from relais.deployment import DeploymentError, find_organisation, list_organisations
+from tests.builders import write_text
+from tests.test_end_to_end import build_organisation
+
+
+def _home(root: Path, slug: str) -> Path:
+    home = root / "organisations" / slug
+    build_organisation(home / "inbox")
+    (home / "relais.toml").write_text(f'organisation = "{slug}"\n', encoding="utf-8")
+    return home
+
+
+def test_homes_are_listed_by_folder_and_by_the_deployment_file(tmp_path):
+    _home(tmp_path, "ville-a")
+    (tmp_path / "organisations" / "not-yet-a-home").mkdir()
+    elsewhere = tmp_path / "elsewhere" / "cdg"
+    elsewhere.mkdir(parents=True)
+    (elsewhere / "relais.toml").write_text("", encoding="utf-8")
+    (tmp_path / "relais-deployment.toml").write_text('organisations = { cdg-42 = "elsewhere/cdg" }\n')
+    assert [(o.slug, o.home) for o in list_organisations(tmp_path)] == [
+        ("cdg-42", elsewhere.resolve()),
+        ("ville-a", (tmp_path / "organisations" / "ville-a").resolve()),
+    ]
+    (tmp_path / "relais-deployment.toml").write_text('exclude = ["ville-a"]\n')
+    assert [o.slug for o in list_organisations(tmp_path)] == []
+    with pytest.raises(DeploymentError, match="there are: none"):
+        find_organisation(tmp_path, "ville-a")
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ('organisations = { x = "missing" }\n', "is not a Relais home"),
+        ("organisations = [1]\n", "maps a slug to a home"),
+        ("colour = 1\n", "unknown key"),
+        ("organisations = {\n", "cannot be read"),
+    ],
+)
+def test_a_bad_deployment_file_is_named_with_the_fix(tmp_path, content, problem):
+    (tmp_path / "relais-deployment.toml").write_text(content)
+    with pytest.raises(DeploymentError, match=problem):
+        list_organisations(tmp_path)
+
+
+def test_a_slug_must_name_runs_safely(tmp_path):
+    (tmp_path / "organisations" / "Ville A").mkdir(parents=True)
+    (tmp_path / "organisations" / "Ville A" / "relais.toml").write_text("")
+    with pytest.raises(DeploymentError, match="lower-case letters"):
+        list_organisations(tmp_path)
+
+
+def test_one_partition_refreshes_its_own_home_only(tmp_path):
+    a, b = _home(tmp_path, "ville-a"), _home(tmp_path, "ville-b")
+    defs = build_deployment_definitions(tmp_path)
+    job = defs.resolve_job_def("refresh_organisation")
+    with DagsterInstance.ephemeral() as instance:
+        instance.add_dynamic_partitions(ORGANISATIONS.name, ["ville-a", "ville-b"])
+        result = job.execute_in_process(instance=instance, partition_key="ville-a")
+        assert result.success
+        materialised = {e.partition for e in result.get_asset_materialization_events()}
+        assert materialised == {"ville-a"}
+    with duckdb.connect(str(a / "serving" / "relais.duckdb"), read_only=True) as con:
+        organisation = con.execute("SELECT organisation FROM marts.meta").fetchall()[0][0]
+        assert organisation == "ville-a"
+        assert con.execute("SELECT count(*) FROM marts.programme_month").fetchall()[0][0] > 0
+    assert not (b / "warehouse.duckdb").exists() and not (b / "serving" / "relais.duckdb").exists()
+    assert (a / "secrets" / "pseudonym.key").exists(), "each organisation keeps its own key"
+
+
+def test_the_sensor_follows_homes_and_new_content(tmp_path):
+    _home(tmp_path, "ville-a")
+    cursor: dict = {}
+    added, removed, runs = organisations_decisions(tmp_path, {"gone"}, cursor)
+    assert (added, removed, [slug for slug, _, _ in runs]) == (["ville-a"], ["gone"], ["ville-a"])
+    added, removed, runs = organisations_decisions(tmp_path, {"ville-a"}, cursor)
+    assert (added, removed, runs) == ([], [], []), "launched, not published yet: not asked again"
+    write_text(tmp_path / "organisations" / "ville-a" / "inbox" / "new.csv", ["x,y", "1,2"])
+    assert [slug for slug, _, _ in organisations_decisions(tmp_path, {"ville-a"}, cursor)[2]] == ["ville-a"]
+
+
+def test_the_sensor_requests_partitions_and_runs_together(tmp_path, monkeypatch):
+    _home(tmp_path, "ville-a")
+    monkeypatch.setenv("RELAIS_DEPLOYMENT", str(tmp_path))
+    with DagsterInstance.ephemeral() as instance:
+        result = organisations_sensor(build_sensor_context(instance=instance))
+    assert [r.partition_keys for r in result.dynamic_partitions_requests] == [["ville-a"]]
+    assert [(r.partition_key, r.tags["relais/organisation"]) for r in result.run_requests] == [
+        ("ville-a", "ville-a")
+    ]
+    assert set(json.loads(result.cursor)) == {"ville-a"}
+
+
+def test_removing_a_home_folder_removes_its_partition(tmp_path):
+    home = _home(tmp_path, "ville-a")
+    shutil.rmtree(home)
+    assert organisations_decisions(tmp_path, {"ville-a"}, {})[:2] == ([], ["ville-a"])
