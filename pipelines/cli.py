@@ -267,6 +267,8 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as stop:  # --help (0) or a wrong command line (2), already printed by argparse
         return int(stop.code or 0)
     try:
+        if args.command == "organisations" or getattr(args, "organisation", None):
+            return deployment_command(args)
         if args.command in NEEDS_HOME and not home_root().is_dir():
             raise CommandError(missing_home_message(home_root()))
         home = ready_home() if args.command in PREPARING else load_home()
@@ -285,6 +287,32 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.close()
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+
+
+def deployment_command(args: argparse.Namespace) -> int:
+    """`relais organisations` or `relais refresh --organisation SLUG`, on RELAIS_DEPLOYMENT."""
+    from pipelines.deployment_cli import organisations_command, refresh_organisation_command
+    from pipelines.organisations import deployment_root
+    from pipelines.refresh import InstanceUnavailable
+    from relais.deployment import DeploymentError
+
+    try:
+        root = deployment_root()
+        if args.command == "organisations":
+            return organisations_command(root)
+        status, failure = refresh_organisation_command(
+            root, args.organisation, lambda line: print(line, flush=True)
+        )
+    except (DeploymentError, InstanceUnavailable) as error:
+        raise CommandError(str(error), status=2) from None
+    if failure:
+        raise CommandError(failure)
+    from pipelines.organisations import organisation_home
+    from relais.deployment import find_organisation
+
+    print()
+    print(summary_text(organisation_home(find_organisation(root, args.organisation))))
+    return status
 
 
 def run_command(home: RelaisHome, args: argparse.Namespace) -> int:

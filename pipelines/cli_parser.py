@@ -160,7 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Page's exports. The home is created if needed. Then run `relais refresh`.",
         "  relais demo && relais refresh",
     )
-    _command(
+    refresh = _command(
         commands,
         "refresh",
         "read the inbox, rebuild and check every table, publish the snapshot, reports and dashboard",
@@ -168,8 +168,30 @@ def build_parser() -> argparse.ArgumentParser:
         "line per step and, at the end, what `relais summary` prints. One run writes a home at a time:\n"
         "a refresh started while another writes waits for it. The run is recorded in DAGSTER_HOME\n"
         "(seen in the Dagster UI, `make dev`). Exit status 1 when a step fails, naming it; the\n"
-        "previous snapshot and reports then stay in place.",
-        "  RELAIS_HOME=/srv/relais relais refresh",
+        "previous snapshot and reports then stay in place.\n\n"
+        "In a deployment serving many organisations (RELAIS_DEPLOYMENT: the folder holding\n"
+        "organisations/<slug>/ homes), --organisation SLUG refreshes that organisation's home as its\n"
+        "partition of `pipelines.deployment`, recorded in DAGSTER_HOME (default:\n"
+        "RELAIS_DEPLOYMENT/dagster), where the UI shows it beside the runs the sensor queued.",
+        "  RELAIS_HOME=/srv/relais relais refresh\n"
+        "  RELAIS_DEPLOYMENT=/srv/relais-homes relais refresh --organisation ville-a",
+    )
+    refresh.add_argument(
+        "--organisation",
+        metavar="SLUG",
+        help="refresh this organisation of the deployment named by RELAIS_DEPLOYMENT (default: the "
+        "home named by RELAIS_HOME)",
+    )
+    _command(
+        commands,
+        "organisations",
+        "list the organisations of a deployment and register them as Dagster partitions",
+        "Reads RELAIS_DEPLOYMENT (the folder holding organisations/<slug>/ homes and, optionally,\n"
+        "relais-deployment.toml) and prints each organisation: its home, when its snapshot was last\n"
+        "published and whether it shares its figures with the network of peers. Each is added as a\n"
+        "partition of the Dagster instance in DAGSTER_HOME (default: RELAIS_DEPLOYMENT/dagster), and a\n"
+        "partition whose home left is removed, as the running sensor would do.",
+        "  RELAIS_DEPLOYMENT=/srv/relais-homes relais organisations",
     )
     _command(
         commands,

@@ -148,13 +148,45 @@ def run_refresh(home: RelaisHome, write: Callable[[str], None] = print) -> Refre
 
     prepare_home(home.root)  # its dagster/ folder, as the warehouse resource would make it
     job = build_definitions(home).resolve_implicit_global_asset_job_def()
+    with dagster_instance(home) as instance:
+        return _execute(job, instance, f"Refreshing {home.root}", write)
+
+
+def run_organisation_refresh(
+    deployment: Path, slug: str, instance_folder: Path, write: Callable[[str], None] = print
+) -> RefreshOutcome:
+    """Refresh one organisation of a deployment: its partition of the deployment's job, recorded in
+    the deployment's Dagster instance (the partition is added there if the sensor has not yet)."""
+    from pipelines.organisations import ORGANISATION_TAG, ORGANISATIONS, build_deployment_definitions
+    from relais.deployment import find_organisation
+
+    organisation = find_organisation(deployment, slug)
+    prepare_home(organisation.home)
+    job = build_deployment_definitions(deployment).resolve_job_def("refresh_organisation")
+    if not instance_folder.is_dir():
+        raise InstanceUnavailable(f"DAGSTER_HOME={instance_folder} is not a folder: create it first")
+    with DagsterInstance.from_config(str(instance_folder)) as instance:
+        if not instance.has_dynamic_partition(ORGANISATIONS.name, slug):
+            instance.add_dynamic_partitions(ORGANISATIONS.name, [slug])
+        return _execute(
+            job,
+            instance,
+            f"Refreshing organisation {slug} ({organisation.home})",
+            write,
+            partition_key=slug,
+            tags={ORGANISATION_TAG: slug},
+        )
+
+
+def _execute(
+    job, instance: DagsterInstance, title: str, write: Callable[[str], None], **run: object
+) -> RefreshOutcome:
     total = len(job.nodes)
     job = job.with_logger_defs({PROGRESS_LOGGER: progress_logger(total, write)})
-    with dagster_instance(home) as instance:
-        write(f"Refreshing {home.root}: {total} steps")
-        result = job.execute_in_process(
-            instance=instance, raise_on_error=False, run_config={"loggers": {PROGRESS_LOGGER: {}}}
-        )
+    write(f"{title}: {total} steps")
+    result = job.execute_in_process(
+        instance=instance, raise_on_error=False, run_config={"loggers": {PROGRESS_LOGGER: {}}}, **run
+    )
     failures = [e for e in result.all_events if e.event_type in FAILURES]
     if failures:
         first = failures[0]

@@ -116,3 +116,21 @@ def test_removing_a_home_folder_removes_its_partition(tmp_path):
     home = _home(tmp_path, "ville-a")
     shutil.rmtree(home)
     assert organisations_decisions(tmp_path, {"ville-a"}, {})[:2] == ([], ["ville-a"])
+
+
+def test_the_command_line_lists_registers_and_names_a_wrong_organisation(tmp_path, monkeypatch, capsys):
+    from pipelines.cli import main
+
+    _home(tmp_path, "ville-a")
+    monkeypatch.setenv("RELAIS_DEPLOYMENT", str(tmp_path))
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    assert main(["organisations"]) == 0
+    out = capsys.readouterr().out
+    assert "ville-a" in out and "never published" in out and "1 added, 0 removed" in out
+    with DagsterInstance.from_config(str(tmp_path / "dagster")) as instance:
+        assert instance.get_dynamic_partitions(ORGANISATIONS.name) == ["ville-a"]
+    assert main(["refresh", "--organisation", "ville-z"]) == 2
+    assert "no organisation 'ville-z'" in capsys.readouterr().err
+    monkeypatch.delenv("RELAIS_DEPLOYMENT")
+    assert main(["organisations"]) == 2
+    assert "RELAIS_DEPLOYMENT is not set" in capsys.readouterr().err

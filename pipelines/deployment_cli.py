@@ -1,0 +1,85 @@
+"""`relais organisations` and `relais refresh --organisation`: a deployment of many organisations.
+
+Both read ``RELAIS_DEPLOYMENT`` and record in the deployment's Dagster instance (``DAGSTER_HOME``,
+default ``RELAIS_DEPLOYMENT/dagster``), so what they do shows in the UI beside the runs the sensor
+queues. Problems the operator can fix raise ``DeploymentError`` with one line naming the fix.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from pipelines.settings import SettingsError
+from relais.deployment import DeploymentError, Organisation, list_organisations
+from relais.inbox.refreshed import last_refreshed
+
+
+def instance_folder(root: Path, environ: dict[str, str] | None = None) -> Path:
+    """The deployment's Dagster instance folder: ``DAGSTER_HOME``, else ``RELAIS_DEPLOYMENT/dagster``."""
+    value = (os.environ if environ is None else environ).get("DAGSTER_HOME")
+    return Path(value).expanduser().resolve() if value else root / "dagster"
+
+
+def organisation_line(organisation: Organisation) -> str:
+    """One organisation as `relais organisations` lists it: slug, home, last publication, network."""
+    from pipelines.organisations import organisation_home
+
+    refreshed = last_refreshed(organisation.home / "state")
+    published = refreshed.at[:16].replace("T", " ") + " UTC" if refreshed else "never published"
+    try:
+        shares = getattr(organisation_home(organisation).settings, "network_opt_in", False)
+        network = "shares with the network" if shares else "not in the network"
+    except SettingsError as error:
+        network = f"relais.toml unusable: {str(error).splitlines()[0]}"
+    return f"{organisation.slug:<24} {published:<22} {network:<26} {organisation.home}"
+
+
+def sync_partitions(root: Path, folder: Path) -> tuple[list[str], list[str]]:
+    """Make the instance's organisation partitions equal to the deployment's homes; (added, removed)."""
+    from dagster import DagsterInstance
+
+    from pipelines.organisations import ORGANISATIONS
+
+    folder.mkdir(parents=True, exist_ok=True)
+    slugs = {o.slug for o in list_organisations(root)}
+    with DagsterInstance.from_config(str(folder)) as instance:
+        known = set(instance.get_dynamic_partitions(ORGANISATIONS.name))
+        added, removed = sorted(slugs - known), sorted(known - slugs)
+        if added:
+            instance.add_dynamic_partitions(ORGANISATIONS.name, added)
+        for slug in removed:
+            instance.delete_dynamic_partition(ORGANISATIONS.name, slug)
+    return added, removed
+
+
+def organisations_command(root: Path, write: Callable[[str], None] = print) -> int:
+    """List the deployment's organisations and register them as partitions; 1 when there is none."""
+    organisations = list_organisations(root)
+    if not organisations:
+        raise DeploymentError(
+            f"no organisation in {root}: make one with `RELAIS_HOME={root}/organisations/<slug> relais init`"
+        )
+    for organisation in organisations:
+        write(organisation_line(organisation))
+    added, removed = sync_partitions(root, instance_folder(root))
+    write(
+        f"{len(organisations)} organisation(s); Dagster partitions: {len(added)} added, "
+        f"{len(removed)} removed ({instance_folder(root)})"
+    )
+    return 0
+
+
+def refresh_organisation_command(
+    root: Path, slug: str, write: Callable[[str], None] = print
+) -> tuple[int, str]:
+    """Refresh one organisation as its partition, a line per step; (exit status, the failure or "")."""
+    from pipelines.refresh import run_organisation_refresh, step_label
+
+    outcome = run_organisation_refresh(root, slug, instance_folder(root), write)
+    if outcome.success:
+        write(f"Refresh of {slug} done (Dagster run {outcome.run_id}).")
+        return 0, ""
+    where = f" at step {step_label(outcome.failed_step)}" if outcome.failed_step else ""
+    return 1, f"the refresh of {slug} failed{where}: {outcome.failure} (run {outcome.run_id})"
