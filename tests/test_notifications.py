@@ -300,3 +300,26 @@ def test_a_run_found_dead_is_marked_failed_and_notified(webhook, tmp_path):
     (payload,) = webhook.received
     assert payload["run_id"] == "dead0000-run"
     assert "died during step linkedin_archives" in payload["error"]
+
+
+def test_in_a_deployment_each_organisation_is_notified_on_its_own_channel(webhook):
+    """The failed run's organisation (its partition) chooses the settings, hence the webhook."""
+    by_organisation = {"ville-a": Settings(organisation="Ville A", notify_webhook_url=webhook.url)}
+    sensor = build_failure_sensor(
+        None, environ={}, settings_of=lambda run: by_organisation.get(run.tags.get("dagster/partition"))
+    )
+    with DagsterInstance.ephemeral() as instance:
+        for partition in ("ville-a", "ville-b"):
+            result = failing.execute_in_process(
+                instance=instance, raise_on_error=False, tags={"dagster/partition": partition}
+            )
+            context = build_run_status_sensor_context(
+                sensor_name=sensor.name,
+                dagster_instance=instance,
+                dagster_run=result.dagster_run,
+                dagster_event=result.get_run_failure_event(),
+            )
+            outcome = sensor(context)
+            assert (outcome is None) == (partition == "ville-a")
+    (payload,) = webhook.received
+    assert payload["organisation"] == "Ville A"
