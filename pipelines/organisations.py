@@ -36,6 +36,7 @@ from dagster import (
     RunRequest,
     SensorEvaluationContext,
     SensorResult,
+    SkipReason,
     define_asset_job,
     in_process_executor,
     resource,
@@ -160,6 +161,9 @@ def organisations_sensor(context: SensorEvaluationContext) -> SensorResult:
             for slug, key, _ in runs
         ],
         dynamic_partitions_requests=requests,
+        skip_reason=None
+        if runs
+        else SkipReason(f"no new inbox content in any of {len(cursor)} organisation(s)"),
         cursor=json.dumps(cursor),
     )
 
@@ -194,4 +198,3 @@ def load_deployment_or_exit() -> Path:
         print(f"relais: {error}", file=sys.stderr)
         raise SystemExit(2) from None
     return root
-
