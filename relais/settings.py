@@ -361,6 +361,7 @@ class Settings(BaseModel):
     inbox_retention_days: Count = Field(0, description="0 (keep the files) or a whole number of days")
     full_refresh: bool = Field(False, description="true or false")
     writer_wait_minutes: NonNegative = Field(60, description="a number of minutes, 0 or more, such as 60")
+    network_opt_in: bool = Field(False, description="true or false")
 
     # Advanced keys (ADVANCED_KEYS): the quality checks' thresholds and how the LinkedIn connector
     # calls the API; seeds/relais.toml leaves them out.

@@ -21,6 +21,7 @@ from relais.reports import charts, figures
 from relais.reports.labels import Labels
 from relais.reports.manifest import report_agents, write_manifest
 from relais.reports.months import Coverage, last_day, month_coverage
+from relais.reports.peers import NetworkSource, peer_section
 from relais.reports.quality_notes import quality_notes
 from relais.reports.render import render, write_pdf
 from relais.reports.safe_csv import write_csv
@@ -72,6 +73,7 @@ class Context:
     timezone: str
     coverage: Mapping[date, Coverage]
     common: Mapping[str, Any]
+    peers: Mapping[str, Any] | None = None
 
     @property
     def complete(self) -> frozenset[date]:
@@ -103,6 +105,7 @@ def write_month_report(
     settings: Settings,
     *,
     generated_at: datetime | None = None,
+    network: NetworkSource | None = None,
 ) -> list[Path]:
     """Write the report of ``month`` to ``root/reports/YYYY-MM/`` and return the files written.
 
@@ -110,7 +113,9 @@ def write_month_report(
     are the home's (organisation, ``report_language``, time zone, and the anonymity threshold and
     currency when the marts do not record them). The folder is replaced whole, atomically from a
     reader's point of view; its hidden ``.agents.json`` (listed last) records whom it names and
-    counts (``manifest``). Raises ``LookupError`` when ``marts.programme_month`` has no row for
+    counts (``manifest``). With ``network`` (the network database and this organisation's slug), the
+    report compares the month with similar organisations when its size band is shown
+    (``relais.reports.peers``). Raises ``LookupError`` when ``marts.programme_month`` has no row for
     ``month``.
     """
     month = month.replace(day=1)
@@ -138,7 +143,8 @@ def write_month_report(
             "comparison": comparison_sentence(month, coverage, labels),
             "threshold": report_settings.anonymity_threshold,
         }
-        context = Context(con, staging, month, labels, report_settings, timezone, coverage, common)
+        peers = peer_section(network, month, labels)
+        context = Context(con, staging, month, labels, report_settings, timezone, coverage, common, peers)
         written = _write_everything(context, root)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -203,6 +209,7 @@ def _write_main(
             t,
         ),
         trend_notes=partial_notes(trend, ctx.coverage, t),
+        peers=ctx.peers,
         charts={
             "participation": charts.data_uri(charts.participation_chart(trend, t), t) if trend else None,
             "rate": charts.data_uri(charts.rate_chart(trend, t), t) if trend else None,

@@ -371,4 +371,61 @@ WORDING: dict[str, tuple[str, str]] = {
         "Produit par Relais à partir des exports LinkedIn",
         "Produced by Relais from LinkedIn exports",
     ),
+    # Compared with similar organisations (relais.reports.peers)
+    "section_peers": ("Comparaison avec des organisations similaires", "Compared with similar organisations"),
+    "peers_intro": (
+        "Vos chiffres {of_month} à côté de ceux des {count} organisations de {band} du réseau Relais "
+        "(la vôtre comprise) qui ont choisi de partager les leurs. Aucune organisation n'est nommée : "
+        "seules la médiane et la fourchette où se trouve la moitié d'entre elles sont montrées.",
+        "Your figures {of_month} beside those of the {count} organisations of {band} in the Relais network "
+        "(yours included) that chose to share theirs. No organisation is named: only the median and the "
+        "range holding the middle half of them are shown.",
+    ),
+    "peers_sentence": (
+        "{label} : {own}, {position} (médiane {median} ; la moitié des organisations entre {q1} et {q3}).",
+        "{label}: {own}, {position} (median {median}; the middle half of the organisations between {q1} "
+        "and {q3}).",
+    ),
+    "peers_above": (
+        "au-dessus de la plupart des organisations similaires",
+        "above most similar organisations",
+    ),
+    "peers_within": (
+        "dans la fourchette des organisations similaires",
+        "within the range of similar organisations",
+    ),
+    "peers_below": (
+        "en dessous de la plupart des organisations similaires",
+        "below most similar organisations",
+    ),
+    "peers_legend": (
+        "Sur chaque barre, la zone claire va du quart inférieur au quart supérieur des organisations "
+        "similaires, le trait marque leur médiane et le point votre organisation. Définitions : "
+        "docs/metrics.md, « The network of peers ».",
+        "On each bar, the light area runs from the lower to the upper quartile of similar "
+        "organisations, the line marks their median and the dot your organisation. Definitions: "
+        'docs/metrics.md, "The network of peers".',
+    ),
+    "band_under_250": ("moins de 250 agents", "fewer than 250 staff"),
+    "band_250_999": ("250 à 999 agents", "250 to 999 staff"),
+    "band_1000_4999": ("1\u202f000 à 4\u202f999 agents", "1,000 to 4,999 staff"),
+    "band_5000_plus": ("5\u202f000 agents ou plus", "5,000 staff or more"),
+    "peer_participation_rate": ("Taux de participation", "Participation rate"),
+    "peer_activity_per_ambassador": (
+        "Publications et partages par ambassadeur",
+        "Posts and reshares per ambassador",
+    ),
+    "peer_reach_per_ambassador": ("Impressions par ambassadeur", "Impressions per ambassador"),
+    "peer_institution_share": (
+        "Part de l'activité qui relaie l'institution",
+        "Share of activity relaying the institution",
+    ),
+    "peer_institution_reshares_per_ambassador": (
+        "Partages de publications de l'institution par ambassadeur",
+        "Reshares of institution posts per ambassador",
+    ),
+    "peer_reshare_attribution_coverage": (
+        "Part des publications dont on sait si elles relaient l'institution",
+        "Share of posts known to relay the institution or not",
+    ),
 }

@@ -1,0 +1,114 @@
+"""The report's section "Comparaison avec des organisations similaires": the organisation and its band.
+
+``peer_section`` reads the network database (``relais.network.peers``) for the organisation named in
+the ``NetworkSource`` and the report's month and returns what the template prints: one sentence per
+figure (own value, where it stands, the band's median and quartiles) and a small SVG bar drawn by
+``band_svg`` (the quartile range, the median, the organisation's dot). It returns ``None``, and the
+report has no such section, when there is no network, the organisation did not contribute that
+month, or its band holds fewer than five organisations.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from relais.network.peers import OrganisationPeers, PeerFigure, organisation_peers
+from relais.reports.labels import Labels
+
+SVG_PREFIX = "data:image/svg+xml;base64,"
+WIDTH, HEIGHT, MARGIN = 240, 28, 8
+GRID, RANGE, MEDIAN, OWN = "#c9d1db", "#9fc5e8", "#1f3a5f", "#e76f51"
+
+
+@dataclass(frozen=True)
+class NetworkSource:
+    """Where a report finds its peers: the network database and the organisation's slug in it."""
+
+    database: Path
+    slug: str
+
+
+def band_svg(own: float, q1: float, median: float, q3: float) -> str:
+    """A small bar from 0: the band's quartile range, its median as a line, the organisation as a dot."""
+    top = max(own, q3, median) * 1.1 or 1.0
+    span = WIDTH - 2 * MARGIN
+
+    def x(value: float) -> float:
+        return round(MARGIN + span * max(value, 0.0) / top, 1)
+
+    middle = HEIGHT / 2
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
+        f'viewBox="0 0 {WIDTH} {HEIGHT}">'
+        f'<line x1="{MARGIN}" y1="{middle}" x2="{WIDTH - MARGIN}" y2="{middle}" stroke="{GRID}" '
+        'stroke-width="2"/>'
+        f'<rect x="{x(q1)}" y="{middle - 7}" width="{max(x(q3) - x(q1), 1.0):.1f}" height="14" '
+        f'fill="{RANGE}"/>'
+        f'<line x1="{x(median)}" y1="{middle - 9}" x2="{x(median)}" y2="{middle + 9}" stroke="{MEDIAN}" '
+        'stroke-width="2"/>'
+        f'<circle cx="{x(own)}" cy="{middle}" r="5" fill="{OWN}" stroke="white" stroke-width="1"/>'
+        "</svg>"
+    )
+
+
+def _format(figure: PeerFigure, value: float, labels: Labels) -> str:
+    """A share in percent; a count per ambassador to the unit from 100, else with two decimals."""
+    if figure.figure.is_share:
+        return labels.percent(value)
+    large = max(figure.own, figure.band.q3) >= 100
+    return labels.number(value, 0 if large else 2)
+
+
+def peer_row(figure: PeerFigure, labels: Labels) -> dict[str, Any]:
+    """One figure as the template prints it: its sentence, its bar, and its raw values for checks."""
+    key = figure.figure.key
+    values = {
+        name: _format(figure, value, labels)
+        for name, value in (
+            ("own", figure.own),
+            ("median", figure.band.median),
+            ("q1", figure.band.q1),
+            ("q3", figure.band.q3),
+        )
+    }
+    sentence = labels(
+        "peers_sentence", label=labels(f"peer_{key}"), position=labels(f"peers_{figure.position}"), **values
+    )
+    svg = band_svg(figure.own, figure.band.q1, figure.band.median, figure.band.q3)
+    return {
+        "key": key,
+        "sentence": sentence,
+        "chart": SVG_PREFIX + base64.b64encode(svg.encode("utf-8")).decode("ascii"),
+        "own": figure.own,
+        "median": figure.band.median,
+        "organisations": figure.band.organisations,
+        "position": figure.position,
+    }
+
+
+def peer_view(peers: OrganisationPeers, labels: Labels) -> dict[str, Any]:
+    """The section's content: its introduction, one row per figure, the legend."""
+    return {
+        "band": peers.band.key,
+        "organisations": peers.organisations,
+        "intro": labels(
+            "peers_intro",
+            of_month=labels.of_month(peers.month),
+            count=peers.organisations,
+            band=labels(f"band_{peers.band.key}"),
+        ),
+        "rows": [peer_row(figure, labels) for figure in peers.figures],
+        "legend": labels("peers_legend"),
+    }
+
+
+def peer_section(source: NetworkSource | None, month: date, labels: Labels) -> dict[str, Any] | None:
+    """The section for ``month``, or ``None`` when the organisation has no band large enough to show."""
+    if source is None:
+        return None
+    peers = organisation_peers(source.database, source.slug, month)
+    return None if peers is None else peer_view(peers, labels)
