@@ -33,14 +33,16 @@ from relais.reports.manifest import (
     sweep_past_reports,
     sweep_summary,
 )
+from relais.reports.peers import NetworkSource
 
 REPORT_KEY = AssetKey(["reports", "monthly"])
 
 
 def build_report(home: RelaisHome, warehouse: DuckDBResource, month: date) -> list[Path]:
     """Write the report of ``month`` for ``home`` from its working warehouse; return the files written."""
+    network = NetworkSource(home.network_database, home.slug) if home.network_database else None
     with warehouse.get_connection() as con:
-        return write_month_report(con, home.root, month, home.settings)
+        return write_month_report(con, home.root, month, home.settings, network=network)
 
 
 def report_metadata(month: date, files: list[Path]) -> dict[str, Any]:

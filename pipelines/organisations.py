@@ -22,24 +22,31 @@ import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from dagster import (
     AddDynamicPartitionsRequest,
+    AssetKey,
     AssetsDefinition,
     AssetSelection,
+    DagsterRunStatus,
     DefaultSensorStatus,
     Definitions,
     DeleteDynamicPartitionsRequest,
     DynamicPartitionsDefinition,
     InitResourceContext,
+    MaterializeResult,
     RunRequest,
+    RunStatusSensorContext,
     SensorEvaluationContext,
     SensorResult,
     SkipReason,
+    asset,
     define_asset_job,
     in_process_executor,
     resource,
+    run_status_sensor,
     sensor,
 )
 
@@ -51,6 +58,7 @@ from pipelines.sensors import inbox_decision
 from pipelines.settings import SettingsError, load_home
 from relais.deployment import DeploymentError, Organisation, find_organisation, list_organisations
 from relais.home import RelaisHome
+from relais.network import build_network, network_database
 
 DEPLOYMENT_ENV = "RELAIS_DEPLOYMENT"
 ORGANISATION_TAG = "relais/organisation"
@@ -68,9 +76,13 @@ def deployment_root(environ: dict[str, str] | None = None) -> Path:
     return Path(value).expanduser().resolve()
 
 
-def organisation_home(organisation: Organisation) -> RelaisHome:
-    """The home of one organisation, its own settings and secrets (no deployment-wide key applies)."""
-    return load_home(organisation.home, environ={})
+def organisation_home(organisation: Organisation, root: Path | None = None) -> RelaisHome:
+    """The home of one organisation, its own settings and secrets (no deployment-wide key applies);
+    with the deployment's ``root``, its report compares it with the network of peers built there."""
+    home = load_home(organisation.home, environ={})
+    if root is None:
+        return home
+    return replace(home, network_database=network_database(root), slug=organisation.slug)
 
 
 def partitioned(assets: Sequence[AssetsDefinition]) -> list[AssetsDefinition]:
@@ -93,7 +105,7 @@ def deployment_resources(root: Path) -> dict[str, object]:
 
     @resource(description="The home of the run's organisation (paths, settings, pseudonymisation key).")
     def home(context: InitResourceContext) -> RelaisHome:
-        return organisation_home(_run_organisation(context, root))
+        return organisation_home(_run_organisation(context, root), root)
 
     @resource(description="The working DuckDB warehouse of the run's organisation, under its writer lock.")
     def warehouse(context: InitResourceContext) -> Iterator[object]:
@@ -104,9 +116,68 @@ def deployment_resources(root: Path) -> dict[str, object]:
     return {"home": home, "warehouse": warehouse}
 
 
+NETWORK = AssetKey(["network", "peers"])
+
+
+def network_asset(root: Path) -> AssetsDefinition:
+    """``network/peers``: the network of peers rebuilt from every opted-in organisation's snapshot."""
+
+    @asset(
+        key=NETWORK,
+        deps=[AssetKey(["serving", "relais_snapshot"])],
+        kinds={"duckdb"},
+        group_name="network",
+        description="The network of peers (network/relais-network.duckdb and Parquet): the published "
+        "aggregates of the organisations that opted in (network_opt_in), by month and size band; band "
+        "statistics only where five organisations or more have the figure. Rebuilt whole: an "
+        "organisation that opts out or leaves leaves no trace.",
+    )
+    def network_peers(context) -> MaterializeResult:
+        built = build_network([(o.slug, o.home) for o in list_organisations(root)], root)
+        for slug, reason in sorted(built.failed.items()):
+            context.log.warning(f"Organisation {slug} left out of the network: {reason}")
+        context.log.info(
+            f"Network of peers: {len(built.contributed)} organisation(s) contributed, "
+            f"{len(built.not_opted_in)} not opted in, {len(built.failed)} left out; "
+            f"{built.band_rows} band rows"
+        )
+        return MaterializeResult(
+            metadata={
+                "database": str(built.database),
+                "contributed": len(built.contributed),
+                "not_opted_in": len(built.not_opted_in),
+                "left_out": len(built.failed),
+                "band_rows": built.band_rows,
+            }
+        )
+
+    return network_peers
+
+
+network_job = define_asset_job(
+    "network",
+    selection=AssetSelection.assets(NETWORK),
+    description="Rebuild the network of peers from the organisations' published snapshots.",
+)
+
+
+@run_status_sensor(
+    run_status=DagsterRunStatus.SUCCESS,
+    request_job=network_job,
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Rebuilds the network of peers after each organisation's successful refresh.",
+)
+def network_after_refresh(context: RunStatusSensorContext) -> RunRequest | SkipReason:
+    """Request a network rebuild when a refresh of an organisation succeeded."""
+    run = context.dagster_run
+    if run.job_name != "refresh_organisation":
+        return SkipReason(f"{run.job_name} does not change any organisation's snapshot")
+    return RunRequest(run_key=f"network-after-{run.run_id}")
+
+
 refresh_organisation_job = define_asset_job(
     "refresh_organisation",
-    selection=AssetSelection.all(),
+    selection=AssetSelection.all() - AssetSelection.assets(NETWORK),
     partitions_def=ORGANISATIONS,
     description="Refresh one organisation (its partition): read its inbox, rebuild, check and publish.",
 )
@@ -172,11 +243,12 @@ def build_deployment_definitions(root: Path) -> Definitions:
     """Every asset and check of Relais partitioned by organisation, the job, the sensors, the resources."""
     assets = partitioned(all_assets())
     return Definitions(
-        assets=assets,
+        assets=[*assets, network_asset(root)],
         asset_checks=[build_table_checks({key for a in assets for key in a.keys})],
-        jobs=[refresh_organisation_job],
+        jobs=[refresh_organisation_job, network_job],
         sensors=[
             organisations_sensor,
+            network_after_refresh,
             build_failure_sensor(None, settings_of=lambda run: _run_settings(root, run)),
         ],
         resources=deployment_resources(root),

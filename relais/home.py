@@ -22,11 +22,15 @@ class RelaisHome:
     ``settings`` is the home's checked ``relais.toml`` (the defaults when there is none).
     ``pseudonym_secret`` is the pseudonymisation key given by the environment; without it the key
     is the one generated once into ``secrets/pseudonym.key``, when the pseudonymiser is first used.
+    In a deployment of many organisations, ``network_database`` is the network of peers' database
+    and ``slug`` the organisation's name in it (the report then compares it with its peers).
     """
 
     root: Path
     settings: Settings = field(default_factory=Settings, repr=False, compare=False)
     pseudonym_secret: str = field(default="", repr=False, compare=False)
+    network_database: Path | None = field(default=None, compare=False)
+    slug: str = field(default="", compare=False)
 
     @property
     def timezone(self) -> str:

@@ -12,11 +12,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from dagster import DagsterInstance, build_sensor_context
+from dagster import DagsterInstance, build_run_status_sensor_context, build_sensor_context
 
 from pipelines.organisations import (
     ORGANISATIONS,
     build_deployment_definitions,
+    network_after_refresh,
     organisations_decisions,
     organisations_sensor,
 )
@@ -71,8 +72,9 @@ def test_a_slug_must_name_runs_safely(tmp_path):
         list_organisations(tmp_path)
 
 
-def test_one_partition_refreshes_its_own_home_only(tmp_path):
+def test_one_partition_refreshes_its_own_home_only_then_the_network_follows(tmp_path):
     a, b = _home(tmp_path, "ville-a"), _home(tmp_path, "ville-b")
+    (a / "relais.toml").write_text('organisation = "ville-a"\nnetwork_opt_in = true\n', encoding="utf-8")
     defs = build_deployment_definitions(tmp_path)
     job = defs.resolve_job_def("refresh_organisation")
     with DagsterInstance.ephemeral() as instance:
@@ -81,6 +83,20 @@ def test_one_partition_refreshes_its_own_home_only(tmp_path):
         assert result.success
         materialised = {e.partition for e in result.get_asset_materialization_events()}
         assert materialised == {"ville-a"}
+        request = network_after_refresh(
+            build_run_status_sensor_context(
+                sensor_name=network_after_refresh.name,
+                dagster_instance=instance,
+                dagster_run=result.dagster_run,
+                dagster_event=result.get_run_success_event(),
+            )
+        )
+        assert request.run_key == f"network-after-{result.run_id}"
+        network = defs.resolve_job_def("network").execute_in_process(instance=instance)
+        assert network.success
+    with duckdb.connect(str(tmp_path / "network" / "relais-network.duckdb"), read_only=True) as con:
+        slugs = con.execute("SELECT slug FROM network.organisations").fetchall()
+    assert slugs == [("ville-a",)], "only the organisation that opted in"
     with duckdb.connect(str(a / "serving" / "relais.duckdb"), read_only=True) as con:
         organisation = con.execute("SELECT organisation FROM marts.meta").fetchall()[0][0]
         assert organisation == "ville-a"
