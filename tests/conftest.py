@@ -1,6 +1,7 @@
 """Test set-up: a throw-away default home, a fixed pseudonymisation key, and a pipeline runner."""
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -16,6 +17,34 @@ from pipelines.definitions import build_definitions
 from pipelines.settings import load_home
 
 TEST_KEY = os.environ["RELAIS_PSEUDONYM_KEY"].encode()
+# Headless Chromium without the network, profiles or background services: the browser tests open local files
+# and servers on 127.0.0.1 only.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium through Playwright; skipped when either is missing."""
+    binary = shutil.which("chromium")
+    if binary is None:
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium): no browser is downloaded")
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="playwright is not installed (pip install -e .[dev])"
+    )
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=binary, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield launched
+        finally:
+            launched.close()
 
 
 def run_pipeline(root: Path):

@@ -8,7 +8,6 @@ is saved as a full-page screenshot under ``test-artifacts/consent/`` for a human
 
 from __future__ import annotations
 
-import shutil
 import socket
 import threading
 import time
@@ -29,15 +28,6 @@ from tests.report_checks import REPO, colour_count
 from tests.test_consent import CLIENT_ID, CLIENT_SECRET, write_roster
 
 ARTIFACTS = REPO / "test-artifacts" / "consent"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ANN = "urn:li:person:annBrowser1"
 ANN_TOKEN = "tok-browser-ann-6c1e0b"
 ROSTER = [
@@ -45,23 +35,6 @@ ROSTER = [
     ("B02", True, False, "bob@ville.fr", "Bob"),  # on the staff list, not enrolled
 ]
 ACCENT = "rgb(0, 0, 145)"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Debian's headless Chromium through Playwright; skipped when either is missing."""
-    binary = shutil.which("chromium")
-    if binary is None:
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium): no browser is downloaded")
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="playwright is not installed (pip install -e .[dev])"
-    )
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=binary, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 @pytest.fixture

@@ -33,15 +33,6 @@ from relais.settings import Settings
 from tests.report_checks import REPO
 
 ARTIFACTS = REPO / "test-artifacts" / "dashboard"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 JUNE, JULY, AUGUST, SEPTEMBER, OCTOBER = (date(2026, m, 1) for m in (6, 7, 8, 9, 10))
 OPEN = "Direction de l'Éducation"
 HOSTILE = "Direction des <b>finances</b> <script>alert('d')</script>"
@@ -340,23 +331,6 @@ def test_the_asset_builds_the_dashboard_from_the_home_s_snapshot(snapshot, setti
 
 
 # --- in a browser -----------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Debian's headless Chromium through Playwright; skipped when either is missing."""
-    binary = shutil.which("chromium")
-    if binary is None:
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium): no browser is downloaded")
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="playwright is not installed (pip install -e .[dev])"
-    )
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=binary, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 @pytest.fixture

@@ -137,14 +137,6 @@ def figure_table(
     return table
 
 
-def _department_rows(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    return _rows(
-        con,
-        "SELECT *, coalesce(is_other_departments, false) AS is_other, "
-        "coalesce(departments_merged, 0) AS merged FROM marts.department_month ORDER BY month",
-    )
-
-
 def metric_texts(
     labels: Labels, settings: ReportSettings, text: Mapping[str, str]
 ) -> dict[str, dict[str, str]]:
