@@ -391,7 +391,9 @@ def _report(tmp_path: Path, network: NetworkSource | None, language: str = "fr")
     return files[0].read_text(encoding="utf-8")
 
 
-def test_the_report_compares_with_similar_organisations_only_when_the_band_is_shown(deployment, tmp_path):
+def test_the_report_compares_only_when_the_band_is_shown_and_else_says_how_many_there_are(
+    deployment, tmp_path
+):
     build = build_network(deployment, tmp_path)
     html = _report(tmp_path, NetworkSource(build.database, "ville-a"))
     section = visible_text(html, "peers")
@@ -406,7 +408,12 @@ def test_the_report_compares_with_similar_organisations_only_when_the_band_is_sh
     assert unescape(html).count('data-figure="') == len(peers.figures)
     assert html.count("data:image/svg+xml;base64,") >= len(peers.figures)
 
-    assert 'id="peers"' not in _report(tmp_path, NetworkSource(build.database, "commune-g"))  # band of two
+    waiting = _report(tmp_path, NetworkSource(build.database, "commune-g"))  # a band of two organisations
+    assert 'id="peers"' in waiting and 'data-figure="' not in waiting, "no figure of a band under five"
+    assert re.sub(r"\s+", " ", "En mars 2025, 2 organisation(s) de moins de 250 agents") in visible_text(
+        waiting, "peers"
+    )
+    assert "à partir de 5" in visible_text(waiting, "peers")
     assert 'id="peers"' not in _report(tmp_path, None)
     english = peer_section(NetworkSource(build.database, "ville-a"), MARCH, Labels("en"))
     assert english and english["intro"].startswith("Your figures for March 2025 beside those of the")

@@ -58,6 +58,24 @@ class OrganisationPeers:
     figures: tuple[PeerFigure, ...]
 
 
+def band_count(database: Path, slug: str, month: date) -> tuple[str, int] | None:
+    """The size band ``slug`` contributed to in ``month`` and how many organisations contributed to it
+    that month; ``None`` when there is no network or the organisation did not contribute that month."""
+    if not database.is_file():
+        return None
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        rows = con.execute(
+            f"SELECT o.size_band, count(*) FROM {SCHEMA}.organisation_month AS o "
+            f"JOIN {SCHEMA}.organisation_month AS own ON own.size_band = o.size_band AND own.month = o.month "
+            "WHERE own.slug = ? AND own.month = ? GROUP BY o.size_band",
+            [slug, month.replace(day=1)],
+        ).fetchall()
+    finally:
+        con.close()
+    return (rows[0][0], int(rows[0][1])) if rows else None
+
+
 def organisation_peers(database: Path, slug: str, month: date) -> OrganisationPeers | None:
     """The comparison of ``slug``'s ``month`` with its band, or ``None`` when there is none to show.
 

@@ -4,8 +4,9 @@
 the ``NetworkSource`` and the report's month and returns what the template prints: one sentence per
 figure (own value, where it stands, the band's median and quartiles) and a small SVG bar drawn by
 ``band_svg`` (the quartile range, the median, the organisation's dot). It returns ``None``, and the
-report has no such section, when there is no network, the organisation did not contribute that
-month, or its band holds fewer than five organisations.
+report has no such section, when there is no network or the organisation did not contribute that
+month; while its band holds fewer than five organisations, the section only says so and how many
+there are (a comparison would make the others recognisable).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from relais.network.peers import OrganisationPeers, PeerFigure, organisation_peers
+from relais.network.build import MIN_BAND_ORGANISATIONS
+from relais.network.peers import OrganisationPeers, PeerFigure, band_count, organisation_peers
 from relais.reports.labels import Labels
 
 SVG_PREFIX = "data:image/svg+xml;base64,"
@@ -111,4 +113,22 @@ def peer_section(source: NetworkSource | None, month: date, labels: Labels) -> d
     if source is None:
         return None
     peers = organisation_peers(source.database, source.slug, month)
-    return None if peers is None else peer_view(peers, labels)
+    if peers is not None:
+        return peer_view(peers, labels)
+    counted = band_count(source.database, source.slug, month)
+    if counted is None:
+        return None
+    band, count = counted
+    return {
+        "band": band,
+        "organisations": count,
+        "intro": labels(
+            "peers_waiting",
+            month=labels.month_name(month),
+            count=count,
+            band=labels(f"band_{band}"),
+            needed=MIN_BAND_ORGANISATIONS,
+        ),
+        "rows": [],
+        "legend": "",
+    }

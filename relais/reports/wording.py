@@ -381,6 +381,14 @@ WORDING: dict[str, tuple[str, str]] = {
         "(yours included) that chose to share theirs. No organisation is named: only the median and the "
         "range holding the middle half of them are shown.",
     ),
+    "peers_waiting": (
+        "Votre organisation partage ses chiffres avec le réseau Relais. En {month}, {count} "
+        "organisation(s) de {band} les partagent ; la comparaison s'affiche à partir de {needed}, pour "
+        "qu'aucune organisation ne soit reconnaissable.",
+        "Your organisation shares its figures with the Relais network. In {month}, {count} "
+        "organisation(s) of {band} share theirs; the comparison is shown from {needed} on, so that no "
+        "organisation can be recognised.",
+    ),
     "peers_sentence": (
         "{label} : {own}, {position} (médiane {median} ; la moitié des organisations entre {q1} et {q3}).",
         "{label}: {own}, {position} (median {median}; the middle half of the organisations between {q1} "
