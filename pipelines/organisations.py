@@ -38,6 +38,7 @@ from dagster import (
     InitResourceContext,
     MaterializeResult,
     RunRequest,
+    RunsFilter,
     RunStatusSensorContext,
     SensorEvaluationContext,
     SensorResult,
@@ -168,10 +169,18 @@ network_job = define_asset_job(
     description="Rebuilds the network of peers after each organisation's successful refresh.",
 )
 def network_after_refresh(context: RunStatusSensorContext) -> RunRequest | SkipReason:
-    """Request a network rebuild when a refresh of an organisation succeeded."""
+    """Request a network rebuild when a refresh of an organisation succeeded, unless one is already
+    waiting in the queue (it will read this organisation's new snapshot too)."""
     run = context.dagster_run
     if run.job_name != "refresh_organisation":
         return SkipReason(f"{run.job_name} does not change any organisation's snapshot")
+    waiting = context.instance.get_runs_count(
+        RunsFilter(
+            job_name=network_job.name, statuses=[DagsterRunStatus.QUEUED, DagsterRunStatus.NOT_STARTED]
+        )
+    )
+    if waiting:
+        return SkipReason("a rebuild of the network is already queued: it will include this refresh")
     return RunRequest(run_key=f"network-after-{run.run_id}")
 
 

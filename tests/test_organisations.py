@@ -12,7 +12,13 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from dagster import DagsterInstance, build_run_status_sensor_context, build_sensor_context
+from dagster import (
+    DagsterInstance,
+    DagsterRun,
+    DagsterRunStatus,
+    build_run_status_sensor_context,
+    build_sensor_context,
+)
 
 from pipelines.organisations import (
     ORGANISATIONS,
@@ -92,6 +98,20 @@ def test_one_partition_refreshes_its_own_home_only_then_the_network_follows(tmp_
             )
         )
         assert request.run_key == f"network-after-{result.run_id}"
+        queued = DagsterRun(
+            job_name="network", run_id="queued-network-run", status=DagsterRunStatus.NOT_STARTED
+        )
+        instance.add_run(queued)
+        again = network_after_refresh(
+            build_run_status_sensor_context(
+                sensor_name=network_after_refresh.name,
+                dagster_instance=instance,
+                dagster_run=result.dagster_run,
+                dagster_event=result.get_run_success_event(),
+            )
+        )
+        assert "already queued" in again.skip_message, "one waiting rebuild serves every refresh before it"
+        instance.delete_run("queued-network-run")
         network = defs.resolve_job_def("network").execute_in_process(instance=instance)
         assert network.success
     with duckdb.connect(str(tmp_path / "network" / "relais-network.duckdb"), read_only=True) as con:
