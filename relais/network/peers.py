@@ -61,19 +61,22 @@ class OrganisationPeers:
 def band_count(database: Path, slug: str, month: date) -> tuple[str, int] | None:
     """The size band ``slug`` contributed to in ``month`` and how many organisations contributed to it
     that month; ``None`` when there is no network or the organisation did not contribute that month."""
-    if not database.is_file():
-        return None
-    con = duckdb.connect(str(database), read_only=True)
-    try:
-        rows = con.execute(
-            f"SELECT o.size_band, count(*) FROM {SCHEMA}.organisation_month AS o "
-            f"JOIN {SCHEMA}.organisation_month AS own ON own.size_band = o.size_band AND own.month = o.month "
-            "WHERE own.slug = ? AND own.month = ? GROUP BY o.size_band",
-            [slug, month.replace(day=1)],
-        ).fetchall()
-    finally:
-        con.close()
+    rows = _query(
+        database,
+        f"SELECT o.size_band, count(*) FROM {SCHEMA}.organisation_month AS o "
+        f"JOIN {SCHEMA}.organisation_month AS own ON own.size_band = o.size_band AND own.month = o.month "
+        "WHERE own.slug = ? AND own.month = ? GROUP BY o.size_band",
+        [slug, month.replace(day=1)],
+    )
     return (rows[0][0], int(rows[0][1])) if rows else None
+
+
+def _query(database: Path, sql: str, parameters: list) -> list[tuple]:
+    """The rows of one query on the network database, read-only; none when there is no network yet."""
+    if not database.is_file():
+        return []
+    with duckdb.connect(str(database), read_only=True) as con:
+        return con.execute(sql, parameters).fetchall()
 
 
 def organisation_peers(database: Path, slug: str, month: date) -> OrganisationPeers | None:
@@ -83,26 +86,22 @@ def organisation_peers(database: Path, slug: str, month: date) -> OrganisationPe
     month (not opted in, month incomplete or too few ambassadors), has no size band, or its band
     holds fewer than five organisations for every figure.
     """
-    if not database.is_file():
+    found = _query(
+        database,
+        f"SELECT size_band, {', '.join(f.key for f in FIGURES)} FROM {SCHEMA}.organisation_month "
+        "WHERE slug = ? AND month = ?",
+        [slug, month.replace(day=1)],
+    )
+    if not found or found[0][0] is None:
         return None
-    con = duckdb.connect(str(database), read_only=True)
-    try:
-        found = con.execute(
-            f"SELECT size_band, {', '.join(f.key for f in FIGURES)} FROM {SCHEMA}.organisation_month "
-            "WHERE slug = ? AND month = ?",
-            [slug, month.replace(day=1)],
-        ).fetchall()
-        if not found or found[0][0] is None:
-            return None
-        own = found[0]
-        band_key, values = own[0], dict(zip((f.key for f in FIGURES), own[1:], strict=True))
-        rows = con.execute(
-            f"SELECT figure, organisations, median, q1, q3 FROM {SCHEMA}.band_month "
-            "WHERE size_band = ? AND month = ?",
-            [band_key, month.replace(day=1)],
-        ).fetchall()
-    finally:
-        con.close()
+    own = found[0]
+    band_key, values = own[0], dict(zip((f.key for f in FIGURES), own[1:], strict=True))
+    rows = _query(
+        database,
+        f"SELECT figure, organisations, median, q1, q3 FROM {SCHEMA}.band_month "
+        "WHERE size_band = ? AND month = ?",
+        [band_key, month.replace(day=1)],
+    )
     statistics = {row[0]: BandStatistics(int(row[1]), row[2], row[3], row[4]) for row in rows}
     figures = tuple(
         PeerFigure(f, values[f.key], statistics[f.key])
