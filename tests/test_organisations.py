@@ -78,6 +78,18 @@ def test_a_slug_must_name_runs_safely(tmp_path):
         list_organisations(tmp_path)
 
 
+def _network_request(instance, result):
+    """What the network sensor does on the successful run ``result``."""
+    return network_after_refresh(
+        build_run_status_sensor_context(
+            sensor_name=network_after_refresh.name,
+            dagster_instance=instance,
+            dagster_run=result.dagster_run,
+            dagster_event=result.get_run_success_event(),
+        )
+    )
+
+
 def test_one_partition_refreshes_its_own_home_only_then_the_network_follows(tmp_path):
     a, b = _home(tmp_path, "ville-a"), _home(tmp_path, "ville-b")
     (a / "relais.toml").write_text('organisation = "ville-a"\nnetwork_opt_in = true\n', encoding="utf-8")
@@ -89,27 +101,13 @@ def test_one_partition_refreshes_its_own_home_only_then_the_network_follows(tmp_
         assert result.success
         materialised = {e.partition for e in result.get_asset_materialization_events()}
         assert materialised == {"ville-a"}
-        request = network_after_refresh(
-            build_run_status_sensor_context(
-                sensor_name=network_after_refresh.name,
-                dagster_instance=instance,
-                dagster_run=result.dagster_run,
-                dagster_event=result.get_run_success_event(),
-            )
-        )
+        request = _network_request(instance, result)
         assert request.run_key == f"network-after-{result.run_id}"
         queued = DagsterRun(
             job_name="network", run_id="queued-network-run", status=DagsterRunStatus.NOT_STARTED
         )
         instance.add_run(queued)
-        again = network_after_refresh(
-            build_run_status_sensor_context(
-                sensor_name=network_after_refresh.name,
-                dagster_instance=instance,
-                dagster_run=result.dagster_run,
-                dagster_event=result.get_run_success_event(),
-            )
-        )
+        again = _network_request(instance, result)
         assert "already queued" in again.skip_message, "one waiting rebuild serves every refresh before it"
         instance.delete_run("queued-network-run")
         network = defs.resolve_job_def("network").execute_in_process(instance=instance)

@@ -37,7 +37,7 @@ from bench.organisations import (
 )
 from relais.network import network_database
 from tests.test_notifications import Webhook
-from tests.test_postgres_storage import PG_DB, PG_PASSWORD, PG_USER, postgres  # noqa: F401 (fixture)
+from tests.test_postgres_storage import postgres, postgres_environment  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.slow
 
@@ -104,13 +104,7 @@ def test_twenty_organisations_through_the_queue_two_at_a_time(postgres, tmp_path
     limit = instance_settings["run_coordinator"]["config"]["max_concurrent_runs"]
     assert limit == 2
     (dagster_home / "dagster.yaml").write_text(DEPLOY_YAML.read_text(encoding="utf-8"), encoding="utf-8")
-    pg_env = {
-        "DAGSTER_PG_USERNAME": PG_USER,
-        "DAGSTER_PG_PASSWORD": PG_PASSWORD,
-        "DAGSTER_PG_HOST": "127.0.0.1",
-        "DAGSTER_PG_DB": PG_DB,
-        "DAGSTER_PG_PORT": str(postgres["port"]),
-    }
+    pg_env = postgres_environment(postgres["port"])
     for name, value in pg_env.items():
         monkeypatch.setenv(name, value)
     webhook = Webhook()

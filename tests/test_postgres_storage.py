@@ -48,6 +48,17 @@ def postgres_bindir() -> Path | None:
     return max(found, key=lambda bindir: int(bindir.parent.name)) if found else None
 
 
+def postgres_environment(port: int) -> dict[str, str]:
+    """The DAGSTER_PG_* variables deploy/dagster-postgres.yaml reads, for the throw-away server."""
+    return {
+        "DAGSTER_PG_USERNAME": PG_USER,
+        "DAGSTER_PG_PASSWORD": PG_PASSWORD,
+        "DAGSTER_PG_HOST": "127.0.0.1",
+        "DAGSTER_PG_DB": PG_DB,
+        "DAGSTER_PG_PORT": str(port),
+    }
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -145,13 +156,7 @@ def test_operators_command_records_runs_and_events_in_postgres(postgres, tmp_pat
     shutil.copyfile(DEPLOY_YAML, dagster_home / "dagster.yaml")
     root = tmp_path / "home"
     build_organisation(root / "inbox")
-    pg_env = {
-        "DAGSTER_PG_USERNAME": PG_USER,
-        "DAGSTER_PG_PASSWORD": PG_PASSWORD,
-        "DAGSTER_PG_HOST": "127.0.0.1",
-        "DAGSTER_PG_DB": PG_DB,
-        "DAGSTER_PG_PORT": str(postgres["port"]),
-    }
+    pg_env = postgres_environment(postgres["port"])
     # RELAIS_PSEUDONYM_KEY and PATH come from the environment (tests/conftest.py sets the key).
     env = {**os.environ, "RELAIS_HOME": str(root), "DAGSTER_HOME": str(dagster_home), **pg_env}
     dagster = Path(sys.executable).parent / "dagster"
