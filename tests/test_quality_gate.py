@@ -25,6 +25,16 @@ def _evaluations(result):
     }
 
 
+def _last_recorded(root, table, check):
+    """(severity, success) of the newest outcome of ``table``'s ``check`` in marts.quality_checks."""
+    with duckdb.connect(str(root / "warehouse.duckdb"), read_only=True) as con:
+        return con.execute(
+            "SELECT severity, success FROM marts.quality_checks WHERE table_name = ? AND check_name = ? "
+            "ORDER BY checked_at DESC LIMIT 1",
+            [table, check],
+        ).fetchall()
+
+
 def _gate_then_publish(root):
     job = build_definitions(load_home(root)).resolve_implicit_global_asset_job_def()
     with DagsterInstance.ephemeral() as instance:
@@ -48,12 +58,7 @@ def test_a_blocking_failure_keeps_the_previous_snapshot(organisation, tmp_path):
     assert AssetKey(["quality", "gate"]) in materialized
     assert AssetKey(["serving", "relais_snapshot"]) not in materialized
     assert _digest(root / "serving" / "relais.duckdb") == before, "the previous snapshot stays in place"
-    with duckdb.connect(str(root / "warehouse.duckdb"), read_only=True) as con:
-        recorded = con.execute(
-            "SELECT severity, success FROM marts.quality_checks WHERE table_name = 'marts.agent_month' "
-            "AND check_name = 'key_unique' ORDER BY checked_at DESC LIMIT 1"
-        ).fetchall()
-    assert recorded == [("ERROR", False)]
+    assert _last_recorded(root, "marts.agent_month", "key_unique") == [("ERROR", False)]
     assert (root / "quality").is_dir()
 
 
@@ -66,12 +71,7 @@ def test_a_warning_does_not_stop_publication(organisation, tmp_path):  # noqa: F
     result = _gate_then_publish(root)
     evaluations = _evaluations(result)
     assert evaluations[("quality/gate", "no_blocking_failure")].passed
-    with duckdb.connect(str(root / "warehouse.duckdb"), read_only=True) as con:
-        stale = con.execute(
-            "SELECT severity, success FROM marts.quality_checks WHERE check_name = 'freshness' "
-            "ORDER BY checked_at DESC LIMIT 1"
-        ).fetchall()
-    assert stale == [("WARN", False)]
+    assert _last_recorded(root, "marts.programme_month", "freshness") == [("WARN", False)]
     assert _digest(root / "serving" / "relais.duckdb") != before, "published despite the warning"
 
 
