@@ -118,6 +118,8 @@ def deployment_resources(root: Path) -> dict[str, object]:
 
 
 NETWORK = AssetKey(["network", "peers"])
+NETWORK_TAG = "relais/network"
+"""The tag on every rebuild of the network; the run queue's limit of 1 on it keeps rebuilds in turn."""
 
 
 def network_asset(root: Path) -> AssetsDefinition:
@@ -159,6 +161,7 @@ network_job = define_asset_job(
     "network",
     selection=AssetSelection.assets(NETWORK),
     description="Rebuild the network of peers from the organisations' published snapshots.",
+    tags={NETWORK_TAG: "rebuild"},
 )
 
 

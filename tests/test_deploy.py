@@ -56,6 +56,7 @@ DOCKERIGNORE = DEPLOY / "Dockerfile.dockerignore"
 CHART = Path(__file__).resolve().parent / "fixtures" / "dagster-helm"
 SUBCHART_KEY = "dagster-user-deployments"
 PARTITION_TAG = "dagster/partition"
+NETWORK_TAG = "relais/network"
 JOB = "refresh_organisation"
 PG_ENV = {
     "DAGSTER_PG_USERNAME": "relais",
@@ -151,23 +152,35 @@ def test_instance_settings_load_through_dagster(instance_settings):
     )
     assert queue.max_concurrent_runs == 2
     assert queue.tag_concurrency_limits == [
-        {"key": PARTITION_TAG, "value": {"applyLimitPerUniqueValue": True}, "limit": 1}
+        {"key": PARTITION_TAG, "value": {"applyLimitPerUniqueValue": True}, "limit": 1},
+        {"key": NETWORK_TAG, "limit": 1},
     ]
 
 
 def queued_then_dequeued(instance, started: list[str], queued: list[str]) -> list[str]:
-    """Slugs of the queued runs Dagster's daemon would launch now, runs of ``started`` in progress."""
-    origin = RemoteRepositoryOrigin(RegisteredCodeLocationOrigin("relais"), "__repository__").get_job_origin(
-        JOB
-    )
-    for status, slugs in ((DagsterRunStatus.STARTED, started), (DagsterRunStatus.QUEUED, queued)):
-        for slug in slugs:
+    """Runs of ``queued`` Dagster's daemon would launch now, runs of ``started`` in progress; each run
+    is an organisation's slug (a refresh of its partition) or ``network`` (a rebuild of the network,
+    with the tags the job puts on its runs)."""
+    from pipelines.organisations import network_job
+
+    def origin(job: str):
+        return RemoteRepositoryOrigin(
+            RegisteredCodeLocationOrigin("relais"), "__repository__"
+        ).get_job_origin(job)
+
+    for status, names in ((DagsterRunStatus.STARTED, started), (DagsterRunStatus.QUEUED, queued)):
+        for name in names:
+            job, tags = (
+                (network_job.name, dict(network_job.tags))
+                if name == "network"
+                else (JOB, {PARTITION_TAG: name})
+            )
             create_run_for_test(
-                instance, job_name=JOB, status=status, tags={PARTITION_TAG: slug}, remote_job_origin=origin
+                instance, job_name=job, status=status, tags=tags, remote_job_origin=origin(job)
             )
     daemon = QueuedRunCoordinatorDaemon(interval_seconds=1)
     runs = daemon._get_runs_to_dequeue(instance, instance.get_concurrency_config(), None)
-    return [run.tags[PARTITION_TAG] for run in runs]
+    return [run.tags.get(PARTITION_TAG, "network") for run in runs]
 
 
 @pytest.fixture
@@ -194,6 +207,18 @@ def test_queue_skips_an_organisation_already_running(queued_instance):
 
 def test_queue_is_full_at_two_runs(queued_instance):
     assert queued_then_dequeued(queued_instance, ["ville-a", "ville-b"], ["ville-c"]) == []
+
+
+def test_queue_rebuilds_the_network_one_at_a_time(queued_instance):
+    # A rebuild in progress: the next waits, and an organisation's refresh takes the free slot.
+    assert queued_then_dequeued(queued_instance, ["network"], ["network", "ville-a"]) == ["ville-a"]
+
+
+def test_queue_starts_one_of_two_queued_rebuilds_of_the_network(queued_instance):
+    assert queued_then_dequeued(queued_instance, [], ["network", "network", "ville-a"]) == [
+        "network",
+        "ville-a",
+    ]
 
 
 # --- the Helm values -------------------------------------------------------------------------------
