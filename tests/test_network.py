@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import random
 import re
+import shutil
+import statistics
 from datetime import date
 from html import unescape
 from pathlib import Path
@@ -29,6 +31,7 @@ from relais.network.build import TABLES
 from relais.network.contribution import SNAPSHOT
 from relais.network.docs import network_docs
 from relais.network.figures import FIGURES, SKILL_FIGURE
+from relais.network.peers import BandStatistics, position, skill_family_peers
 from relais.reports import write_month_report
 from relais.reports.labels import Labels
 from relais.reports.peers import NetworkSource, band_svg, peer_section
@@ -114,20 +117,25 @@ def write_snapshot(home: Path, slug: str, headcount: int, seed: int, opt_in: boo
     return home
 
 
-@pytest.fixture
-def deployment(tmp_path: Path) -> list[tuple[str, Path]]:
-    """Eight opted-in organisations of varied sizes and one that did not opt in."""
+def write_deployment(folder: Path) -> list[tuple[str, Path]]:
+    """Eight opted-in organisations of varied sizes and one that did not opt in, under ``folder``."""
     listed = [
-        (slug, write_snapshot(tmp_path / "organisations" / slug, slug, headcount, seed))
+        (slug, write_snapshot(folder / "organisations" / slug, slug, headcount, seed))
         for seed, (slug, headcount) in enumerate(ORGANISATIONS.items())
     ]
     listed.append(
         (
             "discrete-z",
-            write_snapshot(tmp_path / "organisations" / "discrete-z", "discrete-z", 500, 99, opt_in=False),
+            write_snapshot(folder / "organisations" / "discrete-z", "discrete-z", 500, 99, opt_in=False),
         )
     )
     return listed
+
+
+@pytest.fixture
+def deployment(tmp_path: Path) -> list[tuple[str, Path]]:
+    """The organisations of ``write_deployment`` in the test's folder."""
+    return write_deployment(tmp_path)
 
 
 def table(database: Path, name: str) -> list[dict]:
@@ -370,6 +378,76 @@ def test_an_organisation_sees_its_own_figures_and_its_band_only(deployment, tmp_
     assert organisation_peers(build.database, "discrete-z", month) is None  # not opted in
     assert organisation_peers(build.database, "ville-a", MONTHS[-1]) is None  # incomplete month
     assert organisation_peers(tmp_path / "nowhere.duckdb", "ville-a", month) is None
+
+
+def test_an_organisation_sees_its_skill_families_beside_statistics_computed_again(deployment, tmp_path):
+    build = build_network(deployment, tmp_path)
+    homes = dict(deployment)
+    contributed = {slug: expected_months(homes[slug]) for slug in ORGANISATIONS}
+    for month in MONTHS[1:-1]:
+        mentions = {
+            slug: expected_families(homes[slug], month, months[month]["enrolled"])
+            for slug, months in contributed.items()
+            if month in months
+        }
+        named = {family for values in mentions.values() for family, value in values.items() if value > 0}
+        members = [slug for slug in MEDIUM if slug in mentions]
+        assert len(members) >= MIN_BAND_ORGANISATIONS  # the band is shown: the checks below can fail
+        for slug in members:
+            families = skill_family_peers(build.database, slug, month)
+            assert [f.family for f in families] == sorted(named)
+            for item in families:
+                band = [mentions[member][item.family] for member in members]
+                q1, _, q3 = statistics.quantiles(band, n=4, method="inclusive")
+                assert item.band.organisations == len(band)
+                assert (item.band.q1, item.band.median, item.band.q3) == (
+                    pytest.approx(q1, abs=0.005 + 1e-9),
+                    pytest.approx(statistics.median(band), abs=0.005 + 1e-9),
+                    pytest.approx(q3, abs=0.005 + 1e-9),
+                )
+                own = mentions[slug]
+                assert item.own == pytest.approx(own[item.family], abs=0.005 + 1e-9)
+                assert item.mention_share == pytest.approx(
+                    own[item.family] / sum(own.values()), abs=5e-5 + 1e-9
+                )
+
+
+def test_skill_families_read_no_other_organisation_row(deployment, tmp_path):
+    build = build_network(deployment, tmp_path)
+    before = organisation_peers(build.database, "ville-a", MARCH)
+    alone = tmp_path / "alone.duckdb"
+    shutil.copyfile(build.database, alone)
+    with duckdb.connect(str(alone)) as con:
+        for name in ("organisation_month", "organisation_skill_family_month"):
+            con.execute(f"DELETE FROM network.{name} WHERE slug <> 'ville-a'")
+    assert before is not None and before.families
+    assert organisation_peers(alone, "ville-a", MARCH) == before
+
+
+def test_a_skill_family_of_fewer_than_five_organisations_is_absent(deployment, tmp_path):
+    build = build_network(deployment, tmp_path)
+    assert skill_family_peers(build.database, "commune-g", MARCH) == ()  # a band of two organisations
+    assert "Achat" in {f.family for f in skill_family_peers(build.database, "ville-a", MARCH)}
+    # the reader keeps the rule itself: a row counting four organisations (an older build) is left out
+    with duckdb.connect(str(build.database)) as con:
+        con.execute(
+            "UPDATE network.band_skill_family_month SET organisations = ? WHERE family = 'Achat'",
+            [MIN_BAND_ORGANISATIONS - 1],
+        )
+    families = skill_family_peers(build.database, "ville-a", MARCH)
+    assert families and "Achat" not in {f.family for f in families}
+    assert skill_family_peers(tmp_path / "nowhere.duckdb", "ville-a", MARCH) == ()
+
+
+def test_the_position_is_inside_the_quartiles_inclusive():
+    band = BandStatistics(organisations=5, median=0.4, q1=0.2, q3=0.6)
+    assert [position(value, band) for value in (0.19, 0.2, 0.4, 0.6, 0.61)] == [
+        "below",
+        "within",
+        "within",
+        "within",
+        "above",
+    ]
 
 
 def test_the_band_bar_places_the_quartiles_the_median_and_the_organisation():

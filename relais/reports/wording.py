@@ -436,4 +436,34 @@ WORDING: dict[str, tuple[str, str]] = {
         "Part des publications dont on sait si elles relaient l'institution",
         "Share of posts known to relay the institution or not",
     ),
+    "peers_families_title": (
+        "Compétences mises en avant, par famille",
+        "Skills showcased, by family",
+    ),
+    "peers_family_own": ("Mentions par ambassadeur", "Mentions per ambassador"),
+    "peers_family_share": ("Part de vos mentions", "Share of your mentions"),
+    "peers_family_median": ("Médiane", "Median"),
+    "peers_family_range_header": ("La moitié des organisations entre", "Middle half of organisations"),
+    "peers_family_position": ("Position", "Position"),
+    "peers_family_range": ("{q1} et {q3}", "{q1} to {q3}"),
+    "peers_family_above": ("au-dessus", "above"),
+    "peers_family_within": ("dans la fourchette", "within the range"),
+    "peers_family_below": ("en dessous", "below"),
+    "peers_families_more": (
+        "Les {shown} familles où vous comptez le plus de mentions ; {count} autre(s) famille(s) "
+        "comparable(s) ne sont pas montrées.",
+        "The {shown} families with the most mentions of yours; {count} other comparable family(ies) "
+        "not shown.",
+    ),
+    "peers_families_legend": (
+        "Mentions par ambassadeur : publications et partages du mois nommant une compétence de la "
+        "famille (une fois par compétence), divisés par les ambassadeurs inscrits ; 0 pour une famille "
+        "que vous n'avez pas nommée. Part de vos mentions : la part de la famille dans toutes vos "
+        "mentions de compétences du mois. Médiane et fourchette : celles des organisations similaires, "
+        "qui peuvent utiliser un autre référentiel de compétences.",
+        "Mentions per ambassador: the month's posts and reshares naming a skill of the family (once per "
+        "skill), divided by the enrolled ambassadors; 0 for a family you did not name. Share of your "
+        "mentions: the family's share of all your skill mentions that month. Median and range: those "
+        "of similar organisations, which may use another skills framework.",
+    ),
 }
