@@ -22,6 +22,45 @@ def instance_folder(root: Path, environ: dict[str, str] | None = None) -> Path:
     return Path(value).expanduser().resolve() if value else root / "dagster"
 
 
+DEPLOYMENT_DAGSTER_YAML = """# Written by `relais organisations`: one machine (docs/operators.md).
+# Runs launched by the UI and the sensors wait in Dagster's queue (dagster dev or dagster-daemon drains
+# it): at most 2 at once, never two of one organisation (the limit applies per value of
+# dagster/partition, the organisation's slug) and one rebuild of the network of peers at a time. The
+# same limits as deploy/dagster-postgres.yaml, which adds PostgreSQL storage for production.
+run_coordinator:
+  module: dagster._core.run_coordinator
+  class: QueuedRunCoordinator
+  config:
+    max_concurrent_runs: 2
+    tag_concurrency_limits:
+      - key: dagster/partition
+        value:
+          applyLimitPerUniqueValue: true
+        limit: 1
+      - key: relais/network
+        limit: 1
+telemetry:
+  enabled: false
+"""
+
+
+def prepare_instance(folder: Path, create: bool = True) -> Path:
+    """The deployment's Dagster instance folder (made when ``create``), with the run queue's limits
+    written in its ``dagster.yaml`` unless the operator already wrote one (PostgreSQL storage, a
+    cluster); a folder that does not exist and is not to be made is left to the caller to report."""
+    if create:
+        folder.mkdir(parents=True, exist_ok=True)
+    settings = folder / "dagster.yaml"
+    if folder.is_dir() and not settings.exists():
+        settings.write_text(DEPLOYMENT_DAGSTER_YAML, encoding="utf-8")
+    return folder
+
+
+def ui_command(root: Path, folder: Path) -> str:
+    """The command that starts Dagster's UI and daemon on the deployment, with its instance."""
+    return f"DAGSTER_HOME={folder} RELAIS_DEPLOYMENT={root} dagster dev -m pipelines.deployment"
+
+
 def organisation_line(organisation: Organisation) -> str:
     """One organisation as `relais organisations` lists it: slug, home, last publication, network."""
     from pipelines.organisations import organisation_home
@@ -42,7 +81,7 @@ def sync_partitions(root: Path, folder: Path) -> tuple[list[str], list[str]]:
 
     from pipelines.organisations import ORGANISATIONS
 
-    folder.mkdir(parents=True, exist_ok=True)
+    prepare_instance(folder)
     slugs = {o.slug for o in list_organisations(root)}
     with DagsterInstance.from_config(str(folder)) as instance:
         known = set(instance.get_dynamic_partitions(ORGANISATIONS.name))
@@ -68,6 +107,7 @@ def organisations_command(root: Path, write: Callable[[str], None] = print) -> i
         f"{len(organisations)} organisation(s); Dagster partitions: {len(added)} added, "
         f"{len(removed)} removed ({instance_folder(root)})"
     )
+    write(f"UI and sensors: {ui_command(root, instance_folder(root))}")
     return 0
 
 
@@ -77,7 +117,8 @@ def refresh_organisation_command(
     """Refresh one organisation as its partition, a line per step; (exit status, the failure or "")."""
     from pipelines.refresh import run_organisation_refresh, step_label
 
-    outcome = run_organisation_refresh(root, slug, instance_folder(root), write)
+    outcome = folder = prepare_instance(instance_folder(root), create=not os.environ.get("DAGSTER_HOME"))
+    outcome = run_organisation_refresh(root, slug, folder, write)
     if outcome.success:
         write(f"Refresh of {slug} done (Dagster run {outcome.run_id}).")
         return 0, ""

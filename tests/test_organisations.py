@@ -31,6 +31,8 @@ from relais.deployment import DeploymentError, find_organisation, list_organisat
 from tests.builders import write_text
 from tests.test_end_to_end import build_organisation
 
+REPO = Path(__file__).resolve().parents[1]
+
 
 def _home(root: Path, slug: str) -> Path:
     home = root / "organisations" / slug
@@ -168,3 +170,42 @@ def test_the_command_line_lists_registers_and_names_a_wrong_organisation(tmp_pat
     monkeypatch.delenv("RELAIS_DEPLOYMENT")
     assert main(["organisations"]) == 2
     assert "RELAIS_DEPLOYMENT is not set" in capsys.readouterr().err
+
+
+def test_the_deployment_instance_queues_runs_with_the_limits_of_the_shipped_settings(
+    tmp_path, monkeypatch, capsys
+):
+    """`relais organisations` writes the local instance's run queue: the limits of the production
+    file, on Dagster's own coordinator; the command to start the UI on that instance is printed."""
+    import yaml
+    from dagster._core.run_coordinator import QueuedRunCoordinator
+
+    from pipelines.cli import main
+
+    _home(tmp_path, "ville-a")
+    monkeypatch.setenv("RELAIS_DEPLOYMENT", str(tmp_path))
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    assert main(["organisations"]) == 0
+    assert (
+        f"DAGSTER_HOME={tmp_path / 'dagster'} RELAIS_DEPLOYMENT={tmp_path} dagster dev"
+        in capsys.readouterr().out
+    )
+    written = yaml.safe_load((tmp_path / "dagster" / "dagster.yaml").read_text(encoding="utf-8"))
+    shipped = yaml.safe_load((REPO / "deploy" / "dagster-postgres.yaml").read_text(encoding="utf-8"))
+    assert written["run_coordinator"] == shipped["run_coordinator"]
+    with DagsterInstance.from_config(str(tmp_path / "dagster")) as instance:
+        coordinator = instance.run_coordinator
+        assert isinstance(coordinator, QueuedRunCoordinator)
+        assert coordinator.get_run_queue_config().max_concurrent_runs == 2
+
+
+def test_an_operators_own_instance_settings_are_kept(tmp_path):
+    from pipelines.deployment_cli import prepare_instance
+
+    folder = tmp_path / "dagster"
+    folder.mkdir()
+    (folder / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    prepare_instance(folder)
+    assert (folder / "dagster.yaml").read_text(encoding="utf-8") == "telemetry:\n  enabled: false\n"
+    missing = tmp_path / "typo"
+    assert prepare_instance(missing, create=False) == missing and not missing.exists()
