@@ -4,15 +4,20 @@ No orchestration, no validation, no quarantine, no privacy gate beyond the conse
 pseudonymisation: the least work that yields ``agent_month``, ``department_month`` and
 ``programme_month`` core figures from the same inbox. Python only does what DuckDB cannot do
 without an extension: take the CSV members out of the ZIP archives and read the XLSX sheets (with
-fastexcel, into Arrow). Everything else is SQL. Relais's full refresh is measured against this.
+fastexcel, into Arrow). Everything else is SQL. Relais's full refresh is measured against this, so
+the floor uses every core as Relais may: DuckDB its threads, and the Python parts a process pool over
+the files (``workers``, default one per CPU), the files split into one contiguous share per worker.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
 import resource
 import shutil
 import zipfile
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -46,10 +51,9 @@ CORE_AGENT_COLUMNS = (
 CORE_PROGRAMME_COLUMNS = ("enrolled", "active", *CORE_AGENT_COLUMNS[:3], *CORE_AGENT_COLUMNS[5:])
 
 
-def extract_archives(inbox: Path, dest: Path) -> int:
-    """Copy the engagement CSV members of every archive ZIP under ``inbox`` to ``dest/<n>/``."""
-    count = 0
-    for n, path in enumerate(sorted(inbox.rglob("*.zip"))):
+def _extract_share(paths: list[tuple[int, Path]], dest: Path) -> int:
+    """Copy the engagement CSV members of the archives ``(n, path)`` to ``dest/<kind>/<part>/<n>.csv``."""
+    for n, path in paths:
         with zipfile.ZipFile(path) as archive:
             for info in archive.infolist():
                 name = Path(info.filename).name
@@ -59,15 +63,51 @@ def extract_archives(inbox: Path, dest: Path) -> int:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     with archive.open(info) as source, target.open("wb") as out:
                         shutil.copyfileobj(source, out)
-        count += 1
-    return count
+    return len(paths)
 
 
-def read_workbooks(inbox: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _shares(items: list, workers: int) -> list[list]:
+    """``items`` cut into ``workers`` contiguous shares of nearly equal length (empty ones dropped)."""
+    size, extra = divmod(len(items), workers)
+    shares, start = [], 0
+    for index in range(workers):
+        end = start + size + (1 if index < extra else 0)
+        shares.append(items[start:end])
+        start = end
+    return [share for share in shares if share]
+
+
+def _pool_map(function, shares: list[list], *arguments) -> list:  # type: ignore[no-untyped-def]
+    """``function(share, *arguments)`` for each share, in a process pool when there is more than one."""
+    if len(shares) <= 1:
+        return [function(share, *arguments) for share in shares]
+    # Spawned, not forked: a fork of a process whose Polars or DuckDB threads hold a lock deadlocks.
+    with ProcessPoolExecutor(
+        max_workers=len(shares), mp_context=multiprocessing.get_context("spawn")
+    ) as pool:
+        return list(pool.map(function, shares, *[[a] * len(shares) for a in arguments]))
+
+
+def extract_archives(inbox: Path, dest: Path, workers: int = 1) -> int:
+    """Copy the engagement CSV members of every archive ZIP under ``inbox`` to ``dest/<kind>/``."""
+    archives = list(enumerate(sorted(inbox.rglob("*.zip"))))
+    return sum(_pool_map(_extract_share, _shares(archives, workers), dest))
+
+
+DAILY_SCHEMA = {
+    "day": pl.String,
+    "impressions": pl.Float64,
+    "engagements": pl.Float64,
+    "file": pl.String,
+    "day_first": pl.Boolean,
+}
+
+
+def _read_share(paths: list[Path]) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The creator exports' ENGAGEMENT rows (with the file name) and the Page exports' post links."""
     daily: list[pl.DataFrame] = []
     posts: list[pl.DataFrame] = []
-    for path in sorted(inbox.rglob("*.xlsx")):
+    for path in paths:
         try:
             reader = fastexcel.read_excel(str(path))
         except Exception:  # an unreadable workbook is skipped, as a hand-written script would after a crash
@@ -82,19 +122,18 @@ def read_workbooks(inbox: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
         elif "All posts" in reader.sheet_names:
             frame = reader.load_sheet("All posts", header_row=1, use_columns=["Post link"]).to_polars()
             posts.append(frame.rename({"Post link": "link"}))
-    empty_daily = pl.DataFrame(
-        schema={
-            "day": pl.String,
-            "impressions": pl.Float64,
-            "engagements": pl.Float64,
-            "file": pl.String,
-            "day_first": pl.Boolean,
-        }
-    )
     return (
-        pl.concat(daily) if daily else empty_daily,
+        pl.concat(daily) if daily else pl.DataFrame(schema=DAILY_SCHEMA),
         pl.concat(posts) if posts else pl.DataFrame(schema={"link": pl.String}),
     )
+
+
+def read_workbooks(inbox: Path, workers: int = 1) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Every workbook's ENGAGEMENT rows and post links, read by ``workers`` processes."""
+    parts = _pool_map(_read_share, _shares(sorted(inbox.rglob("*.xlsx")), workers))
+    if not parts:
+        return pl.DataFrame(schema=DAILY_SCHEMA), pl.DataFrame(schema={"link": pl.String})
+    return pl.concat([d for d, _ in parts]), pl.concat([p for _, p in parts])
 
 
 SQL = Path(__file__).with_name("floor.sql")
@@ -127,16 +166,26 @@ def _open_files_limit(wanted: int) -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, hard), hard))
 
 
-def run_floor(inbox: Path, work: Path, timezone: str = "Europe/Paris", threads: int | None = None) -> Path:
-    """Compute the core marts of ``inbox`` into ``work/floor.duckdb``; return the database path."""
+def run_floor(
+    inbox: Path,
+    work: Path,
+    timezone: str = "Europe/Paris",
+    threads: int | None = None,
+    workers: int | None = None,
+) -> Path:
+    """Compute the core marts of ``inbox`` into ``work/floor.duckdb``; return the database path.
+
+    ``workers`` processes take the archives out and read the workbooks (default: one per CPU);
+    ``threads`` caps DuckDB's threads (default: DuckDB's own, one per CPU)."""
+    workers = workers or os.cpu_count() or 1
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(
         resource.RLIMIT_NOFILE, (max(soft, min(hard, 1_048_576)), hard)
     )  # one file per archive
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    extract_archives(inbox, work)
-    creator_daily, page_posts = read_workbooks(inbox)
+    extract_archives(inbox, work, workers)
+    creator_daily, page_posts = read_workbooks(inbox, workers)
     database = work / "floor.duckdb"
     with duckdb.connect(str(database)) as con:
         con.execute("SET enable_progress_bar = false")
