@@ -2,14 +2,21 @@
 
 from datetime import date, datetime
 
+import polars as pl
 import pytest
 
 from relais.inbox.scan import scan_inbox
 from relais.ledger import FileRejected
-from relais.sources.creator_analytics import decide_date_order, read_creator_analytics, read_post_analytics
+from relais.sources.creator_analytics import (
+    decide_date_order,
+    order_from_counts,
+    read_creator_analytics,
+    read_creator_batch,
+    read_post_analytics,
+)
 from relais.sources.io.export_owner import owner_name_from_file, period_from_file_name, same_person
 from relais.sources.io.workbooks import detect_workbook
-from relais.sources.readers.analytics import Person, ingest_creator_exports
+from relais.sources.readers.analytics import Person, in_schema, ingest_creator_exports, last_day
 from relais.synthetic.creator import (
     ENGLISH,
     FRENCH,
@@ -567,3 +574,59 @@ def test_period_from_file_name():
     )
     assert period_from_file_name("Content_01-04-2024_31-03-2025_HeleneLefevre.xlsx") is None
     assert period_from_file_name("top.xlsx") is None
+
+
+def test_a_batch_reads_each_file_as_reading_it_alone(tmp_path):
+    english = write_creator_export(tmp_path / "en.xlsx", ENGLISH, **FIGURES)
+    french = _french(
+        tmp_path,
+        "fr.xlsx",
+        "01/04/2024 - 31/03/2025",
+        [["01/04/2024", 100, 4], ["15/04/2024", "beaucoup", 2], ["31/05/2025", 5, 1]],
+    )
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(english.read_bytes()[:300])
+    files = [(english, "en.xlsx"), (broken, "broken.xlsx"), (french, "fr.xlsx")]
+    batch = read_creator_batch(files)
+    assert isinstance(batch.reads[1], FileRejected)
+    for (path, name), read in zip(files, batch.reads, strict=True):
+        if path == broken:
+            continue
+        alone = read_creator_analytics(path, name)
+        assert (read.date_order, read.problems, read.rows_read) == (
+            alone.date_order,
+            alone.problems,
+            alone.rows_read,
+        )
+        assert (read.daily, read.top_posts, read.followers_daily) == (
+            alone.daily,
+            alone.top_posts,
+            alone.followers_daily,
+        )
+    assert batch.reads[2].date_order == "DMY" and len(batch.reads[2].problems) == 2
+    assert batch.daily.get_column("_file").unique().sort().to_list() == [0, 2]
+    assert batch.daily.height == len(batch.reads[0].daily) + len(batch.reads[2].daily)
+
+
+def test_order_from_counts_is_decide_date_order_without_the_days():
+    periods = {"MDY": (date(2024, 1, 4), date(2024, 12, 4)), "DMY": None}
+    assert order_from_counts(periods, {"MDY": 3, "DMY": 3}, 3, "fr") == "MDY"
+    both = {"MDY": (date(2025, 1, 2), date(2025, 10, 2)), "DMY": (date(2025, 2, 1), date(2025, 2, 10))}
+    assert order_from_counts(both, {"MDY": 3, "DMY": 3}, 3, "fr") == "DMY"
+    assert order_from_counts(both, {"MDY": 3, "DMY": 3}, 3, "en") == "MDY"
+    assert order_from_counts(both, {"MDY": 1, "DMY": 2}, 3, "en") == "DMY"
+    assert order_from_counts({"MDY": None, "DMY": None}, {"MDY": 0, "DMY": 1}, 1, None) == "DMY"
+    assert decide_date_order("01/02/2025 - 10/02/2025", ["05/02/2025"], "fr") == order_from_counts(
+        both, {"MDY": 0, "DMY": 1}, 1, "fr"
+    )
+
+
+def test_frames_in_a_tables_schema_and_their_last_day():
+    data = pl.DataFrame(
+        {"day": [date(2026, 1, 2), date(2026, 1, 5)], "impressions": [1, 2], "extra": ["x", "y"]}
+    )
+    typed = in_schema(data, {"day": pl.Date(), "impressions": pl.Float64(), "agent_id": pl.String()})
+    assert typed.schema == {"day": pl.Date(), "impressions": pl.Float64(), "agent_id": pl.String()}
+    assert typed.rows() == [(date(2026, 1, 2), 1.0, None), (date(2026, 1, 5), 2.0, None)]
+    assert last_day(data, pl.DataFrame({"day": [date(2026, 1, 3)]}), pl.DataFrame()) == date(2026, 1, 5)
+    assert last_day(pl.DataFrame()) is None

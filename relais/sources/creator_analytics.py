@@ -17,13 +17,30 @@ rows matched on the label. The French labels are unverified guesses, kept in the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+import polars as pl
+
 from relais.ledger import FileRejected, RowProblem
 from relais.sources.io.export_owner import owner_name_from_file
+from relais.sources.io.sheets import (
+    FILE,
+    ORDER,
+    PYTHON_WHITESPACE,
+    ROW,
+    BatchForm,
+    grid_of,
+    rows_below,
+    sheet_frame,
+    stacked_cells,
+    type_by_order,
+    type_columns,
+)
 from relais.sources.io.tables import Column, column_positions
 from relais.sources.io.values import parse_count
 from relais.sources.io.workbooks import (
@@ -42,6 +59,7 @@ from relais.sources.io.workbooks import (
     TOTAL_FOLLOWERS_ON,
     Grid,
     Labels,
+    batch_form,
     cell,
     column,
     creator_sheets,
@@ -55,7 +73,6 @@ from relais.sources.io.workbooks import (
     open_workbook,
     order_for_language,
     parse_day_in_order,
-    read_sheet_rows,
     readable_in,
     vote_language,
 )
@@ -96,6 +113,8 @@ POST_LABELS: dict[str, Labels] = {
 """Labels of the PERFORMANCE sheet's rows, by output field."""
 
 _DATE_TEXT = DATE_TEXT
+HEAD_ROWS = 13
+"""Rows of each sheet kept as text for recognition and header scans: twelve, from row 2 for FOLLOWERS."""
 
 
 @dataclass
@@ -106,6 +125,10 @@ class CreatorAnalyticsRead:
     (period, discovery totals and follower total, see ``summary_row``) and every problem, so that
     ``rows_read == rows_loaded + len(problems)``. A TOP POSTS spreadsheet row holds one entry of
     each list and counts once per entry.
+
+    The daily, top-post and follower rows are frames (``daily_rows``, ``top_post_rows``,
+    ``follower_rows``, empty with no columns when the sheet is absent); ``daily``, ``top_posts`` and
+    ``followers_daily`` give them as dictionaries.
     """
 
     source_file: str
@@ -117,14 +140,29 @@ class CreatorAnalyticsRead:
     discovery: dict[str, int | None] = field(default_factory=dict)
     followers_total: int | None = None
     followers_total_on: date | None = None
-    daily: list[dict[str, Any]] = field(default_factory=list)
-    top_posts: list[dict[str, Any]] = field(default_factory=list)
-    followers_daily: list[dict[str, Any]] = field(default_factory=list)
+    daily_rows: pl.DataFrame = field(default_factory=pl.DataFrame)
+    top_post_rows: pl.DataFrame = field(default_factory=pl.DataFrame)
+    follower_rows: pl.DataFrame = field(default_factory=pl.DataFrame)
     problems: list[RowProblem] = field(default_factory=list)
     ignored_labels: list[str] = field(default_factory=list)
     rows_read: int = 0
     sheets: dict[str, str] = field(default_factory=dict)
     """The sheets found: role (``discovery``, ``engagement``...) -> sheet name."""
+
+    @property
+    def daily(self) -> list[dict[str, Any]]:
+        """The ENGAGEMENT rows: ``day``, ``impressions``, ``engagements``, ``_source_row``, ``_sheet``."""
+        return self.daily_rows.to_dicts()
+
+    @property
+    def top_posts(self) -> list[dict[str, Any]]:
+        """The TOP POSTS entries, row by row and list by list within a row (see ``TOP_POST_FIELDS``)."""
+        return self.top_post_rows.to_dicts()
+
+    @property
+    def followers_daily(self) -> list[dict[str, Any]]:
+        """The FOLLOWERS rows: ``day``, ``new_followers``, ``_source_row``, ``_sheet``."""
+        return self.follower_rows.to_dicts()
 
     @property
     def has_summary(self) -> bool:
@@ -134,7 +172,8 @@ class CreatorAnalyticsRead:
     @property
     def rows_loaded(self) -> int:
         """Rows returned: daily, top posts, daily followers, and the summary row when there is one."""
-        return len(self.daily) + len(self.top_posts) + len(self.followers_daily) + int(self.has_summary)
+        frames = (self.daily_rows, self.top_post_rows, self.follower_rows)
+        return sum(frame.height for frame in frames) + int(self.has_summary)
 
     def summary_rows(self) -> list[dict[str, Any]]:
         """The summary row, or none for a workbook of other sheets only (TOP POSTS alone...)."""
@@ -199,49 +238,380 @@ def read_creator_analytics(path: Path, source_file: str) -> CreatorAnalyticsRead
 
     Each sheet is recognised by its content (see ``relais.sources.io.workbooks.creator_sheets``). Raises
     ``FileRejected`` when the workbook cannot be opened, when none of its sheets is a creator
-    analytics sheet, or when a sheet holding data has no recognisable header row.
+    analytics sheet, or when a sheet holding data has no recognisable header row. A batch of one
+    (``read_creator_batch``).
     """
+    [read] = read_creator_batch([(path, source_file)]).reads
+    if isinstance(read, Exception):
+        raise read
+    return read
+
+
+@dataclass
+class CreatorBatch:
+    """Creator exports read together: each file's read (or the error rejecting it) and all their rows.
+
+    ``daily``, ``top_posts`` and ``followers_daily`` hold the rows of every file, in file order, with
+    ``_file`` (the file's number in the batch); each read also holds its own rows.
+    """
+
+    reads: list[CreatorAnalyticsRead | Exception]
+    daily: pl.DataFrame
+    top_posts: pl.DataFrame
+    followers_daily: pl.DataFrame
+
+
+def read_creator_batch(files: Sequence[tuple[Path, str]]) -> CreatorBatch:
+    """Read creator analytics exports (path, source file name) together: what a file alone tells
+    (its sheets, language, period, headers) is read file by file, its rows are typed with the other
+    files' rows in one batch (``relais.sources.io.sheets.type_by_order``), each file's dates in its order.
+    """
+    exports: list[_Export | Exception] = []
+    for number, (path, source_file) in enumerate(files):
+        try:
+            exports.append(_open_export(path, source_file, number))
+        except Exception as exc:  # FileRejected, or a spreadsheet library error on a corrupt sheet
+            exports.append(exc)
+    found = [export for export in exports if isinstance(export, _Export)]
+    engagement = _stacked(found, "engagement", ("day", "impressions", "engagements"))
+    orders = _decide_orders(found, engagement)
+    for export in found:
+        export.start(orders[export.number])
+    daily = _type_engagement(found, engagement)
+    top_posts = _type_top_posts(found)
+    followers = _type_followers(found)
+    by_file = {
+        name: dict(data.partition_by(FILE, as_dict=True, include_key=False)) if data.height else {}
+        for name, data in (("daily", daily), ("top", top_posts), ("followers", followers))
+    }
+    for export in found:
+        export.finish(*(by_file[name].get((export.number,), pl.DataFrame()) for name in by_file))
+    reads = [export.result if isinstance(export, _Export) else export for export in exports]
+    return CreatorBatch(reads, daily, top_posts, followers)
+
+
+@dataclass
+class _Export:
+    """One creator export as far as reading it alone goes: its sheets found, their rows still text.
+
+    ``parts`` say where the rows of ENGAGEMENT, TOP POSTS (a part per list) and FOLLOWERS are in
+    their sheets; they are read and typed later with other files' (``_stacked``). Problems are
+    gathered by part, then put in the order a reader of the workbook meets them (``finish``).
+    """
+
+    number: int
+    result: CreatorAnalyticsRead
+    discovery: Grid
+    followers_head: Grid
+    period_row: int
+    period_text: str | None
+    day_texts: list[str] | None
+    parts: dict[str, list[tuple[_Layout, pl.DataFrame]]]
+    found: dict[str, list[RowProblem]] = field(default_factory=dict)
+
+    def start(self, order: str) -> None:
+        """Read what needs the date order and no batch: the period, DISCOVERY and the follower total."""
+        result = self.result
+        result.date_order = order
+        if "discovery" in result.sheets:
+            _read_discovery(
+                result, self.discovery, result.sheets["discovery"], self.period_row, self.period_text
+            )
+        self.found["discovery"], result.problems = result.problems, []
+        if "followers" in result.sheets and self.followers_head and not is_blank_row(self.followers_head[0]):
+            _read_follower_total(result, self.followers_head[0], result.sheets["followers"])
+        self.found["follower_total"], result.problems = result.problems, []
+
+    def finish(self, daily: pl.DataFrame, top_posts: pl.DataFrame, followers: pl.DataFrame) -> None:
+        """Take this file's typed rows; its problems in sheet order; count the rows read."""
+        result = self.result
+        result.daily_rows, result.top_post_rows, result.follower_rows = daily, top_posts, followers
+        result.problems = [
+            problem
+            for part in ("discovery", "engagement", "outside", "top_posts", "follower_total", "followers")
+            for problem in self.found.get(part, [])
+        ]
+        result.rows_read = result.rows_loaded + len(result.problems)
+
+    def problem(self, part: str, row: int, sheet: str, reason: str) -> None:
+        """Record a problem of one part of the workbook (see ``finish`` for their order)."""
+        found = self.found.setdefault(part, [])
+        found.append(RowProblem(self.result.source_file, row, KIND, f"sheet '{sheet}': {reason}"))
+
+
+def _open_export(path: Path, source_file: str, number: int) -> _Export:
+    """Open a creator export and read what it tells alone (``FileRejected`` as ``read_creator_analytics``)."""
     reader = open_workbook(path)
     names = list(reader.sheet_names)
-    all_grids = {name: load_grid(reader, name) for name in names}
-    roles = creator_sheets(names, all_grids)
+    all_frames = {name: sheet_frame(reader, name, blanks=False) for name in names}
+    all_heads = {name: grid_of(frame, HEAD_ROWS) for name, frame in all_frames.items()}
+    roles = creator_sheets(names, all_heads)
     if not roles:
         raise FileRejected(
             "a creator analytics export has five sheets (DISCOVERY, ENGAGEMENT, TOP POSTS, FOLLOWERS, "
             f"DEMOGRAPHICS), whole or saved apart; none of the sheets {names} is one of them by its content"
         )
-    grids = {role: all_grids[name] for role, name in roles.items()}
-    discovery, engagement = grids.get("discovery", []), grids.get("engagement", [])
-    top = grids.get("top_posts", [])
-    language = _creator_language(roles, grids)
+    frames = {role: all_frames[name] for role, name in roles.items()}
+    heads = {role: all_heads[name] for role, name in roles.items()}
+    discovery = grid_of(frames["discovery"]) if "discovery" in roles else []
+    language = _creator_language(roles, {**heads, "discovery": discovery})
     period_row, period_text = _period_cell(discovery)
-    engagement_columns = _engagement_columns("MDY")
-    engagement_header = find_header_row(engagement, engagement_columns, required=("day",))
-    if "engagement" in roles:
-        _require_header(
-            engagement, engagement_header, roles["engagement"], "Date | Impressions | Engagements"
-        )
-    day_texts = _column_texts(engagement, engagement_header, engagement_columns, "day")
-    if "engagement" not in roles and period_text is None:
-        day_texts = _top_post_dates(top)
-    order = decide_date_order(period_text, day_texts, language)
     result = CreatorAnalyticsRead(
         source_file=source_file,
         owner_name=owner_name_from_file(_file_name(path, source_file)),
         language=language,
-        date_order=order,
+        date_order="",
         sheets=roles,
     )
-    if "discovery" in roles:
-        _read_discovery(result, discovery, roles["discovery"], period_row, period_text)
-    if engagement_header is not None:
-        _read_engagement(result, engagement, engagement_header, roles["engagement"])
-    if "top_posts" in roles:
-        _read_top_posts(result, top, roles["top_posts"])
-    if "followers" in roles:
-        _read_followers(result, grids["followers"], roles["followers"])
-    result.rows_read = result.rows_loaded + len(result.problems)
-    return result
+    day_texts = None
+    if "engagement" not in roles and period_text is None:
+        day_texts = _top_post_dates(frames["top_posts"], heads["top_posts"]) if "top_posts" in roles else []
+    parts = {
+        "engagement": _engagement_layout(frames, heads, roles),
+        "top_posts": _top_post_layouts(frames, heads, roles),
+        "followers": _follower_layout(frames, heads, roles),
+    }
+    return _Export(
+        number=number,
+        result=result,
+        discovery=discovery,
+        followers_head=heads.get("followers", []),
+        period_row=period_row,
+        period_text=period_text,
+        day_texts=day_texts,
+        parts=parts,
+    )
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where rows are in a sheet: below ``header`` (0-based), each named column at its position, with
+    ``constants`` (the headers as written, a TOP POSTS list's number, metric and first row). Sheets
+    of one layout are read in one pass (``relais.sources.io.sheets.stacked_cells``)."""
+
+    header: int
+    positions: tuple[tuple[str, int], ...]
+    constants: tuple[tuple[str, Any], ...]
+
+
+def _layout(header: list[str | None], index: int, columns: tuple[Column, ...]) -> _Layout:
+    """The layout of rows below ``header`` (at ``index``) holding ``columns``."""
+    positions = column_positions(header, columns)
+    labels = tuple(
+        (f"label:{c.name}", header[positions[c.name]] if c.name in positions else c.name) for c in columns
+    )
+    return _Layout(index, tuple(positions.items()), labels)
+
+
+def _engagement_layout(
+    frames: dict[str, pl.DataFrame], heads: dict[str, Grid], roles: dict[str, str]
+) -> list[tuple[_Layout, pl.DataFrame]]:
+    """Where the ENGAGEMENT rows are (``day``, ``impressions``, ``engagements``); none without a header."""
+    if "engagement" not in roles:
+        return []
+    columns = _engagement_columns("MDY")
+    head, frame = heads["engagement"], frames["engagement"]
+    header = find_header_row(head, columns, required=("day",))
+    _require_header(frame, header, roles["engagement"], "Date | Impressions | Engagements")
+    return [] if header is None else [(_layout(head[header], header, columns), frame)]
+
+
+def _follower_layout(
+    frames: dict[str, pl.DataFrame], heads: dict[str, Grid], roles: dict[str, str]
+) -> list[tuple[_Layout, pl.DataFrame]]:
+    """Where the FOLLOWERS daily rows are (``day``, ``new_followers``); none without a header."""
+    if "followers" not in roles:
+        return []
+    columns = _follower_columns("MDY")
+    head, frame = heads["followers"], frames["followers"]
+    header = find_header_row(head[1:], columns, required=("day", "new_followers"))
+    if header is None:
+        _require_header(frame, None, roles["followers"], "Date | New followers", first=1)
+        return []
+    return [(_layout(head[header + 1], header + 1, columns), frame)]
+
+
+TOP_POST_CELLS = ("post_key", "published_on", "value")
+"""A TOP POSTS entry's cells: its URL (typed into the post's key), publish date and value."""
+
+
+def _top_post_layouts(
+    frames: dict[str, pl.DataFrame], heads: dict[str, Grid], roles: dict[str, str]
+) -> list[tuple[_Layout, pl.DataFrame]]:
+    """Where each TOP POSTS list's entries are, with the list's number, metric and first row."""
+    if "top_posts" not in roles:
+        return []
+    head, frame, sheet = heads["top_posts"], frames["top_posts"], roles["top_posts"]
+    header = _top_posts_header(head)
+    _require_header(frame, header, sheet, "Post URL | Post publish date | Engagements")
+    if header is None:
+        return []
+    layouts = []
+    for listed, (metric, spots) in enumerate(_top_post_lists(head[header])):
+        positions = tuple(zip(TOP_POST_CELLS, spots, strict=True))
+        labels = tuple((f"label:{name}", cell(head[header], at)) for name, at in positions)
+        constants = (("_list", listed), ("metric", metric), ("_first", header + 2), *labels)
+        layouts.append((_Layout(header, positions, constants), frame))
+    return layouts
+
+
+def _stacked(
+    exports: list[_Export], part: str, names: Sequence[str], skip_blank_rows: bool = True
+) -> pl.DataFrame | None:
+    """One part's rows of every export as text cells, sheets of one layout read in one pass, in file
+    order; None when no export has the part."""
+    groups: dict[_Layout, list[tuple[int, pl.DataFrame]]] = {}
+    for export in exports:
+        for layout, frame in export.parts[part]:
+            groups.setdefault(layout, []).append((export.number, frame))
+    stacks = [
+        stacked_cells(
+            sheets, layout.header, dict(layout.positions), names, dict(layout.constants), skip_blank_rows
+        )
+        for layout, sheets in groups.items()
+    ]
+    if not stacks:
+        return None
+    order = [FILE, ROW, "_list"] if part == "top_posts" else [FILE, ROW]
+    return pl.concat(stacks, how="diagonal_relaxed").sort(order)
+
+
+def _decide_orders(exports: list[_Export], engagement: pl.DataFrame | None) -> dict[int, str]:
+    """Each export's date order (``decide_date_order``), the ENGAGEMENT days of all counted in one batch."""
+    periods = {
+        export.number: {order: read_period(export.period_text, order) for order in ORDERS}
+        for export in exports
+    }
+    inside: dict[int, dict[str, int]] = {}
+    totals: dict[int, int] = {}
+    if engagement is not None:
+        days = engagement.select(FILE, ROW, "day").drop_nulls("day")
+        totals = dict(days.group_by(FILE).len().iter_rows())
+        bounds = pl.DataFrame(
+            [
+                (number, *(day for order in ORDERS for day in (spans[order] or (None, None))))
+                for number, spans in periods.items()
+            ],
+            schema={FILE: pl.Int64, **{f"{part}:{o}": pl.Date for o in ORDERS for part in ("start", "end")}},
+            orient="row",
+        )
+        for order in ORDERS:
+            column = Column("day", (), day_parser(order))
+            read, _ = type_columns(days, (column,), {"day": batch_form(column.parse)}, {}, (FILE, ROW))
+            start, end = pl.col(f"start:{order}"), pl.col(f"end:{order}")
+            within = pl.col("day").is_not_null() & (start.is_null() | pl.col("day").is_between(start, end))
+            counted = read.join(bounds, on=FILE).group_by(FILE).agg(within.sum().alias("inside"))
+            for number, count in counted.iter_rows():
+                inside.setdefault(number, {})[order] = count
+    orders = {}
+    for export in exports:
+        if export.day_texts is not None:
+            orders[export.number] = decide_date_order(
+                export.period_text, export.day_texts, export.result.language
+            )
+            continue
+        counts = inside.get(export.number, {})
+        orders[export.number] = order_from_counts(
+            periods[export.number],
+            {order: counts.get(order, 0) for order in ORDERS},
+            totals.get(export.number, 0),
+            export.result.language,
+        )
+    return orders
+
+
+def _with_orders(exports: list[_Export], cells: pl.DataFrame) -> pl.DataFrame:
+    """Text cells of several exports, each row with its file's date order (``_order``)."""
+    orders = {export.number: export.result.date_order for export in exports}
+    return cells.with_columns(pl.col(FILE).replace_strict(orders, return_dtype=pl.String).alias(ORDER))
+
+
+def _forms(columns: tuple[Column, ...]) -> dict[str, BatchForm | None]:
+    return {c.name: batch_form(c.parse) for c in columns}
+
+
+def _type_engagement(exports: list[_Export], engagement: pl.DataFrame | None) -> pl.DataFrame:
+    """Every export's ENGAGEMENT rows typed; refused rows and days outside a file's period are problems."""
+    if engagement is None:
+        return pl.DataFrame()
+    cells = _with_orders(exports, engagement)
+    typed, refused = type_by_order(
+        cells, _engagement_columns, lambda order: _forms(_engagement_columns(order)), (FILE, ROW, "label:day")
+    )
+    by_number = {export.number: export for export in exports}
+    for number, row, _, reason in refused.iter_rows():
+        export = by_number[number]
+        export.problem("engagement", row, export.result.sheets["engagement"], reason)
+    bounds = pl.DataFrame(
+        [(e.number, e.result.period_start, e.result.period_end) for e in exports],
+        schema={FILE: pl.Int64, "_start": pl.Date, "_end": pl.Date},
+        orient="row",
+    )
+    typed = typed.join(bounds, on=FILE, how="left", maintain_order="left")
+    inside = (
+        pl.col("_start").is_null() | pl.col("_end").is_null() | pl.col("day").is_between("_start", "_end")
+    )
+    outside = typed.filter(~inside).select(FILE, ROW, "day", "label:day", "_start", "_end")
+    for number, row, day, label, start, end in outside.iter_rows():
+        export = by_number[number]
+        export.problem(
+            "outside",
+            row,
+            export.result.sheets["engagement"],
+            f"column '{label}': {day.isoformat()} (read {export.result.date_order}) lies outside the export "
+            f"period {start.isoformat()} to {end.isoformat()}",
+        )
+    sheets = pl.col(FILE).replace_strict({e.number: e.result.sheets.get("engagement") for e in exports})
+    return typed.filter(inside).select(FILE, "day", "impressions", "engagements", ROW, sheets.alias("_sheet"))
+
+
+def _type_followers(exports: list[_Export]) -> pl.DataFrame:
+    """Every export's FOLLOWERS daily rows typed; refused rows are problems."""
+    stacked = _stacked(exports, "followers", ("day", "new_followers"))
+    if stacked is None:
+        return pl.DataFrame()
+    cells = _with_orders(exports, stacked)
+    typed, refused = type_by_order(
+        cells, _follower_columns, lambda order: _forms(_follower_columns(order)), (FILE, ROW)
+    )
+    by_number = {export.number: export for export in exports}
+    for number, row, reason in refused.iter_rows():
+        export = by_number[number]
+        export.problem("followers", row, export.result.sheets["followers"], reason)
+    sheets = pl.col(FILE).replace_strict({e.number: e.result.sheets.get("followers") for e in exports})
+    return typed.select(FILE, "day", "new_followers", ROW, sheets.alias("_sheet"))
+
+
+TOP_POST_FIELDS = ("post_url", "post_key", "published_on", "value", "metric", "list", "rank", ROW, "_sheet")
+"""The fields of a TOP POSTS entry, in order."""
+
+
+def _type_top_posts(exports: list[_Export]) -> pl.DataFrame:
+    """Every export's TOP POSTS entries typed, row by row and list by list within a row; a refused
+    entry is a problem naming its list. ``post_url`` is the URL cell without surrounding whitespace."""
+    stacked = _stacked(exports, "top_posts", TOP_POST_CELLS, skip_blank_rows=False)
+    if stacked is None:
+        return pl.DataFrame()
+    cells = _with_orders(exports, stacked).filter(
+        pl.any_horizontal(pl.col(n).is_not_null() for n in TOP_POST_CELLS)
+    )
+    cells = cells.with_columns(
+        post_url=pl.col("post_key").str.strip_chars(PYTHON_WHITESPACE),
+        rank=pl.col(ROW) - pl.col("_first") + 1,
+    )
+    typed, refused = type_by_order(
+        cells,
+        _top_post_columns,
+        lambda order: _forms(_top_post_columns(order)),
+        (FILE, ROW, "_list", "metric", "rank", "post_url"),
+        order_by=(FILE, ROW, "_list"),
+    )
+    by_number = {export.number: export for export in exports}
+    for number, row, _, metric, _, _, reason in refused.iter_rows():
+        export = by_number[number]
+        export.problem("top_posts", row, export.result.sheets["top_posts"], f"{metric} list: {reason}")
+    sheets = pl.col(FILE).replace_strict({e.number: e.result.sheets.get("top_posts") for e in exports})
+    return typed.with_columns(list=pl.col("metric"), _sheet=sheets).select(FILE, *TOP_POST_FIELDS)
 
 
 def _creator_language(roles: dict[str, str], grids: dict[str, Grid]) -> str | None:
@@ -263,30 +633,24 @@ def _creator_language(roles: dict[str, str], grids: dict[str, Grid]) -> str | No
     return vote_language(evidence)
 
 
-def _top_post_dates(grid: Grid) -> list[str]:
+def _top_post_dates(frame: pl.DataFrame, head: Grid) -> list[str]:
     """The publish dates of a TOP POSTS sheet, which decide the date order when there is no ENGAGEMENT."""
-    header = _top_posts_header(grid)
+    header = _top_posts_header(head)
     if header is None:
         return []
     texts = []
-    for _, (_, date_at, _) in _top_post_lists(grid[header]):
-        texts += [text for row in grid[header + 1 :] if (text := cell(row, date_at)) is not None]
+    for _, (_, date_at, _) in _top_post_lists(head[header]):
+        dates = stacked_cells([(0, frame)], header, {"date": date_at}, ["date"], {}, skip_blank_rows=False)
+        texts += dates.get_column("date").drop_nulls().to_list()
     return texts
 
 
-def _require_header(grid: Grid, header: int | None, sheet: str, expected: str) -> None:
-    if header is None and any(not is_blank_row(row) for row in grid[1:]):
+def _require_header(
+    frame: pl.DataFrame, header: int | None, sheet: str, expected: str, first: int = 0
+) -> None:
+    """Reject a sheet without a header row that holds data below its row ``first + 1`` (0-based ``first``)."""
+    if header is None and rows_below(frame, first).height:
         raise FileRejected(f"sheet '{sheet}' holds data but no header row ({expected})")
-
-
-def _column_texts(grid: Grid, header: int | None, columns: tuple[Column, ...], name: str) -> list[str]:
-    if header is None:
-        return []
-    position = column_positions(grid[header], columns).get(name)
-    if position is None:
-        return []
-    texts = (cell(row, position) for row in grid[header + 1 :] if not is_blank_row(row))
-    return [text for text in texts if text is not None]
 
 
 def _period_cell(grid: Grid) -> tuple[int, str | None]:
@@ -318,30 +682,40 @@ def decide_date_order(period_text: str | None, day_texts: list[str], language: s
     """``MDY`` or ``DMY``: the reading putting every day inside the period; the language's if both do.
 
     When no reading fits every day, the one under which the period reads and most days fall inside
-    wins; the days outside become problems later.
+    wins; the days outside become problems later (``order_from_counts``).
     """
-    convention = order_for_language(language)
     periods = {order: read_period(period_text, order) for order in ORDERS}
-    usable = [order for order in ORDERS if periods[order] is not None] or list(ORDERS)
-    scores: dict[str, tuple[bool, int]] = {}
-    for order in usable:
+    inside = dict.fromkeys(ORDERS, 0)
+    for order in ORDERS:
         period = periods[order]
-        inside = 0
         for text in day_texts:
             try:
                 day = parse_day_in_order(text, order)
             except ValueError:
                 continue
             if day is not None and (period is None or period[0] <= day <= period[1]):
-                inside += 1
-        scores[order] = (inside == len(day_texts), inside)
+                inside[order] += 1
+    return order_from_counts(periods, inside, len(day_texts), language)
+
+
+def order_from_counts(
+    periods: dict[str, tuple[date, date] | None], inside: dict[str, int], days: int, language: str | None
+) -> str:
+    """The date order ``decide_date_order`` picks, from the period read in each order and, for each
+    order, how many of the ``days`` day texts read as a day inside that period (any day without one).
+
+    Only orders in which the period reads count (both when it reads in neither).
+    """
+    convention = order_for_language(language)
+    usable = [order for order in ORDERS if periods[order] is not None] or list(ORDERS)
+    scores = {order: (inside[order] == days, inside[order]) for order in usable}
     fitting = [order for order, (fits, _) in scores.items() if fits]
     if len(fitting) == 1:
         return fitting[0]
     if fitting:
         return convention
-    best = max(inside for _, inside in scores.values())
-    leaders = [order for order, (_, inside) in scores.items() if inside == best]
+    best = max(count for _, count in scores.values())
+    leaders = [order for order, (_, count) in scores.items() if count == best]
     return convention if convention in leaders else leaders[0]
 
 
@@ -350,6 +724,13 @@ def _engagement_columns(order: str) -> tuple[Column, ...]:
         column("day", DATE, day_parser(order), required=True),
         column("impressions", IMPRESSIONS, parse_count),
         column("engagements", ENGAGEMENTS, parse_count),
+    )
+
+
+def _follower_columns(order: str) -> tuple[Column, ...]:
+    return (
+        column("day", DATE, day_parser(order), required=True),
+        column("new_followers", NEW_FOLLOWERS, parse_count),
     )
 
 
@@ -384,52 +765,31 @@ def _read_discovery(
             _problem(result, row_number, sheet, f"'{label}': {exc}")
 
 
-def _read_engagement(result: CreatorAnalyticsRead, grid: Grid, header: int, sheet: str) -> None:
-    read = read_sheet_rows(
-        grid, header, _engagement_columns(result.date_order), sheet, result.source_file, KIND
-    )
-    result.problems.extend(read.problems)
-    label = grid[header][column_positions(grid[header], _engagement_columns("MDY"))["day"]]
-    for row in read.rows:
-        day = row["day"]
-        if result.period_start and result.period_end and not result.period_start <= day <= result.period_end:
-            _problem(
-                result,
-                row["_source_row"],
-                sheet,
-                f"column '{label}': {day.isoformat()} (read {result.date_order}) lies outside the export "
-                f"period {result.period_start.isoformat()} to {result.period_end.isoformat()}",
-            )
-        else:
-            result.daily.append(row)
-
-
 def _top_posts_header(grid: Grid) -> int | None:
     return next(
         (i for i, row in enumerate(grid[:12]) if any(label_is(value, POST_URL) for value in row)), None
     )
 
 
-def _read_top_posts(result: CreatorAnalyticsRead, grid: Grid, sheet: str) -> None:
-    header = _top_posts_header(grid)
-    _require_header(grid, header, sheet, "Post URL | Post publish date | Engagements")
-    if header is None:
-        return
-    lists = _top_post_lists(grid[header])
-    for row_number, cells in enumerate(grid[header + 1 :], start=header + 2):
-        for metric, (url_at, date_at, value_at) in lists:
-            url, published, value = cell(cells, url_at), cell(cells, date_at), cell(cells, value_at)
-            if url is None and published is None and value is None:
-                continue
-            labels = (cell(grid[header], url_at), cell(grid[header], date_at), cell(grid[header], value_at))
-            entry, reason = _top_post_entry((url, published, value), labels, result.date_order)
-            if reason:
-                _problem(result, row_number, sheet, f"{metric} list: {reason}")
-                continue
-            entry.update(
-                metric=metric, list=metric, rank=row_number - header - 1, _source_row=row_number, _sheet=sheet
-            )
-            result.top_posts.append(entry)
+def _top_post_columns(order: str) -> tuple[Column, ...]:
+    """A TOP POSTS list's columns as typed: the post's key (from its URL), publish date and value."""
+    return (
+        Column("post_key", (), _post_key, required=True),
+        Column("published_on", (), day_parser(order)),
+        Column("value", (), parse_count),
+    )
+
+
+@lru_cache(maxsize=65536)
+def _post_key(url: str | None) -> str | None:
+    """The key of the post a TOP POSTS URL links to (``publication_key``, in Python: the one definition
+    of a post's identity); ``ValueError`` for a link to anything else."""
+    if url is None:
+        return None
+    key = publication_key(url)
+    if key is None:
+        raise ValueError(f"'{url}' is not a link to a LinkedIn post or article")
+    return key
 
 
 def _top_post_lists(header: list[str | None]) -> list[tuple[str, tuple[int, int, int]]]:
@@ -450,44 +810,6 @@ def _top_post_lists(header: list[str | None]) -> list[tuple[str, tuple[int, int,
         value_at, metric = known[0] if known else (start + 2, fallback)
         lists.append((metric, (start, date_at, value_at)))
     return lists
-
-
-def _top_post_entry(
-    cells: tuple[str | None, str | None, str | None], labels: tuple[str | None, ...], order: str
-) -> tuple[dict[str, Any], str]:
-    """One entry of a TOP POSTS list from its URL, date and value cells (``labels`` are their headers)."""
-    url, published, value = cells
-    url_label, date_label, value_label = labels
-    if url is None:
-        return {}, f"column '{url_label}' is empty"
-    key = publication_key(url)
-    if key is None:
-        return {}, f"column '{url_label}': '{url}' is not a link to a LinkedIn post or article"
-    try:
-        published_on = parse_day_in_order(published, order)
-    except ValueError as exc:
-        return {}, f"column '{date_label}': {exc}"
-    try:
-        count = parse_count(value)
-    except ValueError as exc:
-        return {}, f"column '{value_label}': {exc}"
-    return {"post_url": url.strip(), "post_key": key, "published_on": published_on, "value": count}, ""
-
-
-def _read_followers(result: CreatorAnalyticsRead, grid: Grid, sheet: str) -> None:
-    if grid and not is_blank_row(grid[0]):
-        _read_follower_total(result, grid[0], sheet)
-    columns = (
-        column("day", DATE, day_parser(result.date_order), required=True),
-        column("new_followers", NEW_FOLLOWERS, parse_count),
-    )
-    header = find_header_row(grid[1:], columns, required=("day", "new_followers"))
-    if header is None:
-        _require_header(grid[1:], None, sheet, "Date | New followers")
-        return
-    read = read_sheet_rows(grid, header + 1, columns, sheet, result.source_file, KIND)
-    result.followers_daily.extend(read.rows)
-    result.problems.extend(read.problems)
 
 
 def _read_follower_total(result: CreatorAnalyticsRead, row: list[str | None], sheet: str) -> None:

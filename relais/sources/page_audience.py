@@ -20,18 +20,16 @@ from pathlib import Path
 from typing import Any
 
 from relais.ledger import FileRejected, RowProblem
+from relais.sources.io.sheets import grid_of, rows_below, sheet_frame
 from relais.sources.io.tables import Column, column_positions
 from relais.sources.io.text import normalise_header
 from relais.sources.io.values import is_blank, parse_count
 from relais.sources.io.workbooks import (
     PAGE_SHEETS,
     Labels,
-    cell,
     day_parser,
     find_header_row,
     find_sheet,
-    is_blank_row,
-    load_grid,
     open_workbook,
     read_sheet_rows,
     readable_in,
@@ -152,6 +150,9 @@ VISITOR_NAMES: dict[str, tuple[str, ...]] = {
 }
 """Visitor measures (before the device in brackets); only the all-pages totals are read."""
 
+HEADER_SCAN_ROWS = 12
+"""Rows scanned for a daily sheet's header (``find_header_row``'s default)."""
+
 DEVICES: dict[str, tuple[str, ...]] = {
     "desktop": ("desktop", "ordinateur", "ordinateur de bureau", "bureau", "ordenador", "escritorio"),
     "mobile": ("mobile", "mobil", "móvil"),
@@ -256,15 +257,16 @@ def _read_daily_sheet(
     if sheet is None:
         wanted = ", ".join(f"'{n}'" for names in sheet_names.values() for n in names)
         raise FileRejected(f"no sheet named {wanted} among {list(reader.sheet_names)}")
-    grid = load_grid(reader, sheet)
+    frame = sheet_frame(reader, sheet)
+    head = grid_of(frame, HEADER_SCAN_ROWS)
     columns = (_date_column(day_parser("MDY")), *measures)
-    header = find_header_row(grid, columns, required=("day",))
+    header = find_header_row(head, columns, required=("day",))
     if header is None:
         raise FileRejected(f"sheet '{sheet}' has no header row with a date and known measure columns")
-    position = column_positions(grid[header], columns)["day"]
-    days = [cell(row, position) for row in grid[header + 1 :] if not is_blank_row(row)]
+    position = column_positions(head[header], columns)["day"]
+    days = rows_below(frame, header).get_column(f"c{position}").drop_nulls().unique().to_list()
     order = "MDY" if readable_in(days, "MDY") or not readable_in(days, "DMY") else "DMY"
     read = read_sheet_rows(
-        grid, header, (_date_column(day_parser(order)), *measures), sheet, source_file, kind
+        frame, header, (_date_column(day_parser(order)), *measures), sheet, source_file, kind
     )
-    return SheetRead(sheet, order, read.rows, read.problems, read.rows_read)
+    return SheetRead(sheet, order, read.rows.to_dicts(), read.problems, read.rows_read)

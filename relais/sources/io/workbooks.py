@@ -13,15 +13,31 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+
 from relais.ledger import FileRejected, RowProblem
 from relais.sources.io.dates import read_day
-from relais.sources.io.tables import Column, TableRead, column_positions, typed_values
+from relais.sources.io.sheets import (
+    BatchForm,
+    cells_at,
+    count_form,
+    day_form,
+    grid_of,
+    header_labels,
+    rows_below,
+    sheet_frame,
+    text_form,
+    type_columns,
+)
+from relais.sources.io.tables import Column, column_positions
 from relais.sources.io.text import normalise_header
+from relais.sources.io.values import parse_count
 
 Labels = dict[str, tuple[str, ...]]
 """Labels of one thing by interface language: ``{"en": ("Post URL",), "fr": ("URL du post",)}``."""
@@ -109,9 +125,25 @@ LANGUAGE_DATE_ORDER = {"en": "MDY", "fr": "DMY", "de": "DMY", "es": "DMY"}
 DETECTION_ROWS = 8
 
 
+_FOLDED: dict[int, tuple[Labels, dict[str, frozenset[str]], frozenset[str]]] = {}
+
+
+def _folded(labels: Labels) -> tuple[dict[str, frozenset[str]], frozenset[str]]:
+    """A table's labels normalised, by language and all together; kept for the tables met last (the
+    same few module constants are asked about for every cell of every workbook)."""
+    cached = _FOLDED.get(id(labels))
+    if cached is None or cached[0] is not labels:
+        if len(_FOLDED) > 256:
+            _FOLDED.clear()
+        by_language = {lang: frozenset(normalise_header(n) for n in names) for lang, names in labels.items()}
+        cached = (labels, by_language, frozenset().union(*by_language.values()))
+        _FOLDED[id(labels)] = cached
+    return cached[1], cached[2]
+
+
 def aliases(labels: Labels) -> frozenset[str]:
     """Every label of a table, normalised for comparison."""
-    return frozenset(normalise_header(label) for names in labels.values() for label in names)
+    return _folded(labels)[1]
 
 
 def label_is(text: str | None, labels: Labels) -> bool:
@@ -124,7 +156,7 @@ def languages_of(text: str | None, labels: Labels) -> set[str]:
     if not text:
         return set()
     folded = normalise_header(text)
-    return {lang for lang, names in labels.items() if folded in {normalise_header(n) for n in names}}
+    return {lang for lang, names in _folded(labels)[0].items() if folded in names}
 
 
 def vote_language(evidence: Iterable[tuple[str | None, Labels]]) -> str | None:
@@ -163,21 +195,10 @@ def open_workbook(path: Path) -> Any:
 def load_grid(reader: Any, sheet_name: str, n_rows: int | None = None) -> Grid:
     """A sheet's cells as text, blank cells as None, row ``i`` of the list being spreadsheet row ``i + 1``.
 
-    Dates arrive as ISO text (``2026-01-10 00:00:00``) and whole numbers without decimals.
+    Dates arrive as ISO text (``2026-01-10 00:00:00``) and whole numbers without decimals
+    (``relais.sources.io.sheets.sheet_frame``, as lists).
     """
-    frame = reader.load_sheet_by_name(
-        sheet_name, header_row=None, skip_rows=0, n_rows=n_rows, dtypes="string"
-    ).to_polars()
-    return [[_text(value) for value in row] for row in frame.iter_rows()]
-
-
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = str(value)
-    if isinstance(value, float) and value.is_integer():
-        text = str(int(value))
-    return text if text.strip() else None
+    return grid_of(sheet_frame(reader, sheet_name, n_rows, blanks=False))
 
 
 def cell(row: Sequence[str | None], index: int) -> str | None:
@@ -206,28 +227,60 @@ def find_header_row(
     return None
 
 
-def read_sheet_rows(
-    grid: Grid, header_index: int, columns: Sequence[Column], sheet: str, source_file: str, kind: str
-) -> TableRead:
-    """Type every non-blank row below a header row; a row that cannot be read becomes a problem.
+@dataclass
+class SheetRows:
+    """The typed rows of one sheet as a frame (each with ``_source_row`` and ``_sheet``), its refused
+    rows as problems, and the rows read (``len(rows) + len(problems)``)."""
 
+    rows: pl.DataFrame
+    problems: list[RowProblem] = field(default_factory=list)
+
+    @property
+    def rows_read(self) -> int:
+        """Rows typed plus rows refused."""
+        return self.rows.height + len(self.problems)
+
+
+def read_sheet_rows(
+    frame: pl.DataFrame,
+    header_index: int,
+    columns: Sequence[Column],
+    sheet: str,
+    source_file: str,
+    kind: str,
+) -> SheetRows:
+    """Type every non-blank row below a header row, column-wise; a row that cannot be read becomes a problem.
+
+    ``frame`` is the sheet (``relais.sources.io.sheets.sheet_frame``); columns are typed by their batch
+    forms (``batch_form``), their other cells by their parsers (``relais.sources.io.sheets.type_columns``).
     Rows carry ``_source_row`` (as the spreadsheet numbers it) and ``_sheet``.
     """
-    header = grid[header_index]
+    header = grid_of(frame.slice(header_index, 1))[0]
     positions = column_positions(header, columns)
-    result = TableRead()
-    for row_number, cells in enumerate(grid[header_index + 1 :], start=header_index + 2):
-        if is_blank_row(cells):
-            continue
-        result.rows_read += 1
-        row, reason = typed_values(cells, header, positions, columns)
-        if reason:
-            result.problems.append(RowProblem(source_file, row_number, kind, f"sheet '{sheet}': {reason}"))
-            continue
-        row["_source_row"] = row_number
-        row["_sheet"] = sheet
-        result.rows.append(row)
-    return result
+    forms = {column.name: batch_form(column.parse) for column in columns}
+    cells = cells_at(rows_below(frame, header_index), positions)
+    typed, refused = type_columns(cells, columns, forms, header_labels(header, positions))
+    problems = [
+        RowProblem(source_file, row, kind, f"sheet '{sheet}': {reason}")
+        for row, reason in refused.iter_rows()
+    ]
+    return SheetRows(typed.with_columns(pl.lit(sheet).alias("_sheet")), problems)
+
+
+TEXT_PARSE = Column("text", ()).parse
+"""The parser of a ``Column`` given none: its text as it is, a blank cell as None."""
+
+
+def batch_form(parse: Callable[[str | None], Any]) -> BatchForm | None:
+    """The batch form (``relais.sources.io.sheets``) of the spreadsheet parsers that have one, else None:
+    counts (``parse_count``), days in an order (``day_parser``) and text as it is."""
+    if parse is parse_count:
+        return count_form
+    if isinstance(parse, DayParser):
+        return partial(day_form, order=parse.order)
+    if parse is TEXT_PARSE:
+        return text_form
+    return None
 
 
 def order_for_language(language: str | None) -> str:
@@ -245,13 +298,20 @@ def parse_day_in_order(text: str | None, order: str = "MDY") -> date | None:
     return read_day(text, order)
 
 
-def day_parser(order: str) -> Any:
-    """A one-argument date parser for ``order``, for use as a ``Column`` parser."""
+@dataclass(frozen=True)
+class DayParser:
+    """A one-argument date parser for ``order`` (``parse_day_in_order``), for use as a ``Column`` parser."""
 
-    def parse(text: str | None) -> date | None:
-        return parse_day_in_order(text, order)
+    order: str
 
-    return parse
+    def __call__(self, text: str | None) -> date | None:
+        """The day ``text`` names read in this order, None when blank; ``ValueError`` says why not."""
+        return parse_day_in_order(text, self.order)
+
+
+def day_parser(order: str) -> DayParser:
+    """A one-argument date parser for ``order``, for a ``Column`` (its batch form is ``day_form``)."""
+    return DayParser(order)
 
 
 def readable_in(texts: Iterable[str | None], order: str) -> bool:

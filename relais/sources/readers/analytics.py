@@ -25,10 +25,11 @@ import polars as pl
 
 from relais.ledger import EXCLUDED, LOADED, QUARANTINED, FileRejected, Ledger
 from relais.sources.advocacy import ADVOCACY_SPECS, EVERYONESOCIAL_USERS, FIRSTUP_SOURCES
-from relais.sources.creator_analytics import read_creator_analytics, read_post_analytics
+from relais.sources.creator_analytics import read_creator_batch, read_post_analytics
 from relais.sources.io.export_owner import owner_name_from_file, period_from_file_name
 from relais.sources.io.files import InboxFile, PreviousReads, file_outcome, loaded_outcome, open_lines
 from relais.sources.io.owner_index import OwnerIndex
+from relais.sources.io.sheets import FILE
 from relais.sources.io.tables import TableRead, read_table
 from relais.sources.io.workbooks import creator_workbook_kind, page_workbook_kind
 from relais.sources.linkedin_api.files import (
@@ -62,7 +63,6 @@ from relais.sources.source import (
     Source,
     SourceRead,
 )
-from relais.warehouse.tables import frame
 
 Rows = dict[str, list[dict[str, Any]]]
 Schemas = Mapping[str, Mapping[str, pl.DataType]]
@@ -125,6 +125,20 @@ def _last_day(*row_sets: Iterable[dict[str, Any]], column: str = "day") -> date 
     return max(days) if days else None
 
 
+def last_day(*frames: pl.DataFrame, column: str = "day") -> date | None:
+    """The latest ``column`` value of the frames that have the column, or None."""
+    days = [day for data in frames if column in data.columns and (day := data.get_column(column).max())]
+    return max(days) if days else None
+
+
+def in_schema(data: pl.DataFrame, schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
+    """Exactly ``schema``'s columns of a frame, cast to their types (a column it lacks is null)."""
+    return data.select(
+        pl.col(name).cast(dtype) if name in data.columns else pl.lit(None, dtype).alias(name)
+        for name, dtype in schema.items()
+    )
+
+
 CREATOR_TABLES = (
     "creator_daily",
     "creator_followers_daily",
@@ -136,54 +150,109 @@ CREATOR_TABLES = (
 
 @dataclass
 class _CreatorRead:
-    """What reading one creator or single-post export gave: rows per table, counts, or the reason not."""
+    """What reading one creator or single-post export gave: its counts and problems, or the reason not."""
 
-    tables: Rows
     rows_read: int = 0
     problems: list[Any] | None = None
     rejected: str = ""
     note: str = ""
 
 
-def _read_creator_file(
-    inbox: Path, item: InboxFile, agent_id: str, schemas: Schemas | None = None
-) -> _CreatorRead:
-    """Read one export of ``agent_id`` (runs in a worker process when there are many files).
+@dataclass
+class _ChunkRead:
+    """What reading a chunk of exports gave: each file's read, in order, and the rows of all per table
+    (typed frames in the tables' schemas, or dictionaries)."""
 
-    With ``schemas`` the rows come back as typed Polars frames, which cross processes as Arrow
-    buffers: pickling millions of row dictionaries back to the parent would cost as much as reading.
+    files: list[_CreatorRead]
+    tables: dict[str, Any]
+
+
+AGENT_LINEAGE_STAMPS = {"agent_id": STR, "_source_file": STR, "_obtained_at": TS, "_file_modified_at": FLOAT}
+"""The columns a creator export's rows are stamped with: owner and lineage but the row."""
+
+
+CHUNK_FILES = 64
+"""Exports read together: their rows are typed in one batch (Polars' cost per operation is paid once a
+chunk, not once a file), and cross from a worker process as one frame per table."""
+
+
+def _rejected(item: InboxFile, exc: Exception) -> _CreatorRead:
+    """A file that could not be read: the reader's reason, or the spreadsheet library's error."""
+    if isinstance(exc, FileRejected):
+        return _CreatorRead(rejected="; ".join(text for text in (item.reason, str(exc)) if text))
+    return _CreatorRead(rejected=f"unreadable spreadsheet: {exc}")
+
+
+def _read_creator_chunk(
+    inbox: Path, jobs: list[tuple[InboxFile, str]], schemas: Schemas | None
+) -> _ChunkRead:
+    """Read a chunk of exports (in a worker process when there are many files): aggregate exports
+    together (``read_creator_batch``), single-post ones one by one; rows stamped with their owner
+    and their file's lineage.
+
+    With ``schemas`` the rows come back as typed Polars frames of exactly those tables' columns, which
+    cross processes as Arrow buffers; without, as dictionaries (every field the reader gave).
     """
-    read = _read_creator_rows(inbox, item, agent_id)
-    if schemas is not None:
-        read.tables = {name: frame(rows, schemas[name]) for name, rows in read.tables.items() if rows}
-    return read
+    files: list[_CreatorRead] = []
+    parts: dict[str, list[pl.DataFrame]] = {name: [] for name in CREATOR_TABLES}
+    aggregate = [(item, agent) for item, agent in jobs if item.kind == "creator_analytics"]
+    batch = read_creator_batch([(inbox / item.path, item.path) for item, _ in aggregate])
+    reads = iter(enumerate(batch.reads))
+    lineage, summaries = [], []
+    for item, agent_id in jobs:
+        if item.kind != "creator_analytics":
+            files.append(_read_single_post(inbox, item, agent_id, parts))
+            continue
+        number, read = next(reads)
+        if isinstance(read, Exception):
+            files.append(_rejected(item, read))
+            continue
+        named = period_from_file_name(PurePosixPath(item.path.split("!")[-1]).name)
+        until = (
+            read.period_end or last_day(read.daily_rows, read.follower_rows) or (named[1] if named else None)
+        )
+        lineage.append(
+            {
+                FILE: number,
+                "agent_id": agent_id,
+                "_source_file": item.path,
+                "_obtained_at": obtained_at(item, until),
+                "_file_modified_at": item.modified_at,
+            }
+        )
+        summaries += [{FILE: number, **row, "_source_row": 1} for row in read.summary_rows()]
+        note = "; ".join(text for text in (item.reason, read.sheets_note()) if text)
+        files.append(_CreatorRead(read.rows_read, read.problems, note=note))
+    if lineage:
+        stamps = pl.DataFrame(lineage, schema={FILE: pl.Int64, **AGENT_LINEAGE_STAMPS})
+        for name, data in (
+            ("creator_daily", batch.daily),
+            ("creator_followers_daily", batch.followers_daily),
+            ("creator_top_posts", batch.top_posts),
+            ("creator_periods", pl.DataFrame(summaries, infer_schema_length=None)),
+        ):
+            if data.height:
+                parts[name].append(data.join(stamps, on=FILE, maintain_order="left").drop(FILE))
+    tables: dict[str, Any] = {}
+    for name, frames in parts.items():
+        if schemas is not None:
+            tables[name] = [in_schema(data, schemas[name]) for data in frames]
+        else:
+            tables[name] = [row for data in frames for row in data.to_dicts()]
+    return _ChunkRead(files, tables)
 
 
-def _read_creator_rows(inbox: Path, item: InboxFile, agent_id: str) -> _CreatorRead:
-    tables: Rows = {name: [] for name in CREATOR_TABLES}
+def _read_single_post(
+    inbox: Path, item: InboxFile, agent_id: str, parts: dict[str, list[pl.DataFrame]]
+) -> _CreatorRead:
+    """Read a single-post export; its row goes to ``parts['post_analytics']``."""
     try:
-        if item.kind == "creator_analytics":
-            read = read_creator_analytics(inbox / item.path, item.path)
-            agent = {"agent_id": agent_id}
-            named = period_from_file_name(PurePosixPath(item.path.split("!")[-1]).name)
-            until = (
-                read.period_end
-                or _last_day(read.daily, read.followers_daily)
-                or (named[1] if named else None)
-            )
-            tables["creator_daily"] = _stamp(read.daily, item, until, **agent)
-            tables["creator_followers_daily"] = _stamp(read.followers_daily, item, until, **agent)
-            tables["creator_top_posts"] = _stamp(read.top_posts, item, until, **agent)
-            tables["creator_periods"] = _stamp(read.summary_rows(), item, until, **agent, _source_row=1)
-            note = "; ".join(text for text in (item.reason, read.sheets_note()) if text)
-            return _CreatorRead(tables, read.rows_read, read.problems, note=note)
         single = read_post_analytics(inbox / item.path, item.path)
-        tables["post_analytics"] = _stamp(single.rows, item, agent_id=agent_id)
-        return _CreatorRead(tables, single.rows_read, single.problems, note=item.reason)
-    except FileRejected as exc:
-        return _CreatorRead(tables, rejected="; ".join(text for text in (item.reason, str(exc)) if text))
-    except Exception as exc:  # a spreadsheet library error on a corrupt file
-        return _CreatorRead(tables, rejected=f"unreadable spreadsheet: {exc}")
+    except Exception as exc:  # FileRejected, or a spreadsheet library error on a corrupt file
+        return _rejected(item, exc)
+    if single.rows:
+        parts["post_analytics"].append(pl.DataFrame(_stamp(single.rows, item, agent_id=agent_id)))
+    return _CreatorRead(single.rows_read, single.problems, note=item.reason)
 
 
 def _read_creator_files(
@@ -192,16 +261,16 @@ def _read_creator_files(
     workers: int,
     schemas: Schemas | None,
     parallel_from: int = 200,
-) -> Iterable[_CreatorRead]:
-    """Each file's read, in order; spread over ``workers`` processes from ``parallel_from`` files on
-    (below that, starting worker processes costs more than it saves)."""
+) -> Iterable[_ChunkRead]:
+    """Each chunk's read (``CHUNK_FILES`` files), in order; spread over ``workers`` processes from
+    ``parallel_from`` files on (below that, starting worker processes costs more than it saves)."""
+    chunks = [jobs[start : start + CHUNK_FILES] for start in range(0, len(jobs), CHUNK_FILES)]
     if workers <= 1 or len(jobs) < parallel_from:
-        return (_read_creator_file(inbox, item, agent_id, schemas) for item, agent_id in jobs)
+        return (_read_creator_chunk(inbox, chunk, schemas) for chunk in chunks)
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
-    items, agents = zip(*jobs, strict=True)
-    results = pool.map(_read_creator_file, repeat(inbox), items, agents, repeat(schemas), chunksize=32)
+    results = pool.map(_read_creator_chunk, repeat(inbox), chunks, repeat(schemas))
 
-    def drain() -> Iterable[_CreatorRead]:
+    def drain() -> Iterable[_ChunkRead]:
         with pool:
             yield from results
 
@@ -227,10 +296,11 @@ def ingest_creator_exports(
 
     Returns rows for ``creator_daily``, ``creator_followers_daily``, ``creator_top_posts``,
     ``creator_periods`` and ``post_analytics``, one row per file naming its owner (or why none), and
-    the ledger. With ``write(table, frame)`` and the tables' ``schemas``, each file's rows go there as
-    a typed frame instead of being returned (bounded memory), and ``workers`` processes read the
-    files in parallel. Every owner is found before any file is read; a file ``previous`` can keep
-    (unchanged, same owner) is not read again and keeps its last outcome.
+    the ledger. With ``write(table, frame)`` and the tables' ``schemas``, the rows of each chunk of
+    ``CHUNK_FILES`` files go there as one typed frame per table instead of being returned (bounded
+    memory), and ``workers`` processes read the chunks in parallel. Every owner is found before any
+    file is read; a file ``previous`` can keep (unchanged, same owner) is not read again and keeps
+    its last outcome.
     """
     if write is not None and schemas is None:
         raise ValueError("write needs the tables' schemas")
@@ -257,21 +327,30 @@ def ingest_creator_exports(
             ledger.loaded.append((item, ownership.agent_id))
         else:
             jobs.append((item, ownership.agent_id))
-    reads = _read_creator_files(inbox, jobs, workers, schemas if write else None, parallel_from)
+    chunks = _read_creator_files(inbox, jobs, workers, schemas if write else None, parallel_from)
+    reads = (read for chunk in chunks for read in _take_rows(chunk, tables, write))
     for (item, agent_id), read in zip(jobs, reads, strict=True):
         if read.rejected:
             ledger.files.append(file_outcome(item, QUARANTINED, read.rejected))
             continue
-        for name, rows in read.tables.items():
-            if write is not None:
-                write(name, rows)
-            else:
-                tables[name].extend(rows)
         problems = read.problems or []
         ledger.problems.extend(problems)
         ledger.files.append(file_outcome(item, LOADED, read.note, read.rows_read, len(problems)))
         ledger.loaded.append((item, agent_id))
     return tables, owners, ledger
+
+
+def _take_rows(
+    chunk: _ChunkRead, tables: Rows, write: Callable[[str, pl.DataFrame], None] | None
+) -> list[_CreatorRead]:
+    """Hand a chunk's rows to ``write`` (frames), else to ``tables`` (dictionaries); its files' reads."""
+    for name, rows in chunk.tables.items():
+        if write is None:
+            tables[name].extend(rows)
+            continue
+        for data in rows:
+            write(name, data)
+    return chunk.files
 
 
 PAGE_READERS = {
@@ -619,7 +698,7 @@ def read_page_source(batch: Batch) -> SourceRead:
 
 
 def read_creator_source(batch: Batch) -> SourceRead:
-    """Consenting ambassadors' creator analytics exports, each file's rows written as a typed frame."""
+    """Consenting ambassadors' creator analytics exports, written as typed frames a chunk of files at once."""
     _, owners, ledger = ingest_creator_exports(
         batch.inbox,
         batch.items,
