@@ -13,7 +13,7 @@ from dagster_duckdb import DuckDBResource
 from relais.home import RelaisHome
 from relais.inbox.refreshed import note_published
 from relais.shipped import SQL_ROOT
-from relais.warehouse.compaction import compact_database
+from relais.warehouse.compaction import compact_database, record_content, removed_since_rewrite
 from relais.warehouse.lineage import table_references
 from relais.warehouse.metric_docs import load_metric_docs
 from relais.warehouse.models import define_macros, model_description, run_model
@@ -100,14 +100,24 @@ def relais_snapshot(
 def warehouse_compaction(
     context: AssetExecutionContext, home: ResourceParam[RelaisHome], warehouse: DuckDBResource
 ) -> MaterializeResult:
-    """The working warehouse rewritten into a fresh file at the end of a refresh.
+    """The working warehouse rewritten into a fresh file at the end of a refresh, when rows left it.
 
     Rows this run removed (someone who withdrew consent, replaced raw tables) would otherwise stay
-    readable in the file's freed blocks; after this step none of them is on disk.
+    readable in the file's freed blocks; after this step none of them is on disk. A refresh that
+    only added (new files, new ambassadors) removed nothing: the copy is skipped
+    (``relais.warehouse.compaction.removed_since_rewrite``).
     """
     with warehouse.get_connection() as con:
         con.execute("CHECKPOINT")  # the write-ahead log merged before the copy, which cannot replay it
-    saved = compact_database(home.warehouse, warehouse.connection_config)
+        removed = removed_since_rewrite(con)
     size = home.warehouse.stat().st_size
-    context.log.info(f"Warehouse compacted: {size} bytes ({saved} bytes of freed blocks dropped)")
-    return MaterializeResult(metadata={"size_bytes": size, "bytes_dropped": saved})
+    if removed == 0:
+        context.log.info(f"Warehouse not rewritten: nothing left it since its last rewrite ({size} bytes)")
+        return MaterializeResult(metadata={"size_bytes": size, "bytes_dropped": 0, "rewritten": False})
+    saved = compact_database(home.warehouse, warehouse.connection_config)
+    with warehouse.get_connection() as con:
+        record_content(con)
+    size = home.warehouse.stat().st_size
+    why = "first rewrite" if removed is None else f"{removed} file or ambassador entries left it"
+    context.log.info(f"Warehouse compacted ({why}): {size} bytes ({saved} bytes of freed blocks dropped)")
+    return MaterializeResult(metadata={"size_bytes": size, "bytes_dropped": saved, "rewritten": True})
