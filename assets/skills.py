@@ -21,6 +21,7 @@ from relais.home import RelaisHome
 from relais.inbox.reuse import reader_fingerprint, reuse_enabled
 from relais.skills.framework import Skill, load_framework
 from relais.skills.matcher import SkillMatcher
+from relais.skills.parallel import skill_ids_many
 from relais.warehouse.lineage import table_references
 from relais.warehouse.tables import replace_table, table_exists
 
@@ -67,12 +68,10 @@ def framework_fingerprint(skills: Iterable[Skill], file_digests: Iterable[str] =
 
 
 def skills_of_texts(matcher: SkillMatcher, texts: Mapping[str, str]) -> dict[str, list[str]]:
-    """``key -> distinct skill ids`` of each text, in order of first appearance."""
-    found = matcher.find_many(texts.values())
-    return {
-        key: list(dict.fromkeys(m.skill_id for m in matches))
-        for key, matches in zip(texts, found, strict=True)
-    }
+    """``key -> distinct skill ids`` of each text, in order of first appearance (a large batch is
+    matched on every core: ``relais.skills.parallel``)."""
+    found = skill_ids_many(matcher, list(texts.values()))
+    return dict(zip(texts, found, strict=True))
 
 
 @dataclass(frozen=True)
