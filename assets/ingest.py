@@ -97,6 +97,7 @@ def inbox_files(
     Zip files and folders holding LinkedIn archive files are archives; their members are listed
     one by one. A file nobody recognises is quarantined with the reason, and the run goes on. Files
     first seen more than ``inbox_retention_days`` ago (relais.toml; 0 keeps them) are deleted first.
+    The files new or changed since the last scan are recognised in ``parse_workers`` processes.
     """
     days = home.settings.inbox_retention_days
     today = datetime.now(ZoneInfo(home.timezone)).date()
@@ -108,7 +109,7 @@ def inbox_files(
     if retention.deleted:
         context.log.info(f"Retention: {len(retention.deleted)} inbox file(s) older than {days} days deleted")
     before = dict(known)
-    items = scan_inbox(home.inbox, known)
+    items = scan_inbox(home.inbox, known, workers=parse_workers(home.settings.parse_workers))
     fingerprint = fingerprint_inbox(home.inbox, fingerprints(known))
     note_scanned(home.root / "state", context.run_id, content_digest(fingerprint))
     unchanged = sum(1 for path, rec in known.items() if before.get(path) is rec)

@@ -111,6 +111,25 @@ def test_redropped_files_are_read_once_and_symlinks_never_followed(tmp_path):
     assert roster.exists()
 
 
+def test_a_scan_in_two_processes_lists_what_one_process_lists(tmp_path):
+    inbox = tmp_path / "inbox"
+    write_text(inbox / "rh" / "roster.csv", [ROSTER, "A1;A;B;a@b.fr;D;S;F;;;"])
+    write_text(inbox / "rh" / "copie.csv", [ROSTER, "A1;A;B;a@b.fr;D;S;F;;;"])
+    write_zip(inbox / "a.zip", {"Shares.csv": SHARES + "\n", "Reactions.csv": "Date,Type,Link\n"})
+    (inbox / "b.zip").write_bytes((inbox / "a.zip").read_bytes())
+    write_text(inbox / "unpacked" / "Comments.csv", ["Date,Link,Message"])
+    write_text(inbox / "unpacked" / "notes.csv", ["poste;montant"])
+    write_page_export(inbox / "page" / "content.xlsx", [])
+    (inbox / "link.csv").symlink_to(inbox / "rh" / "roster.csv")
+    one: dict = {}
+    two: dict = {}
+    assert scan_inbox(inbox, two, workers=2, parallel_from=1) == scan_inbox(inbox, one)
+    assert two == one
+    write_text(inbox / "unpacked" / "Comments.csv", ["Date,Link,Message", "2026-01-02,https://x.y/1,Bravo"])
+    assert scan_inbox(inbox, two, workers=2, parallel_from=1) == scan_inbox(inbox, one)
+    assert two == one and {"rh/roster.csv", "a.zip", "page/content.xlsx"} <= set(one)
+
+
 SHARES = "Date,ShareLink,ShareCommentary,SharedUrl,MediaUrl,Visibility"
 NUL_ROW = "NUL byte (\\x00) in the line: the file was damaged or edited by a tool that writes binary"
 

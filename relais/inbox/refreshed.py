@@ -3,7 +3,9 @@
 The inbox scan of a run notes the digest of the inbox's set of contents (``scanned``); the
 publication of that run promotes it to ``refreshed`` with the time. The sensor then launches a
 refresh only for content no run has published yet, whether that run came from the sensor, a
-schedule or the command line (``dagster asset materialize``, ``relais refresh``).
+schedule or the command line (``dagster asset materialize``, ``relais refresh``). The digest is made
+of the SHA-256 of every file's own bytes (a zip's compressed bytes, never its members' identities,
+``relais.inbox.scan.member_identity``), so any change to any file is seen.
 """
 
 from __future__ import annotations

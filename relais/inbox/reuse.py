@@ -8,7 +8,9 @@ last run. Two things are kept between runs, both in the warehouse:
 - each loaded file's rows (``raw.ingested_files``): a file whose path, content hash, modification
   time, archive and owner are all those of the last run keeps its rows, its ledger entry and its
   quarantined rows; every other file is read again, and the rows of files that left the inbox, or
-  whose owner changed or withdrew, are deleted.
+  whose owner changed or withdrew, are deleted. A zip member's content hash is its identity
+  (``relais.inbox.scan.member_identity``: size, CRC-32 and first 64 KiB), and its modification time
+  is its zip's, so a member is kept only when its zip's modification time is unchanged too.
 
 Both are thrown away when the code that reads files changes (``reader_fingerprint``) or when
 ``full_refresh = true`` is set in relais.toml, so a refresh never mixes rows read by two versions

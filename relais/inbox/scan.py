@@ -16,7 +16,9 @@ column of row numbers, ``Date.1`` for a repeated column) is not read either: its
 through a script, and the reason says what gave it away. Empty files are listed as such; symbolic
 links and special files (pipes, sockets) are never opened; zip files are refused when a member path
 escapes the archive or when they unpack to more than the size and compression-ratio limits below
-(zip bombs), and their members are read in chunks, never whole.
+(zip bombs). A zip member is never unpacked whole here: only its first ``HEAD_BYTES`` are, for
+recognition, and its identity comes from what the zip stores (``member_identity``); every other
+file is hashed whole (SHA-256), read once in chunks.
 """
 
 from __future__ import annotations
@@ -26,7 +28,10 @@ import os
 import re
 import stat as stat_mode
 import zipfile
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing import get_context
 from pathlib import Path, PurePosixPath
 from typing import IO
 
@@ -67,6 +72,8 @@ BINARY_REASON = (
 )
 UNUSED_REASON = "archive file not used by Relais (left unread)"
 ZIP_SYMLINK_REASON = "symbolic link stored in the zip: not followed"
+MEMBER_IDENTITY_PREFIX = b"relais zip member v1:"
+"""Starts every ``member_identity``, so that it never equals the SHA-256 of some file's bytes."""
 _EMPTY = "empty"
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -139,6 +146,32 @@ def file_sha256(path: Path) -> str:
     """SHA-256 of a file, read in chunks so large files stay out of memory."""
     with path.open("rb") as handle:
         return _stream_digest(handle)[0]
+
+
+def member_identity(size: int, crc: int, head: bytes) -> str:
+    """A zip member's identity (64 hex digits, the ``sha256`` of its entries): SHA-256 of its unpacked
+    size and CRC-32, both read from the zip's directory, and of its first ``HEAD_BYTES`` unpacked bytes.
+
+    It replaces the SHA-256 of the whole unpacked member, which cost unpacking every member of every
+    zip at every full scan (the readers unpack the members they load anyway). What goes unnoticed: an
+    edit that keeps the size, the first 64 KiB and the CRC-32 of the member, about 1 chance in 2**32
+    for an accidental edit (a CRC-32 catches every change of one burst up to 32 bits), and easy on
+    purpose (CRC-32 is no cryptographic hash). A member no larger than ``HEAD_BYTES`` is entirely in
+    ``head``, so its identity is as strong as a SHA-256. The uses: (1) keeping the rows of an
+    unchanged member (``PreviousReads``) also needs the same zip modification time, and anyone able
+    to forge a collision can write the inbox anyway, so forging one gains nothing: acceptable;
+    (2) the inbox digest the sensor compares, the retention's first-seen days and duplicate zips
+    still use the SHA-256 of the zip's own bytes, so any change to a zip is seen there; (3) in
+    ``raw.inbox_files``, ``raw.file_ledger`` and ``marts.meta`` a member's ``sha256`` is this identity:
+    equal for equal members whatever zip holds them or how it was compressed, but no longer what
+    ``sha256sum`` prints for the unpacked member. A member's integrity is still checked: zipfile
+    compares the CRC-32 when the member is read to its end (here for members within ``HEAD_BYTES``,
+    by the reader otherwise). The name is left out: entries are compared by path already.
+    """
+    digest = hashlib.sha256(MEMBER_IDENTITY_PREFIX)
+    digest.update(f"{size}:{crc & 0xFFFFFFFF:08x}:".encode("ascii"))
+    digest.update(head)
+    return digest.hexdigest()
 
 
 def _stream_digest(handle: IO[bytes]) -> tuple[str, bytes]:
@@ -368,7 +401,9 @@ class Recognised:
     may_duplicate: bool
 
 
-def scan_inbox(inbox: Path, known: dict[str, Recognised] | None = None) -> list[InboxFile]:
+def scan_inbox(
+    inbox: Path, known: dict[str, Recognised] | None = None, workers: int = 1, parallel_from: int = 200
+) -> list[InboxFile]:
     """Recognise every file under ``inbox``.
 
     Hidden and system files are listed as such and not read, and so are empty files; symbolic
@@ -377,28 +412,30 @@ def scan_inbox(inbox: Path, known: dict[str, Recognised] | None = None) -> list[
     listed (a re-dropped export) is listed as a duplicate and read once; a file that cannot be
     opened is listed with the system's reason. With ``known`` (path -> ``Recognised`` of the last
     scan), a file whose size and times are unchanged is not read again; ``known`` is then replaced
-    in place by what this scan recognised.
+    in place by what this scan recognised. The files to read are recognised in ``workers``
+    processes when there are at least ``parallel_from`` of them (each file on its own: recognising
+    is most of a full scan's time); duplicates and archives are then decided in one pass, in order.
     """
     if not inbox.exists():
         if known is not None:
             known.clear()
         return []
     previous = dict(known or {})
+    slots: list[tuple[Path, str, Recognised | InboxFile | None]] = []
+    for path in inbox_paths(inbox):
+        relative = path.relative_to(inbox).as_posix()
+        done = _not_opened(path, relative) or _unchanged(path, previous.get(relative))
+        slots.append((path, relative, done))
+    jobs = [(path, relative) for path, relative, done in slots if done is None]
+    fresh = iter(_recognise_all(jobs, workers, parallel_from))
     recognised: dict[str, Recognised] = {}
     found: list[InboxFile] = []
     loose: list[tuple[Path, InboxFile]] = []
     first_with: dict[str, str] = {}
-    for path in inbox_paths(inbox):
-        relative = path.relative_to(inbox).as_posix()
-        refused = _not_opened(path, relative)
-        if refused is not None:
-            found.append(refused)
-            continue
-        try:
-            recognition = _recognise_file(path, relative, previous.get(relative))
-        except OSError as exc:
-            reason = f"cannot be read: {exc}"
-            found.append(InboxFile(relative, relative, "file", "unknown", reason, "", 0, 0.0))
+    for path, relative, done in slots:
+        recognition = done if done is not None else next(fresh)
+        if isinstance(recognition, InboxFile):
+            found.append(recognition)
             continue
         recognised[relative] = recognition
         items = _mark_copy(recognition, relative, first_with)
@@ -411,6 +448,38 @@ def scan_inbox(inbox: Path, known: dict[str, Recognised] | None = None) -> list[
         known.clear()
         known.update(recognised)
     return sorted(found, key=lambda f: f.path)
+
+
+def _unchanged(path: Path, known: Recognised | None) -> Recognised | None:
+    """The ``known`` recognition of a file whose size, modification and status-change times are unchanged."""
+    if known is None:
+        return None
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return known if known.stamp == (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns) else None
+
+
+def _recognise_all(
+    jobs: list[tuple[Path, str]], workers: int, parallel_from: int
+) -> Iterator[Recognised | InboxFile]:
+    """``recognise_path`` of each job, in order; in ``workers`` processes from ``parallel_from`` jobs on
+    (below that, starting processes costs more than it saves)."""
+    if workers <= 1 or len(jobs) < parallel_from:
+        yield from (recognise_path(path, relative) for path, relative in jobs)
+        return
+    paths, relatives = zip(*jobs, strict=True)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        yield from pool.map(recognise_path, paths, relatives, chunksize=32)
+
+
+def recognise_path(path: Path, relative: str) -> Recognised | InboxFile:
+    """What one regular file holds, or its entry saying why it cannot be read."""
+    try:
+        return _recognise_file(path, relative)
+    except OSError as exc:
+        return InboxFile(relative, relative, "file", "unknown", f"cannot be read: {exc}", "", 0, 0.0)
 
 
 def _mark_copy(recognition: Recognised, relative: str, first_with: dict[str, str]) -> list[InboxFile]:
@@ -443,12 +512,10 @@ def _not_opened(path: Path, relative: str) -> InboxFile | None:
     return None
 
 
-def _recognise_file(path: Path, relative: str, known: Recognised | None) -> Recognised:
-    """What one regular file holds; the ``known`` recognition when its size and times are unchanged."""
+def _recognise_file(path: Path, relative: str) -> Recognised:
+    """What one regular file holds, read once whole (its SHA-256) and recognised from its first bytes."""
     stat = path.stat()
     stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
-    if known is not None and known.stamp == stamp:
-        return known
     with path.open("rb") as handle:
         sha, head = _stream_digest(handle)
     base = {"sha256": sha, "size_bytes": stat.st_size, "modified_at": stat.st_mtime}
@@ -600,17 +667,24 @@ def _scan_zip(path: Path, relative: str, modified_at: float, zip_sha: str, size:
 def _inspect_member(
     archive: zipfile.ZipFile, member: zipfile.ZipInfo
 ) -> tuple[zipfile.ZipInfo, str, str, str]:
-    """A zip member's kind, reason and SHA-256, its bytes read in chunks (symbolic links not read)."""
+    """A zip member's kind, reason and ``member_identity``; only its first ``HEAD_BYTES`` are unpacked.
+
+    Every member is opened, so that an encrypted one, one in an unsupported compression method or one
+    whose local header is damaged makes the zip refused as before; only CSV members are unpacked (their
+    head, for recognition); the others are left unread. Symbolic links are not opened.
+    """
     if stat_mode.S_ISLNK(member.external_attr >> 16):
         return member, "unknown", ZIP_SYMLINK_REASON, ""
+    unused = not member.filename.lower().endswith(".csv") or _hidden(Path(member.filename))
     with archive.open(member) as handle:
-        sha, head = _stream_digest(handle)
-    if not member.filename.lower().endswith(".csv") or _hidden(Path(member.filename)):
-        return member, UNUSED, UNUSED_REASON, sha
+        head = b"" if unused else handle.read(HEAD_BYTES)
+    identity = member_identity(member.file_size, member.CRC, head)
+    if unused:
+        return member, UNUSED, UNUSED_REASON, identity
     empty = _empty_reason(head, member.file_size)
     kind, reason = (_EMPTY, empty) if empty else recognise_csv(member.filename, head)
     kind, reason = _member_kind(kind, reason)
-    return member, kind, reason, sha
+    return member, kind, reason, identity
 
 
 def _zip_container(relative: str, member: PurePosixPath, roots: set[PurePosixPath]) -> str:
@@ -627,8 +701,10 @@ def unsafe_zip(members: list[zipfile.ZipInfo], zip_size: int) -> str:
     Refused: a member path that escapes the archive (``../``, absolute, a drive letter, with
     ``/`` or ``\\``), a member over ``MAX_MEMBER_BYTES``, a member or a whole zip compressed over
     ``MAX_COMPRESSION_RATIO`` times once past ``RATIO_FLOOR_BYTES``, more than ``MAX_ZIP_BYTES`` in
-    all, more than ``MAX_ZIP_MEMBERS`` members. Declared sizes are enforced while reading: a member
-    that inflates past its declared size fails its check and the zip is reported corrupt.
+    all, more than ``MAX_ZIP_MEMBERS`` members. Declared sizes are enforced while reading: zipfile
+    never yields more than a member's declared size, and a member that inflates past it fails its
+    CRC-32 check where it is read to its end (here for a member within ``HEAD_BYTES``: the zip is
+    reported corrupt; in its reader otherwise: the member is).
     """
     if len(members) > MAX_ZIP_MEMBERS:
         return f"zip file holds {len(members)} members (over {MAX_ZIP_MEMBERS}): refused"
