@@ -7,8 +7,9 @@ after the first Parquet file of the publication is written), ``full-publish`` (t
 there), ``full-model:<step>`` (the disk fills up while that SQL model writes the warehouse) or
 ``run`` (a refresh left alone).
 Faults run one after the other on the same home, each child's run recorded in the persistent
-Dagster instance; one JSON line per fault says how the child ended and what the snapshot was
-before and after (its SHA-256, and whether a read-only connection could read it).
+Dagster instance; one JSON line per fault says how the child ended, what the snapshot was
+before and after (its SHA-256, and whether a read-only connection could read it) and, for a child
+that ran to its end, the steps that took the writer lock, in order (``locked_steps``).
 """
 
 from __future__ import annotations
@@ -36,6 +37,19 @@ def snapshot_state(serving: Path) -> dict[str, object]:
     except duckdb.Error:
         readable = False
     return {"sha256": digest, "readable": readable}
+
+
+def _note_steps(noted: list[str]) -> None:
+    """Record in ``noted`` each step that takes the writer lock (the steps a ``kill:`` fault can stop)."""
+    from relais.warehouse.writer_lock import WriterLock
+
+    note_step = WriterLock.note_step
+
+    def note_and_record(self: WriterLock, step: str) -> None:
+        noted.append(step)
+        note_step(self, step)
+
+    WriterLock.note_step = note_and_record  # type: ignore[method-assign]
 
 
 def _arm(fault: str) -> None:
@@ -86,17 +100,20 @@ def _arm(fault: str) -> None:
         publish._export_parquet = export_then_die
 
 
-def _child(root: Path, fault: str) -> None:
+def _child(root: Path, fault: str, notes: Path) -> None:
     from dagster import DagsterInstance
 
     from pipelines.definitions import build_definitions
     from pipelines.settings import load_home
 
+    noted: list[str] = []
+    _note_steps(noted)
     _arm(fault)
     home = load_home(root)
     job = build_definitions(home).resolve_implicit_global_asset_job_def()
     with DagsterInstance.get() as instance:
         result = job.execute_in_process(instance=instance, raise_on_error=False)
+    notes.write_text(json.dumps(list(dict.fromkeys(noted))), encoding="utf-8")
     os._exit(0 if result.success else 1)
 
 
@@ -109,10 +126,12 @@ def main(argv: list[str]) -> int:
 
     for fault in faults:
         before = snapshot_state(root / "serving" / "relais.duckdb")
+        notes = Path(dagster_home) / "fault-runner-steps.json"
+        notes.unlink(missing_ok=True)
         pid = os.fork()
         if pid == 0:
             try:
-                _child(root, fault)
+                _child(root, fault, notes)
             finally:
                 os._exit(3)
         _, status = os.waitpid(pid, 0)
@@ -120,7 +139,9 @@ def main(argv: list[str]) -> int:
             {"signal": os.WTERMSIG(status)} if os.WIFSIGNALED(status) else {"exit": os.WEXITSTATUS(status)}
         )
         after = snapshot_state(root / "serving" / "relais.duckdb")
-        print(json.dumps({"fault": fault, **ended, "before": before, "after": after}), flush=True)
+        locked = json.loads(notes.read_text(encoding="utf-8")) if notes.exists() else None
+        record = {"fault": fault, **ended, "before": before, "after": after, "locked_steps": locked}
+        print(json.dumps(record), flush=True)
     return 0
 
 
