@@ -129,7 +129,23 @@ def test_a_damaged_member_past_the_head_is_reported_by_its_reader(tmp_path):
     )
     outcomes = {outcome.source_file: outcome for outcome in source.read(batch).ledger.files}
     assert "CRC-32" in outcomes["VDA1.zip!Shares.csv"].reason, outcomes["VDA1.zip!Shares.csv"]
+    assert outcomes["VDA1.zip!Shares.csv"].status == "quarantined", "nothing of it was read"
     assert "CRC-32" not in outcomes["VDA1.zip!Email Addresses.csv"].reason
+
+
+def test_a_damaged_address_file_quarantines_itself_not_the_run(tmp_path):
+    inbox = tmp_path / "inbox"
+    emails = EMAILS + "".join(f"other{n}@example.org,Yes,No,Not Available\n" for n in range(2000))
+    path = _stored_zip(inbox / "VDA1.zip", {"Email Addresses.csv": emails, "Shares.csv": _shares(3)})
+    _flip_byte(path, "Email Addresses.csv", len(emails) - 30)
+    items = scan_inbox(inbox)
+    source = next(s for s in registry.current() if "li_shares" in s.inbox_kinds)
+    batch = Batch(inbox, items, _Rows(), people=[], email_keys=set(), pseudonymiser=KEY)
+    outcomes = {outcome.source_file: outcome for outcome in source.read(batch).ledger.files}
+    damaged = outcomes["VDA1.zip!Email Addresses.csv"]
+    assert (
+        damaged.status == "quarantined" and "CRC-32" in damaged.reason and "export it again" in damaged.reason
+    )
 
 
 def _stored_zip(path: Path, members: dict[str, str]) -> Path:

@@ -1,11 +1,14 @@
 """The archive quirks of formats.md, one tiny file each, read through the real specs."""
 
+import io
 from datetime import date, datetime
 
 import pytest
 
 from relais.ledger import FileRejected
+from relais.sources.io import text as text_module
 from relais.sources.io.tables import read_table
+from relais.sources.io.text import iter_records
 from relais.sources.linkedin_archive import COMMENTS, CONNECTIONS, ENDORSEMENTS_RECEIVED, REACTIONS, SHARES
 from tests.builders import CONNECTIONS_PREAMBLE, csv_text
 
@@ -316,3 +319,20 @@ def test_an_unquoted_date_with_its_clock_is_one_field_again():
     assert [(p.source_row, p.reason.split(" (")[0]) for p in read.problems] == [
         (4, "expected 6 fields, found 7")
     ]
+
+
+BROKEN_TEXTS = [
+    'Date,Link,Message\n2026-01-01 10:00:00,x,"open\nnever\nclosed\n2026-01-02 10:00:00,y,ok\n',
+    'Date,Link,Message\r\n2026-01-01 10:00:00,x,"a\r\nb\r\nc\r\nd\r\ne"\r\n2026-01-02 10:00:00,y,"z"\r\n',
+    'Date,Link,Message\n2026-01-01 10:00:00,x,"un \\"deux\\"",\n"a"b,c\n\n,"\n',
+]
+
+
+@pytest.mark.parametrize("text", BROKEN_TEXTS)
+@pytest.mark.parametrize("escapes", [False, True])
+def test_a_text_in_memory_splits_into_the_records_its_lines_read_one_by_one_give(text, escapes, monkeypatch):
+    monkeypatch.setattr(text_module, "MAX_RECORD_LINES", 3)
+    lines = io.StringIO(text, newline="").readlines()
+    whole = list(iter_records(text, backslash_escapes=escapes))
+    assert whole == list(iter_records(iter(lines), backslash_escapes=escapes))
+    assert any(record.error for record in whole)

@@ -14,6 +14,9 @@ header names with spaces such as ``Share Link``, more columns) as today's. Every
 read by ``relais.sources.io.dates`` in any form LinkedIn or a spreadsheet writes (``2017/06/08 08:15:44 UTC``,
 ``04 Jul 2023``, ``18-Jun-24``, ``1/8/18, 6:14 PM``, ISO; ``NA`` is no date), numeric dates in one
 order per file. Comments.csv written without quotes has its multi-line messages joined back.
+Each column also says how Polars types it in a batch of rows (``relais.sources.io.columns``), its
+Python parser kept for the cells Polars cannot read; ``with_post_keys`` keys the posts rows name
+the same way (``post_key`` for the links in no usual form).
 """
 
 from __future__ import annotations
@@ -22,6 +25,16 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import polars as pl
+
+from relais.sources.io.columns import (
+    ASCII_UPPER,
+    DROPPED,
+    MULTILINE_TEXT,
+    PAST_DAY,
+    PAST_MOMENT,
+    STRIPPED,
+)
 from relais.sources.io.dates import read_past_day, read_past_moment
 from relais.sources.io.owner_index import OwnerIndex
 from relais.sources.io.tables import Column, TableSpec, header_matches
@@ -53,38 +66,40 @@ def _stripped(value: str | None) -> str | None:
 
 def _moment(name: str, aliases: tuple[str, ...], required: bool = False) -> Column:
     """An archive timestamp column: any date form, numeric dates in the file's order, none in the future."""
-    return Column(name, aliases, read_past_moment, required=required, ordered=read_past_moment)
+    return Column(
+        name, aliases, read_past_moment, required=required, ordered=read_past_moment, native=PAST_MOMENT
+    )
 
 
 def _day(name: str, aliases: tuple[str, ...], required: bool = False) -> Column:
     """A date column of an archive (Connections.csv ``Connected On``): as ``_moment``, time of day dropped."""
-    return Column(name, aliases, read_past_day, required=required, ordered=read_past_day)
+    return Column(name, aliases, read_past_day, required=required, ordered=read_past_day, native=PAST_DAY)
 
 
 SHARES = TableSpec(
     "li_shares",
     (
         _moment("shared_at", ("date",), required=True),
-        Column("share_link", ("sharelink",), _stripped),
-        Column("commentary", ("sharecommentary",), restore_multiline),
-        Column("shared_url", ("sharedurl",), _stripped),
-        Column("media_url", ("mediaurl",), _stripped, optional_header=True),
-        Column("visibility", ("visibility",), _upper, optional_header=True),
+        Column("share_link", ("sharelink",), _stripped, native=STRIPPED),
+        Column("commentary", ("sharecommentary",), restore_multiline, native=MULTILINE_TEXT),
+        Column("shared_url", ("sharedurl",), _stripped, native=STRIPPED),
+        Column("media_url", ("mediaurl",), _stripped, optional_header=True, native=STRIPPED),
+        Column("visibility", ("visibility",), _upper, optional_header=True, native=ASCII_UPPER),
     ),
 )
 INSTANT_REPOSTS = TableSpec(
     "li_instant_reposts",
     (
         _moment("reposted_at", ("date",), required=True),
-        Column("link", ("link",), _stripped, required=True),
+        Column("link", ("link",), _stripped, required=True, native=STRIPPED),
     ),
 )
 COMMENTS = TableSpec(
     "li_comments",
     (
         _moment("commented_at", ("date",)),
-        Column("link", ("link",), _stripped),
-        Column("message", ("message",), restore_multiline),
+        Column("link", ("link",), _stripped, native=STRIPPED),
+        Column("message", ("message",), restore_multiline, native=MULTILINE_TEXT),
     ),
     backslash_escapes=True,
     continuation_lines=True,
@@ -93,25 +108,25 @@ REACTIONS = TableSpec(
     "li_reactions",
     (
         _moment("reacted_at", ("date",), required=True),
-        Column("reaction_type", ("type",), _upper),
-        Column("link", ("link",), _stripped),
+        Column("reaction_type", ("type",), _upper, native=ASCII_UPPER),
+        Column("link", ("link",), _stripped, native=STRIPPED),
     ),
 )
-SKILLS = TableSpec("li_skills", (Column("skill_name", ("name",), _stripped, required=True),))
+SKILLS = TableSpec("li_skills", (Column("skill_name", ("name",), _stripped, required=True, native=STRIPPED),))
 ENDORSEMENTS_RECEIVED = TableSpec(
     "li_endorsements_received",
     (
         _moment("endorsed_at", ("endorsement_date",), required=True),
-        Column("skill_name", ("skill_name",), _stripped),
-        Column("endorser", ("endorser_first_name",), _dropped),
-        Column("status", ("endorsement_status",), _upper, optional_header=True),
+        Column("skill_name", ("skill_name",), _stripped, native=STRIPPED),
+        Column("endorser", ("endorser_first_name",), _dropped, native=DROPPED),
+        Column("status", ("endorsement_status",), _upper, optional_header=True, native=ASCII_UPPER),
     ),
 )
 CONNECTIONS = TableSpec(
     "li_connections",
     (
-        Column("person", ("first_name",), _dropped),
-        Column("company", ("company",), _dropped),
+        Column("person", ("first_name",), _dropped, native=DROPPED),
+        Column("company", ("company",), _dropped, native=DROPPED),
         _day("connected_on", ("connected_on",), required=True),
     ),
 )
@@ -120,8 +135,8 @@ CONNECTIONS = TableSpec(
 EMAIL_ADDRESSES = TableSpec(
     "li_email_addresses",
     (
-        Column("email_address", ("email_address",), _stripped, required=True),
-        Column("primary", ("primary",), _stripped, optional_header=True),
+        Column("email_address", ("email_address",), _stripped, required=True, native=STRIPPED),
+        Column("primary", ("primary",), _stripped, optional_header=True, native=STRIPPED),
     ),
 )
 
@@ -137,13 +152,55 @@ LOADED_SPECS: tuple[TableSpec, ...] = (
 """Archive members whose rows Relais loads (Email Addresses is read for ownership only)."""
 
 
-def add_post_keys(kind: str, row: dict) -> None:
-    """Add the canonical keys of the posts a row names: the member's own post and the post it targets."""
-    if kind == SHARES.kind:
-        row["share_key"] = post_key(row.get("share_link"))
-        row["target_key"] = post_key(row.get("shared_url"))
-    elif kind in {INSTANT_REPOSTS.kind, COMMENTS.kind, REACTIONS.kind}:
-        row["target_key"] = post_key(row.get("link"))
+POST_KEY_LINKS: dict[str, dict[str, str]] = {
+    "li_shares": {"share_key": "share_link", "target_key": "shared_url"},
+    "li_instant_reposts": {"target_key": "link"},
+    "li_comments": {"target_key": "link"},
+    "li_reactions": {"target_key": "link"},
+}
+"""For each member kind naming posts, each key column and the link column it keys: the member's own post
+(``share_key``) and the post a row targets (``target_key``)."""
+
+_QUERY = r"(?:\?[A-Za-z0-9_=&.-]*)?$"
+_FEED_LINK = (
+    r"^https://www\.linkedin\.com/feed/update/urn(?::|%3A)li(?::|%3A)(activity|share|ugcPost)(?::|%3A)"
+    r"([0-9]+)/?" + _QUERY
+)
+_SLUG_LINK = r"^https://www\.linkedin\.com/posts/([A-Za-z0-9_-]+)/?" + _QUERY
+_SLUG_ACTIVITY = r"(?i)-(activity|share|ugcpost)-([0-9]{6,})(?:-|$)"
+
+
+def native_post_key(link: pl.Expr) -> pl.Expr:
+    """``post_key`` natively for the two usual link forms, null for any other (then read by ``post_key``).
+
+    The forms: a feed URL ``https://www.linkedin.com/feed/update/urn:li:activity:<n>/`` (the URN
+    URL-encoded or not, a plain query string allowed) and a post slug
+    ``https://www.linkedin.com/posts/<author>_<slug>-activity-<n>-<hash>`` (the first
+    ``-activity-<n>`` of the slug, as ``post_key``). Percent signs outside the URN and any other
+    character send a link to ``post_key``, whose decoding rules Polars does not repeat.
+    """
+    slug = link.str.extract(_SLUG_LINK, 1)
+    slug_kind = slug.str.extract(_SLUG_ACTIVITY, 1).str.to_lowercase().replace({"ugcpost": "ugcPost"})
+    return pl.coalesce(
+        pl.concat_str(link.str.extract(_FEED_LINK, 1), pl.lit(":"), link.str.extract(_FEED_LINK, 2)),
+        pl.concat_str(slug_kind, pl.lit(":"), slug.str.extract(_SLUG_ACTIVITY, 2)),
+    )
+
+
+def with_post_keys(kind: str, rows: pl.DataFrame) -> pl.DataFrame:
+    """The rows of a member kind with the keys (``post_key``) of the posts they name (``POST_KEY_LINKS``)."""
+    keys = POST_KEY_LINKS.get(kind, {})
+    if not keys:
+        return rows
+    native = rows.select([native_post_key(pl.col(link)).alias(key) for key, link in keys.items()])
+    columns = []
+    for key, link in keys.items():
+        missing = native[key].is_null() & rows[link].is_not_null()
+        texts = rows[link].filter(missing).unique().to_list()
+        found = {text: post_key(text) for text in texts}
+        fallback = rows[link].replace_strict(found, default=None, return_dtype=pl.String) if found else None
+        columns.append(native[key] if fallback is None else native[key].fill_null(fallback))
+    return rows.with_columns(columns)
 
 
 UNUSED_KIND = "li_unused"

@@ -2,8 +2,9 @@
 its outcome in the ledger, and what its reader recorded about it at the last run.
 
 Every reader of ``relais.sources`` takes ``InboxFile`` items, which ``relais.inbox.scan`` makes,
-opens them through ``read_bytes`` and ``open_lines`` (a zip member is read in place, never
-extracted) and reports each through ``file_outcome`` or ``loaded_outcome``.
+opens them through ``read_bytes``, ``read_text`` and ``open_lines`` (a zip member is read in place,
+never extracted; ``OpenZips`` keeps a zip open while its members are read one after another) and
+reports each through ``file_outcome`` or ``loaded_outcome``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from relais.sources.io.text import detect_encoding
 
 HEAD_BYTES = 64 * 1024
 """How much of a file recognition and encoding detection read."""
+IN_MEMORY_BYTES = 64 * 1024 * 1024
+"""The largest file ``read_text`` reads whole into memory; a larger one is streamed (``open_lines``)."""
 NO_ROWS_REASON = "no data rows (header only): nothing to load"
 
 
@@ -39,15 +42,78 @@ class InboxFile:
     modified_at: float
 
 
-def read_bytes(inbox: Path, item: InboxFile) -> bytes:
+class OpenZips:
+    """The zip file last read from, kept open while its members are read one after another.
+
+    A LinkedIn archive is one zip of a dozen members: opening it once, not once per member and per
+    pass, spares reading its central directory again each time. Use it as a context manager.
+    """
+
+    def __init__(self, inbox: Path) -> None:
+        self.inbox = inbox
+        self.path: str | None = None
+        self.archive: zipfile.ZipFile | None = None
+
+    def __enter__(self) -> OpenZips:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the zip file held open, if any."""
+        if self.archive is not None:
+            self.archive.close()
+        self.archive, self.path = None, None
+
+    def _member(self, item: InboxFile) -> tuple[zipfile.ZipFile, str]:
+        path, member = item.container.split("!", 1)[0], item.path.split("!", 1)[1]
+        if self.archive is None or path != self.path:
+            self.close()
+            self.archive, self.path = zipfile.ZipFile(self.inbox / path), path
+        return self.archive, member
+
+    @contextmanager
+    def binary(self, item: InboxFile) -> Iterator[IO[bytes]]:
+        """The bytes of an inbox file or zip member, as a stream."""
+        if item.container_type == "zip":
+            archive, member = self._member(item)
+            with archive.open(member) as handle:
+                yield handle
+        else:
+            with (self.inbox / item.path).open("rb") as handle:
+                yield handle
+
+    def size(self, item: InboxFile) -> int:
+        """How many bytes the file or member holds (unpacked), as its zip or the disk says now."""
+        if item.container_type == "zip":
+            archive, member = self._member(item)
+            return archive.getinfo(member).file_size
+        return (self.inbox / item.path).stat().st_size
+
+
+def read_bytes(inbox: Path, item: InboxFile, zips: OpenZips | None = None) -> bytes:
     """The bytes of an inbox file or of a zip member (``archive.zip!member.csv``)."""
-    with _open_binary(inbox, item) as handle:
+    with _open_binary(inbox, item, zips) as handle:
         return handle.read()
 
 
+def read_text(zips: OpenZips, item: InboxFile, limit: int = IN_MEMORY_BYTES) -> str | None:
+    """The whole text of a file or member of at most ``limit`` bytes, decoded as ``open_lines`` decodes
+    it (UTF-8 or Windows-1252 from its first bytes), read once; None for a larger one (stream it)."""
+    if zips.size(item) > limit:
+        return None
+    with zips.binary(item) as handle:
+        data = handle.read()
+    return data.decode(detect_encoding(data[:HEAD_BYTES]), errors="replace")
+
+
 @contextmanager
-def _open_binary(inbox: Path, item: InboxFile) -> Iterator[IO[bytes]]:
-    if item.container_type == "zip":
+def _open_binary(inbox: Path, item: InboxFile, zips: OpenZips | None = None) -> Iterator[IO[bytes]]:
+    if zips is not None:
+        with zips.binary(item) as handle:
+            yield handle
+    elif item.container_type == "zip":
         member = item.path.split("!", 1)[1]
         with (
             zipfile.ZipFile(inbox / item.container.split("!", 1)[0]) as archive,
@@ -60,12 +126,21 @@ def _open_binary(inbox: Path, item: InboxFile) -> Iterator[IO[bytes]]:
 
 
 @contextmanager
-def open_lines(inbox: Path, item: InboxFile) -> Iterator[Iterable[str]]:
+def open_lines(inbox: Path, item: InboxFile, zips: OpenZips | None = None) -> Iterator[Iterable[str]]:
     """The lines of an inbox file or zip member, decoded as they are read (UTF-8 or Windows-1252)."""
-    with _open_binary(inbox, item) as probe:
+    with _open_binary(inbox, item, zips) as probe:
         encoding = detect_encoding(probe.read(HEAD_BYTES))
-    with _open_binary(inbox, item) as handle:
+    with _open_binary(inbox, item, zips) as handle:
         yield io.TextIOWrapper(handle, encoding=encoding, errors="replace", newline="")
+
+
+UNREADABLE = (OSError, EOFError, zipfile.BadZipFile)
+"""What reading a damaged file or zip member raises (a member whose bytes fail its CRC-32: BadZipFile)."""
+
+
+def unreadable_reason(error: BaseException) -> str:
+    """Why a file that could not be read at all was quarantined, with what to do."""
+    return f"unreadable, nothing read from it ({error}): the file or its zip is damaged, export it again"
 
 
 def file_outcome(

@@ -12,6 +12,9 @@ is read in one order for the whole file, decided from all its values (``relais.s
 with ``continuation_lines`` (Comments.csv written without quotes) joins a line that does not start
 like a record (a phrase, an e-mail address, blank lines between them) to the last field of the
 record above: it is part of that record, which counts once in the rows read.
+
+``iter_table`` types each row in Python (``typed_values``); ``open_table`` and ``iter_rows`` give the
+same rows untyped, for ``relais.sources.io.columns`` to type many files' rows column-wise at once.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from relais.ledger import FileRejected, RowProblem
 from relais.sources.io.dates import OrderDecision, OrderVote, looks_like_date, split_numeric_date
@@ -33,6 +36,9 @@ from relais.sources.io.text import (
     other_delimiter,
     sniff_delimiter,
 )
+
+if TYPE_CHECKING:
+    from relais.sources.io.columns import NativeCast
 
 
 def _text(value: str | None) -> str | None:
@@ -51,6 +57,8 @@ class Column:
 
     ``ordered``, when given, parses a date cell in an order (``MDY`` or ``DMY``) decided for the
     whole file (month first when none was decided); ``parse`` serves callers reading a cell alone.
+    ``native``, when given, reads the column's usual forms with Polars in a batch of rows
+    (``relais.sources.io.columns``); ``parse`` then reads only the cells it could not.
     """
 
     name: str
@@ -59,6 +67,7 @@ class Column:
     required: bool = False
     optional_header: bool = False
     ordered: Callable[[str | None, str], Any] | None = None
+    native: NativeCast | None = None
 
     def matches(self, header: str) -> bool:
         """True when a normalised header names this column (underscores ignored)."""
@@ -162,33 +171,93 @@ def iter_table(
     """
     if orders is None and isinstance(source, str | list | tuple) and any(c.ordered for c in spec.columns):
         orders = decide_orders(source, spec)
-    header_index, delimiter, header, records = _open_records(source, spec)
-    counts.delimiter = delimiter
-    columns = _columns_in_order(spec.columns, orders or {})
-    counts.notes.extend(
-        f"column '{_label(header, spec.columns, name)}': {decision.note}"
-        for name, decision in (orders or {}).items()
-        if decision.note
-    )
-    positions = column_positions(header, spec.columns)
-    joined = [0]
-    if spec.continuation_lines:
-        records = _join_continuations(records, len(header), delimiter, joined)
-    for record in records:
-        line = record.first_line + header_index
-        if record.error:
-            counts.rows_read += 1
-            yield RowProblem(source_file, line, spec.kind, record.error)
+    table = open_table(source, spec)
+    counts.delimiter = table.delimiter
+    columns = columns_in_order(spec.columns, orders or {})
+    counts.notes.extend(order_notes(table.header, spec, orders or {}))
+    for entry in iter_rows(source_file, table, spec, counts):
+        if isinstance(entry, RowProblem):
+            yield entry
             continue
-        if _is_blank(record):
-            continue
-        counts.rows_read += 1
-        row, reason = _typed_row(record, header, positions, columns, counts.delimiter)
+        line, fields = entry
+        row, reason = typed_values(fields, table.header, table.positions, columns)
         if reason:
             yield RowProblem(source_file, line, spec.kind, reason)
         else:
             row["_source_row"] = line
             yield row
+
+
+@dataclass
+class OpenTable:
+    """A CSV text opened past its header: where the header stands (0-based line), its delimiter, its
+    fields, where each of the spec's columns stands in it, and the records after it."""
+
+    header_index: int
+    delimiter: str
+    header: list[str]
+    positions: dict[str, int]
+    records: Iterator[Record]
+
+
+def open_table(source: str | Iterable[str], spec: TableSpec) -> OpenTable:
+    """Find the header line of a text (or of its lines) and open its records, or raise ``FileRejected``."""
+    header_index, delimiter, header, records = _open_records(source, spec)
+    return OpenTable(header_index, delimiter, header, column_positions(header, spec.columns), records)
+
+
+def order_notes(header: Sequence[str], spec: TableSpec, orders: dict[str, OrderDecision]) -> list[str]:
+    """The ledger notes of the date orders decided for a file, one per column whose order is worth a note."""
+    return [
+        f"column '{_label(header, spec.columns, name)}': {decision.note}"
+        for name, decision in orders.items()
+        if decision.note
+    ]
+
+
+def iter_rows(
+    source_file: str,
+    table: OpenTable,
+    spec: TableSpec,
+    counts: TableRead,
+    votes: dict[str, list[str]] | None = None,
+) -> Iterator[tuple[int, list[str]] | RowProblem]:
+    """Each data row of an opened table as its line and fields (as many as the header), or the problem
+    that keeps it from being read (broken quoting, NUL byte, wrong number of fields); blank lines are
+    skipped, continuation lines joined (noted in ``counts`` once all are read).
+
+    With ``votes``, the cells of the ``ordered`` date columns that decide the file's date order
+    (``voting_cells``, records as read, before any joining) are appended to ``votes[column name]``.
+    """
+    records = table.records
+    joined = [0]
+    width = len(table.header)
+    voters = list(voting_positions(table.header, spec).items()) if votes is not None else []
+    for name, _ in voters:
+        votes.setdefault(name, [])  # type: ignore[union-attr]
+    if voters and spec.continuation_lines:
+        records = _voting(records, width, voters, votes)  # type: ignore[arg-type]
+        voters = []
+    if spec.continuation_lines:
+        records = _join_continuations(records, width, table.delimiter, joined)
+    for record in records:
+        line = record.first_line + table.header_index
+        if record.error:
+            counts.rows_read += 1
+            yield RowProblem(source_file, line, spec.kind, record.error)
+            continue
+        fields = record.fields
+        if voters and len(fields) >= width:
+            for name, index in voters:
+                votes[name].append(fields[index])  # type: ignore[index]
+        if _is_blank(record):
+            continue
+        counts.rows_read += 1
+        fields, reason = _checked_fields(record, width, table.positions, spec.columns, table.delimiter)
+        if reason:
+            yield RowProblem(source_file, line, spec.kind, reason)
+        else:
+            yield line, fields
     if joined[0]:
         counts.notes.append(
             f"{joined[0]} line(s) continuing an unquoted multi-line message joined to the row above "
@@ -196,23 +265,36 @@ def iter_table(
         )
 
 
+def _voting(
+    records: Iterable[Record], width: int, voters: list[tuple[str, int]], votes: dict[str, list[str]]
+) -> Iterator[Record]:
+    """The records unchanged, the cells of those that vote on the date order kept as they pass."""
+    for record in records:
+        if not record.error and len(record.fields) >= width:
+            for name, index in voters:
+                votes[name].append(record.fields[index])
+        yield record
+
+
 def _is_blank(record: Record) -> bool:
     """True for a blank line, or a line of delimiters only (a spreadsheet's empty row)."""
-    return all(not f.strip() for f in record.fields)
+    return not "".join(record.fields).strip()
 
 
 def _open_records(
     source: str | Iterable[str], spec: TableSpec
 ) -> tuple[int, str, list[str], Iterator[Record]]:
     """Where the header line is (0-based), the delimiter, the header's fields and the records after it."""
-    lines = iter(io.StringIO(source, newline="") if isinstance(source, str) else source)
+    text_lines = io.StringIO(source, newline="").readlines() if isinstance(source, str) else None
+    lines = iter(source if text_lines is None else text_lines)
     head = list(itertools.islice(lines, spec.header_scan_lines))
     header_index = _find_header(head, spec)
     if header_index is None:
         wanted = ", ".join(c.aliases[0] if c.aliases else c.name for c in spec.header_columns())
         raise FileRejected(f"no header line with the columns of a {spec.kind} export ({wanted})")
     delimiter = sniff_delimiter(head[header_index].rstrip("\r\n"))
-    body = itertools.chain(head[header_index:], lines)
+    # a text's lines are handed over as a list: the CSV reader then reads them without Python per line
+    body = itertools.chain(head[header_index:], lines) if text_lines is None else text_lines[header_index:]
     records = iter_records(body, delimiter=delimiter, backslash_escapes=spec.backslash_escapes)
     header = next(records).fields
     return header_index, delimiter, header, records
@@ -226,18 +308,32 @@ def decide_orders(source: str | Iterable[str], spec: TableSpec) -> dict[str, Ord
     ordered = [c for c in spec.columns if c.ordered]
     if not ordered:
         return {}
-    _, _, header, records = _open_records(source, spec)
-    positions = column_positions(header, ordered)
-    votes = {c.name: OrderVote() for c in ordered if c.name in positions}
-    for record in records:
-        if record.error or len(record.fields) < len(header):
-            continue
-        for name, vote in votes.items():
-            vote.add(record.fields[positions[name]])
+    table = open_table(source, spec)
+    positions = voting_positions(table.header, spec)
+    votes = {name: OrderVote() for name in positions}
+    indexes = list(positions.values())
+    for record in table.records:
+        for vote, cell in zip(
+            votes.values(), voting_cells(record, len(table.header), indexes) or (), strict=False
+        ):
+            vote.add(cell)
     return {name: vote.decide() for name, vote in votes.items()}
 
 
-def _columns_in_order(columns: Sequence[Column], orders: dict[str, OrderDecision]) -> tuple[Column, ...]:
+def voting_positions(header: Sequence[str], spec: TableSpec) -> dict[str, int]:
+    """Where each ``ordered`` date column of the spec stands in a header (the columns that vote)."""
+    return column_positions(header, [c for c in spec.columns if c.ordered])
+
+
+def voting_cells(record: Record, width: int, positions: Sequence[int]) -> list[str] | None:
+    """A record's cells of the ``ordered`` date columns (at ``positions``) when it has as many fields as
+    the header (``width``): those cells decide the order of the file's numeric dates; else None."""
+    if record.error or len(record.fields) < width:
+        return None
+    return [record.fields[index] for index in positions]
+
+
+def columns_in_order(columns: Sequence[Column], orders: dict[str, OrderDecision]) -> tuple[Column, ...]:
     """The columns with each ``ordered`` one parsing in its decided order (month first when undecided)."""
     return tuple(
         replace(c, parse=partial(c.ordered, order=orders[c.name].order if c.name in orders else "MDY"))
@@ -306,17 +402,26 @@ def _starts_like_record(fields: list[str]) -> bool:
 
 def _find_header(lines: list[str], spec: TableSpec) -> int | None:
     for index, line in enumerate(lines):
-        line = line.rstrip("\r\n")
-        if not line.strip():
-            continue
-        fields = next(iter_records(line, delimiter=sniff_delimiter(line))).fields
-        if header_matches(fields, spec):
+        if _is_header_line(line.rstrip("\r\n"), spec):
             return index
     return None
 
 
+@lru_cache(maxsize=4096)
+def _is_header_line(line: str, spec: TableSpec) -> bool:
+    """True when a line is the spec's header line (remembered: thousands of files share a header)."""
+    if not line.strip():
+        return False
+    return header_matches(next(iter_records(line, delimiter=sniff_delimiter(line))).fields, spec)
+
+
 def column_positions(header: Sequence[str | None], columns: Sequence[Column]) -> dict[str, int]:
     """Where each column stands in a header row, matched by normalised name (first match, each cell once)."""
+    return dict(_positions(tuple(header), tuple(columns)))
+
+
+@lru_cache(maxsize=4096)
+def _positions(header: tuple[str | None, ...], columns: tuple[Column, ...]) -> tuple[tuple[str, int], ...]:
     normalised = [normalise_header(h) if h else "" for h in header]
     positions: dict[str, int] = {}
     for column in columns:
@@ -324,7 +429,7 @@ def column_positions(header: Sequence[str | None], columns: Sequence[Column]) ->
             if column.matches(name) and index not in positions.values():
                 positions[column.name] = index
                 break
-    return positions
+    return tuple(positions.items())
 
 
 def typed_values(
@@ -349,19 +454,21 @@ def typed_values(
     return row, ""
 
 
-def _typed_row(
+def _checked_fields(
     record: Record,
-    header: list[str],
+    width: int,
     positions: dict[str, int],
     columns: Sequence[Column],
     delimiter: str = ",",
-) -> tuple[dict[str, Any], str]:
-    fields = _rejoin_split_dates(record.fields, len(header), positions, columns, delimiter)
-    if len(fields) > len(header) and any(f.strip() for f in fields[len(header) :]):
-        return {}, f"expected {len(header)} fields, found {len(fields)} (extra values or broken quoting)"
-    if len(fields) < len(header):
-        return {}, _short_row_reason(record, len(header), delimiter)
-    return typed_values(fields, header, positions, columns)
+) -> tuple[list[str], str]:
+    """A record's fields when they are as many as the header's (a split date made one again, blank
+    extra fields allowed), else the reason they are not."""
+    fields = _rejoin_split_dates(record.fields, width, positions, columns, delimiter)
+    if len(fields) > width and any(f.strip() for f in fields[width:]):
+        return [], f"expected {width} fields, found {len(fields)} (extra values or broken quoting)"
+    if len(fields) < width:
+        return [], _short_row_reason(record, width, delimiter)
+    return fields, ""
 
 
 def _rejoin_split_dates(

@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 csv.field_size_limit(64 * 1024 * 1024)
 
@@ -200,20 +201,56 @@ def iter_records(
     record whose quoting is broken (a quote left open swallows what follows) yields an error record
     for the line where it started, and the lines after that line are read again on their own. A
     record holding a NUL byte yields an error record (``nul_byte_reason``) and reading goes on.
+
+    A text, or a list of lines, free of NUL bytes is read straight by the CSV reader (no Python
+    code per line) until a record is broken or longer than ``MAX_RECORD_LINES``; the line-by-line
+    reading takes over from that record on, so both give the same records.
     """
-    lines: Iterator[str] = iter(io.StringIO(source, newline="") if isinstance(source, str) else source)
-    offset = 0
+    if isinstance(source, str):
+        source = io.StringIO(source, newline="").readlines()
+    if isinstance(source, list) and not any(NUL in line for line in source):
+        return _whole_records(source, delimiter, backslash_escapes)
+    return _records(source, delimiter, backslash_escapes)
+
+
+def _reader(lines: Iterable[str], delimiter: str, backslash_escapes: bool) -> Any:
+    return csv.reader(
+        lines,
+        delimiter=delimiter,
+        quotechar='"',
+        doublequote=True,
+        escapechar="\\" if backslash_escapes else None,
+        strict=True,
+    )
+
+
+def _whole_records(lines: list[str], delimiter: str, backslash_escapes: bool) -> Iterator[Record]:
+    """The records of lines held in memory, free of NUL bytes, read by the CSV reader alone until one
+    is broken or too long; from that record on, ``_records`` reads them line by line."""
+    reader = _reader(lines, delimiter, backslash_escapes)
+    previous = 0
+    try:
+        for fields in reader:
+            if reader.line_num - previous > MAX_RECORD_LINES:
+                break
+            yield Record(fields, previous + 1, reader.line_num)
+            previous = reader.line_num
+        else:
+            return
+    except csv.Error:
+        pass
+    yield from _records(lines[previous:], delimiter, backslash_escapes, offset=previous)
+
+
+def _records(
+    source: Iterable[str], delimiter: str, backslash_escapes: bool, offset: int = 0
+) -> Iterator[Record]:
+    """The records of lines read one at a time (see ``iter_records``), numbered from ``offset`` + 1."""
+    lines: Iterator[str] = iter(source)
     replay: list[str] = []
     while True:
         feed = _LineFeed(itertools.chain(replay, lines))
-        reader = csv.reader(
-            feed,
-            delimiter=delimiter,
-            quotechar='"',
-            doublequote=True,
-            escapechar="\\" if backslash_escapes else None,
-            strict=True,
-        )
+        reader = _reader(feed, delimiter, backslash_escapes)
         previous = 0
         try:
             for fields in reader:

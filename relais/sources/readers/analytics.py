@@ -27,7 +27,15 @@ from relais.ledger import EXCLUDED, LOADED, QUARANTINED, FileRejected, Ledger
 from relais.sources.advocacy import ADVOCACY_SPECS, EVERYONESOCIAL_USERS, FIRSTUP_SOURCES
 from relais.sources.creator_analytics import read_creator_batch, read_post_analytics
 from relais.sources.io.export_owner import owner_name_from_file, period_from_file_name
-from relais.sources.io.files import InboxFile, PreviousReads, file_outcome, loaded_outcome, open_lines
+from relais.sources.io.files import (
+    UNREADABLE,
+    InboxFile,
+    PreviousReads,
+    file_outcome,
+    loaded_outcome,
+    open_lines,
+    unreadable_reason,
+)
 from relais.sources.io.owner_index import OwnerIndex
 from relais.sources.io.sheets import FILE
 from relais.sources.io.tables import TableRead, read_table
@@ -428,6 +436,9 @@ def ingest_advocacy(
                 read = read_table(item.path, lines, spec)
         except FileRejected as exc:
             ledger.files.append(file_outcome(item, QUARANTINED, str(exc)))
+            continue
+        except UNREADABLE as exc:
+            ledger.files.append(file_outcome(item, QUARANTINED, unreadable_reason(exc)))
             continue
         month = report_month(PurePosixPath(item.path).name, obtained_at(item))
         month_end = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)

@@ -8,9 +8,10 @@ archive is read only when it belongs to one.
 
 from __future__ import annotations
 
-import zipfile
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -21,21 +22,27 @@ from relais.ledger import (
     IGNORED,
     LOADED,
     QUARANTINED,
+    FileOutcome,
     FileRejected,
     Ledger,
     RowProblem,
 )
 from relais.privacy.pseudonym import Pseudonymiser
+from relais.sources.io.columns import FileRows, RowBatch
 from relais.sources.io.files import (
+    UNREADABLE,
     InboxFile,
+    OpenZips,
     PreviousReads,
     file_outcome,
     loaded_outcome,
     open_lines,
     read_bytes,
+    read_text,
+    unreadable_reason,
 )
 from relais.sources.io.owner_index import OwnerIndex
-from relais.sources.io.tables import TableRead, TableSpec, decide_orders, iter_table, read_table
+from relais.sources.io.tables import TableRead, TableSpec, decide_orders, read_table
 from relais.sources.io.text import decode_text
 from relais.sources.linkedin_api.snapshot import (
     SNAPSHOT_KIND,
@@ -48,9 +55,9 @@ from relais.sources.linkedin_archive import (
     LOADED_SPECS,
     UNUSED_KIND,
     Ambassador,
-    add_post_keys,
     classify_member,
     find_owner,
+    with_post_keys,
 )
 from relais.sources.roster import ROSTER, RosterRow, duplicate_problems, resolve_roster
 from relais.sources.source import (
@@ -70,8 +77,10 @@ from relais.sources.source import (
 SPEC_BY_KIND: dict[str, TableSpec] = {spec.kind: spec for spec in LOADED_SPECS}
 
 
-def _read_text_table(inbox: Path, item: InboxFile, spec: TableSpec) -> TableRead:
-    text, _ = decode_text(read_bytes(inbox, item))
+def _read_text_table(
+    inbox: Path, item: InboxFile, spec: TableSpec, zips: OpenZips | None = None
+) -> TableRead:
+    text, _ = decode_text(read_bytes(inbox, item, zips))
     return read_table(item.path, text, spec)
 
 
@@ -124,6 +133,20 @@ def ingest_archives(
     found before any row is written; a member ``previous`` can keep (unchanged, same owner) is
     not read again and keeps its last outcome.
     """
+    with OpenZips(inbox) as zips:
+        return _ingest_archives(zips, items, ambassadors, roster_email_keys, pseudonymiser, writer, previous)
+
+
+def _ingest_archives(
+    zips: OpenZips,
+    items: Iterable[InboxFile],
+    ambassadors: list[Ambassador],
+    roster_email_keys: set[str],
+    pseudonymiser: Pseudonymiser,
+    writer: RowSink,
+    previous: PreviousReads | None,
+) -> tuple[list[dict[str, Any]], Ledger]:
+    inbox = zips.inbox
     by_archive: dict[str, list[InboxFile]] = defaultdict(list)
     snapshots: list[InboxFile] = []
     for item in items:
@@ -137,7 +160,7 @@ def ingest_archives(
     index = OwnerIndex((a.agent_id, a.email, None, None) for a in ambassadors)
     to_read: list[tuple[InboxFile, str]] = []
     for container, members in sorted(by_archive.items()):
-        emails = _archive_emails(inbox, members, ledger)
+        emails = _archive_emails(zips, members, ledger)
         other = any(pseudonymiser.email_key(e) in others_email_keys for e in emails)
         ownership = find_owner(emails, _names_to_match(container), ambassadors, other, index)
         owners.append(
@@ -170,10 +193,21 @@ def ingest_archives(
     for problem in ledger.problems:  # rows of Email Addresses.csv that could not be read
         writer.problem(problem)
     ledger.problems = []
-    for item, agent_id in to_read:
-        _load_member(inbox, item, agent_id, writer, ledger)
-    for item, snapshot, archive in snapshots_to_read:
-        _load_snapshot_rows(item, snapshot, archive, writer, ledger)
+    batches = {
+        spec.kind: RowBatch(spec, partial(_write_rows, writer, spec.kind), writer.problem)
+        for spec in LOADED_SPECS
+    }
+    reads = [_load_member(zips, item, agent_id, batches[item.kind]) for item, agent_id in to_read]
+    reads += [
+        _load_snapshot(item, snapshot, archive, batches) for item, snapshot, archive in snapshots_to_read
+    ]
+    for batch in batches.values():
+        batch.flush()
+    for read in reads:
+        outcome = read.outcome()
+        ledger.files.append(outcome)
+        if outcome.status == LOADED:
+            ledger.loaded.append((read.item, read.agent_id))
     return owners, ledger
 
 
@@ -224,74 +258,117 @@ def _plan_snapshots(
     return list(owners.values()), to_read
 
 
-def _load_snapshot_rows(
-    item: InboxFile, snapshot: SnapshotFile, archive: str, writer: RowSink, ledger: Ledger
-) -> None:
-    counts = TableRead()
-    problems = 0
-    try:
-        for entry in iter_table(item.path, snapshot.text, SPEC_BY_KIND[snapshot.kind], counts):
-            if isinstance(entry, RowProblem):
-                problems += 1
-                writer.problem(entry)
-                continue
-            entry.update(agent_id=snapshot.agent_id, archive=archive, _source_file=item.path)
-            add_post_keys(snapshot.kind, entry)
-            writer.row(snapshot.kind, entry)
-    except FileRejected as exc:
-        ledger.files.append(file_outcome(item, QUARANTINED, f"{snapshot.domain}: {exc}"))
-        return
-    notes = "; ".join([f"member snapshot {snapshot.domain}", *counts.notes])
-    ledger.files.append(file_outcome(item, LOADED, notes, counts.rows_read, problems))
-    ledger.loaded.append((item, snapshot.agent_id))
+def _write_rows(writer: RowSink, kind: str, rows: pl.DataFrame) -> None:
+    """Typed rows of a member kind to its table: the keys of the posts they name added, in its schema."""
+    rows = with_post_keys(kind, rows)
+    schema = ARCHIVE_SCHEMAS[kind]
+    writer.frame(
+        kind,
+        rows.select(
+            pl.col(name).cast(dtype) if name in rows.columns else pl.lit(None, dtype).alias(name)
+            for name, dtype in schema.items()
+        ),
+    )
 
 
-def _load_member(inbox: Path, item: InboxFile, agent_id: str, writer: RowSink, ledger: Ledger) -> None:
-    """Stream one archive member's rows to the writer; its outcome goes to the ledger.
+@dataclass
+class MemberRead:
+    """What became of one member read into a ``RowBatch``: its rows (once typed), or why it was refused.
 
-    The file is read twice, line by line: once to decide the order of its numeric dates (the one
-    under which every date is real), then to load its rows.
+    ``rejected`` quarantines the file; ``stopped`` names the error that cut its reading short;
+    ``prefix`` opens the ledger reason (a member snapshot's domain).
     """
-    counts = TableRead()
-    problems = 0
-    spec = SPEC_BY_KIND[item.kind]
+
+    item: InboxFile
+    agent_id: str
+    rows: FileRows | None = None
+    rejected: str = ""
+    stopped: str = ""
+    prefix: str = ""
+
+    def outcome(self) -> FileOutcome:
+        """The member's ledger outcome, once every row of it is typed."""
+        if self.rejected:
+            return file_outcome(self.item, QUARANTINED, self.rejected)
+        rows_read = self.rows.counts.rows_read if self.rows else 0
+        problems = self.rows.problems if self.rows else 0
+        notes = self.rows.notes if self.rows else []
+        if self.stopped and not rows_read:
+            return file_outcome(self.item, QUARANTINED, unreadable_reason(self.stopped))
+        if self.stopped:
+            reason = (
+                f"reading stopped after {rows_read} rows, the rest of the file is unreadable: {self.stopped}"
+            )
+            notes = [reason, *notes]
+        notes = [self.prefix, *notes] if self.prefix else notes
+        return file_outcome(self.item, LOADED, "; ".join(notes), rows_read, problems)
+
+
+def _load_snapshot(
+    item: InboxFile, snapshot: SnapshotFile, archive: str, batches: dict[str, RowBatch]
+) -> MemberRead:
+    """Gather a member snapshot's rows into the batch of its kind."""
+    read = MemberRead(item, snapshot.agent_id, prefix=f"member snapshot {snapshot.domain}")
+    batch = batches[snapshot.kind]
     try:
-        orders = None
-        if any(column.ordered for column in spec.columns):
-            with open_lines(inbox, item) as lines:
-                orders = decide_orders(lines, spec)
-        with open_lines(inbox, item) as lines:
-            for entry in iter_table(item.path, lines, spec, counts, orders):
-                if isinstance(entry, RowProblem):
-                    problems += 1
-                    writer.problem(entry)
-                    continue
-                entry.update(agent_id=agent_id, archive=item.container, _source_file=item.path)
-                add_post_keys(item.kind, entry)
-                writer.row(item.kind, entry)
+        read.rows = batch.open(
+            item.path,
+            snapshot.text,
+            {"agent_id": snapshot.agent_id, "archive": archive, "_source_file": item.path},
+        )
     except FileRejected as exc:
-        ledger.files.append(file_outcome(item, QUARANTINED, str(exc)))
-        return
-    except (OSError, EOFError, zipfile.BadZipFile) as exc:
-        reason = f"reading stopped after {counts.rows_read} rows, the rest of the file is unreadable: {exc}"
-        reason = "; ".join([reason, *counts.notes])
-        ledger.files.append(file_outcome(item, LOADED, reason, counts.rows_read, problems))
-        ledger.loaded.append((item, agent_id))
-        return
-    ledger.files.append(file_outcome(item, LOADED, "; ".join(counts.notes), counts.rows_read, problems))
-    ledger.loaded.append((item, agent_id))
+        read.rejected = f"{snapshot.domain}: {exc}"
+        return read
+    batch.read(read.rows)
+    return read
 
 
-def _archive_emails(inbox: Path, members: list[InboxFile], ledger: Ledger) -> list[str]:
+def _load_member(zips: OpenZips, item: InboxFile, agent_id: str, batch: RowBatch) -> MemberRead:
+    """Gather one archive member's rows into the batch of its kind, reading it once.
+
+    A member up to ``IN_MEMORY_BYTES`` is read whole, once: its numeric dates vote on their order
+    as its rows are split. A larger one, or one that cannot be read whole, is streamed twice, line
+    by line: once to decide the order of its dates, then to gather its rows (an error reading it
+    keeps the rows before).
+    """
+    read = MemberRead(item, agent_id)
+    constants = {"agent_id": agent_id, "archive": item.container, "_source_file": item.path}
+    try:
+        text = read_text(zips, item)
+    except UNREADABLE:
+        text = None
+    try:
+        if text is not None:
+            read.rows = batch.open(item.path, text, constants)
+            batch.read(read.rows)
+            return read
+        orders = None
+        if any(column.ordered for column in batch.spec.columns):
+            with open_lines(zips.inbox, item, zips) as lines:
+                orders = decide_orders(lines, batch.spec)
+        with open_lines(zips.inbox, item, zips) as lines:
+            read.rows = batch.open(item.path, lines, constants, orders)
+            batch.read(read.rows)
+    except FileRejected as exc:
+        read.rejected = str(exc)
+    except UNREADABLE as exc:
+        read.stopped = str(exc)
+    return read
+
+
+def _archive_emails(zips: OpenZips, members: list[InboxFile], ledger: Ledger) -> list[str]:
     """The member's own addresses from Email Addresses.csv (used for matching, never stored)."""
     emails: list[str] = []
     for item in members:
         if item.kind != EMAIL_ADDRESSES.kind:
             continue
         try:
-            read = _read_text_table(inbox, item, EMAIL_ADDRESSES)
+            read = _read_text_table(zips.inbox, item, EMAIL_ADDRESSES, zips)
         except FileRejected as exc:
             ledger.files.append(file_outcome(item, QUARANTINED, str(exc)))
+            continue
+        except UNREADABLE as exc:
+            ledger.files.append(file_outcome(item, QUARANTINED, unreadable_reason(exc)))
             continue
         emails.extend(row["email_address"] for row in read.rows)
         ledger.problems.extend(read.problems)
