@@ -42,7 +42,8 @@ def test_the_instance_keeps_the_deployed_queue_with_the_limit_measured(tmp_path)
         queue = coordinator.get_run_queue_config()
         assert queue.max_concurrent_runs == 1
         assert queue.tag_concurrency_limits == [
-            {"key": "dagster/partition", "value": {"applyLimitPerUniqueValue": True}, "limit": 1}
+            {"key": "dagster/partition", "value": {"applyLimitPerUniqueValue": True}, "limit": 1},
+            {"key": "relais/network", "limit": 1},
         ]
         assert type(instance.run_storage).__name__ == "SqliteRunStorage"
 
