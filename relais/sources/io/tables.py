@@ -51,6 +51,11 @@ def _compact(name: str) -> str:
     return name.replace("_", "")
 
 
+@lru_cache(maxsize=4096)
+def _compact_names(name: str, aliases: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(_compact(n) for n in (name, *aliases))
+
+
 @dataclass(frozen=True)
 class Column:
     """A column of an export: output name, accepted header names, cell parser, whether it must be filled.
@@ -71,8 +76,12 @@ class Column:
 
     def matches(self, header: str) -> bool:
         """True when a normalised header names this column (underscores ignored)."""
-        compact = _compact(header)
-        return compact == _compact(self.name) or any(compact == _compact(a) for a in self.aliases)
+        return _compact(header) in self.compact_names
+
+    @property
+    def compact_names(self) -> frozenset[str]:
+        """Every name this column goes by, underscores removed (computed once per column)."""
+        return _compact_names(self.name, self.aliases)
 
 
 @dataclass(frozen=True)
@@ -106,9 +115,10 @@ class TableRead:
 
 
 def header_matches(fields: list[str], spec: TableSpec) -> bool:
-    """True when a line's fields contain every header the spec requires."""
-    normalised = [normalise_header(f) for f in fields]
-    return all(any(c.matches(h) for h in normalised) for c in spec.header_columns())
+    """True when a line's fields contain every header the spec requires (one set lookup per name:
+    the scan asks this of every file against every kind)."""
+    present = {_compact(normalise_header(f)) for f in fields}
+    return all(not c.compact_names.isdisjoint(present) for c in spec.header_columns())
 
 
 def missing_headers(fields: list[str], spec: TableSpec) -> list[str]:
