@@ -11,8 +11,9 @@ writes. Settings come from ``RELAIS_HOME/relais.toml`` and are checked by the ``
 
 from __future__ import annotations
 
+import json
 import os
-import shutil
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -56,12 +57,22 @@ def load_home(root: Path | None = None, environ: Mapping[str, str] | None = None
     return RelaisHome(root=root, settings=load_settings(root), pseudonym_secret=env.get(KEY_ENV, ""))
 
 
+def default_settings(root: Path) -> str:
+    """The shipped ``relais.toml`` for a new home; a deployment's home (``organisations/<slug>``) is
+    named by its slug rather than the demo's name, so that no report of it says "démo"."""
+    text = DEFAULT_SETTINGS.read_text(encoding="utf-8")
+    if root.parent.name != "organisations":
+        return text
+    name = json.dumps(root.name, ensure_ascii=False)
+    return re.sub(r'(?m)^organisation = ".*"$', lambda _: f"organisation = {name}", text, count=1)
+
+
 def prepare_home(root: Path) -> None:
     """Create the home's folders, its ``relais.toml`` and its Dagster instance settings if missing."""
     for folder in (root / "inbox", root / "serving", root / "dagster"):
         folder.mkdir(parents=True, exist_ok=True)
     if not (root / SETTINGS_FILE).exists():
-        shutil.copyfile(DEFAULT_SETTINGS, root / SETTINGS_FILE)
+        (root / SETTINGS_FILE).write_text(default_settings(root), encoding="utf-8")
     dagster_yaml = root / "dagster" / "dagster.yaml"
     if not dagster_yaml.exists():
         dagster_yaml.write_text(DAGSTER_YAML, encoding="utf-8")

@@ -209,3 +209,23 @@ def test_an_operators_own_instance_settings_are_kept(tmp_path):
     assert (folder / "dagster.yaml").read_text(encoding="utf-8") == "telemetry:\n  enabled: false\n"
     missing = tmp_path / "typo"
     assert prepare_instance(missing, create=False) == missing and not missing.exists()
+
+
+def test_a_deployment_home_made_by_init_is_named_by_its_slug(tmp_path, monkeypatch):
+    """`relais init` in organisations/<slug> names the organisation by its slug, never the demo's name."""
+    import tomllib
+
+    from pipelines.cli import main
+    from pipelines.settings import DEFAULT_SETTINGS, load_settings
+
+    home = tmp_path / "organisations" / "ville-a"
+    monkeypatch.setenv("RELAIS_HOME", str(home))
+    assert main(["init"]) == 0
+    assert load_settings(home).organisation == "ville-a"
+    elsewhere = tmp_path / "relais-home"
+    monkeypatch.setenv("RELAIS_HOME", str(elsewhere))
+    assert main(["init"]) == 0
+    shipped = tomllib.loads(DEFAULT_SETTINGS.read_text(encoding="utf-8"))["organisation"]
+    assert load_settings(elsewhere).organisation == shipped != "ville-a", (
+        "a single home keeps the shipped file"
+    )
