@@ -403,32 +403,37 @@ def _layout(header: list[str | None], index: int, columns: tuple[Column, ...]) -
     return _Layout(index, tuple(positions.items()), labels)
 
 
+def _daily_layout(
+    frames: dict[str, pl.DataFrame],
+    heads: dict[str, Grid],
+    roles: dict[str, str],
+    sheet: tuple[str, tuple[Column, ...], tuple[str, ...], str, int],
+) -> list[tuple[_Layout, pl.DataFrame]]:
+    """Where a sheet's daily rows are, ``sheet`` being (role, columns, required names, the header as
+    people read it, rows above the header to skip); none without a header (rejected if data shows)."""
+    role, columns, required, expected, first = sheet
+    if role not in roles:
+        return []
+    head, frame = heads[role], frames[role]
+    header = find_header_row(head[first:], columns, required=required)
+    _require_header(frame, header, roles[role], expected, first=first)
+    return [] if header is None else [(_layout(head[header + first], header + first, columns), frame)]
+
+
 def _engagement_layout(
     frames: dict[str, pl.DataFrame], heads: dict[str, Grid], roles: dict[str, str]
 ) -> list[tuple[_Layout, pl.DataFrame]]:
-    """Where the ENGAGEMENT rows are (``day``, ``impressions``, ``engagements``); none without a header."""
-    if "engagement" not in roles:
-        return []
-    columns = _engagement_columns("MDY")
-    head, frame = heads["engagement"], frames["engagement"]
-    header = find_header_row(head, columns, required=("day",))
-    _require_header(frame, header, roles["engagement"], "Date | Impressions | Engagements")
-    return [] if header is None else [(_layout(head[header], header, columns), frame)]
+    """Where the ENGAGEMENT rows are (``day``, ``impressions``, ``engagements``)."""
+    sheet = ("engagement", _engagement_columns("MDY"), ("day",), "Date | Impressions | Engagements", 0)
+    return _daily_layout(frames, heads, roles, sheet)
 
 
 def _follower_layout(
     frames: dict[str, pl.DataFrame], heads: dict[str, Grid], roles: dict[str, str]
 ) -> list[tuple[_Layout, pl.DataFrame]]:
-    """Where the FOLLOWERS daily rows are (``day``, ``new_followers``); none without a header."""
-    if "followers" not in roles:
-        return []
-    columns = _follower_columns("MDY")
-    head, frame = heads["followers"], frames["followers"]
-    header = find_header_row(head[1:], columns, required=("day", "new_followers"))
-    if header is None:
-        _require_header(frame, None, roles["followers"], "Date | New followers", first=1)
-        return []
-    return [(_layout(head[header + 1], header + 1, columns), frame)]
+    """Where the FOLLOWERS daily rows are (``day``, ``new_followers``), below the follower total."""
+    sheet = ("followers", _follower_columns("MDY"), ("day", "new_followers"), "Date | New followers", 1)
+    return _daily_layout(frames, heads, roles, sheet)
 
 
 TOP_POST_CELLS = ("post_key", "published_on", "value")
