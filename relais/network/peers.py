@@ -39,11 +39,9 @@ def position(own: float, band: BandStatistics) -> str:
     return "within"
 
 
-@dataclass(frozen=True)
-class PeerFigure:
-    """One figure of the organisation beside its band's statistics."""
+class _InBand:
+    """What a value compared with its band has: where it stands (``position``)."""
 
-    figure: Figure
     own: float
     band: BandStatistics
 
@@ -54,7 +52,16 @@ class PeerFigure:
 
 
 @dataclass(frozen=True)
-class PeerSkillFamily:
+class PeerFigure(_InBand):
+    """One figure of the organisation beside its band's statistics."""
+
+    figure: Figure
+    own: float
+    band: BandStatistics
+
+
+@dataclass(frozen=True)
+class PeerSkillFamily(_InBand):
     """One skill family of the organisation: its mentions per ambassador beside its band's statistics.
 
     ``own`` is the organisation's ``mentions_per_ambassador`` of the family that month (0 when it
@@ -66,11 +73,6 @@ class PeerSkillFamily:
     own: float
     mention_share: float | None
     band: BandStatistics
-
-    @property
-    def position(self) -> str:
-        """Where the organisation stands in its band (see ``position``)."""
-        return position(self.own, self.band)
 
 
 @dataclass(frozen=True)
