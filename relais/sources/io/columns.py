@@ -35,6 +35,7 @@ from relais.sources.io.tables import (
     iter_rows,
     open_table,
     order_notes,
+    parse_cell,
     voting_positions,
 )
 from relais.sources.io.values import latest_past_moment
@@ -157,10 +158,8 @@ def type_columns(
 
 
 def _parse(parse: Callable[[str | None], Any], text: str | None, label: str) -> tuple[Any, str | None]:
-    try:
-        return parse(text), None
-    except ValueError as exc:
-        return None, f"column '{label}': {exc}"
+    value, refusal = parse_cell(parse, text)
+    return value, None if refusal is None else f"column '{label}': {refusal}"
 
 
 def _with_fallback(

@@ -23,7 +23,7 @@ from typing import Any
 
 import polars as pl
 
-from relais.sources.io.tables import Column
+from relais.sources.io.tables import Column, parse_cell
 
 ROW = "_source_row"
 """The column holding each row's spreadsheet row number (1-based)."""
@@ -194,16 +194,8 @@ def text_form(cells: pl.Expr) -> pl.Expr:
 
 def _parsed(parse: Callable[[str | None], Any], texts: list[str]) -> tuple[list[Any], list[str | None]]:
     """Each text parsed: its value (None when refused) and the parser's reason (None when read)."""
-    values: list[Any] = []
-    reasons: list[str | None] = []
-    for text in texts:
-        try:
-            values.append(parse(text))
-            reasons.append(None)
-        except ValueError as exc:
-            values.append(None)
-            reasons.append(str(exc))
-    return values, reasons
+    cells = [parse_cell(parse, text) for text in texts]
+    return [value for value, _ in cells], [reason for _, reason in cells]
 
 
 def type_columns(

@@ -442,6 +442,14 @@ def _positions(header: tuple[str | None, ...], columns: tuple[Column, ...]) -> t
     return tuple(positions.items())
 
 
+def parse_cell(parse: Callable[[str | None], Any], text: str | None) -> tuple[Any, str | None]:
+    """One cell through a column's parser: its value and None, or None and why the parser refused it."""
+    try:
+        return parse(text), None
+    except ValueError as exc:
+        return None, str(exc)
+
+
 def typed_values(
     cells: Sequence[str | None],
     header: Sequence[str | None],
@@ -454,10 +462,9 @@ def typed_values(
         index = positions.get(column.name)
         raw = cells[index] if index is not None and index < len(cells) else None
         label = header[index] if index is not None else column.name
-        try:
-            value = column.parse(raw)
-        except ValueError as exc:
-            return {}, f"column '{label}': {exc}"
+        value, refusal = parse_cell(column.parse, raw)
+        if refusal is not None:
+            return {}, f"column '{label}': {refusal}"
         if column.required and value is None:
             return {}, f"column '{label}' is empty"
         row[column.name] = value
