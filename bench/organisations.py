@@ -233,12 +233,19 @@ class MemoryPeaks:
     tree_bytes: int = 0
     run_bytes: int = 0
     samples: int = 0
+    load_sum: float = 0.0
 
     def add(self, tree: dict[int, Process], root: int) -> None:
-        """Account for one sample of the tree under ``root``."""
+        """Account for one sample of the tree under ``root`` (and of the machine's 1-minute load)."""
         self.tree_bytes = max(self.tree_bytes, subtree_bytes(tree, root))
         self.run_bytes = max([self.run_bytes, *run_bytes(tree)])
+        self.load_sum += os.getloadavg()[0]
         self.samples += 1
+
+    @property
+    def mean_load(self) -> float:
+        """The machine's mean 1-minute load average over the samples: the runs' own plus anything else's."""
+        return self.load_sum / self.samples if self.samples else 0.0
 
 
 @dataclass
@@ -327,6 +334,9 @@ class Measured:
     most_in_progress: int
     failed: int
     other_runs: int = 0
+    mean_load: float | None = None
+    """The machine's mean 1-minute load while measuring: above the concurrency, other work used the cores."""
+    measured_at: str = ""
 
 
 def summarise(runs: list[RunTiming], peaks: MemoryPeaks, concurrency: int) -> Measured:
@@ -349,6 +359,8 @@ def summarise(runs: list[RunTiming], peaks: MemoryPeaks, concurrency: int) -> Me
         most_in_progress=max_in_progress((r.start, r.end) for r in ended),
         failed=sum(r.status != DagsterRunStatus.SUCCESS.value for r in runs),
         other_runs=len(runs) - len(refreshes),
+        mean_load=round(peaks.mean_load, 2),
+        measured_at=datetime.now(UTC).strftime("%Y-%m-%d"),
     )
 
 
@@ -372,7 +384,7 @@ def measure(work: Path, inbox: Path, count: int, concurrency: int, timeout: floa
     say(
         f"  {result.total_seconds} s in all, {result.seconds_per_organisation} s per organisation, "
         f"run {result.mean_run_seconds} s, peak {result.peak_tree_mb} MB (run {result.peak_run_mb} MB), "
-        f"{result.failed} failed"
+        f"{result.failed} failed, mean load {result.mean_load}"
     )
     return result
 
@@ -430,7 +442,8 @@ def render_section(results: list[Measured], machine: str, measured_at: str) -> s
     lines = [
         HEADING,
         "",
-        f"Measured by `bench/organisations.py` on {measured_at} ({machine}). N organisations of scale S (the "
+        f"Measured by `bench/organisations.py`, last on {measured_at} ({machine}; each row's date in "
+        "its last column). N organisations of scale S (the "
         "demo's inbox, generated once by `bench/generate.py --scale S` and hard-linked into N homes, each "
         "with its own `relais.toml`, key, warehouse and snapshot) are refreshed by `dagster-daemon`: "
         "`organisations_sensor` requests one run per organisation, the `QueuedRunCoordinator` of "
@@ -442,17 +455,20 @@ def render_section(results: list[Measured], machine: str, measured_at: str) -> s
         "start-to-end time; peak memory: resident set of the daemon's whole process tree (daemon, code "
         "server, runs) and of the largest single run, sampled every 0.5 s. Other runs: runs of other "
         "jobs the deployment queued meanwhile (the network of peers rebuilt after a refresh); they take "
-        "run slots too, and count in the runs at once and the failures.",
+        "run slots too, and count in the runs at once and the failures. Load: the machine's mean 1-minute "
+        "load average while measuring (the runs' own work included: above the concurrency, something "
+        "else shared the cores; — where it was not recorded).",
         "",
         "| N | concurrency | total (s) | per organisation (s) | one run (s) | peak, all (MB) "
-        "| peak, one run (MB) | most runs at once | failed | other runs |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| peak, one run (MB) | most runs at once | failed | other runs | load | measured |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in sorted(results, key=lambda r: (r.organisations, r.concurrency)):
         lines.append(
             f"| {r.organisations} | {r.concurrency} | {r.total_seconds} | {r.seconds_per_organisation} | "
             f"{r.mean_run_seconds} | {r.peak_tree_mb} | {r.peak_run_mb} | {r.most_in_progress} | "
-            f"{r.failed} | {r.other_runs} |"
+            f"{r.failed} | {r.other_runs} | {'—' if r.mean_load is None else r.mean_load} | "
+            f"{r.measured_at or '—'} |"
         )
     lines += ["", "**Projection for a Kubernetes cluster** (one run per pod, K8sRunLauncher):", ""]
     lines += projection(results)
@@ -471,7 +487,8 @@ def replace_section(document: str, section: str) -> str:
 
 def merge_results(path: Path, new: list[Measured]) -> list[Measured]:
     """The results saved at ``path`` with ``new`` ones replacing those of the same N and concurrency."""
-    saved = json.loads(path.read_text(encoding="utf-8"))["results"] if path.exists() else []
+    file = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"results": []}
+    saved = [{"measured_at": file.get("measured_at", ""), **r} for r in file["results"]]
     merged = {(r["organisations"], r["concurrency"]): Measured(**r) for r in saved}
     merged.update({(r.organisations, r.concurrency): r for r in new})
     return [merged[key] for key in sorted(merged)]
