@@ -175,6 +175,11 @@ def load_outcomes(path: Path, run_id: str) -> list[CheckOutcome] | None:
     return [CheckOutcome(**o) for o in payload["outcomes"]]
 
 
+def kept_results_file(home: RelaisHome) -> Path:
+    """Where the gate keeps the results of rows that passed, reused while they do not change."""
+    return home.root / "quality" / "validated.json"
+
+
 def outcomes_file(home: RelaisHome) -> Path:
     """Where the gate leaves the outcomes of the last run for the table checks."""
     return home.root / "quality" / "last-run-outcomes.json"
@@ -201,11 +206,15 @@ def quality_gate(
     """Great Expectations suites over the raw, staging and marts tables; blocking failures stop publication.
 
     Integrity and conservation checks are blocking (ERROR): when one fails, the analysts' snapshot
-    is not replaced. Freshness and volume anomalies warn. Outcomes go to marts.quality_checks and
-    the Data Docs (HTML) to RELAIS_HOME/quality/; each check is shown on its table.
+    is not replaced. Freshness and volume anomalies warn. Rows unchanged since they last passed
+    (whole months of a large table) keep their results instead of being validated again. Outcomes
+    go to marts.quality_checks and the Data Docs (HTML) to RELAIS_HOME/quality/; each check is
+    shown on its table.
     """
     with warehouse.get_connection() as con:
-        outcomes = validate_warehouse(con, home.settings, context.run_id, home.root / "quality")
+        outcomes = validate_warehouse(
+            con, home.settings, context.run_id, home.root / "quality", kept=kept_results_file(home)
+        )
         outcomes = [o for o in outcomes if o.table_name != RECORDED]
         record_outcomes(con, outcomes, context.run_id)
     save_outcomes(outcomes_file(home), context.run_id, outcomes)

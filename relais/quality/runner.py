@@ -15,12 +15,24 @@ import datetime as dt
 import logging
 import math
 import warnings
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from relais.quality.suites import ERROR, ROW_TABLES_SQL, TABLE_FRAME, WARN, Check, Frame, Suite, build_suites
+from relais.quality.reuse import KeptResults, fingerprint
+from relais.quality.suites import (
+    ERROR,
+    ROW_TABLES_SQL,
+    TABLE_FRAME,
+    WARN,
+    Check,
+    Frame,
+    Suite,
+    build_suites,
+    params,
+)
 from relais.settings import Settings
 
 MAX_EXAMPLES = 5
@@ -57,57 +69,196 @@ class CheckOutcome:
     details: str = ""
 
 
+@dataclass(frozen=True)
+class Part:
+    """Rows of a frame validated together: all of them (``label`` empty), whole months, or a hash share.
+
+    ``where`` selects them from the frame's output, with ``parameters``; ``digest`` (row count and
+    the sum of the rows' hashes) says whether they changed since a gate kept their results.
+    """
+
+    label: str
+    where: str
+    parameters: tuple[Any, ...]
+    rows: int
+    digest: str
+
+
 @dataclass
 class _Batch:
-    """One frame to validate. Its data is read just before validation and dropped right after, so
-    the gate holds one frame in memory at a time, not the whole warehouse."""
+    """One frame (or part of one) to validate. Its data is read just before validation and dropped
+    right after, so the gate holds one frame in memory at a time, not the whole warehouse."""
 
     suite: Suite
     frame: Frame
     checks: list[Check]
     con: Any
-    part: tuple[str, int, int] | None = None  # (partition expression, part, parts) of a large frame
+    part: Part
     data: Any = None  # pandas.DataFrame while validated
     rows: int = 0
+    outcomes: list[CheckOutcome] = field(default_factory=list)
 
     def load(self) -> None:
         sql = self.frame.sql
-        if self.part:
-            expression, index, parts = self.part
-            sql = f"SELECT * FROM ({sql}) WHERE {expression} % {parts} = {index}"
-        self.data = _vectorisable(self.con.sql(sql).df())
+        if self.part.where:
+            sql = f"SELECT * FROM ({sql}) WHERE {self.part.where}"
+        self.data = _vectorisable(self.con.execute(sql, list(self.part.parameters)).df())
         self.rows = len(self.data)
 
     def release(self) -> None:
         self.data = None
 
     @property
+    def base(self) -> str:
+        return self.suite.table if self.frame.name == TABLE_FRAME else f"{self.suite.table}.{self.frame.name}"
+
+    @property
     def name(self) -> str:
-        base = self.suite.table if self.frame.name == TABLE_FRAME else f"{self.suite.table}.{self.frame.name}"
-        return f"{base} (part {self.part[1] + 1} of {self.part[2]})" if self.part else base
+        return f"{self.base} ({self.part.label})" if self.part.label else self.base
 
 
 PART_ROWS = 1_000_000
 """A frame larger than this is validated in parts of about this many rows (bounded memory)."""
+MONTH = "strftime(TRY_CAST({column} AS DATE), '%Y-%m')"
+DIGEST = "count(*) AS n, coalesce(sum(hash(*COLUMNS(*))::HUGEINT), 0) AS h"
+UNIQUE_TYPES = {"expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique"}
 
 
-def _parts(con: Any, suite: Suite, frame: Frame, checks: list[Check]) -> list[tuple[str, int, int] | None]:
-    """How to split a large frame: by a hash of its unique key, so that duplicates fall in one part
-    (every other expectation of the suites is row by row, true of the whole when true of each part)."""
-    rows = con.execute(f"SELECT count(*) FROM ({frame.sql})").fetchall()[0][0]
+def _key_columns(expectation: Any) -> list[str]:
+    kwargs = expectation.kwargs
+    return [kwargs["column"]] if "column" in kwargs else list(kwargs["column_list"])
+
+
+def month_groups(months: list[tuple[str | None, int, int]], limit: int | None = None) -> list[list[tuple]]:
+    """Consecutive months packed into groups of at most ``limit`` rows (a larger month alone).
+
+    ``months`` are (month, rows, hash sum) in order, undated rows first. The packing runs from the
+    oldest month, so a new month, or rows added to the newest, leaves the older groups as they were.
+    """
+    limit = PART_ROWS if limit is None else limit
+    groups: list[list[tuple]] = []
+    size = 0
+    for month in months:
+        if groups and size + month[1] <= limit:
+            groups[-1].append(month)
+            size += month[1]
+        else:
+            groups.append([month])
+            size = month[1]
+    return groups
+
+
+def _digest(rows: int, hashes: int) -> str:
+    return f"{rows}:{hashes}"
+
+
+def _plan(con: Any, frame: Frame, checks: list[Check]) -> list[Part]:
+    """How to validate a frame: whole when small; else in groups of whole months (a frame with a
+    ``period``) or in shares of a hash of its key, so that the duplicates of a key fall in one share."""
+    sql = frame.sql
+    if frame.period:
+        month = MONTH.format(column=f'"{frame.period}"')
+        months = con.execute(
+            f"SELECT {month} AS __month, {DIGEST} FROM ({sql}) GROUP BY ALL ORDER BY 1 NULLS FIRST"
+        ).fetchall()
+        rows = sum(m[1] for m in months)
+        if rows <= PART_ROWS:
+            return [Part("", "", (), rows, _digest(rows, sum(m[2] for m in months)))]
+        parts = []
+        for group in month_groups(months):
+            dated = [m[0] for m in group if m[0] is not None]
+            conditions = [f"{month} IN ({', '.join('?' for _ in dated)})"] if dated else []
+            if len(dated) < len(group):
+                conditions.append(f"{month} IS NULL")
+            first, last = group[0][0] or "undated", group[-1][0] or "undated"
+            label = f"months {first} to {last}" if first != last else f"month {first}"
+            count, hashes = sum(m[1] for m in group), sum(m[2] for m in group)
+            parts.append(Part(label, " OR ".join(conditions), tuple(dated), count, _digest(count, hashes)))
+        return parts
+    rows, hashes = con.execute(f"SELECT {DIGEST} FROM ({sql})").fetchall()[0]
     if rows <= PART_ROWS:
-        return [None]
+        return [Part("", "", (), rows, _digest(rows, hashes))]
     key: list[str] = []
     for check in checks:
         for expectation in check.expectations:
-            if expectation.type == "expect_column_values_to_be_unique":
-                key = [expectation.kwargs["column"]]
-            elif expectation.type == "expect_compound_columns_to_be_unique":
-                key = list(expectation.kwargs["column_list"])
+            if expectation.type in UNIQUE_TYPES:
+                key = _key_columns(expectation)
     quoted = ", ".join(f'"{column}"' for column in key)
     expression = f"hash({quoted})" if key else "hash(*COLUMNS(*))"
-    parts = -(-rows // PART_ROWS)
-    return [(expression, index, parts) for index in range(parts)]
+    count = -(-rows // PART_ROWS)
+    shares = dict(
+        (share, (n, h))
+        for share, n, h in con.execute(
+            f"SELECT {expression} % {count} AS __share, {DIGEST} FROM ({sql}) GROUP BY ALL"
+        ).fetchall()
+    )
+    return [
+        Part(
+            f"part {index + 1} of {count}",
+            f"{expression} % {count} = {index}",
+            (),
+            shares.get(index, (0, 0))[0],
+            _digest(*shares.get(index, (0, 0))),
+        )
+        for index in range(count)
+    ]
+
+
+def _without_uniqueness(checks: list[Check]) -> list[Check]:
+    """The checks with their uniqueness expectations taken out (checked on the whole frame in SQL)."""
+    kept = []
+    for check in checks:
+        rest = tuple(e for e in check.expectations if e.type not in UNIQUE_TYPES)
+        if rest:
+            kept.append(replace(check, expectations=rest))
+    return kept
+
+
+def _uniqueness_checks(checks: list[Check]) -> list[Check]:
+    """The uniqueness expectations of the checks, each check keeping its name, severity and description."""
+    found = []
+    for check in checks:
+        unique = tuple(e for e in check.expectations if e.type in UNIQUE_TYPES)
+        if unique:
+            found.append(replace(check, expectations=unique))
+    return found
+
+
+def unique_outcomes(con: Any, suite: Suite, frame: Frame, checks: list[Check]) -> list[CheckOutcome]:
+    """The uniqueness expectations of a frame validated in parts, checked on all of it in DuckDB.
+
+    As in Great Expectations: rows whose key is entirely NULL are left out, and every row of a
+    duplicated key counts as unexpected; the examples are the most repeated keys.
+    """
+    outcomes = []
+    for check in checks:
+        count, examples = 0, []
+        for expectation in check.expectations:
+            columns = _key_columns(expectation)
+            quoted = ", ".join(f'"{c}"' for c in columns)
+            present = " OR ".join(f'"{c}" IS NOT NULL' for c in columns)
+            duplicates = con.execute(
+                f"SELECT {quoted}, count(*) AS n FROM ({frame.sql}) WHERE {present} "
+                f"GROUP BY ALL HAVING count(*) > 1 ORDER BY n DESC, {quoted}"
+            ).fetchall()
+            count += sum(row[-1] for row in duplicates)
+            examples += [
+                ", ".join(f"{c}={_value(v)}" for c, v in zip(columns, row[:-1], strict=True))
+                for row in duplicates[:MAX_EXAMPLES]
+            ]
+        status = "Passed" if not count else f"Failed: {count} unexpected (duplicated keys, whole table)"
+        outcomes.append(
+            CheckOutcome(
+                suite.table,
+                check.name,
+                check.severity,
+                count == 0,
+                count,
+                examples[:MAX_EXAMPLES],
+                f"{check.description} {status}.",
+            )
+        )
+    return outcomes
 
 
 def merge_parts(outcomes: list[CheckOutcome]) -> list[CheckOutcome]:
@@ -132,6 +283,110 @@ def merge_parts(outcomes: list[CheckOutcome]) -> list[CheckOutcome]:
     return list(merged.values())
 
 
+@dataclass
+class _Plan:
+    """What the gate validates: the batches to give Great Expectations, and the outcomes reused."""
+
+    con: Any
+    kept: KeptResults
+    window: tuple[str, str]
+    batches: list[_Batch] = field(default_factory=list)
+    names: set[str] = field(default_factory=set)
+    labels: dict[int, tuple[str, str]] = field(default_factory=dict)
+    reused: Counter = field(default_factory=Counter)
+    parts: Counter = field(default_factory=Counter)
+
+    def frame(self, suite: Suite, frame: Frame, checks: list[Check]) -> list[CheckOutcome]:
+        """Queue the parts of ``frame`` that changed; return the outcomes of the others and of its keys."""
+        try:  # a frame whose rows cannot be counted fails its checks, it does not stop the gate
+            parts = _plan(self.con, frame, checks)
+        except Exception as exc:
+            problem = f"cannot read frame {frame.name!r}: {type(exc).__name__}: {exc}"
+            return [
+                CheckOutcome(suite.table, c.name, c.severity, False, 0, [], f"{c.description} {problem}")
+                for c in checks
+            ]
+        outcomes = []
+        if len(parts) > 1:
+            unique = _uniqueness_checks(checks)
+            if unique:
+                rows = sum(part.rows for part in parts)
+                hashes = sum(int(part.digest.split(":")[1]) for part in parts)
+                outcomes += self._whole(suite, frame, unique, _digest(rows, hashes))
+            checks = _without_uniqueness(checks)
+        for part in parts:
+            batch = _Batch(suite, frame, checks, self.con, part)
+            self.names.add(batch.name)
+            label, print_ = f"{batch.name}|rows", fingerprint(checks, self.window)
+            for check in checks:
+                self.parts[(suite.table, check.name)] += 1
+            kept = self.kept.reusable(label, print_, part.digest, self.window[1], [c.name for c in checks])
+            if kept is None:
+                self.labels[id(batch)] = (label, print_)
+                self.batches.append(batch)
+                continue
+            for check in checks:
+                self.reused[(suite.table, check.name)] += 1
+                outcomes.append(
+                    CheckOutcome(
+                        suite.table,
+                        check.name,
+                        check.severity,
+                        True,
+                        0,
+                        [],
+                        check.description + kept[check.name],
+                    )
+                )
+        return outcomes
+
+    def _whole(self, suite: Suite, frame: Frame, checks: list[Check], digest: str) -> list[CheckOutcome]:
+        """The uniqueness of a frame in parts, from the results kept or checked now in DuckDB."""
+        label = f"{suite.table}.{frame.name}|unique"
+        print_ = fingerprint(checks, self.window)
+        kept = self.kept.reusable(label, print_, digest, self.window[1], [c.name for c in checks])
+        if kept is not None:
+            return [
+                CheckOutcome(suite.table, c.name, c.severity, True, 0, [], c.description + kept[c.name])
+                for c in checks
+            ]
+        found = unique_outcomes(self.con, suite, frame, checks)
+        self.kept.keep(label, print_, digest, self.window[1], _passed(checks, found))
+        return found
+
+    def keep_validated(self) -> list[CheckOutcome]:
+        """The outcomes of the batches validated now, kept for the next gate when they all passed."""
+        outcomes = []
+        for batch in self.batches:
+            label, print_ = self.labels[id(batch)]
+            self.kept.keep(
+                label, print_, batch.part.digest, self.window[1], _passed(batch.checks, batch.outcomes)
+            )
+            outcomes += batch.outcomes
+        return outcomes
+
+    def say_reused(self, outcome: CheckOutcome) -> CheckOutcome:
+        """The outcome, its details saying how many of its parts were kept from an earlier gate."""
+        key = (outcome.table_name, outcome.check_name)
+        reused, parts = self.reused[key], self.parts[key]
+        if not reused:
+            return outcome
+        said = (
+            "Rows unchanged since they last passed: result kept."
+            if reused == parts
+            else f"{reused} of {parts} parts unchanged since they last passed: their results kept."
+        )
+        return replace(outcome, details=f"{outcome.details} {said}")
+
+
+def _passed(checks: list[Check], outcomes: list[CheckOutcome]) -> dict[str, str]:
+    """Each check's details after its description, when every outcome passed; else nothing to keep."""
+    by_name = {o.check_name: o for o in outcomes}
+    if len(by_name) != len(checks) or not all(o.success for o in outcomes):
+        return {}
+    return {c.name: by_name[c.name].details.removeprefix(c.description) for c in checks}
+
+
 def validate_warehouse(
     con: Any,
     settings: Settings | None,
@@ -140,13 +395,15 @@ def validate_warehouse(
     tables: set[str] | None = None,
     *,
     today: dt.date | None = None,
+    kept: Path | None = None,
 ) -> list[CheckOutcome]:
     """Run every suite (or the suites of ``tables``) over the warehouse open on ``con``.
 
     ``settings`` are the home's (``freshness_max_days``, ``anomaly_drop_share``, ``timezone``; the
     defaults when None); ``today`` overrides today's date in that time zone. A suite's table that
     does not exist yields a failed ERROR outcome ``table_exists``; a frame that cannot be read fails
-    its checks.
+    its checks. ``kept`` is the file of results kept from the last gates: rows unchanged since they
+    passed are not validated again (``relais.quality.reuse``); None validates every row.
     """
     existing = {
         f"{schema}.{name}"
@@ -156,7 +413,9 @@ def validate_warehouse(
         ).fetchall()
     }
     row_tables = [row[0] for row in con.execute(ROW_TABLES_SQL).fetchall()]
-    suites = build_suites(settings, today=today, row_tables=row_tables)
+    p = params(settings, today)
+    window = p.window
+    suites = build_suites(settings, today=p.today, row_tables=row_tables, docs=p.docs)
     if tables is not None:
         unknown = set(tables) - {s.table for s in suites}
         if unknown:
@@ -164,7 +423,8 @@ def validate_warehouse(
         suites = [s for s in suites if s.table in tables]
 
     outcomes: dict[tuple[str, str], CheckOutcome] = {}
-    batches: list[_Batch] = []
+    parted: list[CheckOutcome] = []
+    plan = _Plan(con, KeptResults.load(kept), window)
     for suite in suites:
         if suite.table not in existing:
             outcomes[(suite.table, "table_exists")] = CheckOutcome(
@@ -194,14 +454,14 @@ def validate_warehouse(
                     suite.table, check.name, check.severity, False, 0, [], f"{check.description} {problem}"
                 )
             if not problem and checks:
-                batches.extend(
-                    _Batch(suite, frame, checks, con, part) for part in _parts(con, suite, frame, checks)
-                )
+                parted += plan.frame(suite, frame, checks)
 
-    if batches:
-        validated = _run_great_expectations(batches, run_id, docs_dir, full_site=tables is None)
-        for outcome in merge_parts(validated):
-            outcomes[(outcome.table_name, outcome.check_name)] = outcome
+    if plan.batches:
+        _run_great_expectations(plan.batches, run_id, docs_dir, tables is None, plan.names)
+        parted += plan.keep_validated()
+    for outcome in merge_parts(parted):
+        outcomes[(outcome.table_name, outcome.check_name)] = plan.say_reused(outcome)
+    plan.kept.save()
 
     order = [(s.table, name) for s in suites for name in ("table_exists", *(c.name for c in s.checks))]
     return [outcomes[k] for k in dict.fromkeys(order) if k in outcomes]
@@ -261,8 +521,13 @@ def _gx_class_name(expectation_type: str) -> str:
 
 
 def _run_great_expectations(
-    batches: list[_Batch], run_id: str, docs_dir: Path | None, full_site: bool
-) -> list[CheckOutcome]:
+    batches: list[_Batch], run_id: str, docs_dir: Path | None, full_site: bool, names: set[str]
+) -> None:
+    """Validate each batch with Great Expectations, leaving its outcomes on it (``batch.outcomes``).
+
+    ``names`` are the names of every batch of this gate, the ones whose kept results were reused
+    included: Data Docs keep their suites.
+    """
     with _quiet() as hush:
         import great_expectations as gx
         import great_expectations.expectations as gxe
@@ -285,19 +550,18 @@ def _run_great_expectations(
         whole = _frame_batch_definition(context)
         run = RunIdentifier(run_name=run_id, run_time=dt.datetime.now(dt.UTC))
 
-        outcomes: list[CheckOutcome] = []
         rendered_suites: list[str] = []
         for batch in batches:
             try:
                 batch.load()
             except Exception as exc:  # a broken frame fails its checks, it does not stop the run
                 problem = f"cannot read frame {batch.frame.name!r}: {type(exc).__name__}: {exc}"
-                outcomes.extend(
+                batch.outcomes = [
                     CheckOutcome(
                         batch.suite.table, c.name, c.severity, False, 0, [], f"{c.description} {problem}"
                     )
                     for c in batch.checks
-                )
+                ]
                 continue
             suite = gx.ExpectationSuite(name=batch.name, expectations=_expectations(gxe, batch.checks))
             summary: dict[str, Any] = {"result_format": "SUMMARY", "partial_unexpected_count": 20}
@@ -324,12 +588,11 @@ def _run_great_expectations(
                 result = definition.run(batch_parameters=parameters, result_format=basic, run_id=run)
                 if not result.success:
                     result = definition.run(batch_parameters=parameters, result_format=summary, run_id=run)
-            outcomes.extend(_outcomes(batch, result.results))
+            batch.outcomes = _outcomes(batch, result.results)
             batch.release()
 
         if docs_dir is not None:
-            _build_docs(context, docs_dir, run, {b.name for b in batches}, rendered_suites, full_site)
-    return outcomes
+            _build_docs(context, docs_dir, run, names, rendered_suites, full_site)
 
 
 def _frame_batch_definition(context: Any) -> Any:

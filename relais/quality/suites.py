@@ -68,6 +68,8 @@ class Frame:
     sql: str
     ids: tuple[str, ...] = ()
     reads: tuple[str, ...] = ()
+    period: str = ""
+    """A date column of the frame: a large frame is validated in parts of whole months (see runner)."""
 
 
 @dataclass
@@ -82,8 +84,11 @@ class Suite:
     def expectation_count(self) -> int:
         return sum(len(c.expectations) for c in self.checks)
 
-    def frame(self, name: str, sql: str, ids: Sequence[str] = (), reads: Sequence[str] = ()) -> str:
-        self.frames[name] = Frame(name, sql, tuple(ids), tuple(dict.fromkeys((self.table, *reads))))
+    def frame(
+        self, name: str, sql: str, ids: Sequence[str] = (), reads: Sequence[str] = (), period: str = ""
+    ) -> str:
+        reads = tuple(dict.fromkeys((self.table, *reads)))
+        self.frames[name] = Frame(name, sql, tuple(ids), reads, period)
         return name
 
     def add(
@@ -520,9 +525,9 @@ def marts_suites(p: Params) -> list[Suite]:
 # ---------------------------------------------------------------- staging
 
 
-def _staging(table: str, columns: str, ids: Sequence[str]) -> Suite:
+def _staging(table: str, columns: str, ids: Sequence[str], period: str = "") -> Suite:
     suite = Suite(table)
-    suite.frame(TABLE_FRAME, f"SELECT {columns} FROM {table}", ids=ids)
+    suite.frame(TABLE_FRAME, f"SELECT {columns} FROM {table}", ids=ids, period=period)
     return suite
 
 
@@ -539,6 +544,7 @@ def staging_suites(p: Params) -> list[Suite]:
         "agent_key, kind, source, occurred_at, local_day, month, "
         f"{FILE_REF.format(column='source_file')}, source_row",
         ("agent_key", "month"),
+        period="month",
     )
     key_unique(s, ("file_ref", "source_row"))
     not_null(s, ("agent_key", "kind", "occurred_at", "month"))
@@ -553,14 +559,16 @@ def staging_suites(p: Params) -> list[Suite]:
     agent_key_known(s)
     suites.append(s)
 
-    s = _staging("staging.agent_month_base", "*", ("agent_key", "month"))
+    s = _staging("staging.agent_month_base", "*", ("agent_key", "month"), period="month")
     key_unique(s, ("agent_key", "month"))
     non_negative(s, AGENT_COUNTS)
     dates_plausible(s, p, ("month",))
     agent_key_known(s)
     suites.append(s)
 
-    s = _staging("staging.agent_day_metrics", "agent_key, day, month, metric, value", ("agent_key", "day"))
+    s = _staging(
+        "staging.agent_day_metrics", "agent_key, day, month, metric, value", ("agent_key", "day"), "month"
+    )
     key_unique(s, ("agent_key", "day", "metric"))
     non_negative(s, ("value",))
     in_set(s, "metric_valid", "metric", ("impressions", "engagements", "followers_gained"))
@@ -568,7 +576,7 @@ def staging_suites(p: Params) -> list[Suite]:
     agent_key_known(s)
     suites.append(s)
 
-    s = _staging("staging.page_day_metrics", "day, month, metric, value", ("day", "metric"))
+    s = _staging("staging.page_day_metrics", "day, month, metric, value", ("day", "metric"), "month")
     key_unique(s, ("day", "metric"))
     non_negative(s, ("value",))
     in_set(s, "metric_valid", "metric", ("page_impressions", "page_clicks"))
@@ -597,6 +605,7 @@ def staging_suites(p: Params) -> list[Suite]:
         "staging.skill_mentions",
         "agent_key, item_key, skill_id, occurred_at, local_day, month",
         ("agent_key", "month"),
+        period="month",
     )
     key_unique(s, ("agent_key", "item_key", "skill_id"))
     dates_plausible(s, p, ("occurred_at", "local_day", "month"))
@@ -663,11 +672,13 @@ def linkedin_links_keyed(suite: Suite, pairs: Sequence[tuple[str, str]]) -> None
         f"CAST({key} IS NULL AND {linkedin.format(link=link, pattern=LINKEDIN_LINK)} AS INTEGER)"
         for link, key in pairs
     )
+    dates = RAW[suite.table].get("dates", ())
     frame = suite.frame(
         "link_keys",
-        f"SELECT {FILE_REF.format(column='_source_file')}, _source_row, {keyless} AS keyless_links "
-        f"FROM {suite.table}",
+        f"SELECT {FILE_REF.format(column='_source_file')}, _source_row, {keyless} AS keyless_links"
+        f"{''.join(f', {d}' for d in dates[:1])} FROM {suite.table}",
         ids=("file_ref", "_source_row"),
+        period=dates[0] if dates else "",
     )
     suite.add(
         "linkedin_links_keyed",
@@ -686,7 +697,8 @@ def raw_suite(table: str, p: Params) -> Suite:
         select = f"* EXCLUDE (_source_file), {FILE_REF.format(column='_source_file')}"
     else:
         select = f"{FILE_REF.format(column='_source_file')}, _source_row, {', '.join(spec['columns'])}"
-    suite.frame(TABLE_FRAME, f"SELECT {select} FROM {table}", ids=("file_ref", "_source_row"))
+    period = spec.get("dates", ("",))[0]
+    suite.frame(TABLE_FRAME, f"SELECT {select} FROM {table}", ids=("file_ref", "_source_row"), period=period)
     key_unique(suite, ("file_ref", "_source_row"))
     if spec.get("required"):
         not_null(suite, spec["required"])

@@ -1,0 +1,164 @@
+"""The gate validates what changed: large frames in parts of whole months, results kept for rows
+that did not change, uniqueness checked on the whole frame in DuckDB."""
+
+import datetime as dt
+
+import pytest
+
+from relais.quality import runner
+from relais.quality.reuse import KeptResults, fingerprint
+from relais.quality.runner import month_groups, validate_warehouse
+from relais.quality.suites import Check, Expectation
+from tests.test_end_to_end import key
+from tests.test_quality_suites import TODAY, faulty, warehouse  # noqa: F401 (fixtures)
+
+WINDOW = ("2000-01-01T00:00:00", "2026-04-21T23:59:59")
+
+
+def months(*sizes: int) -> list[tuple[str, int, int]]:
+    return [(f"2026-{i + 1:02d}", size, i) for i, size in enumerate(sizes)]
+
+
+def labels(groups: list[list[tuple]]) -> list[list[str]]:
+    return [[m[0] for m in group] for group in groups]
+
+
+def test_months_are_packed_from_the_oldest_and_a_new_month_leaves_older_groups_alone():
+    before = month_groups(months(4, 3, 2, 5, 1), limit=8)
+    assert labels(before) == [["2026-01", "2026-02"], ["2026-03", "2026-04", "2026-05"]]
+    after = month_groups(months(4, 3, 2, 5, 1, 6), limit=8)
+    assert after[0] == before[0]
+    assert labels(after)[1:] == [["2026-03", "2026-04", "2026-05"], ["2026-06"]]
+
+
+def test_a_month_larger_than_the_limit_is_a_part_of_its_own():
+    assert labels(month_groups(months(2, 20, 2), limit=8)) == [["2026-01"], ["2026-02"], ["2026-03"]]
+    assert month_groups([], limit=8) == []
+
+
+def dates_check(high: str) -> Check:
+    expectation = Expectation(
+        "expect_column_values_to_be_between", {"column": "day", "min_value": WINDOW[0], "max_value": high}
+    )
+    return Check("dates_plausible", "ERROR", f"day between 2000-01-01 and {high[:10]}.", (expectation,))
+
+
+def test_the_fingerprint_leaves_out_today_but_not_other_bounds():
+    later = ("2000-01-01T00:00:00", "2026-04-22T23:59:59")
+    assert fingerprint([dates_check(WINDOW[1])], WINDOW) == fingerprint([dates_check(later[1])], later)
+    other = Check("non_negative", "ERROR", "x >= 0.", (Expectation("expect_x", {"min_value": 0}),))
+    stricter = Check("non_negative", "ERROR", "x >= 0.", (Expectation("expect_x", {"min_value": 1}),))
+    assert fingerprint([other], WINDOW) != fingerprint([stricter], WINDOW)
+
+
+def test_kept_results_are_reused_only_for_the_same_rows_checks_and_a_bound_not_moved_back(tmp_path):
+    path = tmp_path / "validated.json"
+    kept = KeptResults.load(path)
+    kept.keep("t|rows", "print", "10:99", WINDOW[1], {"dates_plausible": " Passed."})
+    kept.keep("t|failed", "print", "10:98", WINDOW[1], {})
+    kept.save()
+    again = KeptResults.load(path)
+    assert again.reusable("t|rows", "print", "10:99", WINDOW[1], ["dates_plausible"]) == {
+        "dates_plausible": " Passed."
+    }
+    assert again.reusable("t|rows", "print", "11:99", WINDOW[1], ["dates_plausible"]) is None
+    assert again.reusable("t|rows", "other", "10:99", WINDOW[1], ["dates_plausible"]) is None
+    assert again.reusable("t|rows", "print", "10:99", WINDOW[1], ["dates_plausible", "new"]) is None
+    assert again.reusable("t|rows", "print", "10:99", "2026-04-20T23:59:59", ["dates_plausible"]) is None
+    assert again.reusable("t|failed", "print", "10:98", WINDOW[1], []) is None  # a failure is never kept
+    again.save()  # only the batches seen in this gate are written again
+    assert list(KeptResults.load(path).batches) == ["t|rows"]
+    path.write_text("{not json", encoding="utf-8")
+    assert KeptResults.load(path).batches == {}
+
+
+def outcomes_of(con, kept, tables, today=TODAY):
+    found = validate_warehouse(con, None, "test-run", None, tables, today=today, kept=kept)
+    return {(o.table_name, o.check_name): o for o in found}
+
+
+TABLES = {"staging.activities", "marts.agent_month"}
+
+
+def test_a_second_gate_keeps_the_results_of_unchanged_rows_and_validates_changed_months(
+    faulty,  # noqa: F811
+    monkeypatch,
+    tmp_path,
+):
+    monkeypatch.setattr(runner, "PART_ROWS", 2)
+    con = faulty()
+    assert con.execute("SELECT count(DISTINCT month) FROM staging.activities").fetchone()[0] >= 3
+    kept = tmp_path / "validated.json"
+    first = outcomes_of(con, kept, TABLES)
+    assert all(o.success for o in first.values())
+    assert not any("result kept" in o.details for o in first.values())
+
+    second = outcomes_of(con, kept, TABLES)
+    assert {k: (o.success, o.unexpected_count) for k, o in second.items()} == {
+        k: (o.success, o.unexpected_count) for k, o in first.items()
+    }
+    unchanged = second[("staging.activities", "kind_valid")].details
+    assert unchanged.endswith("Rows unchanged since they last passed: result kept.")
+
+    # One month changes: its part is validated again and fails; the others keep their results.
+    month = con.execute("SELECT max(month) FROM staging.activities").fetchone()[0]
+    con.execute(
+        "UPDATE staging.activities SET kind = 'like' WHERE rowid = "
+        "(SELECT min(rowid) FROM staging.activities WHERE month = ?)",
+        [month],
+    )
+    third = outcomes_of(con, kept, TABLES)
+    wrong = third[("staging.activities", "kind_valid")]
+    assert not wrong.success and wrong.unexpected_count == 1
+    assert "parts unchanged since they last passed" in wrong.details
+    assert third[("marts.agent_month", "key_unique")].details.endswith("result kept.")
+    # A failure is never kept: the next gate validates that month again and fails again.
+    fourth = outcomes_of(con, kept, TABLES)
+    assert not fourth[("staging.activities", "kind_valid")].success
+
+
+def test_a_key_duplicated_across_months_of_a_frame_in_parts_is_found(faulty, monkeypatch):  # noqa: F811
+    """Parts of whole months cannot see a duplicate whose rows fall in two months: uniqueness is
+    checked on the whole frame, in DuckDB, with Great Expectations' counting (every row of the key)."""
+    monkeypatch.setattr(runner, "PART_ROWS", 2)
+    con = faulty(
+        "INSERT INTO staging.activities SELECT * REPLACE (month + INTERVAL 1 MONTH AS month) "
+        "FROM staging.activities WHERE rowid = (SELECT min(rowid) FROM staging.activities)"
+    )
+    found = outcomes_of(con, None, {"staging.activities"})
+    unique = found[("staging.activities", "key_unique")]
+    assert not unique.success and unique.unexpected_count == 2
+    assert unique.examples and unique.examples[0].startswith("file_ref=")
+    assert "whole table" in unique.details
+
+
+def test_a_date_bound_moving_forward_keeps_passing_results_and_moving_back_does_not(
+    faulty,  # noqa: F811
+    tmp_path,
+):
+    con = faulty()
+    kept = tmp_path / "validated.json"
+    outcomes_of(con, kept, {"staging.activities"})
+    tomorrow = outcomes_of(con, kept, {"staging.activities"}, today=TODAY + dt.timedelta(days=1))
+    dates = tomorrow[("staging.activities", "dates_plausible")]
+    assert dates.success and dates.details.endswith("result kept.")
+    assert str(TODAY + dt.timedelta(days=2)) in dates.details  # today's bound, not the kept one
+    yesterday = outcomes_of(con, kept, {"staging.activities"}, today=TODAY - dt.timedelta(days=1))
+    assert "result kept" not in yesterday[("staging.activities", "dates_plausible")].details
+
+
+@pytest.mark.parametrize("tables", [None])
+def test_the_gate_with_kept_results_gives_the_outcomes_of_a_full_validation(
+    faulty,  # noqa: F811
+    tmp_path,
+    tables,
+):
+    con = faulty(f"UPDATE marts.agent_month SET posts = -1 WHERE agent_key = '{key('A02')}'")
+    kept = tmp_path / "validated.json"
+    plain = outcomes_of(con, None, tables)
+    outcomes_of(con, kept, tables)
+    reused = outcomes_of(con, kept, tables)
+    assert {k: (o.success, o.unexpected_count, o.examples) for k, o in reused.items()} == {
+        k: (o.success, o.unexpected_count, o.examples) for k, o in plain.items()
+    }
+    assert any("result kept" in o.details for o in reused.values())
