@@ -9,7 +9,9 @@ with the parser's message, so a broken model fails when the definitions load, no
 
 from __future__ import annotations
 
+import functools
 import json
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,6 +19,7 @@ import duckdb
 
 SCHEMAS = frozenset({"raw", "staging", "marts", "quarantine"})
 """The warehouse's schemas: a table of another schema (a temporary one) is not a dependency."""
+_PARSING = threading.Lock()
 
 
 def _base_tables(node: Any) -> Iterator[tuple[str, str]]:
@@ -30,10 +33,16 @@ def _base_tables(node: Any) -> Iterator[tuple[str, str]]:
             yield from _base_tables(value)
 
 
+@functools.cache
+def _parser() -> duckdb.DuckDBPyConnection:
+    """One in-memory DuckDB for every parse: opening one costs about 25 ms, a parse about 3 ms."""
+    return duckdb.connect()
+
+
 def table_references(sql: str) -> set[tuple[str, str]]:
     """The ``(schema, table)`` pairs of the warehouse tables a SELECT statement reads."""
-    with duckdb.connect() as con:
-        tree = json.loads(con.execute("SELECT json_serialize_sql(?)", [sql]).fetchone()[0])
+    with _PARSING:
+        tree = json.loads(_parser().execute("SELECT json_serialize_sql(?)", [sql]).fetchone()[0])
     if tree.get("error"):
         raise ValueError(f"SQL that DuckDB cannot parse: {tree.get('error_message', tree)}")
     return {(schema, table) for schema, table in _base_tables(tree) if schema in SCHEMAS}
