@@ -13,14 +13,14 @@ from relais.sources.io.columns import (
     MULTILINE_TEXT,
     PAST_DAY,
     PAST_MOMENT,
-    PY_WHITESPACE,
     STRIPPED,
     RowBatch,
     decide_orders_natively,
-    type_columns,
+    native_forms,
 )
 from relais.sources.io.dates import decide_order, read_past_day, read_past_moment
 from relais.sources.io.tables import Column
+from relais.sources.io.typed_batch import PYTHON_WHITESPACE, ROW, type_columns
 from relais.sources.linkedin_archive import (
     CONNECTIONS,
     REACTIONS,
@@ -30,6 +30,20 @@ from relais.sources.linkedin_archive import (
     with_post_keys,
 )
 from relais.sources.post_identity import post_key
+
+
+def type_all(
+    raw: pl.DataFrame, columns: list[Column], labels: dict[str, str]
+) -> tuple[pl.DataFrame, pl.Series]:
+    """Every row typed through the columns' native casts, in order (a refused row's values null), and
+    each row's reason (null: read)."""
+    forms, exact = native_forms(columns)
+    frame = raw.with_row_index(ROW).with_columns(pl.col(ROW).cast(pl.Int64))
+    typed, refused = type_columns(frame, columns, forms, labels, (ROW,), exact)
+    rows = frame.select(ROW)
+    whole = rows.join(typed, on=ROW, how="left").sort(ROW)
+    return whole, rows.join(refused, on=ROW, how="left").sort(ROW)["reason"]
+
 
 DATES = [
     "2026-04-02 22:25:49",  # native
@@ -64,7 +78,7 @@ def _python(parse, texts: list[str]) -> tuple[list, list]:
 @pytest.mark.parametrize(("native", "parse"), [(PAST_MOMENT, read_past_moment), (PAST_DAY, read_past_day)])
 def test_dates_typed_natively_or_by_the_parser_as_the_parser_alone_types_them(native, parse):
     column = Column("at", ("date",), parse, native=native)
-    typed, reason = type_columns(pl.DataFrame({"at": DATES}), [column], {"at": "Date"})
+    typed, reason = type_all(pl.DataFrame({"at": DATES}), [column], {"at": "Date"})
     values, errors = _python(parse, DATES)
     assert typed["at"].to_list() == values
     assert reason.to_list() == errors
@@ -74,7 +88,7 @@ def test_dates_typed_natively_or_by_the_parser_as_the_parser_alone_types_them(na
 def test_text_casts_strip_and_upper_case_as_python_does():
     texts = ["  a b  ", "\x1c a \x1c", " \u3000 ", "", "like", " straße ", 'Un"\n"Deux', '"\r\n"']
     for native, parse in ((STRIPPED, _stripped), (ASCII_UPPER, _upper), (MULTILINE_TEXT, restore_multiline)):
-        typed, reason = type_columns(
+        typed, reason = type_all(
             pl.DataFrame({"t": texts}), [Column("t", (), parse, native=native)], {"t": "T"}
         )
         assert typed["t"].to_list() == [parse(t) for t in texts], native
@@ -82,7 +96,7 @@ def test_text_casts_strip_and_upper_case_as_python_does():
 
 
 def test_python_whitespace_is_every_character_str_strip_removes():
-    assert set(PY_WHITESPACE) == {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
+    assert set(PYTHON_WHITESPACE) == {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
 
 
 def test_a_row_s_reason_is_its_first_failing_column_and_an_absent_optional_column_is_empty():
@@ -94,7 +108,7 @@ def test_a_row_s_reason_is_its_first_failing_column_and_an_absent_optional_colum
     raw = pl.DataFrame(
         {"at": ["2026-01-02 10:00:00", "bad", "", "2026-01-03 10:00:00"], "link": ["x", "", "y", " "]}
     )
-    typed, reason = type_columns(raw, columns, {"at": "Date", "link": "Link"})
+    typed, reason = type_all(raw, columns, {"at": "Date", "link": "Link"})
     assert typed["kind"].to_list() == [None] * 4
     assert reason[0] is None and typed["at"][0] == datetime(2026, 1, 2, 10)
     assert reason[1].startswith("column 'Date': 'bad' is not a date")

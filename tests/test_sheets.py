@@ -9,17 +9,15 @@ import pytest
 from relais.sources.io.sheets import (
     FILE,
     ORDER,
-    PYTHON_WHITESPACE,
-    ROW,
     blank_as_null,
     count_form,
     day_form,
     grid_of,
     stacked_cells,
     type_by_order,
-    type_columns,
 )
 from relais.sources.io.tables import Column, typed_values
+from relais.sources.io.typed_batch import PYTHON_WHITESPACE, ROW, type_columns
 from relais.sources.io.values import parse_count
 from relais.sources.io.workbooks import batch_form, day_parser
 

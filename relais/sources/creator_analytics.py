@@ -31,17 +31,14 @@ from relais.sources.io.export_owner import owner_name_from_file
 from relais.sources.io.sheets import (
     FILE,
     ORDER,
-    PYTHON_WHITESPACE,
-    ROW,
-    BatchForm,
     grid_of,
     rows_below,
     sheet_frame,
     stacked_cells,
     type_by_order,
-    type_columns,
 )
 from relais.sources.io.tables import Column, column_positions
+from relais.sources.io.typed_batch import PYTHON_WHITESPACE, ROW, BatchForm, type_columns
 from relais.sources.io.values import parse_count
 from relais.sources.io.workbooks import (
     CREATOR_ROLES,

@@ -14,8 +14,9 @@ from pathlib import Path
 import polars as pl
 
 from relais.ledger import FileRejected, RowProblem
-from relais.sources.io.sheets import ROW, grid_of, sheet_frame
+from relais.sources.io.sheets import grid_of, sheet_frame
 from relais.sources.io.tables import Column, TableRead, column_positions
+from relais.sources.io.typed_batch import ROW
 from relais.sources.io.values import is_blank, parse_count
 from relais.sources.io.workbooks import PAGE_SHEETS, day_parser, find_sheet, open_workbook, read_sheet_rows
 from relais.sources.post_identity import publication_key

@@ -3,10 +3,11 @@
 A ``Column`` (``relais.sources.io.tables``) parses one cell at a time in Python; its ``native`` cast
 says how Polars reads the same column in a whole batch of rows: an expression over the column's
 text giving the value the parser gives, or null where the text is not in a form the expression
-knows. ``type_columns`` casts a batch that way, then sends only the cells that came out null through
-the column's parser (each distinct text once), so every form the parser knows stays read and every
-refused cell keeps its exact reason; a row's reason is that of its first failing column, as
-``typed_values`` gives it. Native forms are gated by exact patterns because Polars' own parsers
+knows (``native_forms`` hands them to ``relais.sources.io.typed_batch.type_columns``, which the
+workbook readers share: only the cells that came out null go through the column's parser, each
+distinct text once, so every form the parser knows stays read and every refused cell keeps its
+exact reason; a row's reason is that of its first failing column, as ``typed_values`` gives it).
+Native forms are gated by exact patterns because Polars' own parsers
 accept more than the Python ones (``2026-1-1``) and strip other whitespace: a cell is typed natively
 only where the parser would give the same value. The Python parsers stay for what a native cast
 cannot express: dates written in another form (``1/8/18, 6:14 PM`` in the file's order, month
@@ -35,16 +36,10 @@ from relais.sources.io.tables import (
     iter_rows,
     open_table,
     order_notes,
-    parse_cell,
     voting_positions,
 )
+from relais.sources.io.typed_batch import PYTHON_WHITESPACE, ROW, BatchForm, type_columns
 from relais.sources.io.values import latest_past_moment
-
-PY_WHITESPACE = (
-    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
-    "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-)
-"""Every character Python's ``str.strip()`` removes (``str.isspace``), for Polars to strip the same."""
 
 
 @dataclass(frozen=True)
@@ -57,7 +52,7 @@ class NativeCast:
 
 
 def _stripped(text: pl.Expr) -> pl.Expr:
-    return text.str.strip_chars(PY_WHITESPACE)
+    return text.str.strip_chars(PYTHON_WHITESPACE)
 
 
 def _unless_blank(text: pl.Expr, value: pl.Expr) -> pl.Expr:
@@ -121,75 +116,14 @@ PAST_DAY = NativeCast(_past_day)
 """``read_past_day`` natively, as ``PAST_MOMENT`` with the time of day dropped."""
 
 
-def type_columns(
-    raw: pl.DataFrame, columns: Sequence[Column], labels: Mapping[str, str]
-) -> tuple[pl.DataFrame, pl.Series]:
-    """Type a batch of rows column by column; return the typed frame and each row's reason (null: read).
-
-    ``raw`` holds one text column per column of the file (named by ``Column.name``); a column it
-    lacks (an optional header absent) is read as an absent cell. ``labels`` name each column as its
-    file's header writes it, for the reasons: ``column 'Date': '31/02/2026' is not a real date`` or
-    ``column 'Date' is empty``, the first failing column's, as ``typed_values``.
-    """
-    height = raw.height
-    present = [c for c in columns if c.name in raw.columns]
-    natives = raw.select(
-        [c.native.expr(pl.col(c.name)).alias(c.name) for c in present if c.native is not None]
-    )
-    typed: list[pl.Series] = []
-    reasons: list[pl.Series] = []
-    for column in columns:
-        label = labels.get(column.name, column.name)
-        if column.name in raw.columns:
-            native = natives[column.name] if column.native is not None else None
-            total = column.native is not None and column.native.total
-            values, errors = _with_fallback(raw[column.name], native, total, column.parse, label)
-        else:
-            value, error = _parse(column.parse, None, label)
-            values = pl.Series(column.name, [value] * height)
-            errors = pl.Series(column.name, [error] * height, dtype=pl.String)
-        if column.required:
-            empty = pl.Series([f"column '{label}' is empty"] * height, dtype=pl.String)
-            errors = errors.zip_with(errors.is_not_null() | values.is_not_null(), empty)
-        typed.append(values.alias(column.name))
-        reasons.append(errors.alias(column.name))
-    reason = pl.DataFrame(reasons).select(pl.coalesce(pl.all()).alias("reason")).to_series()
-    return pl.DataFrame(typed), reason
+def native_forms(columns: Sequence[Column]) -> tuple[dict[str, BatchForm | None], set[str]]:
+    """The batch forms of ``relais.sources.io.typed_batch.type_columns`` for columns with native casts,
+    and the names of those whose cast is total (no cell of them goes to the Python parser)."""
+    forms = {c.name: c.native.expr if c.native is not None else None for c in columns}
+    return forms, {c.name for c in columns if c.native is not None and c.native.total}
 
 
-def _parse(parse: Callable[[str | None], Any], text: str | None, label: str) -> tuple[Any, str | None]:
-    value, refusal = parse_cell(parse, text)
-    return value, None if refusal is None else f"column '{label}': {refusal}"
-
-
-def _with_fallback(
-    raw: pl.Series,
-    native: pl.Series | None,
-    total: bool,
-    parse: Callable[[str | None], Any],
-    label: str,
-) -> tuple[pl.Series, pl.Series]:
-    """A column's values, native where the cast read the cell, else from ``parse`` (each distinct text
-    once), and the reason of each cell ``parse`` refused (null elsewhere)."""
-    errors = pl.Series(raw.name, [None] * raw.len(), dtype=pl.String)
-    if native is not None and total:
-        return native, errors
-    cache: dict[str | None, tuple[Any, str | None]] = {}
-    if native is None:
-        parsed = [cache.get(t) or cache.setdefault(t, _parse(parse, t, label)) for t in raw.to_list()]
-        values = pl.Series(raw.name, [value for value, _ in parsed])
-        return values, pl.Series(raw.name, [error for _, error in parsed], dtype=pl.String)
-    needed = native.is_null().arg_true()
-    if needed.len() == 0:
-        return native, errors
-    texts = raw.gather(needed).to_list()
-    parsed = [cache.get(t) or cache.setdefault(t, _parse(parse, t, label)) for t in texts]
-    values = pl.Series([value for value, _ in parsed], dtype=native.dtype)
-    fallback_errors = pl.Series([error for _, error in parsed], dtype=pl.String)
-    return native.scatter(needed, values), errors.scatter(needed, fallback_errors)
-
-
-NUMERIC_DATE_START = rf"^[{PY_WHITESPACE}]*\d{{1,2}}[/.-]"
+NUMERIC_DATE_START = rf"^[{PYTHON_WHITESPACE}]*\d{{1,2}}[/.-]"
 """How every numeric date (``dates.numeric_parts``) begins: the cells that may vote on a file's order."""
 
 
@@ -332,21 +266,28 @@ class RowBatch:
         present = [c.name for c in columns if c.name in positions]
         rows = [row if len(row) == width else row[:width] for file in files for row in file.rows]
         raw = pl.DataFrame(rows, schema={f"f{i}": pl.String() for i in range(width)}, orient="row")
-        raw = raw.select([pl.col(f"f{positions[name]}").alias(name) for name in present])
-        typed, reason = type_columns(raw, columns, {name: header[positions[name]] for name in present})
-        owner = pl.Series([number for number, file in enumerate(files) for _ in file.rows], dtype=pl.Int64)
-        lines = pl.Series("_source_row", [line for file in files for line in file.lines], dtype=pl.Int64)
-        refused = pl.DataFrame({"owner": owner, "line": lines, "reason": reason}).filter(
-            pl.col("reason").is_not_null()
+        owner = pl.Series(
+            OWNER, [number for number, file in enumerate(files) for _ in file.rows], dtype=pl.Int64
         )
+        lines = pl.Series(ROW, [line for file in files for line in file.lines], dtype=pl.Int64)
+        raw = raw.select([pl.col(f"f{positions[name]}").alias(name) for name in present]).with_columns(
+            owner, lines
+        )
+        forms, exact = native_forms(columns)
+        labels = {name: header[positions[name]] for name in present}
+        typed, refused = type_columns(raw, columns, forms, labels, (OWNER, ROW), exact)
         for number, line, why in refused.iter_rows():
             files[number].problems += 1
             self.write_problem(RowProblem(files[number].source_file, line, self.spec.kind, why))
         constants = [
-            pl.Series(name, [file.constants.get(name) for file in files]).gather(owner)
+            pl.Series(name, [file.constants.get(name) for file in files]).gather(typed[OWNER])
             for name in first.constants
         ]
-        self.write_rows(typed.with_columns(lines, *constants).filter(reason.is_null()))
+        self.write_rows(typed.drop(OWNER).with_columns(*constants))
+
+
+OWNER = "_owner"
+"""The column holding each row's file, by its number among the files typed together."""
 
 
 def _layout(file: FileRows) -> tuple:

@@ -24,7 +24,6 @@ import polars as pl
 from relais.ledger import FileRejected, RowProblem
 from relais.sources.io.dates import read_day
 from relais.sources.io.sheets import (
-    BatchForm,
     cells_at,
     count_form,
     day_form,
@@ -33,10 +32,10 @@ from relais.sources.io.sheets import (
     rows_below,
     sheet_frame,
     text_form,
-    type_columns,
 )
 from relais.sources.io.tables import Column, column_positions
 from relais.sources.io.text import normalise_header
+from relais.sources.io.typed_batch import BatchForm, type_columns
 from relais.sources.io.values import parse_count
 
 Labels = dict[str, tuple[str, ...]]
