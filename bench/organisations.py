@@ -47,6 +47,8 @@ if str(ROOT) not in sys.path:  # run as a script: `bench` and `relais` from the 
 
 from dagster import DagsterInstance, DagsterRunStatus  # noqa: E402
 
+from pipelines.run_history import run_history_yaml  # noqa: E402
+
 BIN = Path(sys.executable).parent
 DEPLOY_YAML = ROOT / "deploy" / "dagster-postgres.yaml"
 RESULTS = ROOT / "bench" / "results" / "organisations" / "results.json"
@@ -68,16 +70,18 @@ def say(message: str) -> None:
 # --- the deployment and its instance --------------------------------------------------------------
 
 
-def instance_yaml(max_concurrent_runs: int) -> str:
+def instance_yaml(max_concurrent_runs: int, folder: Path) -> str:
     """``dagster.yaml`` of ``deploy/dagster-postgres.yaml`` with its queue's limit set, on SQLite.
 
-    The PostgreSQL block is left out, so Dagster keeps its default SQLite files under DAGSTER_HOME;
-    the run coordinator and its per-organisation limit are kept as deployed.
+    The PostgreSQL block is left out, so Dagster keeps its SQLite files under ``folder`` (the
+    instance's DAGSTER_HOME), the events through ``pipelines.run_history`` as `relais organisations`
+    sets it up; the run coordinator and its per-organisation limit are kept as deployed.
     """
     config = yaml.safe_load(DEPLOY_YAML.read_text(encoding="utf-8"))
     config.pop("storage", None)
     coordinator = config["run_coordinator"]
     coordinator.setdefault("config", {})["max_concurrent_runs"] = max_concurrent_runs
+    config.update(yaml.safe_load(run_history_yaml(folder)))
     return yaml.safe_dump(config, sort_keys=False)
 
 
@@ -371,7 +375,7 @@ def measure(work: Path, inbox: Path, count: int, concurrency: int, timeout: floa
     deployment, dagster_home, unused_home = folder / "deployment", folder / "dagster", folder / "no-home"
     for empty in (dagster_home, unused_home):
         empty.mkdir(parents=True)
-    (dagster_home / "dagster.yaml").write_text(instance_yaml(concurrency), encoding="utf-8")
+    (dagster_home / "dagster.yaml").write_text(instance_yaml(concurrency, dagster_home), encoding="utf-8")
     linked_deployment(deployment, count, inbox)
     say(f"N = {count}, {concurrency} at a time: daemon started (log {folder / 'daemon.log'})")
     # The instance first: it creates the SQLite tables, which the daemon would otherwise race to create.

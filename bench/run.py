@@ -167,9 +167,13 @@ def step_times(dagster_home: Path, samples: list[tuple[float, int]]) -> list[dic
 
 def refresh(home: Path, dagster_home: Path, log: Path) -> tuple[Measurement, list[dict[str, object]]]:
     """The operators' whole refresh of ``home``; its measurement and per-step figures."""
+    from pipelines.run_history import run_history_yaml  # the run history a home's instance has
+
     dagster_home.mkdir(parents=True, exist_ok=True)
     (dagster_home / "dagster.yaml").write_text(
-        "concurrency:\n  pools:\n    default_limit: 1\ntelemetry:\n  enabled: false\n", encoding="utf-8"
+        "concurrency:\n  pools:\n    default_limit: 1\ntelemetry:\n  enabled: false\n"
+        + run_history_yaml(dagster_home),
+        encoding="utf-8",
     )
     env = {
         **os.environ,

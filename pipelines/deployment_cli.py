@@ -52,7 +52,9 @@ def prepare_instance(folder: Path, create: bool = True) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
     settings = folder / "dagster.yaml"
     if folder.is_dir() and not settings.exists():
-        settings.write_text(DEPLOYMENT_DAGSTER_YAML, encoding="utf-8")
+        from pipelines.run_history import run_history_yaml
+
+        settings.write_text(DEPLOYMENT_DAGSTER_YAML + run_history_yaml(folder), encoding="utf-8")
     return folder
 
 

@@ -25,10 +25,18 @@ from relais.shipped import SEEDS
 DEFAULT_SETTINGS = SEEDS / "relais.toml"
 KEY_ENV = "RELAIS_PSEUDONYM_KEY"
 HOME_ENV = "RELAIS_HOME"
-DAGSTER_YAML = """# Written by Relais (one writer at a time: RELAIS_HOME/state/writer.lock, not a pool).
-telemetry:
-  enabled: false
-"""
+DAGSTER_YAML_MARK = "# Written by Relais"
+
+
+def dagster_yaml(folder: Path) -> str:
+    """The ``dagster.yaml`` of a home's Dagster instance in ``folder``: no telemetry, the run history
+    in ``folder`` without a disk synchronisation per event (``pipelines.run_history``)."""
+    from pipelines.run_history import run_history_yaml  # imports Dagster: only when a home is prepared
+
+    return (
+        f"{DAGSTER_YAML_MARK} (one writer at a time: RELAIS_HOME/state/writer.lock, not a pool).\n"
+        "telemetry:\n  enabled: false\n" + run_history_yaml(folder)
+    )
 
 
 def home_root(environ: Mapping[str, str] | None = None) -> Path:
@@ -73,9 +81,21 @@ def prepare_home(root: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
     if not (root / SETTINGS_FILE).exists():
         (root / SETTINGS_FILE).write_text(default_settings(root), encoding="utf-8")
-    dagster_yaml = root / "dagster" / "dagster.yaml"
-    if not dagster_yaml.exists():
-        dagster_yaml.write_text(DAGSTER_YAML, encoding="utf-8")
+    write_instance_yaml(root / "dagster")
+
+
+def write_instance_yaml(folder: Path) -> None:
+    """Write ``folder/dagster.yaml`` unless it says what it should: written when missing, written again
+    when Relais wrote it for another place (a home moved) or an older version; a file the operator
+    wrote (without Relais's first line) is kept as it is."""
+    path = folder / "dagster.yaml"
+    wanted = dagster_yaml(folder)
+    try:
+        current = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        current = None
+    if current is None or (current != wanted and current.startswith(DAGSTER_YAML_MARK)):
+        path.write_text(wanted, encoding="utf-8")
 
 
 def ready_home(root: Path | None = None, environ: Mapping[str, str] | None = None) -> RelaisHome:

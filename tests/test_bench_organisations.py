@@ -35,7 +35,7 @@ SCRIPT = ROOT / "bench" / "organisations.py"
 
 
 def test_the_instance_keeps_the_deployed_queue_with_the_limit_measured(tmp_path):
-    (tmp_path / "dagster.yaml").write_text(instance_yaml(1), encoding="utf-8")
+    (tmp_path / "dagster.yaml").write_text(instance_yaml(1, tmp_path), encoding="utf-8")
     with DagsterInstance.from_config(str(tmp_path)) as instance:
         coordinator = instance.run_coordinator
         assert type(coordinator).__name__ == "QueuedRunCoordinator"
@@ -46,6 +46,7 @@ def test_the_instance_keeps_the_deployed_queue_with_the_limit_measured(tmp_path)
             {"key": "relais/network", "limit": 1},
         ]
         assert type(instance.run_storage).__name__ == "SqliteRunStorage"
+        assert type(instance.event_log_storage).__name__ == "QuickSqliteEventLogStorage"
 
 
 def test_most_runs_in_progress_counts_overlaps_only():
