@@ -53,7 +53,7 @@ def regenerate_reports(home: RelaisHome) -> int:
     written = 0
     for month in months:
         try:
-            build_report(home, warehouse, month)
+            build_report(home, warehouse, month, force=True)  # an erasure always writes them again
             written += 1
         except LookupError:
             # The month has no figures any more (its only data was the person's): its old report

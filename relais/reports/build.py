@@ -2,6 +2,10 @@
 
 Everything is written into a hidden folder beside ``reports/YYYY-MM`` and swapped in at the end, so
 a reader never opens a half-written report and a failed build leaves the previous one in place.
+The figures are read first; when they, the settings, whom the report names and the code that
+writes it give the digest recorded in the folder's manifest, the folder is left as it is
+(``MonthReport.unchanged``) and nothing is drawn or printed. The PDFs are printed last, on two
+cores when there are several (``relais.reports.pdfs``).
 """
 
 from __future__ import annotations
@@ -9,7 +13,7 @@ from __future__ import annotations
 import shutil
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -17,13 +21,29 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from relais.reports import charts, figures
+from relais.reports import figures
+from relais.reports.digest import code_fingerprint, value_digest
 from relais.reports.labels import Labels
-from relais.reports.manifest import report_agents, write_manifest
+from relais.reports.manifest import (
+    MANIFEST_NAME,
+    Manifest,
+    Written,
+    report_agents,
+    unchanged_report,
+    write_manifest,
+)
+from relais.reports.month_figures import (
+    LEADERBOARD_LIMIT,
+    DepartmentFigures,
+    MonthFigures,
+    read_month_figures,
+    without_run,
+)
 from relais.reports.months import Coverage, last_day, month_coverage
+from relais.reports.pdfs import PdfPrinter, pool_size
 from relais.reports.peers import NetworkSource, peer_section
 from relais.reports.quality_notes import quality_notes
-from relais.reports.render import render, write_pdf
+from relais.reports.render import render
 from relais.reports.safe_csv import write_csv
 from relais.reports.text import shorten, unique_slugs
 from relais.reports.view import (
@@ -40,7 +60,6 @@ from relais.reports.view import (
 from relais.settings import Settings
 
 DATA_DOCS = Path("quality") / "data_docs" / "index.html"
-LEADERBOARD_LIMIT = 10
 PERCENT_COLUMNS = frozenset({"participation_rate", "adoption_rate", "engagement_rate"})
 DEPARTMENT_CSV_COLUMNS = (
     "headcount",
@@ -65,7 +84,6 @@ DEPARTMENT_CSV_COLUMNS = (
 class Context:
     """What every page of one month's report shares."""
 
-    con: duckdb.DuckDBPyConnection
     folder: Path
     month: date
     labels: Labels
@@ -74,11 +92,27 @@ class Context:
     coverage: Mapping[date, Coverage]
     common: Mapping[str, Any]
     peers: Mapping[str, Any] | None = None
+    data_docs: bool = False
 
     @property
     def complete(self) -> frozenset[date]:
         """The complete months: the others are marked partial and never compared."""
-        return frozenset(m for m, c in self.coverage.items() if c.is_complete)
+        return complete_months(self.coverage)
+
+
+@dataclass(frozen=True)
+class MonthReport:
+    """A month's report folder after ``update_month_report``: its files (the manifest last), whether
+    they were left as they were (``unchanged``) and when they were written (``generated``)."""
+
+    files: list[Path]
+    unchanged: bool
+    generated: datetime | None
+
+
+def complete_months(coverage: Mapping[date, Coverage]) -> frozenset[date]:
+    """The months of ``coverage`` the data covers to their last day."""
+    return frozenset(m for m, c in coverage.items() if c.is_complete)
 
 
 def report_folder(root: Path, month: date) -> Path:
@@ -106,17 +140,36 @@ def write_month_report(
     *,
     generated_at: datetime | None = None,
     network: NetworkSource | None = None,
+    force: bool = False,
 ) -> list[Path]:
-    """Write the report of ``month`` to ``root/reports/YYYY-MM/`` and return the files written.
+    """The files of ``update_month_report`` (same arguments): written, or left as they were."""
+    return update_month_report(
+        con, root, month, settings, generated_at=generated_at, network=network, force=force
+    ).files
+
+
+def update_month_report(
+    con: duckdb.DuckDBPyConnection,
+    root: Path,
+    month: date,
+    settings: Settings,
+    *,
+    generated_at: datetime | None = None,
+    network: NetworkSource | None = None,
+    force: bool = False,
+) -> MonthReport:
+    """Write the report of ``month`` to ``root/reports/YYYY-MM/`` unless it is there already.
 
     ``con`` reads the marts (and ``raw.roster`` for leaderboard names, when present); ``settings``
     are the home's (organisation, ``report_language``, time zone, and the anonymity threshold and
     currency when the marts do not record them). The folder is replaced whole, atomically from a
     reader's point of view; its hidden ``.agents.json`` (listed last) records whom it names and
-    counts (``manifest``). With ``network`` (the network database and this organisation's slug), the
-    report compares the month with similar organisations when its size band is shown
-    (``relais.reports.peers``). Raises ``LookupError`` when ``marts.programme_month`` has no row for
-    ``month``.
+    counts and the digest of its inputs (``manifest``). When that digest is the one of the inputs
+    now (``report_inputs``) and its files are all there, nothing is written and the result says
+    ``unchanged``; ``force`` writes it anyway. With ``network`` (the network database and this
+    organisation's slug), the report compares the month with similar organisations when its size
+    band is shown (``relais.reports.peers``). Raises ``LookupError`` when
+    ``marts.programme_month`` has no row for ``month``.
     """
     month = month.replace(day=1)
     if not con.execute("SELECT count(*) FROM marts.programme_month WHERE month = ?", [month]).fetchall()[0][
@@ -126,31 +179,83 @@ def write_month_report(
     labels = Labels(settings.report_language)
     timezone = settings.timezone
     generated = generated_at or datetime.now(ZoneInfo(timezone))
+    report_settings = figures.report_settings(con, settings)
+    coverage = month_coverage(con, timezone, generated.date())
+    month_figures = read_month_figures(con, month, complete_months(coverage))
+    peers = peer_section(network, month, labels)
+    agents = report_agents(con, month)
+    data_docs = (root / DATA_DOCS).exists()
+    digest = value_digest(
+        report_inputs(month, settings, report_settings, coverage, month_figures, peers, agents, data_docs)
+    )
     final = report_folder(root, month)
+    kept = None if force else unchanged_report(final, digest)
+    if kept is not None:
+        return MonthReport(
+            [*(final / name for name in kept.files), final / MANIFEST_NAME], True, kept.generated
+        )
+    common = {
+        "organisation": settings.organisation,
+        "month_name": labels.month_name(month),
+        "month_title": month_title(month, coverage, labels),
+        "generated": labels.moment(generated),
+        "complete": coverage[month].is_complete,
+        "coverage": coverage_sentences(month, coverage, labels),
+        "comparison": comparison_sentence(month, coverage, labels),
+        "threshold": report_settings.anonymity_threshold,
+    }
     final.parent.mkdir(parents=True, exist_ok=True)
     staging = final.parent / f".{final.name}.tmp-{uuid.uuid4().hex[:12]}"
     staging.mkdir()
     try:
-        report_settings = figures.report_settings(con, settings)
-        coverage = month_coverage(con, timezone, generated.date())
-        common = {
-            "organisation": settings.organisation,
-            "month_name": labels.month_name(month),
-            "month_title": month_title(month, coverage, labels),
-            "generated": labels.moment(generated),
-            "complete": coverage[month].is_complete,
-            "coverage": coverage_sentences(month, coverage, labels),
-            "comparison": comparison_sentence(month, coverage, labels),
-            "threshold": report_settings.anonymity_threshold,
-        }
-        peers = peer_section(network, month, labels)
-        context = Context(con, staging, month, labels, report_settings, timezone, coverage, common, peers)
-        written = _write_everything(context, root)
+        context = Context(
+            staging, month, labels, report_settings, timezone, coverage, common, peers, data_docs
+        )
+        written = _write_everything(context, month_figures)
+        manifest = write_manifest(
+            staging, month, agents, Written(digest, tuple(p.as_posix() for p in written), generated)
+        )
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _swap(staging, final)
-    return [final / relative for relative in written]
+    return MonthReport([*(final / relative for relative in written), final / manifest.name], False, generated)
+
+
+def report_inputs(
+    month: date,
+    settings: Settings,
+    report_settings: figures.ReportSettings,
+    coverage: Mapping[date, Coverage],
+    month_figures: MonthFigures,
+    peers: Mapping[str, Any] | None,
+    agents: Manifest,
+    data_docs: bool,
+) -> dict[str, Any]:
+    """Everything the files of ``month``'s report are made from, to be digested: the code that
+    writes them, the settings they print, the figures, the peers section, whom the report names and
+    counts, and whether the Data Docs are there to link to.
+
+    Left out as every refresh renews them: the time of writing, the id and time of the quality run
+    (its outcomes are in) and how far the data of a month after ``month`` goes (only whether it is
+    complete is in). The report printed them as of its writing, which stays true.
+    """
+    return {
+        "code": code_fingerprint(),
+        "month": month,
+        "settings": {
+            "organisation": settings.organisation,
+            "language": settings.report_language,
+            "timezone": settings.timezone,
+            "report": report_settings,
+        },
+        "coverage": {m: c if m <= month else c.is_complete for m, c in coverage.items()},
+        "figures": replace(month_figures, quality=without_run(month_figures.quality)),
+        "peers": peers,
+        "named": sorted(agents.named),
+        "counted": sorted(agents.counted),
+        "data_docs": data_docs,
+    }
 
 
 def _swap(staging: Path, final: Path) -> None:
@@ -168,16 +273,18 @@ def _swap(staging: Path, final: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def _write_everything(ctx: Context, root: Path) -> list[Path]:
+def _write_everything(ctx: Context, month_figures: MonthFigures) -> list[Path]:
+    """Write the pages, their PDFs and the CSV files into ``ctx.folder``; return their relative paths."""
     names = file_names(ctx.labels)
-    rows = figures.departments(ctx.con, ctx.month)
+    rows = month_figures.rows
     slugs = unique_slugs([r.name for r in rows], fallback=ctx.labels("departments_folder").rstrip("s"))
-    written = _write_main(ctx, root, rows, slugs, names)
-    for row in rows:
-        written += _write_department(ctx, row, Path(names["departments"]) / slugs[row.name], names["html"])
-    written += _write_csvs(ctx, rows, names)
-    manifest = write_manifest(ctx.folder, ctx.month, report_agents(ctx.con, ctx.month))
-    return [*written, manifest.relative_to(ctx.folder)]
+    with PdfPrinter(pool_size(1 + len(month_figures.departments))) as printer:
+        written = _write_main(ctx, month_figures, slugs, names, printer)
+        for department in month_figures.departments:
+            stem = Path(names["departments"]) / slugs[department.row.name]
+            written += _write_department(ctx, department, stem, names["html"], printer)
+        written += _write_csvs(ctx, month_figures, names)
+    return written
 
 
 def _label(row: figures.DepartmentRow | figures.HeatCell, labels: Labels) -> str:
@@ -187,25 +294,24 @@ def _label(row: figures.DepartmentRow | figures.HeatCell, labels: Labels) -> str
 
 def _write_main(
     ctx: Context,
-    root: Path,
-    rows: list[figures.DepartmentRow],
+    month_figures: MonthFigures,
     slugs: Mapping[str, str],
     names: Mapping[str, str],
+    printer: PdfPrinter,
 ) -> list[Path]:
-    con, month, t = ctx.con, ctx.month, ctx.labels
-    trend = figures.programme_trend(con, month, ctx.complete)
-    heat = figures.skill_heatmap(con)
-    posts = figures.institution_posts(con, month)
-    quality = figures.quality_summary(con)
+    """Write the main report's HTML, hand it to ``printer`` for its PDF; return both paths."""
+    from relais.reports import charts  # Altair and its renderer: imported when a chart is drawn
+
+    month, t = ctx.month, ctx.labels
+    rows, trend, heat = month_figures.rows, month_figures.trend, month_figures.heat
+    quality = month_figures.quality
     department_names = [_label(r, t) for r in rows]
     html = render(
         "report.html.j2",
         t,
         **ctx.common,
         tile_groups=grouped(
-            tiles(
-                figures.programme_headlines(con, month), t, ctx.settings, is_comparable(month, ctx.coverage)
-            ),
+            tiles(month_figures.headlines, t, ctx.settings, is_comparable(month, ctx.coverage)),
             t,
         ),
         trend_notes=partial_notes(trend, ctx.coverage, t),
@@ -230,12 +336,9 @@ def _write_main(
         ],
         any_other=any(r.is_other for r in rows),
         heat_other=any(c.is_other for c in heat),
-        posts=[_post_view(p, t) for p in posts],
-        top_skills=figures.top_skills(con, month),
-        leaders=[
-            {"leader": x, "tier": tier_label(x.tier, t)}
-            for x in figures.leaderboard(con, month, LEADERBOARD_LIMIT)
-        ],
+        posts=[_post_view(p, t) for p in month_figures.top_posts],
+        top_skills=month_figures.top_skills,
+        leaders=[{"leader": x, "tier": tier_label(x.tier, t)} for x in month_figures.leaders],
         leaderboard_limit=LEADERBOARD_LIMIT,
         quality=quality,
         quality_notes=quality_notes(quality.failed, t) if quality else [],
@@ -243,7 +346,7 @@ def _write_main(
         if quality and quality.checked_at
         else "—",
         severity_label=lambda s: t(f"severity_{s}") if f"severity_{s}" in t.text else t("severity_WARN"),
-        data_docs_href=f"../../{DATA_DOCS.as_posix()}" if (root / DATA_DOCS).exists() else None,
+        data_docs_href=f"../../{DATA_DOCS.as_posix()}" if ctx.data_docs else None,
         folder=f"reports/{month:%Y-%m}",
         files=[
             (t("file_pdf"), names["pdf"]),
@@ -253,7 +356,7 @@ def _write_main(
         ],
     )
     (ctx.folder / names["html"]).write_text(html, encoding="utf-8")
-    write_pdf(html, ctx.folder / names["pdf"])
+    printer.print(html, ctx.folder / names["pdf"])
     return [Path(names["html"]), Path(names["pdf"])]
 
 
@@ -268,10 +371,14 @@ def _post_view(post: figures.InstitutionPost, labels: Labels) -> dict[str, Any]:
     return {**post.__dict__, "short_title": title}
 
 
-def _write_department(ctx: Context, row: figures.DepartmentRow, stem: Path, report: str) -> list[Path]:
-    t = ctx.labels
-    history = figures.department_history(ctx.con, row.name, ctx.month)
-    trend = figures.department_trend(history, ctx.month, ctx.complete)
+def _write_department(
+    ctx: Context, department: DepartmentFigures, stem: Path, report: str, printer: PdfPrinter
+) -> list[Path]:
+    """Write a department's HTML page, hand it to ``printer`` for its PDF; return both paths."""
+    from relais.reports import charts  # Altair and its renderer: imported when a chart is drawn
+
+    t, row = ctx.labels, department.row
+    trend = figures.department_trend(department.history, ctx.month, ctx.complete)
     comparable = is_comparable(ctx.month, ctx.coverage)
     html = render(
         "department.html.j2",
@@ -281,7 +388,7 @@ def _write_department(ctx: Context, row: figures.DepartmentRow, stem: Path, repo
         label=_label(row, t),
         back_href=f"../{report}",
         is_other=row.is_other,
-        tiles=tiles(figures.department_headlines(history, ctx.month), t, ctx.settings, comparable),
+        tiles=tiles(figures.department_headlines(department.history, ctx.month), t, ctx.settings, comparable),
         trend_notes=partial_notes(trend, ctx.coverage, t),
         charts={
             "participation": charts.data_uri(charts.participation_chart(trend, t, 300, 150), t)
@@ -291,12 +398,12 @@ def _write_department(ctx: Context, row: figures.DepartmentRow, stem: Path, repo
             if trend
             else None,
         },
-        skills=figures.department_skills(ctx.con, row.name),
+        skills=department.skills,
     )
     (ctx.folder / stem.parent).mkdir(exist_ok=True)
     html_path, pdf_path = stem.with_suffix(".html"), stem.with_suffix(".pdf")
     (ctx.folder / html_path).write_text(html, encoding="utf-8")
-    write_pdf(html, ctx.folder / pdf_path)
+    printer.print(html, ctx.folder / pdf_path)
     return [html_path, pdf_path]
 
 
@@ -332,8 +439,9 @@ def department_csv_header(labels: Labels, currency: str) -> list[str]:
     ]
 
 
-def _write_csvs(ctx: Context, rows: list[figures.DepartmentRow], names: Mapping[str, str]) -> list[Path]:
+def _write_csvs(ctx: Context, month_figures: MonthFigures, names: Mapping[str, str]) -> list[Path]:
     t, language, folder = ctx.labels, ctx.labels.language, ctx.folder
+    rows = month_figures.rows
     yes_no = {True: t("yes"), False: t("no")}
     coverage = ctx.coverage[ctx.month]
     until = last_day(ctx.month) if coverage.is_complete else coverage.data_until
@@ -353,7 +461,7 @@ def _write_csvs(ctx: Context, rows: list[figures.DepartmentRow], names: Mapping[
         ),
         language,
     )
-    posts = figures.institution_posts(ctx.con, ctx.month, limit=None)
+    posts = month_figures.posts
     write_csv(
         folder / names["csv_posts"],
         [
@@ -402,7 +510,7 @@ def _write_csvs(ctx: Context, rows: list[figures.DepartmentRow], names: Mapping[
                 x.reshares,
                 x.impressions,
             ]
-            for x in figures.leaderboard(ctx.con, ctx.month, LEADERBOARD_LIMIT)
+            for x in month_figures.leaders
         ),
         language,
     )

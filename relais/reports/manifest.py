@@ -8,6 +8,10 @@ small departments may count any of them). After each refresh, a past folder that
 someone who is no longer a consenting ambassador, or that has no readable manifest (written by an
 older version), is written again from the current warehouse, or removed when its month has no
 figures any more; the other folders are left as they are.
+
+The manifest also records how the folder was written (``Written``): the digest of everything its
+files were made from, the files themselves and when. A refresh whose inputs give the same digest,
+while every one of those files is still there, leaves the folder as it is (``unchanged_report``).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import shutil
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 
@@ -47,6 +51,16 @@ class Manifest:
 
     named: frozenset[str]
     counted: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Written:
+    """How a report folder was written: the digest of its inputs (``relais.reports.digest``), its
+    files (paths relative to the folder, the manifest aside) and when (``generated``)."""
+
+    digest: str
+    files: tuple[str, ...]
+    generated: datetime | None = None
 
 
 @dataclass
@@ -92,31 +106,76 @@ def report_agents(con: duckdb.DuckDBPyConnection, month: date) -> Manifest:
     return Manifest(named, counted)
 
 
-def write_manifest(folder: Path, month: date, manifest: Manifest) -> Path:
-    """Write ``folder/.agents.json`` (sorted keys, no rank or figure) and return its path."""
+def write_manifest(folder: Path, month: date, manifest: Manifest, written: Written | None = None) -> Path:
+    """Write ``folder/.agents.json`` (sorted keys, no rank or figure; ``written`` when given) and
+    return its path."""
     path = folder / MANIFEST_NAME
-    data = {
+    data: dict[str, object] = {
         "version": MANIFEST_VERSION,
         "month": f"{month:%Y-%m}",
         "named": sorted(manifest.named),
         "counted": sorted(manifest.counted),
     }
+    if written is not None:
+        data["digest"] = written.digest
+        data["files"] = list(written.files)
+        data["generated"] = written.generated.isoformat() if written.generated else None
     path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     return path
 
 
-def read_manifest(folder: Path) -> Manifest | None:
-    """The manifest of a report folder; ``None`` when it is missing, unreadable or of another version."""
+def _manifest_data(folder: Path) -> dict | None:
+    """The JSON of ``folder``'s manifest; ``None`` when missing, unreadable or of another version."""
     try:
         data = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
         return None
+    return data
+
+
+def _strings(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def read_manifest(folder: Path) -> Manifest | None:
+    """The manifest of a report folder; ``None`` when it is missing, unreadable or of another version."""
+    data = _manifest_data(folder)
+    if data is None:
+        return None
     named, counted = data.get("named"), data.get("counted")
-    if not all(isinstance(keys, list) and all(isinstance(k, str) for k in keys) for keys in (named, counted)):
+    if not (_strings(named) and _strings(counted)):
         return None
     return Manifest(frozenset(named), frozenset(counted) | frozenset(named))
+
+
+def read_written(folder: Path) -> Written | None:
+    """How a report folder was written, ``None`` when its manifest does not say (or is unreadable)."""
+    data = _manifest_data(folder)
+    if data is None or read_manifest(folder) is None:
+        return None
+    digest, files, generated = data.get("digest"), data.get("files"), data.get("generated")
+    if not isinstance(digest, str) or not _strings(files):
+        return None
+    if any(Path(name).is_absolute() or ".." in Path(name).parts for name in files):
+        return None
+    try:
+        moment = datetime.fromisoformat(generated) if isinstance(generated, str) else None
+    except ValueError:
+        moment = None
+    return Written(digest, tuple(files), moment)
+
+
+def unchanged_report(folder: Path, digest: str) -> Written | None:
+    """How ``folder`` was written when that was from inputs of ``digest`` and each of its files is
+    still there (then it need not be written again), else ``None``."""
+    written = read_written(folder)
+    if written is None or written.digest != digest:
+        return None
+    if not all((folder / name).is_file() for name in written.files):
+        return None
+    return written
 
 
 def month_folders(reports_dir: Path) -> dict[date, Path]:

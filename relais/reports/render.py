@@ -11,8 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 from relais.reports.labels import Labels
 
@@ -41,6 +39,9 @@ def render(template: str, labels: Labels, **context: Any) -> str:
 
 def write_pdf(html: str, path: Path) -> Path:
     """Print ``html`` to an A4 PDF at ``path``; only ``data:`` URLs may be read while printing."""
+    from weasyprint import HTML  # about 0.8 s to import: only where a PDF is printed
+    from weasyprint.urls import URLFetcher
+
     fetcher = URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
     HTML(string=html, url_fetcher=fetcher).write_pdf(path)
     return path
