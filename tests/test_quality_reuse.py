@@ -110,7 +110,7 @@ def test_a_second_gate_keeps_the_results_of_unchanged_rows_and_validates_changed
     third = outcomes_of(con, kept, TABLES)
     wrong = third[("staging.activities", "kind_valid")]
     assert not wrong.success and wrong.unexpected_count == 1
-    assert "parts unchanged since they last passed" in wrong.details
+    assert "parts (months or shares) unchanged since they last passed" in wrong.details
     assert third[("marts.agent_month", "key_unique")].details.endswith("result kept.")
     # A failure is never kept: the next gate validates that month again and fails again.
     fourth = outcomes_of(con, kept, TABLES)
@@ -162,3 +162,31 @@ def test_the_gate_with_kept_results_gives_the_outcomes_of_a_full_validation(
         k: (o.success, o.unexpected_count, o.examples) for k, o in plain.items()
     }
     assert any("result kept" in o.details for o in reused.values())
+
+
+def test_only_the_months_that_changed_are_validated_again(faulty, tmp_path, monkeypatch):  # noqa: F811
+    """A frame with a period is kept month by month whatever its size: a month that changed is the
+    only rows Great Expectations reads again."""
+    con = faulty()
+    kept = tmp_path / "validated.json"
+    outcomes_of(con, kept, {"staging.activities"})
+    month = con.execute("SELECT max(month) FROM staging.activities").fetchone()[0]
+    rows = con.execute("SELECT count(*) FROM staging.activities WHERE month = ?", [month]).fetchone()[0]
+    con.execute(
+        "UPDATE staging.activities SET kind = 'like' WHERE rowid = "
+        "(SELECT min(rowid) FROM staging.activities WHERE month = ?)",
+        [month],
+    )
+    validated = []
+    original = runner._run_great_expectations
+
+    def spy(batches, *args, **kwargs):
+        validated.extend((batch.name, batch.part.rows) for batch in batches)
+        return original(batches, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "_run_great_expectations", spy)
+    found = outcomes_of(con, kept, {"staging.activities"})
+    assert validated == [(f"staging.activities (month {month:%Y-%m})", rows)]
+    wrong = found[("staging.activities", "kind_valid")]
+    assert not wrong.success and wrong.unexpected_count == 1
+    assert found[("staging.activities", "agent_key_known")].details.endswith("result kept.")

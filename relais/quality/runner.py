@@ -16,7 +16,7 @@ import logging
 import math
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -70,8 +70,9 @@ class CheckOutcome:
 
 
 @dataclass(frozen=True)
-class Part:
-    """Rows of a frame validated together: all of them (``label`` empty), whole months, or a hash share.
+class Unit:
+    """Rows of a frame whose results are kept together: all of them (``label`` "all"), one month
+    (``2026-10``, ``undated``) or one share of a hash of the key (``share 1 of 7``).
 
     ``where`` selects them from the frame's output, with ``parameters``; ``digest`` (row count and
     the sum of the rows' hashes) says whether they changed since a gate kept their results.
@@ -82,6 +83,28 @@ class Part:
     parameters: tuple[Any, ...]
     rows: int
     digest: str
+
+
+@dataclass(frozen=True)
+class Part:
+    """Units validated together in one Great Expectations batch (``label`` names it in Data Docs)."""
+
+    label: str
+    units: tuple[Unit, ...]
+
+    @property
+    def rows(self) -> int:
+        return sum(unit.rows for unit in self.units)
+
+    @property
+    def where(self) -> str:
+        if len(self.units) == 1:
+            return self.units[0].where
+        return " OR ".join(f"({unit.where})" for unit in self.units)
+
+    @property
+    def parameters(self) -> tuple[Any, ...]:
+        return tuple(value for unit in self.units for value in unit.parameters)
 
 
 @dataclass
@@ -129,22 +152,25 @@ def _key_columns(expectation: Any) -> list[str]:
     return [kwargs["column"]] if "column" in kwargs else list(kwargs["column_list"])
 
 
-def month_groups(months: list[tuple[str | None, int, int]], limit: int | None = None) -> list[list[tuple]]:
+def month_groups(
+    months: list[Any], limit: int | None = None, size: Callable[[Any], int] = lambda month: month[1]
+) -> list[list[Any]]:
     """Consecutive months packed into groups of at most ``limit`` rows (a larger month alone).
 
-    ``months`` are (month, rows, hash sum) in order, undated rows first. The packing runs from the
-    oldest month, so a new month, or rows added to the newest, leaves the older groups as they were.
+    ``months`` are in order, undated rows first; ``size`` gives a month's rows (by default its second
+    field). The packing runs from the oldest month, so a new month, or rows added to the newest,
+    leaves the older groups as they were.
     """
     limit = PART_ROWS if limit is None else limit
-    groups: list[list[tuple]] = []
-    size = 0
+    groups: list[list[Any]] = []
+    rows = 0
     for month in months:
-        if groups and size + month[1] <= limit:
+        if groups and rows + size(month) <= limit:
             groups[-1].append(month)
-            size += month[1]
+            rows += size(month)
         else:
             groups.append([month])
-            size = month[1]
+            rows = size(month)
     return groups
 
 
@@ -152,32 +178,24 @@ def _digest(rows: int, hashes: int) -> str:
     return f"{rows}:{hashes}"
 
 
-def _plan(con: Any, frame: Frame, checks: list[Check]) -> list[Part]:
-    """How to validate a frame: whole when small; else in groups of whole months (a frame with a
-    ``period``) or in shares of a hash of its key, so that the duplicates of a key fall in one share."""
+def frame_units(con: Any, frame: Frame, checks: list[Check]) -> list[Unit]:
+    """The units of a frame: one per month of its ``period`` (whatever its size); else the whole frame
+    when small, or shares of a hash of its key, so that the duplicates of a key fall in one share."""
     sql = frame.sql
     if frame.period:
         month = MONTH.format(column=f'"{frame.period}"')
         months = con.execute(
             f"SELECT {month} AS __month, {DIGEST} FROM ({sql}) GROUP BY ALL ORDER BY 1 NULLS FIRST"
         ).fetchall()
-        rows = sum(m[1] for m in months)
-        if rows <= PART_ROWS:
-            return [Part("", "", (), rows, _digest(rows, sum(m[2] for m in months)))]
-        parts = []
-        for group in month_groups(months):
-            dated = [m[0] for m in group if m[0] is not None]
-            conditions = [f"{month} IN ({', '.join('?' for _ in dated)})"] if dated else []
-            if len(dated) < len(group):
-                conditions.append(f"{month} IS NULL")
-            first, last = group[0][0] or "undated", group[-1][0] or "undated"
-            label = f"months {first} to {last}" if first != last else f"month {first}"
-            count, hashes = sum(m[1] for m in group), sum(m[2] for m in group)
-            parts.append(Part(label, " OR ".join(conditions), tuple(dated), count, _digest(count, hashes)))
-        return parts
+        return [
+            Unit(value, f"{month} = ?", (value,), rows, _digest(rows, hashes))
+            if value is not None
+            else Unit("undated", f"{month} IS NULL", (), rows, _digest(rows, hashes))
+            for value, rows, hashes in months
+        ]
     rows, hashes = con.execute(f"SELECT {DIGEST} FROM ({sql})").fetchall()[0]
     if rows <= PART_ROWS:
-        return [Part("", "", (), rows, _digest(rows, hashes))]
+        return [Unit("all", "", (), rows, _digest(rows, hashes))]
     key: list[str] = []
     for check in checks:
         for expectation in check.expectations:
@@ -186,15 +204,15 @@ def _plan(con: Any, frame: Frame, checks: list[Check]) -> list[Part]:
     quoted = ", ".join(f'"{column}"' for column in key)
     expression = f"hash({quoted})" if key else "hash(*COLUMNS(*))"
     count = -(-rows // PART_ROWS)
-    shares = dict(
-        (share, (n, h))
+    shares = {
+        share: (n, h)
         for share, n, h in con.execute(
             f"SELECT {expression} % {count} AS __share, {DIGEST} FROM ({sql}) GROUP BY ALL"
         ).fetchall()
-    )
+    }
     return [
-        Part(
-            f"part {index + 1} of {count}",
+        Unit(
+            f"share {index + 1} of {count}",
             f"{expression} % {count} = {index}",
             (),
             shares.get(index, (0, 0))[0],
@@ -202,6 +220,24 @@ def _plan(con: Any, frame: Frame, checks: list[Check]) -> list[Part]:
         )
         for index in range(count)
     ]
+
+
+def parts_of(units: list[Unit], by_month: bool) -> list[Part]:
+    """The units to validate, as Great Expectations batches: consecutive months packed up to
+    ``PART_ROWS`` rows (``months 2026-09 to 2026-11``), other units one batch each."""
+    if not by_month:
+        return [Part("" if unit.label == "all" else unit.label, (unit,)) for unit in units]
+    parts = []
+    for group in month_groups(units, size=lambda unit: unit.rows):
+        first, last = group[0].label, group[-1].label
+        parts.append(Part(f"months {first} to {last}" if first != last else f"month {first}", tuple(group)))
+    return parts
+
+
+def combined_digest(units: Iterable[Unit]) -> str:
+    """The digest of all the units' rows together (counts and hash sums add up)."""
+    pairs = [unit.digest.split(":") for unit in units]
+    return _digest(sum(int(n) for n, _ in pairs), sum(int(h) for _, h in pairs))
 
 
 def _without_uniqueness(checks: list[Check]) -> list[Check]:
@@ -297,9 +333,13 @@ class _Plan:
     parts: Counter = field(default_factory=Counter)
 
     def frame(self, suite: Suite, frame: Frame, checks: list[Check]) -> list[CheckOutcome]:
-        """Queue the parts of ``frame`` that changed; return the outcomes of the others and of its keys."""
+        """Queue the units of ``frame`` that changed; return the outcomes of the others and of its keys.
+
+        A frame validated by units (months, hash shares) has its key's uniqueness checked on all of
+        it in DuckDB; its other checks are row by row, so a unit that passed keeps its result.
+        """
         try:  # a frame whose rows cannot be counted fails its checks, it does not stop the gate
-            parts = _plan(self.con, frame, checks)
+            units = frame_units(self.con, frame, checks)
         except Exception as exc:
             problem = f"cannot read frame {frame.name!r}: {type(exc).__name__}: {exc}"
             return [
@@ -307,37 +347,40 @@ class _Plan:
                 for c in checks
             ]
         outcomes = []
-        if len(parts) > 1:
+        if frame.period or len(units) > 1:
             unique = _uniqueness_checks(checks)
             if unique:
-                rows = sum(part.rows for part in parts)
-                hashes = sum(int(part.digest.split(":")[1]) for part in parts)
-                outcomes += self._whole(suite, frame, unique, _digest(rows, hashes))
+                outcomes += self._whole(suite, frame, unique, combined_digest(units))
             checks = _without_uniqueness(checks)
-        for part in parts:
+        if not checks:
+            return outcomes
+        base = suite.table if frame.name == TABLE_FRAME else f"{suite.table}.{frame.name}"
+        print_, names = fingerprint(checks, self.window), [c.name for c in checks]
+        changed, kept_details = [], None
+        for unit in units:
+            for name in names:
+                self.parts[(suite.table, name)] += 1
+            kept = self.kept.reusable(f"{base}|{unit.label}", print_, unit.digest, self.window[1], names)
+            if kept is None:
+                changed.append(unit)
+                continue
+            kept_details = kept
+            for name in names:
+                self.reused[(suite.table, name)] += 1
+        if kept_details is not None:
+            outcomes += [
+                CheckOutcome(
+                    suite.table, c.name, c.severity, True, 0, [], c.description + kept_details[c.name]
+                )
+                for c in checks
+            ]
+        if not units:  # an empty frame: its checks still run (on no rows), as on any other frame
+            changed = [Unit("all", "", (), 0, _digest(0, 0))]
+        for part in parts_of(changed, bool(frame.period)):
             batch = _Batch(suite, frame, checks, self.con, part)
             self.names.add(batch.name)
-            label, print_ = f"{batch.name}|rows", fingerprint(checks, self.window)
-            for check in checks:
-                self.parts[(suite.table, check.name)] += 1
-            kept = self.kept.reusable(label, print_, part.digest, self.window[1], [c.name for c in checks])
-            if kept is None:
-                self.labels[id(batch)] = (label, print_)
-                self.batches.append(batch)
-                continue
-            for check in checks:
-                self.reused[(suite.table, check.name)] += 1
-                outcomes.append(
-                    CheckOutcome(
-                        suite.table,
-                        check.name,
-                        check.severity,
-                        True,
-                        0,
-                        [],
-                        check.description + kept[check.name],
-                    )
-                )
+            self.labels[id(batch)] = (base, print_)
+            self.batches.append(batch)
         return outcomes
 
     def _whole(self, suite: Suite, frame: Frame, checks: list[Check], digest: str) -> list[CheckOutcome]:
@@ -355,13 +398,14 @@ class _Plan:
         return found
 
     def keep_validated(self) -> list[CheckOutcome]:
-        """The outcomes of the batches validated now, kept for the next gate when they all passed."""
+        """The outcomes of the batches validated now; each unit of a batch whose checks all passed is
+        kept for the next gate."""
         outcomes = []
         for batch in self.batches:
-            label, print_ = self.labels[id(batch)]
-            self.kept.keep(
-                label, print_, batch.part.digest, self.window[1], _passed(batch.checks, batch.outcomes)
-            )
+            base, print_ = self.labels[id(batch)]
+            passed = _passed(batch.checks, batch.outcomes)
+            for unit in batch.part.units:
+                self.kept.keep(f"{base}|{unit.label}", print_, unit.digest, self.window[1], passed)
             outcomes += batch.outcomes
         return outcomes
 
@@ -374,7 +418,8 @@ class _Plan:
         said = (
             "Rows unchanged since they last passed: result kept."
             if reused == parts
-            else f"{reused} of {parts} parts unchanged since they last passed: their results kept."
+            else f"{reused} of {parts} parts (months or shares) unchanged since they last passed: "
+            "their results kept."
         )
         return replace(outcome, details=f"{outcome.details} {said}")
 
