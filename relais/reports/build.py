@@ -133,19 +133,11 @@ def file_names(labels: Labels) -> dict[str, str]:
 
 
 def write_month_report(
-    con: duckdb.DuckDBPyConnection,
-    root: Path,
-    month: date,
-    settings: Settings,
-    *,
-    generated_at: datetime | None = None,
-    network: NetworkSource | None = None,
-    force: bool = False,
+    con: duckdb.DuckDBPyConnection, root: Path, month: date, settings: Settings, **options: Any
 ) -> list[Path]:
-    """The files of ``update_month_report`` (same arguments): written, or left as they were."""
-    return update_month_report(
-        con, root, month, settings, generated_at=generated_at, network=network, force=force
-    ).files
+    """The files of ``update_month_report`` (same arguments and keyword options): written, or left as
+    they were."""
+    return update_month_report(con, root, month, settings, **options).files
 
 
 def update_month_report(
