@@ -108,13 +108,15 @@ def dependency_links(folder: Path) -> Path:
 
 
 def console_script(env: Path, name: str) -> Path:
-    """Write the project environment's console script ``name`` (e.g. ``dagster``) into the new one."""
+    """Write the project environment's console script ``name`` (e.g. ``dagster``) into the new one, as
+    pip writes it: guarded by ``if __name__ == "__main__"``, so that a process spawned by the run (the
+    report's PDF printer) does not run the command again when it imports the script as its main."""
     (point,) = [ep for ep in importlib.metadata.entry_points(group="console_scripts") if ep.name == name]
     script = env / "bin" / name
     function = point.attr.split(".")[0]
     script.write_text(
         f"#!{env / 'bin' / 'python'}\nimport sys\nfrom {point.module} import {function}\n"
-        f"sys.exit({point.attr}())\n",
+        f"if __name__ == '__main__':\n    sys.exit({point.attr}())\n",
         encoding="utf-8",
     )
     script.chmod(0o755)
