@@ -114,3 +114,29 @@ def test_the_waiting_message_names_the_run_and_the_limit():
     assert waiting_message(holder, 30.4, 3600).startswith(
         "Still waiting for run run-A"
     ) and "30 s so far" in waiting_message(holder, 30.4, 3600)
+
+
+def test_a_process_started_by_the_holder_does_not_wait_for_it(tmp_path):
+    """A worker spawned by the run that holds the lock, re-running the refresh (its script unguarded by
+    ``if __name__ == "__main__"``), would wait for its own parent forever: it stops at once, saying why."""
+    state = tmp_path / "state"
+    lock = WriterLock(state)
+    lock.acquire("run-parent", wait_seconds=5)
+    try:
+        child = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import sys; from pathlib import Path; from relais.warehouse.writer_lock import WriterLock\n"
+                "WriterLock(Path(sys.argv[1])).acquire('run-child', wait_seconds=600)",
+                str(state),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        lock.release()
+    assert child.returncode != 0
+    assert "WriterBusy" in child.stderr and "run-parent" in child.stderr
+    assert 'if __name__ == "__main__"' in child.stderr

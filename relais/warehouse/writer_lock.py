@@ -50,6 +50,25 @@ class Holder:
         return f"run {self.run_id} (process {self.pid} on {self.host}, started {self.started_at}{where})"
 
 
+def ancestors(pid: int | None = None) -> set[int]:
+    """The process ids above ``pid`` (this process by default), read from /proc (its parent only where
+    /proc is not there)."""
+    found: set[int] = set()
+    current = os.getpid() if pid is None else pid
+    while current > 1:
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            current = int(fields[1])
+        except (OSError, IndexError, ValueError):
+            if pid is None and not found:
+                found.add(os.getppid())
+            break
+        if current in found:
+            break
+        found.add(current)
+    return found
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -154,6 +173,13 @@ class WriterLock:
                 pass
             waited = time.monotonic() - start
             holder = read_holder(self.state_dir)
+            if holder is not None and holder.host == socket.gethostname() and holder.pid in ancestors():
+                raise WriterBusy(
+                    f"This process was started by the run that holds the writer lock, {holder.describe()}: "
+                    "a worker it spawned is running the refresh again instead of its task, which it would "
+                    "wait for forever. The script that starts the refresh must call it only under "
+                    '`if __name__ == "__main__":` (pip\'s console scripts do).'
+                )
             if waited >= wait_seconds:
                 who = holder.describe() if holder else "another process"
                 raise WriterBusy(
