@@ -319,6 +319,20 @@ def merge_parts(outcomes: list[CheckOutcome]) -> list[CheckOutcome]:
     return list(merged.values())
 
 
+def failed_outcomes(table: str, checks: Iterable[Check], problem: str) -> list[CheckOutcome]:
+    """The outcomes of checks that could not run on their frame: each fails, saying why."""
+    return [
+        CheckOutcome(table, c.name, c.severity, False, 0, [], f"{c.description} {problem}") for c in checks
+    ]
+
+
+def kept_outcomes(table: str, checks: Iterable[Check], kept: Mapping[str, str]) -> list[CheckOutcome]:
+    """The passing outcomes of checks whose results were kept (``kept``: details after the description)."""
+    return [
+        CheckOutcome(table, c.name, c.severity, True, 0, [], c.description + kept[c.name]) for c in checks
+    ]
+
+
 @dataclass
 class _Plan:
     """What the gate validates: the batches to give Great Expectations, and the outcomes reused."""
@@ -341,11 +355,9 @@ class _Plan:
         try:  # a frame whose rows cannot be counted fails its checks, it does not stop the gate
             units = frame_units(self.con, frame, checks)
         except Exception as exc:
-            problem = f"cannot read frame {frame.name!r}: {type(exc).__name__}: {exc}"
-            return [
-                CheckOutcome(suite.table, c.name, c.severity, False, 0, [], f"{c.description} {problem}")
-                for c in checks
-            ]
+            return failed_outcomes(
+                suite.table, checks, f"cannot read frame {frame.name!r}: {type(exc).__name__}: {exc}"
+            )
         outcomes = []
         if frame.period or len(units) > 1:
             unique = _uniqueness_checks(checks)
@@ -368,12 +380,7 @@ class _Plan:
             for name in names:
                 self.reused[(suite.table, name)] += 1
         if kept_details is not None:
-            outcomes += [
-                CheckOutcome(
-                    suite.table, c.name, c.severity, True, 0, [], c.description + kept_details[c.name]
-                )
-                for c in checks
-            ]
+            outcomes += kept_outcomes(suite.table, checks, kept_details)
         if not units:  # an empty frame: its checks still run (on no rows), as on any other frame
             changed = [Unit("all", "", (), 0, _digest(0, 0))]
         for part in parts_of(changed, bool(frame.period)):
@@ -389,10 +396,7 @@ class _Plan:
         print_ = fingerprint(checks, self.window)
         kept = self.kept.reusable(label, print_, digest, self.window[1], [c.name for c in checks])
         if kept is not None:
-            return [
-                CheckOutcome(suite.table, c.name, c.severity, True, 0, [], c.description + kept[c.name])
-                for c in checks
-            ]
+            return kept_outcomes(suite.table, checks, kept)
         found = unique_outcomes(self.con, suite, frame, checks)
         self.kept.keep(label, print_, digest, self.window[1], _passed(checks, found))
         return found
@@ -494,10 +498,8 @@ def validate_warehouse(
                     con.execute(f"DESCRIBE {frame.sql}").fetchall()
                 except Exception as exc:
                     problem = f"cannot read frame {frame.name!r}: {type(exc).__name__}: {exc}"
-            for check in checks if problem else ():
-                outcomes[(suite.table, check.name)] = CheckOutcome(
-                    suite.table, check.name, check.severity, False, 0, [], f"{check.description} {problem}"
-                )
+            for outcome in failed_outcomes(suite.table, checks, problem) if problem else ():
+                outcomes[(suite.table, outcome.check_name)] = outcome
             if not problem and checks:
                 parted += plan.frame(suite, frame, checks)
 
@@ -601,12 +603,7 @@ def _run_great_expectations(
                 batch.load()
             except Exception as exc:  # a broken frame fails its checks, it does not stop the run
                 problem = f"cannot read frame {batch.frame.name!r}: {type(exc).__name__}: {exc}"
-                batch.outcomes = [
-                    CheckOutcome(
-                        batch.suite.table, c.name, c.severity, False, 0, [], f"{c.description} {problem}"
-                    )
-                    for c in batch.checks
-                ]
+                batch.outcomes = failed_outcomes(batch.suite.table, batch.checks, problem)
                 continue
             suite = gx.ExpectationSuite(name=batch.name, expectations=_expectations(gxe, batch.checks))
             summary: dict[str, Any] = {"result_format": "SUMMARY", "partial_unexpected_count": 20}
