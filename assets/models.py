@@ -2,7 +2,9 @@
 
 Each SQL file is one model: its file name is the table name, its leading comment the asset's
 description, and the ``schema.table`` names it reads become the asset's dependencies. Models are
-rebuilt whole in the warehouse; ``serving/relais_snapshot`` then publishes the marts.
+rebuilt whole in the warehouse, except a view and an incremental model, which rebuilds only the
+partitions whose inputs changed (``relais.warehouse.incremental``); ``serving/relais_snapshot`` then
+publishes the marts.
 """
 
 from pathlib import Path
@@ -14,10 +16,12 @@ from relais.home import RelaisHome
 from relais.inbox.refreshed import note_published
 from relais.shipped import SQL_ROOT
 from relais.warehouse.compaction import compact_database, record_content, removed_since_rewrite
+from relais.warehouse.incremental import materialisation
 from relais.warehouse.lineage import table_references
 from relais.warehouse.metric_docs import load_metric_docs
-from relais.warehouse.models import define_macros, model_description, run_model
+from relais.warehouse.models import build_model, define_macros, model_description
 from relais.warehouse.publish import publish_snapshot, published_tables
+from relais.warehouse.tables import row_count
 
 MODEL_LAYERS = ("staging", "marts")
 
@@ -26,6 +30,7 @@ def _model_asset(layer: str, path: Path) -> AssetsDefinition:
     name = path.stem
     sql = path.read_text(encoding="utf-8")
     deps = sorted(AssetKey([s, t]) for s, t in table_references(sql) if (s, t) != (layer, name))
+    kind = materialisation(sql).kind
 
     @asset(
         key=[layer, name],
@@ -33,13 +38,28 @@ def _model_asset(layer: str, path: Path) -> AssetsDefinition:
         kinds={"duckdb", "sql"},
         group_name=layer,
         description=model_description(sql) or f"{layer}.{name}",
-        metadata={"sql_file": f"sql/{layer}/{path.name}"},
+        metadata={"sql_file": f"sql/{layer}/{path.name}", "materialised": kind},
     )
-    def _model(home: ResourceParam[RelaisHome], warehouse: DuckDBResource) -> MaterializeResult:
+    def _model(
+        context: AssetExecutionContext, home: ResourceParam[RelaisHome], warehouse: DuckDBResource
+    ) -> MaterializeResult:
         with warehouse.get_connection() as con:
             define_macros(con, home.settings)
-            count = run_model(con, layer, name, sql)
-        return MaterializeResult(metadata={"dagster/row_count": count})
+            built = build_model(con, layer, name, sql, whole=home.settings.full_refresh)
+            if kind == "view":  # counting a view's rows would run it
+                return MaterializeResult(metadata={"materialised": "view"})
+            count = built.rows if built else row_count(con, f"{layer}.{name}")
+        if built is None:
+            return MaterializeResult(metadata={"dagster/row_count": count})
+        context.log.info(f"{layer}.{name}: {built.summary()}")
+        return MaterializeResult(
+            metadata={
+                "dagster/row_count": count,
+                "partitions": built.partitions,
+                "partitions_rebuilt": built.rebuilt,
+                "rebuilt_whole": built.whole,
+            }
+        )
 
     return _model
 

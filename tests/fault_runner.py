@@ -79,15 +79,15 @@ def _arm(fault: str) -> None:
         from assets import models as model_assets
 
         target = fault.split(":", 1)[1]
-        run_model = model_assets.run_model
+        build_model = model_assets.build_model
 
-        def run_until_full(con, schema, name, sql):  # type: ignore[no-untyped-def]
+        def build_until_full(con, schema, name, sql, whole=False):  # type: ignore[no-untyped-def]
             if f"{schema}__{name}" == target:
                 con.execute(f"CREATE OR REPLACE TABLE {schema}.{name} AS SELECT 1 AS half_written")
                 raise duckdb.IOException("Could not write file warehouse.duckdb: No space left on device")
-            return run_model(con, schema, name, sql)
+            return build_model(con, schema, name, sql, whole)
 
-        model_assets.run_model = run_until_full
+        model_assets.build_model = build_until_full
     elif fault in {"kill-publish", "term-publish"}:
         export = publish._export_parquet
         sig = signal.SIGKILL if fault == "kill-publish" else signal.SIGTERM

@@ -1,7 +1,9 @@
-"""Running the SQL models: the session macros they read (settings, time zone), and one model rebuilt whole.
+"""Running the SQL models: the session macros they read (settings, time zone), and one model built.
 
-Every model is a SELECT rebuilt with ``CREATE OR REPLACE``, so a run is idempotent; its
-dependencies come from ``relais.warehouse.lineage``.
+Every model is a SELECT. It is a table rebuilt whole with ``CREATE OR REPLACE`` unless a line
+``-- materialised: view`` or ``-- materialised: incremental by ... of ...`` says otherwise
+(``relais.warehouse.incremental``); either way a run is idempotent. Its dependencies come from
+``relais.warehouse.lineage``.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import duckdb
 
 from relais.settings import Settings
+from relais.warehouse.incremental import DIRECTIVE, IncrementalBuild, build_incremental, materialisation
 from relais.warehouse.tables import row_count
 
 METRIC_SETTINGS = (
@@ -57,12 +60,25 @@ def model_description(sql: str) -> str:
     for line in sql.splitlines():
         if not line.startswith("--"):
             break
-        lines.append(line[2:].strip())
+        if not DIRECTIVE.match(line):
+            lines.append(line[2:].strip())
     return " ".join(lines).strip()
 
 
-def run_model(con: duckdb.DuckDBPyConnection, schema: str, name: str, sql: str) -> int:
-    """Rebuild ``schema.name`` from the model's SELECT; return its row count."""
+def build_model(
+    con: duckdb.DuckDBPyConnection, schema: str, name: str, sql: str, whole: bool = False
+) -> IncrementalBuild | None:
+    """Build ``schema.name`` from the model's SELECT as its materialisation says; an incremental
+    model (rebuilt whole when ``whole``) returns what its build did, a table or a view None."""
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-    con.execute(f"CREATE OR REPLACE TABLE {schema}.{name} AS\n{sql}")
+    spec = materialisation(sql)
+    if spec.kind == "incremental":
+        return build_incremental(con, schema, name, sql, spec, whole)
+    con.execute(f"CREATE OR REPLACE {'VIEW' if spec.kind == 'view' else 'TABLE'} {schema}.{name} AS\n{sql}")
+    return None
+
+
+def run_model(con: duckdb.DuckDBPyConnection, schema: str, name: str, sql: str) -> int:
+    """Build ``schema.name`` from the model's SELECT (``build_model``); return its row count."""
+    build_model(con, schema, name, sql)
     return row_count(con, f"{schema}.{name}")

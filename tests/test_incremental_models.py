@@ -1,0 +1,186 @@
+"""An incremental model rebuilds only the partitions whose inputs changed, and always ends equal to a
+model rebuilt whole from the same inputs (``relais.warehouse.incremental``)."""
+
+import duckdb
+import pytest
+
+from relais.shipped import SQL_ROOT
+from relais.warehouse.incremental import (
+    BUILDS,
+    Materialisation,
+    build_incremental,
+    materialisation,
+)
+from relais.warehouse.models import build_model, model_description
+
+INPUTS = """-- The facts of each ambassador and day, with their month.
+-- materialised: view
+SELECT agent_key, day, CAST(date_trunc('month', day) AS DATE) AS month, value, src
+FROM raw.facts WHERE agent_key IN (SELECT agent_key FROM raw.people WHERE consent)
+"""
+MODEL = """-- The last value given for each ambassador and day, and how many sources gave one.
+-- materialised: incremental by agent_key, month of staging.inputs
+SELECT agent_key, day, month, arg_max(value, src) AS value, count(*) AS sources
+FROM staging.inputs WHERE in_scope(agent_key, month)
+GROUP BY ALL
+"""
+SPEC = materialisation(MODEL)
+
+
+def _warehouse() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    for schema in ("raw", "staging"):
+        con.execute(f"CREATE SCHEMA {schema}")
+    con.execute("CREATE TABLE raw.people (agent_key VARCHAR, consent BOOLEAN)")
+    con.execute("INSERT INTO raw.people VALUES ('a', true), ('b', true), ('c', true)")
+    con.execute("CREATE TABLE raw.facts (agent_key VARCHAR, day DATE, value INTEGER, src VARCHAR)")
+    con.execute(
+        "INSERT INTO raw.facts SELECT k, DATE '2026-01-01' + INTERVAL (d) DAY, d, 'f1' "
+        "FROM (VALUES ('a'), ('b'), ('c')) AS t(k), range(90) AS r(d)"
+    )
+    build_model(con, "staging", "inputs", INPUTS)
+    return con
+
+
+def _rows(con, sql: str = "SELECT * FROM staging.model") -> list:
+    return sorted(con.execute(sql).fetchall(), key=repr)
+
+
+def _whole(con) -> list:
+    """What the model gives rebuilt whole from today's inputs, in a table of its own."""
+    con.execute("CREATE OR REPLACE TEMP MACRO in_scope(a, b) AS true")
+    return _rows(con, MODEL)
+
+
+def test_directive_read_from_the_sql():
+    assert Materialisation("incremental", ("agent_key", "month"), "staging.inputs") == SPEC
+    assert materialisation("SELECT 1") == Materialisation()
+    assert materialisation("-- materialised: view\nSELECT 1").kind == "view"
+    assert materialisation("-- materialised: table\nSELECT 1").kind == "table"
+    with pytest.raises(ValueError, match="unknown materialisation 'sometimes'"):
+        materialisation("-- materialised: sometimes\nSELECT 1")
+    assert (
+        model_description(MODEL)
+        == "The last value given for each ambassador and day, and how many sources gave one."
+    )
+
+
+def test_first_build_is_whole_then_nothing_to_do():
+    con = _warehouse()
+    first = build_incremental(con, "staging", "model", MODEL, SPEC)
+    assert first.whole and first.reason == "no table yet"
+    assert first.partitions == first.rebuilt == 9 and first.rows == 270
+    again = build_incremental(con, "staging", "model", MODEL, SPEC)
+    assert not again.whole and again.rebuilt == 0 and again.rows == 270
+    assert "0 of 9 partitions rebuilt" in again.summary()
+    assert _rows(con) == _whole(con)
+
+
+@pytest.mark.parametrize(
+    ("change", "rebuilt"),
+    [
+        # a new month for two ambassadors
+        (
+            "INSERT INTO raw.facts VALUES ('a', DATE '2026-04-02', 7, 'f2'), ('b', DATE '2026-04-09', 8, 'f2')",
+            2,
+        ),
+        # a newer file restating one old day
+        ("INSERT INTO raw.facts VALUES ('c', DATE '2026-02-10', 700, 'f9')", 1),
+        # an old value corrected in place
+        ("UPDATE raw.facts SET value = -1 WHERE agent_key = 'a' AND day = DATE '2026-03-05'", 1),
+        # a file removed: its rows gone from three months of one ambassador
+        ("DELETE FROM raw.facts WHERE agent_key = 'b'", 3),
+        # an ambassador withdraws consent: every month of theirs leaves the table
+        ("UPDATE raw.people SET consent = false WHERE agent_key = 'c'", 3),
+        # a new ambassador
+        (
+            "INSERT INTO raw.people VALUES ('d', true); "
+            "INSERT INTO raw.facts VALUES ('d', DATE '2026-01-05', 1, 'f3')",
+            1,
+        ),
+    ],
+    ids=["new-month", "restated-day", "corrected", "file-removed", "withdrawn", "new-ambassador"],
+)
+def test_only_changed_partitions_rebuilt_and_the_result_equals_a_whole_build(change, rebuilt):
+    con = _warehouse()
+    build_incremental(con, "staging", "model", MODEL, SPEC)
+    con.execute(change)
+    built = build_incremental(con, "staging", "model", MODEL, SPEC)
+    assert not built.whole
+    assert built.rebuilt == rebuilt
+    assert _rows(con) == _whole(con)
+    state = _rows(con, "SELECT agent_key, month FROM state.staging__model")
+    assert state == _rows(con, "SELECT DISTINCT agent_key, month FROM staging.inputs")
+
+
+def test_withdrawn_ambassador_leaves_the_table_and_the_state():
+    con = _warehouse()
+    build_incremental(con, "staging", "model", MODEL, SPEC)
+    con.execute("UPDATE raw.people SET consent = false WHERE agent_key = 'c'")
+    build_incremental(con, "staging", "model", MODEL, SPEC)
+    for table in ("staging.model", "state.staging__model"):
+        assert con.execute(f"SELECT count(*) FROM {table} WHERE agent_key = 'c'").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["model", "inputs", "settings", "outside", "full_refresh"],
+)
+def test_rebuilt_whole_when_what_it_depends_on_changes(change):
+    con = _warehouse()
+    con.execute("CREATE TEMP MACRO cfg_weight() AS 1.0")
+    build_incremental(con, "staging", "model", MODEL, SPEC)
+    model, whole = MODEL, False
+    if change == "model":
+        model = MODEL.replace("count(*) AS sources", "count(DISTINCT src) AS sources")
+    elif change == "inputs":
+        build_model(con, "staging", "inputs", INPUTS.replace("WHERE consent", "WHERE consent OR true"))
+    elif change == "settings":
+        con.execute("CREATE OR REPLACE TEMP MACRO cfg_weight() AS 2.0")
+    elif change == "outside":
+        con.execute("DELETE FROM staging.model WHERE day = DATE '2026-01-01'")
+    else:
+        whole = True
+    built = build_incremental(con, "staging", "model", model, SPEC, whole=whole)
+    assert built.whole and built.rebuilt == built.partitions == 9, built
+    expected = {
+        "model": "its SQL, its inputs' definition or the settings changed",
+        "inputs": "its SQL, its inputs' definition or the settings changed",
+        "settings": "its SQL, its inputs' definition or the settings changed",
+        "outside": "the table was changed outside its build",
+        "full_refresh": "full_refresh = true",
+    }
+    assert built.reason == expected[change]
+    assert _rows(con) == _rows(con, model.replace("in_scope(agent_key, month)", "true"))
+
+
+@pytest.mark.parametrize("path", ["incremental", "whole"])
+def test_a_failed_build_leaves_the_table_and_its_state_as_they_were(path):
+    fragile = MODEL.replace(
+        "arg_max(value, src)", "arg_max(CASE WHEN value = -999 THEN error('disk full') END, src)"
+    )
+    con = _warehouse()
+    build_incremental(con, "staging", "model", fragile, SPEC)
+
+    def saved() -> tuple:
+        return tuple(
+            _rows(con, f"SELECT * FROM {t}") for t in ("staging.model", "state.staging__model", BUILDS)
+        )
+
+    before = saved()
+    con.execute("INSERT INTO raw.facts VALUES ('a', DATE '2026-04-02', -999, 'f2')")
+    with pytest.raises(duckdb.Error, match="disk full"):
+        build_incremental(con, "staging", "model", fragile, SPEC, whole=path == "whole")
+    assert saved() == before
+    con.execute("DELETE FROM raw.facts WHERE value = -999")
+    assert build_incremental(con, "staging", "model", fragile, SPEC).rebuilt == 0
+    assert saved() == before
+
+
+def test_agent_day_metrics_is_incremental_on_its_inputs_view():
+    inputs = (SQL_ROOT / "staging" / "agent_day_inputs.sql").read_text(encoding="utf-8")
+    metrics = (SQL_ROOT / "staging" / "agent_day_metrics.sql").read_text(encoding="utf-8")
+    assert materialisation(inputs).kind == "view"
+    spec = materialisation(metrics)
+    assert spec == Materialisation("incremental", ("agent_key", "month"), "staging.agent_day_inputs")
+    assert "in_scope(agent_key, month)" in metrics
