@@ -2,6 +2,7 @@
 that did not change, uniqueness checked on the whole frame in DuckDB."""
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -110,7 +111,7 @@ def test_a_second_gate_keeps_the_results_of_unchanged_rows_and_validates_changed
     third = outcomes_of(con, kept, TABLES)
     wrong = third[("staging.activities", "kind_valid")]
     assert not wrong.success and wrong.unexpected_count == 1
-    assert "parts (months or shares) unchanged since they last passed" in wrong.details
+    assert "parts (files, months or shares) unchanged since they last passed" in wrong.details
     assert third[("marts.agent_month", "key_unique")].details.endswith("result kept.")
     # A failure is never kept: the next gate validates that month again and fails again.
     fourth = outcomes_of(con, kept, TABLES)
@@ -164,20 +165,9 @@ def test_the_gate_with_kept_results_gives_the_outcomes_of_a_full_validation(
     assert any("result kept" in o.details for o in reused.values())
 
 
-def test_only_the_months_that_changed_are_validated_again(faulty, tmp_path, monkeypatch):  # noqa: F811
-    """A frame with a period is kept month by month whatever its size: a month that changed is the
-    only rows Great Expectations reads again."""
-    con = faulty()
-    kept = tmp_path / "validated.json"
-    outcomes_of(con, kept, {"staging.activities"})
-    month = con.execute("SELECT max(month) FROM staging.activities").fetchone()[0]
-    rows = con.execute("SELECT count(*) FROM staging.activities WHERE month = ?", [month]).fetchone()[0]
-    con.execute(
-        "UPDATE staging.activities SET kind = 'like' WHERE rowid = "
-        "(SELECT min(rowid) FROM staging.activities WHERE month = ?)",
-        [month],
-    )
-    validated = []
+def _spy(monkeypatch) -> list[tuple[str, int]]:
+    """The batches Great Expectations is given, by name and rows."""
+    validated: list[tuple[str, int]] = []
     original = runner._run_great_expectations
 
     def spy(batches, *args, **kwargs):
@@ -185,8 +175,60 @@ def test_only_the_months_that_changed_are_validated_again(faulty, tmp_path, monk
         return original(batches, *args, **kwargs)
 
     monkeypatch.setattr(runner, "_run_great_expectations", spy)
-    found = outcomes_of(con, kept, {"staging.activities"})
-    assert validated == [(f"staging.activities (month {month:%Y-%m})", rows)]
-    wrong = found[("staging.activities", "kind_valid")]
+    return validated
+
+
+def test_only_the_months_that_changed_are_validated_again(faulty, tmp_path, monkeypatch):  # noqa: F811
+    """A frame with a period is kept month by month whatever its size: a month that changed is the
+    only rows Great Expectations reads again."""
+    con = faulty()
+    kept = tmp_path / "validated.json"
+    outcomes_of(con, kept, {"marts.agent_month"})
+    month = con.execute("SELECT max(month) FROM marts.agent_month").fetchone()[0]
+    rows = con.execute("SELECT count(*) FROM marts.agent_month WHERE month = ?", [month]).fetchone()[0]
+    con.execute(
+        "UPDATE marts.agent_month SET tier = 'famous' WHERE rowid = "
+        "(SELECT min(rowid) FROM marts.agent_month WHERE month = ?)",
+        [month],
+    )
+    validated = _spy(monkeypatch)
+    found = outcomes_of(con, kept, {"marts.agent_month"})
+    assert validated == [(f"marts.agent_month (month {month:%Y-%m})", rows)]
+    wrong = found[("marts.agent_month", "tier_valid")]
     assert not wrong.success and wrong.unexpected_count == 1
-    assert found[("staging.activities", "agent_key_known")].details.endswith("result kept.")
+    assert found[("marts.agent_month", "agent_key_known")].details.endswith("result kept.")
+
+
+def test_only_new_files_are_validated_in_a_frame_kept_file_by_file(faulty, tmp_path, monkeypatch):  # noqa: F811
+    """A newer archive repeats its author's history: its rows fall in every month, but only its own
+    rows are validated again; the rows of the files seen before keep their results."""
+    con = faulty()
+    kept = tmp_path / "validated.json"
+    outcomes_of(con, kept, {"raw.li_shares"})
+    source, rows = con.execute(
+        "SELECT _source_file, count(*) FROM raw.li_shares GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1"
+    ).fetchone()
+    newer = source.replace(".zip", "_newer.zip") if ".zip" in source else f"{source}.newer"
+    con.execute(
+        "INSERT INTO raw.li_shares SELECT * REPLACE (? AS _source_file) FROM raw.li_shares WHERE _source_file = ?",
+        [newer, source],
+    )
+    con.execute(
+        "UPDATE raw.li_shares SET shared_at = NULL WHERE rowid = "
+        "(SELECT min(rowid) FROM raw.li_shares WHERE _source_file = ?)",
+        [newer],
+    )
+    ref = con.execute("SELECT left(sha256(?), 12)", [newer]).fetchone()[0]
+    validated = _spy(monkeypatch)
+    found = outcomes_of(con, kept, {"raw.li_shares"})
+    assert sorted(validated) == [
+        (f"raw.li_shares (file {ref})", rows),
+        (f"raw.li_shares.link_keys (file {ref})", rows),
+    ]
+    missing = found[("raw.li_shares", "required_not_null")]
+    assert not missing.success and missing.unexpected_count == 1
+    assert (
+        "parts (files, months or shares) unchanged" in missing.details or "result kept" not in missing.details
+    )
+    assert found[("raw.li_shares", "key_unique")].success  # checked on the whole table, in DuckDB
+    assert json.loads(kept.read_text())["version"] == 2

@@ -8,6 +8,9 @@ give the same result on the same rows. Only passing outcomes are kept (a failure
 at every run, so its count and examples are always current, and no example key is ever stored).
 Checks bounded by today's date ("dates_plausible": up to today + 1 day) are compared without that
 bound: a pass stays a pass while the bound moves forward, and a bound moving back invalidates it.
+A frame validated file by file has thousands of batches; the file stores each batch as a short
+digest and the index of its checks' outcome, shared by every batch with the same outcome (about 40
+bytes a batch).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from typing import Any
 
 from relais.quality.suites import Check
 
-VERSION = 1
+VERSION = 2
 WINDOW_LOW, WINDOW_HIGH = "<window-low>", "<window-high>"
 
 
@@ -64,6 +67,11 @@ class Kept:
     passed: dict[str, str]
 
 
+def short_digest(digest: str) -> str:
+    """A batch's digest as stored: 16 hexadecimal digits of its BLAKE2b hash."""
+    return hashlib.blake2b(digest.encode(), digest_size=8).hexdigest()
+
+
 @dataclass
 class KeptResults:
     """The kept results of a home (``RELAIS_HOME/quality/validated.json``), read and written whole."""
@@ -81,8 +89,14 @@ class KeptResults:
             payload = json.loads(path.read_text(encoding="utf-8"))
             if payload.get("version") != VERSION:
                 return cls(path)
-            return cls(path, {label: Kept(**kept) for label, kept in payload["batches"].items()})
-        except (OSError, ValueError, TypeError, KeyError):
+            shapes = payload["outcomes"]
+            batches = {
+                f"{base}|{unit}": Kept(shapes[index][0], digest, shapes[index][1], shapes[index][2])
+                for base, units in payload["frames"].items()
+                for unit, (index, digest) in units.items()
+            }
+            return cls(path, batches)
+        except (OSError, ValueError, TypeError, KeyError, IndexError):
             return cls(path)
 
     def reusable(
@@ -90,7 +104,7 @@ class KeptResults:
     ) -> dict[str, str] | None:
         """The kept details of every check in ``names`` for this batch, or None when it must be validated."""
         kept = self.batches.get(label)
-        if kept is None or kept.fingerprint != print_ or kept.digest != digest:
+        if kept is None or kept.fingerprint != print_ or kept.digest != short_digest(digest):
             return None
         if window_high < kept.window_high or any(name not in kept.passed for name in names):
             return None
@@ -101,7 +115,7 @@ class KeptResults:
         """Remember a batch validated now; a batch with any failed check is forgotten instead."""
         self.used.add(label)
         if passed:
-            self.batches[label] = Kept(print_, digest, window_high, passed)
+            self.batches[label] = Kept(print_, short_digest(digest), window_high, passed)
         else:
             self.batches.pop(label, None)
 
@@ -109,8 +123,17 @@ class KeptResults:
         """Write the batches seen in this gate (others, of rows that no longer exist, are dropped)."""
         if self.path is None:
             return
-        batches = {label: vars(kept) for label, kept in self.batches.items() if label in self.used}
+        shapes: dict[str, int] = {}
+        frames: dict[str, dict[str, list[Any]]] = {}
+        for label, kept in sorted(self.batches.items()):
+            if label not in self.used:
+                continue
+            shape = json.dumps([kept.fingerprint, kept.window_high, kept.passed], sort_keys=True)
+            index = shapes.setdefault(shape, len(shapes))
+            base, _, unit = label.partition("|")
+            frames.setdefault(base, {})[unit] = [index, kept.digest]
+        payload = {"version": VERSION, "outcomes": [json.loads(shape) for shape in shapes], "frames": frames}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_suffix(".tmp")
-        temporary.write_text(json.dumps({"version": VERSION, "batches": batches}, sort_keys=True), "utf-8")
+        temporary.write_text(json.dumps(payload, separators=(",", ":")), "utf-8")
         temporary.replace(self.path)

@@ -72,15 +72,17 @@ class CheckOutcome:
 @dataclass(frozen=True)
 class Unit:
     """Rows of a frame whose results are kept together: all of them (``label`` "all"), one month
-    (``2026-10``, ``undated``) or one share of a hash of the key (``share 1 of 7``).
+    (``2026-10``, ``undated``), one file (``file 3fa8c1d2e4b5``) or one share of a hash of the key
+    (``share 1 of 7``).
 
-    ``where`` selects them from the frame's output, with ``parameters``; ``digest`` (row count and
-    the sum of the rows' hashes) says whether they changed since a gate kept their results.
+    They are the rows whose ``expression`` equals ``value`` (is NULL when ``value`` is None; every
+    row when ``expression`` is empty); ``digest`` (row count and the sum of the rows' hashes) says
+    whether they changed since a gate kept their results.
     """
 
     label: str
-    where: str
-    parameters: tuple[Any, ...]
+    expression: str
+    value: Any
     rows: int
     digest: str
 
@@ -98,13 +100,21 @@ class Part:
 
     @property
     def where(self) -> str:
-        if len(self.units) == 1:
-            return self.units[0].where
-        return " OR ".join(f"({unit.where})" for unit in self.units)
+        """The condition selecting the part's rows: one ``IN`` list per expression of its units."""
+        if any(not unit.expression for unit in self.units):
+            return ""
+        conditions = []
+        for expression in dict.fromkeys(unit.expression for unit in self.units):
+            values = [u.value for u in self.units if u.expression == expression and u.value is not None]
+            if values:
+                conditions.append(f"{expression} IN ({', '.join('?' * len(values))})")
+            if any(u.expression == expression and u.value is None for u in self.units):
+                conditions.append(f"{expression} IS NULL")
+        return " OR ".join(conditions)
 
     @property
     def parameters(self) -> tuple[Any, ...]:
-        return tuple(value for unit in self.units for value in unit.parameters)
+        return tuple(u.value for u in self.units if u.expression and u.value is not None)
 
 
 @dataclass
@@ -179,23 +189,31 @@ def _digest(rows: int, hashes: int) -> str:
 
 
 def frame_units(con: Any, frame: Frame, checks: list[Check]) -> list[Unit]:
-    """The units of a frame: one per month of its ``period`` (whatever its size); else the whole frame
-    when small, or shares of a hash of its key, so that the duplicates of a key fall in one share."""
+    """The units of a frame: one per file of its ``by_file`` column, or per month of its ``period``
+    (whatever its size); else the whole frame when small, or shares of a hash of its key, so that the
+    duplicates of a key fall in one share."""
     sql = frame.sql
-    if frame.period:
-        month = MONTH.format(column=f'"{frame.period}"')
-        months = con.execute(
-            f"SELECT {month} AS __month, {DIGEST} FROM ({sql}) GROUP BY ALL ORDER BY 1 NULLS FIRST"
+    if frame.by_file or frame.period:
+        if frame.by_file:
+            expression, name = f'"{frame.by_file}"', "file {}"
+        else:
+            expression, name = MONTH.format(column=f'"{frame.period}"'), "{}"
+        found = con.execute(
+            f"SELECT {expression} AS __unit, {DIGEST} FROM ({sql}) GROUP BY ALL ORDER BY 1 NULLS FIRST"
         ).fetchall()
         return [
-            Unit(value, f"{month} = ?", (value,), rows, _digest(rows, hashes))
-            if value is not None
-            else Unit("undated", f"{month} IS NULL", (), rows, _digest(rows, hashes))
-            for value, rows, hashes in months
+            Unit(
+                name.format(value) if value is not None else "undated" if frame.period else "no file",
+                expression,
+                value,
+                rows,
+                _digest(rows, hashes),
+            )
+            for value, rows, hashes in found
         ]
     rows, hashes = con.execute(f"SELECT {DIGEST} FROM ({sql})").fetchall()[0]
     if rows <= PART_ROWS:
-        return [Unit("all", "", (), rows, _digest(rows, hashes))]
+        return [Unit("all", "", None, rows, _digest(rows, hashes))]
     key: list[str] = []
     for check in checks:
         for expectation in check.expectations:
@@ -213,8 +231,8 @@ def frame_units(con: Any, frame: Frame, checks: list[Check]) -> list[Unit]:
     return [
         Unit(
             f"share {index + 1} of {count}",
-            f"{expression} % {count} = {index}",
-            (),
+            f"{expression} % {count}",
+            index,
             shares.get(index, (0, 0))[0],
             _digest(*shares.get(index, (0, 0))),
         )
@@ -222,15 +240,20 @@ def frame_units(con: Any, frame: Frame, checks: list[Check]) -> list[Unit]:
     ]
 
 
-def parts_of(units: list[Unit], by_month: bool) -> list[Part]:
-    """The units to validate, as Great Expectations batches: consecutive months packed up to
-    ``PART_ROWS`` rows (``months 2026-09 to 2026-11``), other units one batch each."""
-    if not by_month:
+def parts_of(units: list[Unit], packed: bool) -> list[Part]:
+    """The units to validate, as Great Expectations batches: when ``packed`` (months, files),
+    consecutive units packed up to ``PART_ROWS`` rows (``months 2026-09 to 2026-11``, ``614 files``);
+    other units (the whole frame, hash shares) one batch each."""
+    if not packed:
         return [Part("" if unit.label == "all" else unit.label, (unit,)) for unit in units]
     parts = []
     for group in month_groups(units, size=lambda unit: unit.rows):
         first, last = group[0].label, group[-1].label
-        parts.append(Part(f"months {first} to {last}" if first != last else f"month {first}", tuple(group)))
+        if first.startswith("file ") or first == "no file":
+            label = f"{len(group)} files from {first.removeprefix('file ')}" if len(group) > 1 else first
+        else:
+            label = f"months {first} to {last}" if first != last else f"month {first}"
+        parts.append(Part(label, tuple(group)))
     return parts
 
 
@@ -359,7 +382,8 @@ class _Plan:
                 suite.table, checks, f"cannot read frame {frame.name!r}: {type(exc).__name__}: {exc}"
             )
         outcomes = []
-        if frame.period or len(units) > 1:
+        packed = bool(frame.period or frame.by_file)
+        if packed or len(units) > 1:
             unique = _uniqueness_checks(checks)
             if unique:
                 outcomes += self._whole(suite, frame, unique, combined_digest(units))
@@ -382,8 +406,8 @@ class _Plan:
         if kept_details is not None:
             outcomes += kept_outcomes(suite.table, checks, kept_details)
         if not units:  # an empty frame: its checks still run (on no rows), as on any other frame
-            changed = [Unit("all", "", (), 0, _digest(0, 0))]
-        for part in parts_of(changed, bool(frame.period)):
+            changed = [Unit("all", "", None, 0, _digest(0, 0))]
+        for part in parts_of(changed, packed):
             batch = _Batch(suite, frame, checks, self.con, part)
             self.names.add(batch.name)
             self.labels[id(batch)] = (base, print_)
@@ -422,7 +446,7 @@ class _Plan:
         said = (
             "Rows unchanged since they last passed: result kept."
             if reused == parts
-            else f"{reused} of {parts} parts (months or shares) unchanged since they last passed: "
+            else f"{reused} of {parts} parts (files, months or shares) unchanged since they last passed: "
             "their results kept."
         )
         return replace(outcome, details=f"{outcome.details} {said}")

@@ -69,7 +69,11 @@ class Frame:
     ids: tuple[str, ...] = ()
     reads: tuple[str, ...] = ()
     period: str = ""
-    """A date column of the frame: a large frame is validated in parts of whole months (see runner)."""
+    """A date column of the frame: it is validated in parts of whole months (see runner)."""
+    by_file: str = ""
+    """A column naming each row's file (``file_ref``): the frame is validated file by file, so only
+    the rows of new or changed files are validated again (a new archive, which repeats its author's
+    history, adds rows to every month but changes no earlier file)."""
 
 
 @dataclass
@@ -85,10 +89,16 @@ class Suite:
         return sum(len(c.expectations) for c in self.checks)
 
     def frame(
-        self, name: str, sql: str, ids: Sequence[str] = (), reads: Sequence[str] = (), period: str = ""
+        self,
+        name: str,
+        sql: str,
+        ids: Sequence[str] = (),
+        reads: Sequence[str] = (),
+        period: str = "",
+        by_file: str = "",
     ) -> str:
         reads = tuple(dict.fromkeys((self.table, *reads)))
-        self.frames[name] = Frame(name, sql, tuple(ids), reads, period)
+        self.frames[name] = Frame(name, sql, tuple(ids), reads, period, by_file)
         return name
 
     def add(
@@ -526,9 +536,9 @@ def marts_suites(p: Params) -> list[Suite]:
 # ---------------------------------------------------------------- staging
 
 
-def _staging(table: str, columns: str, ids: Sequence[str], period: str = "") -> Suite:
+def _staging(table: str, columns: str, ids: Sequence[str], period: str = "", by_file: str = "") -> Suite:
     suite = Suite(table)
-    suite.frame(TABLE_FRAME, f"SELECT {columns} FROM {table}", ids=ids, period=period)
+    suite.frame(TABLE_FRAME, f"SELECT {columns} FROM {table}", ids=ids, period=period, by_file=by_file)
     return suite
 
 
@@ -545,7 +555,7 @@ def staging_suites(p: Params) -> list[Suite]:
         "agent_key, kind, source, occurred_at, local_day, month, "
         f"{FILE_REF.format(column='source_file')}, source_row",
         ("agent_key", "month"),
-        period="month",
+        by_file="file_ref",
     )
     key_unique(s, ("file_ref", "source_row"))
     not_null(s, ("agent_key", "kind", "occurred_at", "month"))
@@ -673,13 +683,12 @@ def linkedin_links_keyed(suite: Suite, pairs: Sequence[tuple[str, str]]) -> None
         f"CAST({key} IS NULL AND {linkedin.format(link=link, pattern=LINKEDIN_LINK)} AS INTEGER)"
         for link, key in pairs
     )
-    dates = RAW[suite.table].get("dates", ())
     frame = suite.frame(
         "link_keys",
-        f"SELECT {FILE_REF.format(column='_source_file')}, _source_row, {keyless} AS keyless_links"
-        f"{''.join(f', {d}' for d in dates[:1])} FROM {suite.table}",
+        f"SELECT {FILE_REF.format(column='_source_file')}, _source_row, {keyless} AS keyless_links "
+        f"FROM {suite.table}",
         ids=("file_ref", "_source_row"),
-        period=dates[0] if dates else "",
+        by_file="file_ref",
     )
     suite.add(
         "linkedin_links_keyed",
@@ -698,8 +707,8 @@ def raw_suite(table: str, p: Params) -> Suite:
         select = f"* EXCLUDE (_source_file), {FILE_REF.format(column='_source_file')}"
     else:
         select = f"{FILE_REF.format(column='_source_file')}, _source_row, {', '.join(spec['columns'])}"
-    period = spec.get("dates", ("",))[0]
-    suite.frame(TABLE_FRAME, f"SELECT {select} FROM {table}", ids=("file_ref", "_source_row"), period=period)
+    ids = ("file_ref", "_source_row")
+    suite.frame(TABLE_FRAME, f"SELECT {select} FROM {table}", ids=ids, by_file="file_ref")
     key_unique(suite, ("file_ref", "_source_row"))
     if spec.get("required"):
         not_null(suite, spec["required"])
