@@ -37,13 +37,14 @@ from typing import IO
 
 from relais.sources import registry
 from relais.sources.io.files import HEAD_BYTES, InboxFile
-from relais.sources.io.tables import header_matches, near_miss
+from relais.sources.io.tables import names_match, near_miss
 from relais.sources.io.text import NUL, UTF8_BOM, UTF16_BOMS, decode_text, normalise_header
 from relais.sources.io.workbooks import WorkbookKind, detect_workbook, load_grid, open_workbook
 from relais.sources.linkedin_archive import (
     ANCHOR_KINDS,
     UNUSED_KIND,
     candidate_header_lines,
+    candidate_header_names,
 )
 
 CHUNK_BYTES = 1024 * 1024
@@ -213,8 +214,9 @@ def recognise_csv(name: str, head: bytes) -> tuple[str, str]:
 def _recognise_text(name: str, text: str) -> tuple[str, str]:
     """``recognise_csv`` of a decoded text, NUL bytes not considered (a line holding one is no header)."""
     candidates = list(candidate_header_lines(text, limit=5))
+    names = list(candidate_header_names(text, limit=5))
     for spec in registry.text_specs():
-        if any(header_matches(fields, spec) for fields in candidates):
+        if any(names_match(present, spec) for present in names):
             return spec.kind, ""
     for source in registry.current():
         member = source.recognition.member

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import polars as pl
 
@@ -37,7 +38,7 @@ from relais.sources.io.columns import (
 )
 from relais.sources.io.dates import read_past_day, read_past_moment
 from relais.sources.io.owner_index import OwnerIndex
-from relais.sources.io.tables import Column, TableSpec, header_matches
+from relais.sources.io.tables import Column, TableSpec, header_names, names_match
 from relais.sources.io.text import iter_records, normalise_header, sniff_delimiter
 from relais.sources.post_identity import post_key
 
@@ -245,7 +246,25 @@ def candidate_header_lines(text: str, limit: int = 12) -> Iterable[list[str]]:
     for line in text.split("\n")[:limit]:
         line = line.rstrip("\r")
         if line.strip():
-            yield next(iter_records(line, delimiter=sniff_delimiter(line))).fields
+            yield _line_fields(line)
+
+
+def candidate_header_names(text: str, limit: int = 12) -> Iterable[frozenset[str]]:
+    """``header_names`` of each of ``candidate_header_lines``, remembered by line: thousands of
+    archive members share one header line, so each is split and normalised once."""
+    for line in text.split("\n")[:limit]:
+        line = line.rstrip("\r")
+        if line.strip():
+            yield _line_names(line)
+
+
+def _line_fields(line: str) -> list[str]:
+    return next(iter_records(line, delimiter=sniff_delimiter(line))).fields
+
+
+@lru_cache(maxsize=4096)
+def _line_names(line: str) -> frozenset[str]:
+    return header_names(_line_fields(line))
 
 
 def classify_member(name: str, text: str) -> TableSpec | None:
@@ -255,16 +274,24 @@ def classify_member(name: str, text: str) -> TableSpec | None:
     InstantReposts. Skills.csv has the one-word header ``Name``, so it is recognised by its header
     together with its file name.
     """
-    best: TableSpec | None = None
-    for fields in candidate_header_lines(text):
-        for spec in _ALL_SPECS:
-            if spec is SKILLS and not _SKILLS_FILE.search(name):
-                continue
-            if header_matches(fields, spec) and (best is None or _width(spec) > _width(best)):
-                best = spec
+    skills_named = bool(_SKILLS_FILE.search(name))
+    for present in candidate_header_names(text):
+        best = _spec_of_names(present, skills_named)
         if best is not None:
             return best
     return None
+
+
+@lru_cache(maxsize=1024)
+def _spec_of_names(present: frozenset[str], skills_named: bool) -> TableSpec | None:
+    """The widest spec whose required headers ``present`` holds (Skills only for a skills file)."""
+    best: TableSpec | None = None
+    for spec in _ALL_SPECS:
+        if spec is SKILLS and not skills_named:
+            continue
+        if names_match(present, spec) and (best is None or _width(spec) > _width(best)):
+            best = spec
+    return best
 
 
 def _width(spec: TableSpec) -> int:

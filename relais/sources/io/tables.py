@@ -114,11 +114,20 @@ class TableRead:
     notes: list[str] = field(default_factory=list)
 
 
-def header_matches(fields: list[str], spec: TableSpec) -> bool:
-    """True when a line's fields contain every header the spec requires (one set lookup per name:
-    the scan asks this of every file against every kind)."""
-    present = {_compact(normalise_header(f)) for f in fields}
+def header_names(fields: Iterable[str]) -> frozenset[str]:
+    """The names a line's fields give, normalised and without underscores, as specs compare them."""
+    return frozenset(_compact(normalise_header(f)) for f in fields)
+
+
+def names_match(present: frozenset[str], spec: TableSpec) -> bool:
+    """True when ``present`` (``header_names`` of a line) holds every header the spec requires: one
+    set lookup per column, so a line's names are computed once and tried against every kind."""
     return all(not c.compact_names.isdisjoint(present) for c in spec.header_columns())
+
+
+def header_matches(fields: list[str], spec: TableSpec) -> bool:
+    """True when a line's fields contain every header the spec requires."""
+    return names_match(header_names(fields), spec)
 
 
 def missing_headers(fields: list[str], spec: TableSpec) -> list[str]:
