@@ -207,14 +207,16 @@ def quality_gate(
 
     Integrity and conservation checks are blocking (ERROR): when one fails, the analysts' snapshot
     is not replaced. Freshness and volume anomalies warn. Rows unchanged since they last passed
-    (whole months of a large table) keep their results instead of being validated again. Outcomes
+    (whole files or months of a large table) keep their results instead of being validated again,
+    unless the home asks for ``full_refresh = true``. Outcomes
     go to marts.quality_checks and the Data Docs (HTML) to RELAIS_HOME/quality/; each check is
     shown on its table.
     """
+    kept = kept_results_file(home)
+    if home.settings.full_refresh:  # every row validated again; what passes is kept for the next run
+        kept.unlink(missing_ok=True)
     with warehouse.get_connection() as con:
-        outcomes = validate_warehouse(
-            con, home.settings, context.run_id, home.root / "quality", kept=kept_results_file(home)
-        )
+        outcomes = validate_warehouse(con, home.settings, context.run_id, home.root / "quality", kept=kept)
         outcomes = [o for o in outcomes if o.table_name != RECORDED]
         record_outcomes(con, outcomes, context.run_id)
     save_outcomes(outcomes_file(home), context.run_id, outcomes)

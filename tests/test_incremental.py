@@ -207,6 +207,7 @@ def test_refresh_keeping_last_runs_reads_equals_a_refresh_from_scratch(tmp_path,
     loaded = _files_loaded(root)
     kept = _files_kept(run_pipeline(root))
     assert any(kept.values())
+    assert _checks_kept(root) > 0, "an unchanged warehouse was validated again"
     assert kept == {asset: loaded.get(asset, 0) for asset in kept}, "an unchanged file was read again"
     change(root / "inbox")
     assert run_pipeline(root).success
@@ -224,6 +225,16 @@ def test_refresh_keeping_last_runs_reads_equals_a_refresh_from_scratch(tmp_path,
     kept = _files_kept(run_pipeline(root))
     assert kept and not any(kept.values()), f"full_refresh = true kept rows: {kept}"
     assert _tables(root) == fresh_tables
+    assert _checks_kept(root) == 0, "full_refresh = true kept quality results"
+
+
+def _checks_kept(root) -> int:
+    """Checks of the last gate whose results were kept from an earlier one, in part or whole."""
+    with duckdb.connect(str(root / "warehouse.duckdb"), read_only=True) as con:
+        return con.execute(
+            "SELECT count(*) FROM marts.quality_checks WHERE details LIKE '%kept%' AND run_id = "
+            "(SELECT run_id FROM marts.quality_checks ORDER BY checked_at DESC LIMIT 1)"
+        ).fetchone()[0]
 
 
 def _activities(con, texts):
