@@ -1,6 +1,6 @@
 """Validate the warehouse against the suites with Great Expectations and report the outcomes.
 
-``validate_warehouse`` reads each suite's frames with ``con.sql(q).df()`` and validates them in ONE
+``validate_warehouse`` reads each suite's frames through Arrow (``pandas_frames``) and validates them in ONE
 GX context per call: ephemeral, or, given ``docs_dir``, a file context under it whose Data Docs are
 rebuilt as static HTML in ``docs_dir/data_docs/index.html``. GX's SQL data source is not used (it
 does not work on DuckDB). Great Expectations is imported inside the function: importing this module
@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from relais.quality.pandas_frames import pandas_frame
 from relais.quality.reuse import KeptResults, fingerprint
 from relais.quality.suites import (
     ERROR,
@@ -135,7 +136,7 @@ class _Batch:
         sql = self.frame.sql
         if self.part.where:
             sql = f"SELECT * FROM ({sql}) WHERE {self.part.where}"
-        self.data = _vectorisable(self.con.execute(sql, list(self.part.parameters)).df())
+        self.data = pandas_frame(self.con.sql(sql, params=list(self.part.parameters)).to_arrow_table())
         self.rows = len(self.data)
 
     def release(self) -> None:
@@ -536,25 +537,6 @@ def validate_warehouse(
 
     order = [(s.table, name) for s in suites for name in ("table_exists", *(c.name for c in s.checks))]
     return [outcomes[k] for k in dict.fromkeys(order) if k in outcomes]
-
-
-def _vectorisable(data: Any) -> Any:
-    """The frame with dtypes GX compares in vectorised form rather than value by value.
-
-    GX compares numbers vectorised only for numpy int and float columns, and datetimes only at
-    nanosecond resolution: nullable integers (DuckDB BIGINT with NULLs) become floats (exact below
-    2**53), microsecond datetimes nanosecond ones (unless out of that range: they stay as they are).
-    """
-    import pandas as pd
-
-    for column in data.columns:
-        dtype = data[column].dtype
-        if isinstance(dtype, pd.api.extensions.ExtensionDtype) and pd.api.types.is_integer_dtype(dtype):
-            data[column] = data[column].astype("float64")
-        elif pd.api.types.is_datetime64_dtype(dtype) and not pd.api.types.is_datetime64_ns_dtype(dtype):
-            with contextlib.suppress(ValueError, OverflowError):
-                data[column] = data[column].astype("datetime64[ns]")
-    return data
 
 
 @contextlib.contextmanager
