@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,7 @@ from relais.ledger import (
     RowProblem,
 )
 from relais.privacy.pseudonym import Pseudonymiser
-from relais.sources.io.columns import FileRows, RowBatch
+from relais.sources.io.columns import RowBatch
 from relais.sources.io.files import (
     UNREADABLE,
     InboxFile,
@@ -36,13 +35,11 @@ from relais.sources.io.files import (
     PreviousReads,
     file_outcome,
     loaded_outcome,
-    open_lines,
     read_bytes,
-    read_text,
     unreadable_reason,
 )
 from relais.sources.io.owner_index import OwnerIndex
-from relais.sources.io.tables import TableRead, TableSpec, decide_orders, read_table
+from relais.sources.io.tables import TableRead, TableSpec, read_table
 from relais.sources.io.text import decode_text
 from relais.sources.linkedin_api.snapshot import (
     SNAPSHOT_KIND,
@@ -57,7 +54,12 @@ from relais.sources.linkedin_archive import (
     Ambassador,
     classify_member,
     find_owner,
-    with_post_keys,
+)
+from relais.sources.readers.archive_members import (
+    ARCHIVE_SCHEMAS,
+    MemberRead,
+    in_table_schema,
+    read_member_chunks,
 )
 from relais.sources.roster import ROSTER, RosterRow, duplicate_problems, resolve_roster
 from relais.sources.source import (
@@ -65,7 +67,6 @@ from relais.sources.source import (
     DATE,
     INT,
     STR,
-    TS,
     Batch,
     RawTable,
     Recognition,
@@ -122,6 +123,7 @@ def ingest_archives(
     pseudonymiser: Pseudonymiser,
     writer: RowSink,
     previous: PreviousReads | None = None,
+    workers: int = 1,
 ) -> tuple[list[dict[str, Any]], Ledger]:
     """Read the LinkedIn archives that belong to consenting ambassadors.
 
@@ -131,10 +133,13 @@ def ingest_archives(
     the keyed hashes of every roster e-mail, so that an archive whose address belongs to someone
     who is not a consenting ambassador is recognised as theirs and left unread. Every owner is
     found before any row is written; a member ``previous`` can keep (unchanged, same owner) is
-    not read again and keeps its last outcome.
+    not read again and keeps its last outcome. The members are read on ``workers`` processes when
+    there is enough to read (``relais.sources.readers.archive_members``).
     """
     with OpenZips(inbox) as zips:
-        return _ingest_archives(zips, items, ambassadors, roster_email_keys, pseudonymiser, writer, previous)
+        return _ingest_archives(
+            zips, items, ambassadors, roster_email_keys, pseudonymiser, writer, previous, workers
+        )
 
 
 def _ingest_archives(
@@ -145,6 +150,7 @@ def _ingest_archives(
     pseudonymiser: Pseudonymiser,
     writer: RowSink,
     previous: PreviousReads | None,
+    workers: int,
 ) -> tuple[list[dict[str, Any]], Ledger]:
     inbox = zips.inbox
     by_archive: dict[str, list[InboxFile]] = defaultdict(list)
@@ -193,22 +199,37 @@ def _ingest_archives(
     for problem in ledger.problems:  # rows of Email Addresses.csv that could not be read
         writer.problem(problem)
     ledger.problems = []
+    for chunk in read_member_chunks(inbox, to_read, workers):
+        for kind, frame in chunk.frames:
+            writer.frame(kind, frame)
+        for problem in chunk.problems:
+            writer.problem(problem)
+        for item, agent_id, outcome in chunk.outcomes:
+            _record(ledger, item, agent_id, outcome)
     batches = {
         spec.kind: RowBatch(spec, partial(_write_rows, writer, spec.kind), writer.problem)
         for spec in LOADED_SPECS
     }
-    reads = [_load_member(zips, item, agent_id, batches[item.kind]) for item, agent_id in to_read]
-    reads += [
+    reads = [
         _load_snapshot(item, snapshot, archive, batches) for item, snapshot, archive in snapshots_to_read
     ]
     for batch in batches.values():
         batch.flush()
     for read in reads:
-        outcome = read.outcome()
-        ledger.files.append(outcome)
-        if outcome.status == LOADED:
-            ledger.loaded.append((read.item, read.agent_id))
+        _record(ledger, read.item, read.agent_id, read.outcome())
     return owners, ledger
+
+
+def _record(ledger: Ledger, item: InboxFile, agent_id: str, outcome: FileOutcome) -> None:
+    """A member's outcome in the ledger, and among the files loaded when it was."""
+    ledger.files.append(outcome)
+    if outcome.status == LOADED:
+        ledger.loaded.append((item, agent_id))
+
+
+def _write_rows(writer: RowSink, kind: str, rows: pl.DataFrame) -> None:
+    """Typed rows of a member kind to its table, in its schema (``in_table_schema``)."""
+    writer.frame(kind, in_table_schema(kind, rows))
 
 
 SNAPSHOT_OWNER = "consent given on the consent page (LinkedIn data portability)"
@@ -258,52 +279,6 @@ def _plan_snapshots(
     return list(owners.values()), to_read
 
 
-def _write_rows(writer: RowSink, kind: str, rows: pl.DataFrame) -> None:
-    """Typed rows of a member kind to its table: the keys of the posts they name added, in its schema."""
-    rows = with_post_keys(kind, rows)
-    schema = ARCHIVE_SCHEMAS[kind]
-    writer.frame(
-        kind,
-        rows.select(
-            pl.col(name).cast(dtype) if name in rows.columns else pl.lit(None, dtype).alias(name)
-            for name, dtype in schema.items()
-        ),
-    )
-
-
-@dataclass
-class MemberRead:
-    """What became of one member read into a ``RowBatch``: its rows (once typed), or why it was refused.
-
-    ``rejected`` quarantines the file; ``stopped`` names the error that cut its reading short;
-    ``prefix`` opens the ledger reason (a member snapshot's domain).
-    """
-
-    item: InboxFile
-    agent_id: str
-    rows: FileRows | None = None
-    rejected: str = ""
-    stopped: str = ""
-    prefix: str = ""
-
-    def outcome(self) -> FileOutcome:
-        """The member's ledger outcome, once every row of it is typed."""
-        if self.rejected:
-            return file_outcome(self.item, QUARANTINED, self.rejected)
-        rows_read = self.rows.counts.rows_read if self.rows else 0
-        problems = self.rows.problems if self.rows else 0
-        notes = self.rows.notes if self.rows else []
-        if self.stopped and not rows_read:
-            return file_outcome(self.item, QUARANTINED, unreadable_reason(self.stopped))
-        if self.stopped:
-            reason = (
-                f"reading stopped after {rows_read} rows, the rest of the file is unreadable: {self.stopped}"
-            )
-            notes = [reason, *notes]
-        notes = [self.prefix, *notes] if self.prefix else notes
-        return file_outcome(self.item, LOADED, "; ".join(notes), rows_read, problems)
-
-
 def _load_snapshot(
     item: InboxFile, snapshot: SnapshotFile, archive: str, batches: dict[str, RowBatch]
 ) -> MemberRead:
@@ -320,39 +295,6 @@ def _load_snapshot(
         read.rejected = f"{snapshot.domain}: {exc}"
         return read
     batch.read(read.rows)
-    return read
-
-
-def _load_member(zips: OpenZips, item: InboxFile, agent_id: str, batch: RowBatch) -> MemberRead:
-    """Gather one archive member's rows into the batch of its kind, reading it once.
-
-    A member up to ``IN_MEMORY_BYTES`` is read whole, once: its numeric dates vote on their order
-    as its rows are split. A larger one, or one that cannot be read whole, is streamed twice, line
-    by line: once to decide the order of its dates, then to gather its rows (an error reading it
-    keeps the rows before).
-    """
-    read = MemberRead(item, agent_id)
-    constants = {"agent_id": agent_id, "archive": item.container, "_source_file": item.path}
-    try:
-        text = read_text(zips, item)
-    except UNREADABLE:
-        text = None
-    try:
-        if text is not None:
-            read.rows = batch.open(item.path, text, constants)
-            batch.read(read.rows)
-            return read
-        orders = None
-        if any(column.ordered for column in batch.spec.columns):
-            with open_lines(zips.inbox, item, zips) as lines:
-                orders = decide_orders(lines, batch.spec)
-        with open_lines(zips.inbox, item, zips) as lines:
-            read.rows = batch.open(item.path, lines, constants, orders)
-            batch.read(read.rows)
-    except FileRejected as exc:
-        read.rejected = str(exc)
-    except UNREADABLE as exc:
-        read.stopped = str(exc)
     return read
 
 
@@ -389,8 +331,6 @@ def _names_to_match(container: str) -> list[str]:
 
 # --- the raw tables and the sources: the HR roster, LinkedIn archives --------------------------------
 
-ARCHIVE_ROW = {"archive": STR, "agent_id": STR, "_source_file": STR, "_source_row": INT}
-
 ROSTER_SCHEMA = {
     "agent_key": STR,
     "email_key": STR,
@@ -406,25 +346,6 @@ ROSTER_SCHEMA = {
     "is_ambassador": BOOL,
     "_source_file": STR,
     "_source_row": INT,
-}
-ARCHIVE_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
-    "li_shares": {
-        "shared_at": TS,
-        "share_link": STR,
-        "share_key": STR,
-        "commentary": STR,
-        "shared_url": STR,
-        "target_key": STR,
-        "media_url": STR,
-        "visibility": STR,
-        **ARCHIVE_ROW,
-    },
-    "li_instant_reposts": {"reposted_at": TS, "link": STR, "target_key": STR, **ARCHIVE_ROW},
-    "li_comments": {"commented_at": TS, "link": STR, "target_key": STR, "message": STR, **ARCHIVE_ROW},
-    "li_reactions": {"reacted_at": TS, "reaction_type": STR, "link": STR, "target_key": STR, **ARCHIVE_ROW},
-    "li_skills": {"skill_name": STR, **ARCHIVE_ROW},
-    "li_endorsements_received": {"endorsed_at": TS, "skill_name": STR, "status": STR, **ARCHIVE_ROW},
-    "li_connections": {"connected_on": DATE, **ARCHIVE_ROW},
 }
 ARCHIVE_DESCRIPTIONS = {
     "li_shares": "Shares.csv rows of ambassadors' archives: own posts and reshares with comment.",
@@ -473,6 +394,7 @@ def read_archive_source(batch: Batch) -> SourceRead:
         batch.pseudonymiser,
         batch.sink,
         batch.previous,
+        batch.workers,
     )
     batch.sink.rows(ARCHIVE_OWNERS.name, owners)
     warnings = [f"Archive {o['archive']} not loaded: {o['reason']}" for o in owners if o["agent_id"] is None]
