@@ -109,7 +109,9 @@ def inbox_files(
     if retention.deleted:
         context.log.info(f"Retention: {len(retention.deleted)} inbox file(s) older than {days} days deleted")
     before = dict(known)
-    items = scan_inbox(home.inbox, known, workers=parse_workers(home.settings.parse_workers))
+    items = scan_inbox(
+        home.inbox, known, workers=parse_workers(home.settings.parse_workers), say=context.log.info
+    )
     fingerprint = fingerprint_inbox(home.inbox, fingerprints(known))
     note_scanned(home.root / "state", context.run_id, content_digest(fingerprint))
     unchanged = sum(1 for path, rec in known.items() if before.get(path) is rec)
@@ -192,6 +194,7 @@ def ingest(context: AssetExecutionContext, source: Source, home: RelaisHome, war
             withdrawn_tokens=withdrawn_tokens(home),
             workers=parse_workers(home.settings.parse_workers),
             previous=previous,
+            say=context.log.info,
         )
         read = source.read(batch)
         for problem in read.ledger.problems:

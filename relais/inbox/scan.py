@@ -28,13 +28,14 @@ import os
 import re
 import stat as stat_mode
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path, PurePosixPath
 from typing import IO
 
+from relais.progress import Progress, silent
 from relais.sources import registry
 from relais.sources.io.files import HEAD_BYTES, InboxFile
 from relais.sources.io.tables import names_match, near_miss
@@ -404,7 +405,11 @@ class Recognised:
 
 
 def scan_inbox(
-    inbox: Path, known: dict[str, Recognised] | None = None, workers: int = 1, parallel_from: int = 200
+    inbox: Path,
+    known: dict[str, Recognised] | None = None,
+    workers: int = 1,
+    parallel_from: int = 200,
+    say: Callable[[str], None] = silent,
 ) -> list[InboxFile]:
     """Recognise every file under ``inbox``.
 
@@ -417,6 +422,7 @@ def scan_inbox(
     in place by what this scan recognised. The files to read are recognised in ``workers``
     processes when there are at least ``parallel_from`` of them (each file on its own: recognising
     is most of a full scan's time); duplicates and archives are then decided in one pass, in order.
+    ``say`` hears how far the recognition is.
     """
     if not inbox.exists():
         if known is not None:
@@ -430,12 +436,16 @@ def scan_inbox(
         slots.append((path, relative, done))
     jobs = [(path, relative) for path, relative, done in slots if done is None]
     fresh = iter(_recognise_all(jobs, workers, parallel_from))
+    progress = Progress(say, "Inbox scan", len(jobs), "new or changed files recognised")
     recognised: dict[str, Recognised] = {}
     found: list[InboxFile] = []
     loose: list[tuple[Path, InboxFile]] = []
     first_with: dict[str, str] = {}
     for path, relative, done in slots:
-        recognition = done if done is not None else next(fresh)
+        if done is None:
+            done = next(fresh)
+            progress.advance(1)
+        recognition = done
         if isinstance(recognition, InboxFile):
             found.append(recognition)
             continue

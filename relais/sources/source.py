@@ -18,6 +18,7 @@ import polars as pl
 
 from relais.ledger import Ledger, RowProblem
 from relais.privacy.pseudonym import Pseudonymiser
+from relais.progress import silent
 from relais.sources.io.files import InboxFile, PreviousReads
 from relais.sources.io.tables import TableSpec
 from relais.sources.io.workbooks import Grid
@@ -104,7 +105,7 @@ class Batch:
     on the roster (an archive of a non-ambassador is recognised as such); ``erased_tokens`` and
     ``withdrawn_tokens`` the keyed ids of people erased or who revoked Relais on LinkedIn (never
     ambassadors); ``previous`` the files read at the last run whose rows may be kept (empty unless
-    the source reuses reads).
+    the source reuses reads); ``say`` takes lines of progress for the run's log.
     """
 
     inbox: Path
@@ -117,6 +118,7 @@ class Batch:
     withdrawn_tokens: frozenset[str] = frozenset()
     workers: int = 1
     previous: PreviousReads | None = None
+    say: Callable[[str], None] = silent
 
 
 @dataclass

@@ -24,6 +24,7 @@ from typing import Any
 import polars as pl
 
 from relais.ledger import EXCLUDED, LOADED, QUARANTINED, FileRejected, Ledger
+from relais.progress import Progress, silent
 from relais.sources.advocacy import ADVOCACY_SPECS, EVERYONESOCIAL_USERS, FIRSTUP_SOURCES
 from relais.sources.creator_analytics import read_creator_batch, read_post_analytics
 from relais.sources.io.export_owner import owner_name_from_file, period_from_file_name
@@ -299,6 +300,7 @@ def ingest_creator_exports(
     schemas: Schemas | None = None,
     parallel_from: int = 200,
     previous: PreviousReads | None = None,
+    say: Callable[[str], None] = silent,
 ) -> tuple[Rows, list[dict[str, Any]], Ledger]:
     """Read creator analytics and single-post exports of consenting ambassadors.
 
@@ -308,7 +310,7 @@ def ingest_creator_exports(
     ``CHUNK_FILES`` files go there as one typed frame per table instead of being returned (bounded
     memory), and ``workers`` processes read the chunks in parallel. Every owner is found before any
     file is read; a file ``previous`` can keep (unchanged, same owner) is not read again and keeps
-    its last outcome.
+    its last outcome. ``say`` hears how far the reading is.
     """
     if write is not None and schemas is None:
         raise ValueError("write needs the tables' schemas")
@@ -336,7 +338,8 @@ def ingest_creator_exports(
         else:
             jobs.append((item, ownership.agent_id))
     chunks = _read_creator_files(inbox, jobs, workers, schemas if write else None, parallel_from)
-    reads = (read for chunk in chunks for read in _take_rows(chunk, tables, write))
+    progress = Progress(say, "Analytics exports", len(jobs), "files read")
+    reads = (read for chunk in chunks for read in _counted(_take_rows(chunk, tables, write), progress))
     for (item, agent_id), read in zip(jobs, reads, strict=True):
         if read.rejected:
             ledger.files.append(file_outcome(item, QUARANTINED, read.rejected))
@@ -346,6 +349,12 @@ def ingest_creator_exports(
         ledger.files.append(file_outcome(item, LOADED, read.note, read.rows_read, len(problems)))
         ledger.loaded.append((item, agent_id))
     return tables, owners, ledger
+
+
+def _counted(reads: list[_CreatorRead], progress: Progress) -> list[_CreatorRead]:
+    """A chunk's reads, counted as done."""
+    progress.advance(len(reads))
+    return reads
 
 
 def _take_rows(
@@ -718,6 +727,7 @@ def read_creator_source(batch: Batch) -> SourceRead:
         batch.workers,
         CREATOR_SCHEMAS,
         previous=batch.previous,
+        say=batch.say,
     )
     batch.sink.rows(ANALYTICS_OWNERS.name, owners)
     warnings = [

@@ -9,7 +9,7 @@ archive is read only when it belongs to one.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ from relais.ledger import (
     RowProblem,
 )
 from relais.privacy.pseudonym import Pseudonymiser
+from relais.progress import Progress, silent
 from relais.sources.io.columns import RowBatch
 from relais.sources.io.files import (
     UNREADABLE,
@@ -124,6 +125,7 @@ def ingest_archives(
     writer: RowSink,
     previous: PreviousReads | None = None,
     workers: int = 1,
+    say: Callable[[str], None] = silent,
 ) -> tuple[list[dict[str, Any]], Ledger]:
     """Read the LinkedIn archives that belong to consenting ambassadors.
 
@@ -134,11 +136,12 @@ def ingest_archives(
     who is not a consenting ambassador is recognised as theirs and left unread. Every owner is
     found before any row is written; a member ``previous`` can keep (unchanged, same owner) is
     not read again and keeps its last outcome. The members are read on ``workers`` processes when
-    there is enough to read (``relais.sources.readers.archive_members``).
+    there is enough to read (``relais.sources.readers.archive_members``); ``say`` hears how far
+    the reading is.
     """
     with OpenZips(inbox) as zips:
         return _ingest_archives(
-            zips, items, ambassadors, roster_email_keys, pseudonymiser, writer, previous, workers
+            zips, items, ambassadors, roster_email_keys, pseudonymiser, writer, previous, workers, say
         )
 
 
@@ -151,6 +154,7 @@ def _ingest_archives(
     writer: RowSink,
     previous: PreviousReads | None,
     workers: int,
+    say: Callable[[str], None],
 ) -> tuple[list[dict[str, Any]], Ledger]:
     inbox = zips.inbox
     by_archive: dict[str, list[InboxFile]] = defaultdict(list)
@@ -199,7 +203,9 @@ def _ingest_archives(
     for problem in ledger.problems:  # rows of Email Addresses.csv that could not be read
         writer.problem(problem)
     ledger.problems = []
+    progress = Progress(say, "LinkedIn archives", len(to_read), "members read")
     for chunk in read_member_chunks(inbox, to_read, workers):
+        progress.advance(len(chunk.outcomes))
         for kind, frame in chunk.frames:
             writer.frame(kind, frame)
         for problem in chunk.problems:
@@ -395,6 +401,7 @@ def read_archive_source(batch: Batch) -> SourceRead:
         batch.sink,
         batch.previous,
         batch.workers,
+        batch.say,
     )
     batch.sink.rows(ARCHIVE_OWNERS.name, owners)
     warnings = [f"Archive {o['archive']} not loaded: {o['reason']}" for o in owners if o["agent_id"] is None]
