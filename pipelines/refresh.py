@@ -29,6 +29,7 @@ from dagster import (
 
 from pipelines.settings import prepare_home
 from relais.home import RelaisHome
+from relais.progress import is_progress_line
 
 PROGRESS_LOGGER = "relais_progress"
 FAILURES = (DagsterEventType.STEP_FAILURE, DagsterEventType.RESOURCE_INIT_FAILURE)
@@ -78,7 +79,8 @@ def error_message(event: DagsterEvent) -> str:
 
 
 class ProgressPrinter(logging.Handler):
-    """Turns the Dagster events of a run into progress lines; also passes on the steps' warnings."""
+    """Turns the Dagster events of a run into progress lines; also passes on the steps' warnings and
+    the lines long reads say of how far they are (``relais.progress``)."""
 
     def __init__(self, total: int, write: Callable[[str], None]) -> None:
         super().__init__(level=logging.DEBUG)
@@ -90,8 +92,9 @@ class ProgressPrinter(logging.Handler):
         meta = getattr(record, "dagster_meta", None) or {}
         event = meta.get("dagster_event")
         if event is None:
-            if record.levelno >= logging.WARNING or meta.get("resource_name"):
-                self.write(f"    {meta.get('orig_message') or record.getMessage()}")
+            message = meta.get("orig_message") or record.getMessage()
+            if record.levelno >= logging.WARNING or meta.get("resource_name") or is_progress_line(message):
+                self.write(f"    {message}")
             return
         step = event.step_key or ""
         if event.event_type == DagsterEventType.STEP_START:

@@ -8,8 +8,17 @@ with the time spent and, from the pace so far, the time left.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
+
+LINE = re.compile(r"^[^:]+: [\d,]+/[\d,]+ [^()]+ \(\d+ %\), \d")
+"""What a line of ``Progress.line`` looks like (``relais refresh`` prints these among the steps')."""
+
+
+def is_progress_line(text: str) -> bool:
+    """True for a line ``Progress`` said."""
+    return LINE.match(text) is not None
 
 
 def silent(_: str) -> None:
@@ -58,7 +67,8 @@ class Progress:
         """``LinkedIn archives: 1,200/4,000 members read (30 %), 12 s, about 28 s left``."""
         spent = now - self.started
         share = self.done / self.total if self.total else 1.0
-        text = f"{self.label}: {self.done:,}/{self.total:,} {self.unit} ({share * 100:.0f} %), {duration(spent)}"
+        counted = f"{self.done:,}/{self.total:,} {self.unit}"
+        text = f"{self.label}: {counted} ({share * 100:.0f} %), {duration(spent)}"
         if 0 < share < 1:
             text += f", about {duration(spent / share - spent)} left"
         return text

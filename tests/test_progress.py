@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from relais.inbox.scan import scan_inbox
-from relais.progress import Progress, duration
+from relais.progress import Progress, duration, is_progress_line
 from tests.builders import write_text
 
 
@@ -49,3 +49,14 @@ def test_the_scan_says_how_far_it_is(tmp_path: Path) -> None:
     assert said == [said[-1]] and said[-1].startswith(
         "Inbox scan: 3/3 new or changed files recognised (100 %)"
     )
+
+
+def test_relais_refresh_knows_the_lines_progress_says() -> None:
+    clock = Clock()
+    line = Progress(print, "Inbox scan", 3, "new or changed files recognised", clock=clock).line(
+        clock.now + 2
+    )
+    assert is_progress_line(line)
+    assert is_progress_line("LinkedIn archives: 4,000/4,000 members read (100 %), 16 s")
+    assert not is_progress_line("Inbox scan: 10154 file(s), 0 unchanged since the last run (not read)")
+    assert not is_progress_line("LinkedIn archives: 4610 of 4610 loaded")
