@@ -115,7 +115,9 @@ def inbox_files(
     fingerprint = fingerprint_inbox(home.inbox, fingerprints(known))
     note_scanned(home.root / "state", context.run_id, content_digest(fingerprint))
     unchanged = sum(1 for path, rec in known.items() if before.get(path) is rec)
-    context.log.info(f"Inbox scan: {len(known)} file(s), {unchanged} unchanged since the last run (not read)")
+    context.log.info(
+        f"Inbox scan: {len(known):,} file(s), {unchanged:,} unchanged since the last run (not read)"
+    )
     ledger = Ledger()
     for item in items:
         if item.kind == "unknown":

@@ -58,5 +58,5 @@ def test_relais_refresh_knows_the_lines_progress_says() -> None:
     )
     assert is_progress_line(line)
     assert is_progress_line("LinkedIn archives: 4,000/4,000 members read (100 %), 16 s")
-    assert not is_progress_line("Inbox scan: 10154 file(s), 0 unchanged since the last run (not read)")
+    assert not is_progress_line("Inbox scan: 10,154 file(s), 0 unchanged since the last run (not read)")
     assert not is_progress_line("LinkedIn archives: 4610 of 4610 loaded")
