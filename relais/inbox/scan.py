@@ -442,10 +442,10 @@ def scan_inbox(
     loose: list[tuple[Path, InboxFile]] = []
     first_with: dict[str, str] = {}
     for path, relative, done in slots:
-        if done is None:
-            done = next(fresh)
-            progress.advance(1)
         recognition = done
+        if recognition is None:
+            recognition = next(fresh)
+            progress.advance(1)
         if isinstance(recognition, InboxFile):
             found.append(recognition)
             continue

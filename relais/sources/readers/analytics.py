@@ -339,8 +339,9 @@ def ingest_creator_exports(
             jobs.append((item, ownership.agent_id))
     chunks = _read_creator_files(inbox, jobs, workers, schemas if write else None, parallel_from)
     progress = Progress(say, "Analytics exports", len(jobs), "files read")
-    reads = (read for chunk in chunks for read in _counted(_take_rows(chunk, tables, write), progress))
+    reads = (read for chunk in chunks for read in _take_rows(chunk, tables, write))
     for (item, agent_id), read in zip(jobs, reads, strict=True):
+        progress.advance(1)
         if read.rejected:
             ledger.files.append(file_outcome(item, QUARANTINED, read.rejected))
             continue
@@ -349,12 +350,6 @@ def ingest_creator_exports(
         ledger.files.append(file_outcome(item, LOADED, read.note, read.rows_read, len(problems)))
         ledger.loaded.append((item, agent_id))
     return tables, owners, ledger
-
-
-def _counted(reads: list[_CreatorRead], progress: Progress) -> list[_CreatorRead]:
-    """A chunk's reads, counted as done."""
-    progress.advance(len(reads))
-    return reads
 
 
 def _take_rows(
