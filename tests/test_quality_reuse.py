@@ -9,7 +9,7 @@ import pytest
 from relais.quality import runner
 from relais.quality.reuse import KeptResults, fingerprint
 from relais.quality.runner import month_groups, validate_warehouse
-from relais.quality.suites import Check, Expectation
+from relais.quality.suites import TABLE_FRAME, Check, Expectation, Suite, key_unique, not_null
 from tests.test_end_to_end import key
 from tests.test_quality_suites import TODAY, faulty, warehouse  # noqa: F401 (fixtures)
 
@@ -232,3 +232,106 @@ def test_only_new_files_are_validated_in_a_frame_kept_file_by_file(faulty, tmp_p
     )
     assert found[("raw.li_shares", "key_unique")].success  # checked on the whole table, in DuckDB
     assert json.loads(kept.read_text())["version"] == 2
+
+
+def _among_spy(monkeypatch) -> list[tuple[str, object]]:
+    """The uniqueness queries of the gate, by table and the units they were narrowed to (None: all)."""
+    calls: list[tuple[str, object]] = []
+    original = runner.unique_outcomes
+
+    def spy(con, suite, frame, checks, among=None):
+        calls.append((suite.table, None if among is None else [u.label for u in among.units]))
+        return original(con, suite, frame, checks, among)
+
+    monkeypatch.setattr(runner, "unique_outcomes", spy)
+    return calls
+
+
+def _events_suite() -> Suite:
+    """A suite over ``main.events``, kept month by month, whose key does not hold the month."""
+    suite = Suite("main.events")
+    suite.frame(TABLE_FRAME, "SELECT event_id, day, month FROM main.events", period="month")
+    key_unique(suite, ("event_id", "day"))
+    not_null(suite, ("day",))
+    return suite
+
+
+def test_after_a_passing_gate_uniqueness_counts_only_the_keys_of_changed_months(
+    faulty,  # noqa: F811
+    tmp_path,
+    monkeypatch,
+):
+    """A key repeated in a changed month and an unchanged one is found, with the whole table's count,
+    although only the keys of the changed month are counted: every other row is unchanged since a gate
+    found the key unique, so any duplicate has a row among the changed ones."""
+    con = faulty()
+    con.execute(
+        "CREATE TABLE main.events AS SELECT i AS event_id, DATE '2026-01-01' + i::INTEGER AS day, "
+        "date_trunc('month', DATE '2026-01-01' + i::INTEGER)::DATE AS month FROM range(90) AS r(i)"
+    )
+    monkeypatch.setattr(runner, "build_suites", lambda *args, **kwargs: [_events_suite()])
+    kept = tmp_path / "validated.json"
+    first = outcomes_of(con, kept, None)
+    assert (
+        first[("main.events", "key_unique")].success and first[("main.events", "required_not_null")].success
+    )
+    con.execute(  # January's first event, again, filed under March (which changes)
+        "INSERT INTO main.events SELECT event_id, day, DATE '2026-03-01' FROM main.events WHERE event_id = 0"
+    )
+    calls = _among_spy(monkeypatch)
+    found = outcomes_of(con, kept, None)[("main.events", "key_unique")]
+    assert calls == [("main.events", ["2026-03"])]
+    whole = outcomes_of(con, None, None)[("main.events", "key_unique")]
+    assert calls[-1] == ("main.events", None)  # without kept results: every key
+    assert not found.success and found.unexpected_count == whole.unexpected_count == 2
+    assert found.examples == whole.examples == ["event_id=0, day=2026-01-01"]
+    # A failure is never kept: the next gate counts every key again, and fails again.
+    again = outcomes_of(con, kept, None)[("main.events", "key_unique")]
+    assert calls[-1] == ("main.events", None) and again.unexpected_count == 2
+
+
+def test_after_a_passing_gate_a_key_holding_the_file_is_counted_in_changed_files_only(
+    faulty,  # noqa: F811
+    tmp_path,
+    monkeypatch,
+):
+    """The rows of a key holding ``file_ref`` all fall in one file: a row repeated in a changed file is
+    found by counting that file's keys only."""
+    con = faulty()
+    kept = tmp_path / "validated.json"
+    assert outcomes_of(con, kept, {"raw.li_shares"})[("raw.li_shares", "key_unique")].success
+    source = con.execute("SELECT min(_source_file) FROM raw.li_shares").fetchone()[0]
+    con.execute(
+        "INSERT INTO raw.li_shares SELECT * FROM raw.li_shares WHERE rowid = "
+        "(SELECT min(rowid) FROM raw.li_shares WHERE _source_file = ?)",
+        [source],
+    )
+    ref = con.execute("SELECT left(sha256(?), 12)", [source]).fetchone()[0]
+    calls = _among_spy(monkeypatch)
+    found = outcomes_of(con, kept, {"raw.li_shares"})[("raw.li_shares", "key_unique")]
+    whole = outcomes_of(con, None, {"raw.li_shares"})[("raw.li_shares", "key_unique")]
+    assert calls == [("raw.li_shares", [f"file {ref}"]), ("raw.li_shares", None)]
+    assert not found.success and found.unexpected_count == whole.unexpected_count == 2
+    assert found.examples == whole.examples
+
+
+def test_uniqueness_narrowed_to_changed_rows_finds_keys_holding_a_null(faulty):  # noqa: F811
+    """Keys are matched by their hash, so a compound key with a NULL part is compared too."""
+    con = faulty()
+    con.execute(
+        "CREATE TABLE main.pairs AS SELECT * FROM (VALUES (1, 'a', NULL, 'old'), (2, 'b', 'x', 'old'), "
+        "(3, 'a', NULL, 'new'), (4, 'c', 'y', 'new')) AS t(id, left_key, right_key, part)"
+    )
+    suite = runner.Suite("main.pairs")
+    frame = runner.Frame("table", "SELECT * FROM main.pairs")
+    unique = Expectation("expect_compound_columns_to_be_unique", {"column_list": ["left_key", "right_key"]})
+    checks = [Check("key_unique", "ERROR", "(left_key, right_key) unique.", (unique,))]
+    changed = runner.Part("changed", (runner.Unit("new", '"part"', "new", 2, "2:0"),))
+    narrowed = runner.unique_outcomes(con, suite, frame, checks, changed)[0]
+    whole = runner.unique_outcomes(con, suite, frame, checks)[0]
+    assert (narrowed.success, narrowed.unexpected_count, narrowed.examples) == (
+        whole.success,
+        whole.unexpected_count,
+        whole.examples,
+    )
+    assert narrowed.unexpected_count == 2 and narrowed.examples == ["left_key=a, right_key=NULL"]

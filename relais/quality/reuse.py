@@ -111,6 +111,11 @@ class KeptResults:
         self.used.add(label)
         return kept.passed
 
+    def passed_before(self, label: str, print_: str, names: Sequence[str]) -> bool:
+        """Whether the last gate kept a pass of every check in ``names`` for this batch, whatever its rows."""
+        kept = self.batches.get(label)
+        return kept is not None and kept.fingerprint == print_ and all(name in kept.passed for name in names)
+
     def keep(self, label: str, print_: str, digest: str, window_high: str, passed: dict[str, str]) -> None:
         """Remember a batch validated now; a batch with any failed check is forgotten instead."""
         self.used.add(label)

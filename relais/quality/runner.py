@@ -284,11 +284,17 @@ def _uniqueness_checks(checks: list[Check]) -> list[Check]:
     return found
 
 
-def unique_outcomes(con: Any, suite: Suite, frame: Frame, checks: list[Check]) -> list[CheckOutcome]:
+def unique_outcomes(
+    con: Any, suite: Suite, frame: Frame, checks: list[Check], among: Part | None = None
+) -> list[CheckOutcome]:
     """The uniqueness expectations of a frame validated in parts, checked on all of it in DuckDB.
 
     As in Great Expectations: rows whose key is entirely NULL are left out, and every row of a
-    duplicated key counts as unexpected; the examples are the most repeated keys.
+    duplicated key counts as unexpected; the examples are the most repeated keys. With ``among``,
+    only the keys found in those rows are counted (over the whole frame): enough when every other
+    row is unchanged since a gate found the key unique, since a duplicate then has a row in ``among``.
+    When the key holds the column the units are cut by (a file, a month), the rows of a key share a
+    unit, and only the rows of ``among`` are grouped.
     """
     outcomes = []
     for check in checks:
@@ -297,9 +303,21 @@ def unique_outcomes(con: Any, suite: Suite, frame: Frame, checks: list[Check]) -
             columns = _key_columns(expectation)
             quoted = ", ".join(f'"{c}"' for c in columns)
             present = " OR ".join(f'"{c}" IS NOT NULL' for c in columns)
+            rows, parameters = f"({frame.sql})", []
+            if among is not None and among.where:
+                parameters = list(among.parameters)
+                if (frame.by_file or frame.period) in columns:
+                    rows = f"(SELECT * FROM ({frame.sql}) WHERE {among.where})"
+                else:  # keys compared by their hash, so that keys holding a NULL are found too (a
+                    # collision only adds a key to count, the grouping below is exact)
+                    rows = (
+                        f"(SELECT * FROM ({frame.sql}) WHERE hash({quoted}) IN "
+                        f"(SELECT hash({quoted}) FROM ({frame.sql}) WHERE {among.where}))"
+                    )
             duplicates = con.execute(
-                f"SELECT {quoted}, count(*) AS n FROM ({frame.sql}) WHERE {present} "
-                f"GROUP BY ALL HAVING count(*) > 1 ORDER BY n DESC, {quoted}"
+                f"SELECT {quoted}, count(*) AS n FROM {rows} WHERE {present} "
+                f"GROUP BY ALL HAVING count(*) > 1 ORDER BY n DESC, {quoted}",
+                parameters,
             ).fetchall()
             count += sum(row[-1] for row in duplicates)
             examples += [
@@ -384,16 +402,24 @@ class _Plan:
             )
         outcomes = []
         packed = bool(frame.period or frame.by_file)
-        if packed or len(units) > 1:
-            unique = _uniqueness_checks(checks)
-            if unique:
-                outcomes += self._whole(suite, frame, unique, combined_digest(units))
+        unique = _uniqueness_checks(checks) if packed or len(units) > 1 else []
+        if unique:
             checks = _without_uniqueness(checks)
-        if not checks:
-            return outcomes
+        changed, reused = units, []
+        if checks:
+            changed, reused = self._changed_units(suite, frame, checks, units, packed)
+        if unique:
+            outcomes += self._whole(suite, frame, unique, units, changed)
+        return outcomes + reused
+
+    def _changed_units(
+        self, suite: Suite, frame: Frame, checks: list[Check], units: list[Unit], packed: bool
+    ) -> tuple[list[Unit], list[CheckOutcome]]:
+        """Queue the units whose rows changed since they last passed for validation; those units, and
+        the outcomes kept for the others."""
         base = suite.table if frame.name == TABLE_FRAME else f"{suite.table}.{frame.name}"
         print_, names = fingerprint(checks, self.window), [c.name for c in checks]
-        changed, kept_details = [], None
+        changed, kept_details, reused = [], None, []
         for unit in units:
             for name in names:
                 self.parts[(suite.table, name)] += 1
@@ -405,24 +431,35 @@ class _Plan:
             for name in names:
                 self.reused[(suite.table, name)] += 1
         if kept_details is not None:
-            outcomes += kept_outcomes(suite.table, checks, kept_details)
-        if not units:  # an empty frame: its checks still run (on no rows), as on any other frame
-            changed = [Unit("all", "", None, 0, _digest(0, 0))]
-        for part in parts_of(changed, packed):
+            reused = kept_outcomes(suite.table, checks, kept_details)
+        # an empty frame: its checks still run (on no rows), as on any other frame
+        to_validate = changed if units else [Unit("all", "", None, 0, _digest(0, 0))]
+        for part in parts_of(to_validate, packed):
             batch = _Batch(suite, frame, checks, self.con, part)
             self.names.add(batch.name)
             self.labels[id(batch)] = (base, print_)
             self.batches.append(batch)
-        return outcomes
+        return changed, reused
 
-    def _whole(self, suite: Suite, frame: Frame, checks: list[Check], digest: str) -> list[CheckOutcome]:
-        """The uniqueness of a frame in parts, from the results kept or checked now in DuckDB."""
+    def _whole(
+        self, suite: Suite, frame: Frame, checks: list[Check], units: list[Unit], changed: list[Unit]
+    ) -> list[CheckOutcome]:
+        """The uniqueness of a frame in parts, from the results kept or checked now in DuckDB.
+
+        When the last gate found the key unique and only some units changed since (``changed``: the
+        units whose rows differ from that gate's, or that it did not keep), only the keys of the
+        changed rows are counted; otherwise the whole frame's keys are.
+        """
         label = f"{suite.table}.{frame.name}|unique"
-        print_ = fingerprint(checks, self.window)
-        kept = self.kept.reusable(label, print_, digest, self.window[1], [c.name for c in checks])
+        print_, names = fingerprint(checks, self.window), [c.name for c in checks]
+        digest = combined_digest(units)
+        kept = self.kept.reusable(label, print_, digest, self.window[1], names)
         if kept is not None:
             return kept_outcomes(suite.table, checks, kept)
-        found = unique_outcomes(self.con, suite, frame, checks)
+        among = None
+        if changed and len(changed) < len(units) and self.kept.passed_before(label, print_, names):
+            among = Part("changed", tuple(changed))
+        found = unique_outcomes(self.con, suite, frame, checks, among)
         self.kept.keep(label, print_, digest, self.window[1], _passed(checks, found))
         return found
 
