@@ -184,3 +184,88 @@ def test_agent_day_metrics_is_incremental_on_its_inputs_view():
     spec = materialisation(metrics)
     assert spec == Materialisation("incremental", ("agent_key", "month"), "staging.agent_day_inputs")
     assert "in_scope(agent_key, month)" in metrics
+
+
+def _engagements_warehouse() -> duckdb.DuckDBPyConnection:
+    """The tables ``staging.engagements_given`` reads, for three ambassadors and one other member."""
+    from relais.settings import Settings
+    from relais.warehouse.models import define_macros
+
+    con = duckdb.connect()
+    for schema in ("raw", "staging"):
+        con.execute(f"CREATE SCHEMA {schema}")
+    define_macros(con, Settings())
+    con.execute(
+        "CREATE TABLE raw.roster AS SELECT * FROM (VALUES ('A1', 'k1', true, true), ('A2', 'k2', true, true), "
+        "('A3', 'k3', true, true), ('X9', 'k9', true, false)) AS t(agent_id, agent_key, is_current, is_ambassador)"
+    )
+    con.execute(
+        "CREATE TABLE raw.li_comments AS SELECT agent_id, TIMESTAMP '2026-01-01 08:00' + INTERVAL (d) DAY "
+        "AS commented_at, 'activity:' || d AS target_key, 'https://www.linkedin.com/feed/update/' || d AS link, "
+        "'merci ' || d AS message, 'a_' || agent_id || '.zip!Comments.csv' AS _source_file, d + 2 AS _source_row "
+        "FROM (VALUES ('A1'), ('A2'), ('A3'), ('X9')) AS a(agent_id), range(40) AS r(d)"
+    )
+    con.execute(
+        "CREATE TABLE raw.li_reactions AS SELECT agent_id, TIMESTAMP '2026-01-02 09:30' + INTERVAL (d) DAY "
+        "AS reacted_at, 'LIKE' AS reaction_type, 'activity:' || d AS target_key, "
+        "'https://www.linkedin.com/feed/update/' || d AS link, 'a_' || agent_id || '.zip!Reactions.csv' "
+        "AS _source_file, d + 2 AS _source_row FROM (VALUES ('A1'), ('A2'), ('A3')) AS a(agent_id), range(40) AS r(d)"
+    )
+    con.execute(
+        "CREATE TABLE staging.member_changelog AS SELECT * FROM (VALUES "
+        "('k2', 'comment', TIMESTAMP '2026-01-04 08:00', 'activity:3', true, 'api/k2.json', 1), "
+        "('k2', 'reaction', TIMESTAMP '2026-03-01 10:00', 'activity:77', false, 'api/k2.json', 2)) "
+        "AS t(agent_key, kind, occurred_at, target_key, is_deleted, source_file, source_row)"
+    )
+    for name in ("engagement_inputs", "engagements_given"):
+        build_model(con, "staging", name, (SQL_ROOT / "staging" / f"{name}.sql").read_text(encoding="utf-8"))
+    return con
+
+
+def _engagements_whole(con) -> list:
+    sql = (SQL_ROOT / "staging" / "engagements_given.sql").read_text(encoding="utf-8")
+    con.execute("CREATE OR REPLACE TEMP MACRO in_scope(p0) AS true")
+    return _rows(con, sql)
+
+
+@pytest.mark.parametrize(
+    ("change", "rebuilt"),
+    [
+        # a newer archive of A1 repeating its history and adding a month: the repeats count once
+        (
+            "INSERT INTO raw.li_comments SELECT * REPLACE ('b_A1.zip!Comments.csv' AS _source_file) "
+            "FROM raw.li_comments WHERE agent_id = 'A1'; INSERT INTO raw.li_comments VALUES "
+            "('A1', TIMESTAMP '2026-03-20 12:00', 'activity:99', 'l99', 'new', 'b_A1.zip!Comments.csv', 50)",
+            1,
+        ),
+        # the changelog says A3 deleted a reaction the archive holds
+        (
+            "INSERT INTO staging.member_changelog VALUES "
+            "('k3', 'reaction', TIMESTAMP '2026-01-03 09:30', 'activity:1', true, 'api/k3.json', 1)",
+            1,
+        ),
+        # an archive removed: its rows leave
+        ("DELETE FROM raw.li_reactions WHERE agent_id = 'A2'", 1),
+        # A1 withdraws consent, the other member becomes an ambassador
+        ("UPDATE raw.roster SET is_ambassador = NOT is_ambassador WHERE agent_id IN ('A1', 'X9')", 2),
+    ],
+    ids=["newer-archive", "deleted-in-changelog", "archive-removed", "withdrawn-and-enrolled"],
+)
+def test_engagements_given_rebuilds_only_the_ambassadors_whose_inputs_changed(change, rebuilt):
+    con = _engagements_warehouse()
+    before = _rows(con, "SELECT * FROM staging.engagements_given")
+    assert _rows(con, "SELECT * FROM staging.engagements_given") == _engagements_whole(con) == before
+    con.execute(change)
+    sql = (SQL_ROOT / "staging" / "engagements_given.sql").read_text(encoding="utf-8")
+    built = build_model(con, "staging", "engagements_given", sql)
+    assert built is not None and not built.whole and built.rebuilt == rebuilt
+    assert _rows(con, "SELECT * FROM staging.engagements_given") == _engagements_whole(con) != before
+
+
+def test_engagements_given_is_incremental_on_its_inputs_view():
+    inputs = (SQL_ROOT / "staging" / "engagement_inputs.sql").read_text(encoding="utf-8")
+    given = (SQL_ROOT / "staging" / "engagements_given.sql").read_text(encoding="utf-8")
+    assert materialisation(inputs).kind == "view"
+    assert materialisation(given) == Materialisation(
+        "incremental", ("agent_key",), "staging.engagement_inputs"
+    )
