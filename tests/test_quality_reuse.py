@@ -68,9 +68,9 @@ def test_kept_results_are_reused_only_for_the_same_rows_checks_and_a_bound_not_m
     assert again.reusable("t|rows", "print", "10:99", "2026-04-20T23:59:59", ["dates_plausible"]) is None
     assert again.reusable("t|failed", "print", "10:98", WINDOW[1], []) is None  # a failure is never kept
     again.save()  # only the batches seen in this gate are written again
-    assert list(KeptResults.load(path).batches) == ["t|rows"]
+    assert KeptResults.load(path).labels() == ["t|rows"]
     path.write_text("{not json", encoding="utf-8")
-    assert KeptResults.load(path).batches == {}
+    assert KeptResults.load(path).labels() == []
 
 
 def outcomes_of(con, kept, tables, today=TODAY):

@@ -58,13 +58,16 @@ def fingerprint(checks: Iterable[Check], window: tuple[str, str]) -> str:
 
 
 @dataclass(frozen=True)
-class Kept:
-    """The passing outcomes kept for one batch: check name -> details after the check's description."""
+class Shape:
+    """An outcome shared by batches: the checks' fingerprint, today's bound when they passed, and
+    check name -> details after the check's description."""
 
     fingerprint: str
-    digest: str
     window_high: str
     passed: dict[str, str]
+
+    def key(self) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+        return (self.fingerprint, self.window_high, tuple(sorted(self.passed.items())))
 
 
 def short_digest(digest: str) -> str:
@@ -74,11 +77,18 @@ def short_digest(digest: str) -> str:
 
 @dataclass
 class KeptResults:
-    """The kept results of a home (``RELAIS_HOME/quality/validated.json``), read and written whole."""
+    """The kept results of a home (``RELAIS_HOME/quality/validated.json``), read and written whole.
+
+    A warehouse at scale L has about 580,000 batches (one per file of each frame kept file by file):
+    they stay in the file's own layout, frame -> unit -> (shape index, short digest), so loading and
+    saving them never builds an object per batch.
+    """
 
     path: Path | None
-    batches: dict[str, Kept] = field(default_factory=dict)
+    shapes: list[Shape] = field(default_factory=list)
+    frames: dict[str, dict[str, list[Any]]] = field(default_factory=dict)
     used: set[str] = field(default_factory=set)
+    _indexes: dict[tuple, int] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path | None) -> KeptResults:
@@ -89,55 +99,80 @@ class KeptResults:
             payload = json.loads(path.read_text(encoding="utf-8"))
             if payload.get("version") != VERSION:
                 return cls(path)
-            shapes = payload["outcomes"]
-            batches = {
-                f"{base}|{unit}": Kept(shapes[index][0], digest, shapes[index][1], shapes[index][2])
-                for base, units in payload["frames"].items()
-                for unit, (index, digest) in units.items()
-            }
-            return cls(path, batches)
+            shapes = [Shape(str(f), str(w), dict(p)) for f, w, p in payload["outcomes"]]
+            frames = payload["frames"]
+            if not isinstance(frames, dict) or not all(isinstance(u, dict) for u in frames.values()):
+                return cls(path)
+            kept = cls(path, shapes, frames)
+            kept._indexes = {shape.key(): index for index, shape in enumerate(shapes)}
+            return kept
         except (OSError, ValueError, TypeError, KeyError, IndexError):
             return cls(path)
+
+    def labels(self) -> list[str]:
+        """Every batch kept, as ``frame|unit``."""
+        return [f"{base}|{unit}" for base, units in self.frames.items() for unit in units]
+
+    def _kept(self, label: str, print_: str) -> tuple[Shape, str] | None:
+        base, _, unit = label.partition("|")
+        entry = self.frames.get(base, {}).get(unit)
+        try:
+            shape = self.shapes[entry[0]] if entry else None
+        except (IndexError, TypeError):
+            return None
+        if shape is None or shape.fingerprint != print_:
+            return None
+        return shape, str(entry[1])
 
     def reusable(
         self, label: str, print_: str, digest: str, window_high: str, names: Sequence[str]
     ) -> dict[str, str] | None:
         """The kept details of every check in ``names`` for this batch, or None when it must be validated."""
-        kept = self.batches.get(label)
-        if kept is None or kept.fingerprint != print_ or kept.digest != short_digest(digest):
+        found = self._kept(label, print_)
+        if found is None or found[1] != short_digest(digest):
             return None
-        if window_high < kept.window_high or any(name not in kept.passed for name in names):
+        shape = found[0]
+        if window_high < shape.window_high or any(name not in shape.passed for name in names):
             return None
         self.used.add(label)
-        return kept.passed
+        return shape.passed
 
     def passed_before(self, label: str, print_: str, names: Sequence[str]) -> bool:
         """Whether the last gate kept a pass of every check in ``names`` for this batch, whatever its rows."""
-        kept = self.batches.get(label)
-        return kept is not None and kept.fingerprint == print_ and all(name in kept.passed for name in names)
+        found = self._kept(label, print_)
+        return found is not None and all(name in found[0].passed for name in names)
 
     def keep(self, label: str, print_: str, digest: str, window_high: str, passed: dict[str, str]) -> None:
         """Remember a batch validated now; a batch with any failed check is forgotten instead."""
         self.used.add(label)
-        if passed:
-            self.batches[label] = Kept(print_, short_digest(digest), window_high, passed)
-        else:
-            self.batches.pop(label, None)
+        base, _, unit = label.partition("|")
+        if not passed:
+            self.frames.get(base, {}).pop(unit, None)
+            return
+        shape = Shape(print_, window_high, dict(passed))
+        index = self._indexes.setdefault(shape.key(), len(self.shapes))
+        if index == len(self.shapes):
+            self.shapes.append(shape)
+        self.frames.setdefault(base, {})[unit] = [index, short_digest(digest)]
 
     def save(self) -> None:
         """Write the batches seen in this gate (others, of rows that no longer exist, are dropped)."""
         if self.path is None:
             return
-        shapes: dict[str, int] = {}
+        renumbered: dict[int, int] = {}
         frames: dict[str, dict[str, list[Any]]] = {}
-        for label, kept in sorted(self.batches.items()):
-            if label not in self.used:
-                continue
-            shape = json.dumps([kept.fingerprint, kept.window_high, kept.passed], sort_keys=True)
-            index = shapes.setdefault(shape, len(shapes))
-            base, _, unit = label.partition("|")
-            frames.setdefault(base, {})[unit] = [index, kept.digest]
-        payload = {"version": VERSION, "outcomes": [json.loads(shape) for shape in shapes], "frames": frames}
+        for base, units in sorted(self.frames.items()):
+            written = {}
+            for unit, (index, digest) in units.items():  # in the order they were kept
+                if f"{base}|{unit}" in self.used:
+                    written[unit] = [renumbered.setdefault(index, len(renumbered)), digest]
+            if written:
+                frames[base] = written
+        outcomes = [None] * len(renumbered)
+        for old, new in renumbered.items():
+            shape = self.shapes[old]
+            outcomes[new] = [shape.fingerprint, shape.window_high, shape.passed]
+        payload = {"version": VERSION, "outcomes": outcomes, "frames": frames}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_suffix(".tmp")
         temporary.write_text(json.dumps(payload, separators=(",", ":")), "utf-8")
