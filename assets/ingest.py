@@ -8,7 +8,6 @@ quarantined file and row. The wrappers hold no knowledge of any source.
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,7 +28,7 @@ from dagster_duckdb import DuckDBResource
 from relais.home import RelaisHome
 from relais.inbox.refreshed import note_scanned
 from relais.inbox.reuse import fingerprints, load_scan, previous_reads, record_reads, reuse_enabled, save_scan
-from relais.inbox.scan import content_digest, fingerprint_inbox, scan_inbox
+from relais.inbox.scan import content_digest, inbox_entries, scan_inbox
 from relais.ledger import IGNORED, QUARANTINED, FileOutcome, Ledger
 from relais.privacy.retention import apply_retention
 from relais.privacy.withdrawals import withdrawn_tokens
@@ -105,15 +104,22 @@ def inbox_files(
         ensure_warehouse(con)
         known = load_scan(con, reuse_enabled(home.settings))
     registry = home.root / "state" / "inbox_first_seen.json"
-    retention = apply_retention(home.inbox, registry, days, today, fingerprints(known))
+    entries = inbox_entries(home.inbox) if home.inbox.exists() else []  # the inbox walked once
+    retention = apply_retention(home.inbox, registry, days, today, fingerprints(known), entries)
     if retention.deleted:
         context.log.info(f"Retention: {len(retention.deleted)} inbox file(s) older than {days} days deleted")
+        gone = set(retention.deleted)
+        entries = [entry for entry in entries if entry.relative not in gone]
     before = dict(known)
     items = scan_inbox(
-        home.inbox, known, workers=parse_workers(home.settings.parse_workers), say=context.log.info
+        home.inbox,
+        known,
+        workers=parse_workers(home.settings.parse_workers),
+        say=context.log.info,
+        entries=entries,
     )
-    fingerprint = fingerprint_inbox(home.inbox, fingerprints(known))
-    note_scanned(home.root / "state", context.run_id, content_digest(fingerprint))
+    # the contents as they were before the scan: a file dropped during it is new at the next run
+    note_scanned(home.root / "state", context.run_id, content_digest(retention.fingerprint))
     unchanged = sum(1 for path, rec in known.items() if before.get(path) is rec)
     context.log.info(
         f"Inbox scan: {len(known):,} file(s), {unchanged:,} unchanged since the last run (not read)"
@@ -125,7 +131,7 @@ def inbox_files(
         elif item.kind in NOT_INGESTED:
             ledger.files.append(_file_outcome(item, IGNORED, item.reason))
     with warehouse.get_connection() as con:
-        count = replace_table(con, "raw.inbox_files", (asdict(i) for i in items), INBOX_SCHEMA)
+        count = replace_table(con, "raw.inbox_files", (i.__dict__ for i in items), INBOX_SCHEMA)
         replace_ledger(con, "raw/inbox_files", ledger.files, ledger.problems)
         save_scan(con, known)
     metadata = report(context, ledger)

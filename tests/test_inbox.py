@@ -219,3 +219,41 @@ def test_a_nul_byte_never_hides_an_archive_file(tmp_path):
         nul_header_reason("li_shares")
     )
     assert recognise_csv("roster.csv", f"{ROSTER}\nA1;A;B;a@b.fr;D;\x00;F;;;\n".encode()) == ("hr_roster", "")
+
+
+def test_the_inbox_is_walked_once_in_path_order_with_each_files_lstat(tmp_path):
+    """``inbox_entries`` lists what a walk of the folders sorted as paths lists (a folder's files before
+    a sibling named like them with a suffix), with symbolic links and special files not followed."""
+    import os
+    import stat
+    from pathlib import Path
+
+    from relais.inbox.scan import fingerprint_inbox, inbox_entries
+
+    for name in ("a/b.csv", "a-b.csv", "a.csv", "A/x.csv", "a/c/d.csv", ".hidden", "z.csv"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(name, encoding="utf-8")
+    (tmp_path / "link").symlink_to(tmp_path / "a", target_is_directory=True)
+    (tmp_path / "dead.csv").symlink_to(tmp_path / "missing.csv")
+    os.mkfifo(tmp_path / "pipe")
+    walked: list[Path] = []
+    for folder, directories, files in os.walk(tmp_path, followlinks=False):
+        walked += [Path(folder) / n for n in files] + [
+            Path(folder) / n for n in directories if (Path(folder) / n).is_symlink()
+        ]
+    entries = inbox_entries(tmp_path)
+    assert [e.path for e in entries] == sorted(walked)
+    assert [e.relative for e in entries][:5] == [".hidden", "A/x.csv", "a/b.csv", "a/c/d.csv", "a-b.csv"]
+    modes = {e.relative: e.stat.st_mode for e in entries}
+    assert stat.S_ISLNK(modes["link"]) and stat.S_ISLNK(modes["dead.csv"]) and stat.S_ISFIFO(modes["pipe"])
+    assert sorted(fingerprint_inbox(tmp_path, {})) == [
+        ".hidden",
+        "A/x.csv",
+        "a/b.csv",
+        "a/c/d.csv",
+        "a-b.csv",
+        "a.csv",
+        "z.csv",
+    ]
+    found = {item.path: item.reason for item in scan_inbox(tmp_path)}
+    assert "link" in found and "dead.csv" in found and "pipe" in found  # listed, never opened

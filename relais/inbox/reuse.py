@@ -22,8 +22,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from functools import cache
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import polars as pl
@@ -107,22 +108,20 @@ def load_scan(con: duckdb.DuckDBPyConnection, enabled: bool = True) -> dict[str,
     """The last inbox scan by file (empty when disabled, missing, or made by other code)."""
     if not enabled or not table_exists(con, SCAN_TABLE) or not _state_matches(con, SCAN_TABLE):
         return {}
-    rows = con.execute(f"SELECT * FROM {SCAN_TABLE} ORDER BY disk_path, position").fetchall()
-    names = [d[0] for d in con.description]
-    grouped: dict[str, list[dict[str, Any]]] = {}
-    for row in rows:
-        record = dict(zip(names, row, strict=True))
-        grouped.setdefault(record["disk_path"], []).append(record)
-    known: dict[str, Recognised] = {}
     fields = list(InboxFile.__dataclass_fields__)
-    for disk_path, records in grouped.items():
+    stamp = ["disk_path", "stamp_size", "stamp_mtime_ns", "stamp_ctime_ns", "file_sha256", "loose"]
+    columns = ", ".join([*stamp, "may_duplicate", *(f'"{name}"' for name in fields)])
+    rows = con.execute(f"SELECT {columns} FROM {SCAN_TABLE} ORDER BY disk_path, position").fetchall()
+    known: dict[str, Recognised] = {}
+    for disk_path, group in groupby(rows, key=itemgetter(0)):
+        records = list(group)
         first = records[0]
         known[disk_path] = Recognised(
-            (first["stamp_size"], first["stamp_mtime_ns"], first["stamp_ctime_ns"]),
-            first["file_sha256"],
-            tuple(InboxFile(**{f: r[f] for f in fields}) for r in records),
-            first["loose"],
-            first["may_duplicate"],
+            (first[1], first[2], first[3]),
+            first[4],
+            tuple(InboxFile(*record[7:]) for record in records),
+            first[5],
+            first[6],
         )
     return known
 

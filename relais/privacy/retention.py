@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from relais.inbox.scan import fingerprint_inbox
+from relais.inbox.scan import InboxEntry, fingerprint_inbox
 
 
 @dataclass
@@ -25,6 +25,8 @@ class RetentionResult:
 
     deleted: list[str] = field(default_factory=list)
     tracked: int = 0
+    fingerprint: dict[str, list] = field(default_factory=dict)
+    """``path -> [size, mtime_ns, sha256]`` of the files left in the inbox (``fingerprint_inbox``)."""
 
 
 def load_first_seen(path: Path) -> dict[str, str]:
@@ -37,16 +39,22 @@ def load_first_seen(path: Path) -> dict[str, str]:
 
 
 def apply_retention(
-    inbox: Path, registry: Path, days: int, today: date, known: dict[str, list] | None = None
+    inbox: Path,
+    registry: Path,
+    days: int,
+    today: date,
+    known: dict[str, list] | None = None,
+    entries: list[InboxEntry] | None = None,
 ) -> RetentionResult:
     """Record today's new contents, delete files first seen more than ``days`` days before ``today``.
 
-    ``known`` (``path -> [size, mtime_ns, sha256]``, from the last scan) spares hashing unchanged files.
+    ``known`` (``path -> [size, mtime_ns, sha256]``, from the last scan) spares hashing unchanged files;
+    ``entries`` is the inbox already walked (``inbox_entries``).
     """
     if days < 0:
         raise ValueError(f"relais.toml: inbox_retention_days must be 0 or more, not {days}")
     first_seen = load_first_seen(registry)
-    fingerprint = fingerprint_inbox(inbox, known or {})
+    fingerprint = fingerprint_inbox(inbox, known or {}, entries)
     present: dict[str, str] = {}
     result = RetentionResult()
     limit = today - timedelta(days=days)
@@ -60,7 +68,11 @@ def apply_retention(
     registry.parent.mkdir(parents=True, exist_ok=True)
     registry.write_text(json.dumps(kept, indent=1, sort_keys=True), encoding="utf-8")
     result.tracked = len(kept)
+    gone = set(result.deleted)
+    result.fingerprint = {path: entry for path, entry in fingerprint.items() if path not in gone}
+    if not result.deleted:
+        return result
     for folder in sorted((p for p in inbox.rglob("*") if p.is_dir()), reverse=True):
-        if result.deleted and not any(folder.iterdir()):
+        if not any(folder.iterdir()):
             folder.rmdir()
     return result
