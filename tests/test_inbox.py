@@ -246,7 +246,7 @@ def test_the_inbox_is_walked_once_in_path_order_with_each_files_lstat(tmp_path):
     assert [e.relative for e in entries][:5] == [".hidden", "A/x.csv", "a/b.csv", "a/c/d.csv", "a-b.csv"]
     modes = {e.relative: e.stat.st_mode for e in entries}
     assert stat.S_ISLNK(modes["link"]) and stat.S_ISLNK(modes["dead.csv"]) and stat.S_ISFIFO(modes["pipe"])
-    assert sorted(fingerprint_inbox(tmp_path, {})) == [
+    assert list(fingerprint_inbox(tmp_path, {})) == [
         ".hidden",
         "A/x.csv",
         "a/b.csv",
