@@ -150,10 +150,14 @@ def _spec(name: str, description: str, reads: str = "") -> AssetSpec:
 
 
 def named_rows(matcher: SkillMatcher, names: list[tuple[str, str, int]]) -> list[dict[str, Any]]:
-    """Framework skills of declared or endorsed skill names (a name may map to none or several)."""
+    """Framework skills of declared or endorsed skill names (a name may map to none or several); each
+    distinct name is matched once (ambassadors declare the same few thousand names)."""
     rows = []
+    found: dict[str, list[str]] = {}
     for agent_key, name, count in names:
-        for skill_id in matcher.skill_ids(name, declared=True):
+        if name not in found:
+            found[name] = matcher.skill_ids(name, declared=True)
+        for skill_id in found[name]:
             rows.append(
                 {"agent_key": agent_key, "skill_name": name, "skill_id": skill_id, "endorsements": count}
             )

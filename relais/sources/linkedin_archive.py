@@ -243,7 +243,7 @@ _SKILLS_FILE = re.compile(r"(^|/)skills(_\d+)?\.csv$", re.IGNORECASE)
 
 def candidate_header_lines(text: str, limit: int = 12) -> Iterable[list[str]]:
     """The first non-empty lines of a text, each split into fields, where a header may stand."""
-    for line in text.split("\n")[:limit]:
+    for line in text.split("\n", limit)[:limit]:  # the first lines only, not the whole text
         line = line.rstrip("\r")
         if line.strip():
             yield _line_fields(line)
@@ -252,7 +252,7 @@ def candidate_header_lines(text: str, limit: int = 12) -> Iterable[list[str]]:
 def candidate_header_names(text: str, limit: int = 12) -> Iterable[frozenset[str]]:
     """``header_names`` of each of ``candidate_header_lines``, remembered by line: thousands of
     archive members share one header line, so each is split and normalised once."""
-    for line in text.split("\n")[:limit]:
+    for line in text.split("\n", limit)[:limit]:  # the first lines only, not the whole text
         line = line.rstrip("\r")
         if line.strip():
             yield _line_names(line)
