@@ -420,11 +420,6 @@ def inbox_entries(inbox: Path) -> list[InboxEntry]:
     return entries
 
 
-def inbox_paths(inbox: Path) -> list[Path]:
-    """Every file and symbolic link under ``inbox``, sorted; symbolic links to folders are not entered."""
-    return [entry.path for entry in inbox_entries(inbox)]
-
-
 @dataclass(frozen=True)
 class Recognised:
     """What recognising one file on disk gave, kept between runs to skip files that did not change.
