@@ -269,10 +269,10 @@ def test_skills_of_a_commentary_matched_once_and_kept_by_its_text(tmp_path):
         def __init__(self):
             self.seen = []
 
-        def find_many(self, items):
+        def skill_ids_many(self, items):
             items = list(items)
             self.seen.extend(items)
-            return matcher.find_many(items)
+            return matcher.skill_ids_many(items)
 
     with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
         _activities(con, texts)

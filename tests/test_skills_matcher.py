@@ -1,10 +1,21 @@
 """The skill matcher: normalisation, whole words, longest match, hashtags, and the ambiguity rules."""
 
+import random
+import unicodedata
+
 import pytest
 
 from relais.skills.framework import Skill, load_relais_framework
 from relais.skills.matcher import SkillMatcher
-from relais.skills.normalise import normal_words, normal_words_many, normalise
+from relais.skills.normalise import (
+    _SPACED,
+    TEXT_BREAK,
+    _ascii,
+    normal_words,
+    normal_words_flat,
+    normal_words_many,
+    normalise,
+)
 
 SKILLS = [
     Skill(
@@ -208,6 +219,11 @@ BATCH_TEXTS = [
     "𝐁ravo l'équipe — #gestion_de_projet 🎉",
     "#",
     "fin.",
+    "Excel | Scrum | #UX",  # a list separator that is not the batch's break between texts
+    "🎉🎉",  # nothing left after normalising
+    "½ journée œuvre æ ² ﬁn",  # characters spelt out in ASCII
+    "Formation en gestion de",  # a form cut between two texts must not match across them
+    "projet, puis le PLU.",
 ]
 
 
@@ -217,10 +233,48 @@ def test_find_many_is_find_over_each_text(matcher):
     assert matcher.find("") == []
 
 
+def test_a_form_never_runs_across_two_texts_of_a_batch(matcher):
+    assert matcher.find_many(["Formation en gestion de", "projet agile"]) == [[], []]
+    assert matcher.skill_ids_many(["gestion de", "projet"], declared=True) == [[], []]
+
+
+@pytest.mark.parametrize("declared", [False, True])
+def test_skill_ids_many_are_the_distinct_ids_found_in_each_text(matcher, declared):
+    expected = [
+        list(dict.fromkeys(m.skill_id for m in found)) for found in matcher.find_many(BATCH_TEXTS, declared)
+    ]
+    assert any(expected), "some texts name skills: the comparison means something"
+    assert matcher.skill_ids_many(BATCH_TEXTS, declared) == expected
+    assert matcher.skill_ids_many(BATCH_TEXTS, declared, batch=4) == expected
+
+
+def _nfkd_ascii(text: str) -> bytes:
+    """The reference the fast ASCII folding must equal: spaced characters, then NFKD, then ASCII."""
+    for char, replacement in _SPACED.items():
+        text = text.replace(char, replacement)
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore")
+
+
+def test_ascii_folding_equals_nfkd_for_every_character():
+    every = [chr(code) for code in range(0x30000) if not 0xD800 <= code < 0xE000]
+    assert [char for char in every if _ascii(char) != _nfkd_ascii(char)] == []
+    rng = random.Random(7)
+    for _ in range(300):
+        text = "".join(rng.choice(every) if rng.random() < 0.3 else rng.choice("aé’œ½ ,") for _ in range(40))
+        assert _ascii(text) == _nfkd_ascii(text), repr(text)
+
+
 def test_batch_normal_form_is_the_normal_form_of_each_text():
     assert normal_words_many(BATCH_TEXTS) == [normal_words(text) for text in BATCH_TEXTS]
     assert normal_words_many(["un\x1fdeux"]) == [["un", "deux"]]
     assert normal_words_many([]) == []
+    texts: list[list[str]] = [[]]
+    for word in normal_words_flat(BATCH_TEXTS):
+        if word == TEXT_BREAK:
+            texts.append([])
+        else:
+            texts[-1].append(word)
+    assert texts == [normal_words(text) for text in BATCH_TEXTS]
 
 
 def test_candidates_list_every_form_whatever_its_context(matcher):

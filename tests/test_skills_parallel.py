@@ -7,8 +7,12 @@ import random
 import pytest
 
 from bench.skills_matching import SEED, synthetic_framework, synthetic_posts
-from relais.skills.matcher import SkillMatcher
-from relais.skills.parallel import distinct_ids, shares, skill_ids_many
+from relais.skills.matcher import Match, SkillMatcher
+from relais.skills.parallel import shares, skill_ids_many
+
+
+def distinct_ids(matches: list[Match]) -> list[str]:
+    return list(dict.fromkeys(match.skill_id for match in matches))
 
 
 @pytest.fixture(scope="module")
@@ -42,3 +46,14 @@ def test_shares_are_contiguous_and_cover_every_text(count, workers):
     cut = shares(texts, workers)
     assert [t for share in cut for t in share] == texts and all(cut)
     assert not cut or max(map(len, cut)) - min(map(len, cut)) <= 1
+
+
+@pytest.mark.parametrize(
+    "count, workers, lead, lengths",
+    [(10, 2, 4, [7, 3]), (9, 3, 3, [5, 2, 2]), (11, 2, 2, [7, 4]), (3, 2, 10, [3]), (0, 2, 5, [])],
+)
+def test_the_first_share_leads_by_what_it_matches_during_the_handoff(count, workers, lead, lengths):
+    texts = [str(i) for i in range(count)]
+    cut = shares(texts, workers, lead=lead)
+    assert [t for share in cut for t in share] == texts
+    assert [len(share) for share in cut] == lengths

@@ -37,9 +37,11 @@ few hits of a post run the context rules.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from itertools import accumulate, repeat
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 import ahocorasick
 
@@ -53,7 +55,7 @@ from relais.skills.context import (
     written_in_capitals,
 )
 from relais.skills.framework import Skill
-from relais.skills.normalise import normal_words, normal_words_many, normalise
+from relais.skills.normalise import TEXT_BREAK, normal_words, normal_words_flat, normalise
 
 MIN_JOINED_LENGTH = 8
 """Joined spellings shorter than this (``eaupotable`` passes, ``enr`` would not) are not added."""
@@ -70,6 +72,11 @@ class Match(NamedTuple):
 
 _new_match = tuple.__new__
 """Builds a ``Match`` without the Python-level ``__new__`` of named tuples (the hot path)."""
+
+
+_T = TypeVar("_T")
+_Outcome = Callable[[str, list[str], list[tuple[int, int, "_Entry"]], bool], list[_T]]
+"""What is kept of a text's hits: its ``Match`` list, or its distinct skill ids."""
 
 
 class _Entry(NamedTuple):
@@ -111,6 +118,7 @@ class SkillMatcher:
     ) -> None:
         self._automaton = automaton
         self._words = words
+        self._codes = {**words, TEXT_BREAK: TEXT_BREAK_CODE}
         self.pattern_count = pattern_count
         self.skill_count = skill_count
 
@@ -161,41 +169,66 @@ class SkillMatcher:
             ((last + 1) // WORD_CODE_LENGTH - entry.size, (last + 1) // WORD_CODE_LENGTH, entry)
             for last, entry in found
         ]
-        if not hits:
-            return []
-        accepted = _accepted(text, words, hits, declared)
-        if not accepted:
-            return []
-        offsets = list(accumulate(map(len, words), initial=1))
-        return [
-            _new_match(Match, (skill_id, entry.surface, offsets[first] + first, offsets[end] + end - 1))
-            for first, end, entry in accepted
-            for skill_id in entry.skill_ids
-        ]
+        return _matches(text, words, hits, declared) if hits else []
 
     def find_many(self, texts: Iterable[str], declared: bool = False, batch: int = 2000) -> list[list[Match]]:
-        """``find`` over many texts (the batch form the pipeline uses).
+        """``find`` over many texts, ``batch`` at a time (``_find_batch``)."""
+        return self._many(texts, declared, batch, _matches)
 
-        Texts are normalised ``batch`` at a time (``normal_words_many``). The cyclic garbage
-        collector is paused meanwhile: matching builds only strings, tuples and lists, which
-        reference counting frees, and the collector's passes over a large heap (the rows a run
-        holds) took a tenth of the time.
+    def skill_ids_many(
+        self, texts: Iterable[str], declared: bool = False, batch: int = 2000
+    ) -> list[list[str]]:
+        """Each text's distinct skill ids, in order of first appearance: the ids of ``find_many``
+        (what the pipeline keeps), without building a ``Match`` and its offsets for each."""
+        return self._many(texts, declared, batch, _skill_ids)
+
+    def _many(
+        self, texts: Iterable[str], declared: bool, batch: int, outcome: _Outcome[_T]
+    ) -> list[list[_T]]:
+        """``outcome`` of every text, ``batch`` texts at a time.
+
+        The cyclic garbage collector is paused meanwhile: matching builds only strings, tuples and
+        lists, which reference counting frees, and the collector's passes over a large heap (the
+        rows a run holds) took a tenth of the time.
         """
         texts = list(texts)
-        found: list[list[Match]] = []
-        find_words = self._find_words
+        found: list[list[_T]] = []
         collecting = gc.isenabled()
         gc.disable()
         try:
             for start in range(0, len(texts), batch):
-                chunk = texts[start : start + batch]
-                present = [text for text in chunk if text]
-                words = iter(normal_words_many(present))
-                found.extend(find_words(text, next(words), declared) if text else [] for text in chunk)
+                found.extend(self._find_batch(texts[start : start + batch], declared, outcome))
         finally:
             if collecting:
                 gc.enable()
         return found
+
+    def _find_batch(self, texts: list[str], declared: bool, outcome: _Outcome[_T]) -> list[list[_T]]:
+        """``outcome`` of each text of a batch, the batch normalised, encoded and scanned as one string.
+
+        The texts' words are encoded in one pass with ``TEXT_BREAK_CODE`` between two texts; no
+        form contains that code, so no match spans two texts and the leftmost-longest scan of the
+        whole batch finds, text by text, what scanning each text alone finds. Only the texts with
+        a hit are cut out of the batch to run the context rules.
+        """
+        present = [text for text in texts if text]
+        words = normal_words_flat(present)
+        encoded = "".join(map(self._codes.get, words, repeat(OTHER_WORD)))
+        counts = [len(part) // WORD_CODE_LENGTH for part in encoded.split(TEXT_BREAK_CODE)]
+        starts = list(accumulate((count + 1 for count in counts), initial=0))
+        ends = [WORD_CODE_LENGTH * (start + count) for start, count in zip(starts, counts, strict=False)]
+        hits: defaultdict[int, list[tuple[int, _Entry]]] = defaultdict(list)
+        for hit in self._automaton.iter_long(encoded):
+            hits[bisect_right(ends, hit[0])].append(hit)
+        found: list[list[_T]] = [[] for _ in present]
+        for index, found_in_text in hits.items():
+            start = starts[index]
+            text_words = words[start : start + counts[index]]
+            found[index] = outcome(present[index], text_words, _in_words(found_in_text, start), declared)
+        if len(present) == len(texts):
+            return found
+        each = iter(found)
+        return [next(each) if text else [] for text in texts]
 
     def candidates(self, text: str) -> list[Match]:
         """Every surface form present in a text as whole words, nested and overlapping ones included,
@@ -219,6 +252,8 @@ class SkillMatcher:
 WORD_CODE_LENGTH = 3
 OTHER_WORD = "\x01" * WORD_CODE_LENGTH
 """The code of every word of a post that no surface form contains."""
+TEXT_BREAK_CODE = "\x02" * WORD_CODE_LENGTH
+"""The code of ``TEXT_BREAK``, the word between two texts of a batch (in no form)."""
 
 
 def _word_codes(count: int) -> list[str]:
@@ -257,6 +292,37 @@ def _add(
         skill_ids.append(skill_id)
     if mode > known_mode:
         table[pattern] = (mode, skill_ids, cased)
+
+
+def _in_words(found: list[tuple[int, _Entry]], start: int) -> list[tuple[int, int, _Entry]]:
+    """The automaton's hits (last code character, entry) as (first word, word after the last, entry),
+    words counted from ``start``."""
+    return [
+        ((last + 1) // WORD_CODE_LENGTH - start - entry.size, (last + 1) // WORD_CODE_LENGTH - start, entry)
+        for last, entry in found
+    ]
+
+
+def _skill_ids(text: str, words: list[str], hits: list[tuple[int, int, _Entry]], declared: bool) -> list[str]:
+    """The distinct skill ids of the accepted hits, in order of first appearance."""
+    accepted = _accepted(text, words, hits, declared)
+    if not accepted:
+        return []
+    return list(dict.fromkeys(skill_id for _, _, entry in accepted for skill_id in entry.skill_ids))
+
+
+def _matches(text: str, words: list[str], hits: list[tuple[int, int, _Entry]], declared: bool) -> list[Match]:
+    """The ``Match`` of each accepted hit (first word, word after the last, entry) and of each of
+    its skills, with offsets in the normal form of ``text`` (whose words are ``words``)."""
+    accepted = _accepted(text, words, hits, declared)
+    if not accepted:
+        return []
+    offsets = list(accumulate(map(len, words), initial=1))
+    return [
+        _new_match(Match, (skill_id, entry.surface, offsets[first] + first, offsets[end] + end - 1))
+        for first, end, entry in accepted
+        for skill_id in entry.skill_ids
+    ]
 
 
 def _accepted(

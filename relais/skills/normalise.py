@@ -17,14 +17,17 @@ its first ``#`` onwards, where hashtags are, and only when there is one.
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 
 _LOWER = "a-zß-öø-ÿœ"
 _UPPER = "A-ZÀ-ÖØ-ÞŒ"
-CASE_CHANGE = re.compile(rf"(?<=[{_LOWER}0-9])(?=[{_UPPER}])|(?<=[{_UPPER}])(?=[{_UPPER}][{_LOWER}])")
+CASE_CHANGE = re.compile(rf"(?=[{_UPPER}])(?:(?<=[{_LOWER}0-9])|(?<=[{_UPPER}])(?=[{_UPPER}][{_LOWER}]))")
 """Where a CamelCase word splits: before an upper-case letter that follows a lower-case letter or a
-digit, and before the last capital of an acronym followed by a lower-case letter (``RGPDCompliance``)."""
+digit, and before the last capital of an acronym followed by a lower-case letter (``RGPDCompliance``).
+The upper-case letter is looked for first: it fails at most positions, which makes the scan about
+twice as fast as trying the letter before first."""
 
 
 LIST_SEPARATORS = ",;|\n"
@@ -101,14 +104,52 @@ def _split_hashtags(text: str) -> str:
     return text[:hash_at] + split_case(text[hash_at:]).replace("#", "# ")
 
 
+def ascii_form(char: str) -> str:
+    """What is left of one character in ASCII: its ``_SPACED`` replacement or its compatibility
+    decomposition (NFKD), without what is not ASCII (``é`` → ``e``, ``²`` → ``2``, ``🎓`` → ``""``)."""
+    spelt = _SPACED.get(char, char)
+    return unicodedata.normalize("NFKD", spelt).encode("ascii", "ignore").decode("ascii")
+
+
+_LATIN_1 = [chr(code) for code in range(256)]
+_SPELT_OUT = {
+    char: form
+    for char in [*_SPACED, *_LATIN_1]
+    if len(form := ascii_form(char)) > 1 or (ord(char) > 0xFF and form)
+}
+"""Characters replaced before encoding: those whose ASCII form is longer than one character
+(``œ``, ``½``) and those above Latin-1 that keep one (typographic quotes and dashes)."""
+_LATIN_1_TABLE = bytes(ord((ascii_form(char) or " ")[0]) for char in _LATIN_1)
+"""Latin-1 byte → its ASCII form (the entries of characters spelt out or dropped are never used)."""
+_LATIN_1_DROPPED = bytes(code for code, char in enumerate(_LATIN_1) if not ascii_form(char))
+
+
+def _fold_beyond_latin_1(error: UnicodeError) -> tuple[str, int]:
+    """Encoding error handler: a run of characters above Latin-1 replaced by their ASCII forms."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    run = error.object[error.start : error.end]
+    return "".join(map(ascii_form, run)), error.end
+
+
+codecs.register_error("relais-ascii-form", _fold_beyond_latin_1)
+
+
 def _ascii(text: str) -> bytes:
-    """The text in ASCII: typographic quotes and dashes spaced, ligatures spelt out, accents dropped."""
+    """The text in ASCII: typographic quotes and dashes spaced, ligatures spelt out, accents dropped.
+
+    The same bytes as NFKD then ASCII encoding of the whole text, as the decomposition works
+    character by character and everything it adds beyond ASCII is dropped; but the text is encoded
+    in Latin-1, where French accents are, and one byte table folds them. Only characters above
+    Latin-1 that are not replaced beforehand (emojis, other scripts) reach the error handler, one
+    call per run of them. Three times faster than NFKD on the posts of the benchmarks.
+    """
     if text.isascii():
         return text.encode("ascii")
-    for char, replacement in _SPACED.items():
+    for char, replacement in _SPELT_OUT.items():
         if char in text:
             text = text.replace(char, replacement)
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore")
+    return text.encode("latin-1", "relais-ascii-form").translate(_LATIN_1_TABLE, _LATIN_1_DROPPED)
 
 
 def _marked(data: bytes, table: bytes) -> str:
@@ -138,8 +179,25 @@ def normal_words_many(texts: list[str]) -> list[list[str]]:
     """
     if not texts:
         return []
-    joined = _SEPARATOR.join(_split_hashtags(text.replace(_SEPARATOR, " ")) for text in texts)
-    return [part.split() for part in _marked(_ascii(joined), _BATCH_TABLE).split(_SEPARATOR)]
+    return [part.split() for part in _marked(_ascii(_joined(texts)), _BATCH_TABLE).split(_SEPARATOR)]
+
+
+TEXT_BREAK = "|"
+"""The word ``normal_words_flat`` puts between two texts (the table turns a ``|`` of a text into ``,``)."""
+_FLAT_TABLE = LOWER_TABLE[:0x1F] + TEXT_BREAK.encode() + LOWER_TABLE[0x20:]
+
+
+def normal_words_flat(texts: list[str]) -> list[str]:
+    """The words of many texts in one list, ``TEXT_BREAK`` between two texts' words (the words of
+    ``normal_words_many``, without a list per text: what the matcher encodes in one pass)."""
+    if not texts:
+        return []
+    return _marked(_ascii(_joined(texts, f" {_SEPARATOR} ")), _FLAT_TABLE).split()
+
+
+def _joined(texts: list[str], separator: str = _SEPARATOR) -> str:
+    """The texts, hashtags split, joined by ``separator`` (any separator inside a text made a space)."""
+    return separator.join(_split_hashtags(text.replace(_SEPARATOR, " ")) for text in texts)
 
 
 def words(text: str) -> str:
