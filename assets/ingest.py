@@ -117,6 +117,7 @@ def inbox_files(
         workers=parse_workers(home.settings.parse_workers),
         say=context.log.info,
         entries=entries,
+        digests=retention.fingerprint,
     )
     # the contents as they were before the scan: a file dropped during it is new at the next run
     note_scanned(home.root / "state", context.run_id, content_digest(retention.fingerprint))

@@ -168,3 +168,26 @@ def _flip_byte(path: Path, member: str, offset: int) -> None:
     position = header + 30 + name_length + extra_length + offset
     data[position] ^= 0x01
     path.write_bytes(bytes(data))
+
+
+def test_the_retention_digests_spare_hashing_a_file_again_only_while_it_is_unchanged(tmp_path):
+    import os
+
+    from relais.inbox.scan import fingerprint_inbox
+
+    inbox = tmp_path / "inbox"
+    write_zip(inbox / "a.zip", {"Email Addresses.csv": EMAILS, "Shares.csv": _shares(40)})
+    (inbox / "roster.csv").write_text("agent_id,email\nA1,ann.lee@ville.fr\n", encoding="utf-8")
+    digests = fingerprint_inbox(inbox, {})
+    assert digests["a.zip"][2] == hashlib.sha256((inbox / "a.zip").read_bytes()).hexdigest()
+    assert [item.sha256 for item in scan_inbox(inbox, digests=digests)] == [
+        item.sha256 for item in scan_inbox(inbox)
+    ]
+    trusted = {path: [size, mtime, "f" * 64] for path, (size, mtime, _) in digests.items()}
+    assert {item.path: item.sha256 for item in scan_inbox(inbox, digests=trusted)}["roster.csv"] == "f" * 64
+    stat = (inbox / "roster.csv").stat()
+    os.utime(inbox / "roster.csv", ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    again = {item.path: item.sha256 for item in scan_inbox(inbox, digests=trusted)}
+    assert again["roster.csv"] == hashlib.sha256((inbox / "roster.csv").read_bytes()).hexdigest(), (
+        "a file touched since it was hashed is hashed again"
+    )

@@ -28,8 +28,8 @@ import os
 import re
 import stat as stat_mode
 import zipfile
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path, PurePosixPath
@@ -444,6 +444,7 @@ def scan_inbox(
     parallel_from: int = 200,
     say: Callable[[str], None] = silent,
     entries: list[InboxEntry] | None = None,
+    digests: Mapping[str, list] | None = None,
 ) -> list[InboxFile]:
     """Recognise every file under ``inbox``.
 
@@ -457,7 +458,8 @@ def scan_inbox(
     processes when there are at least ``parallel_from`` of them (each file on its own: recognising
     is most of a full scan's time); duplicates and archives are then decided in one pass, in order.
     ``say`` hears how far the recognition is; ``entries`` is the inbox already walked
-    (``inbox_entries``), else it is walked here.
+    (``inbox_entries``), else it is walked here; ``digests`` (``fingerprint_inbox`` of the same
+    walk) spares hashing again a file unchanged since.
     """
     if not inbox.exists():
         if known is not None:
@@ -469,7 +471,8 @@ def scan_inbox(
         relative = entry.relative
         done = _not_opened(entry.stat.st_mode, relative) or _unchanged(entry.stat, previous.get(relative))
         slots.append((entry, relative, done))
-    jobs = [(entry.path, relative) for entry, relative, done in slots if done is None]
+    digests = digests or {}
+    jobs = [(entry.path, relative, digests.get(relative)) for entry, relative, done in slots if done is None]
     fresh = iter(_recognise_all(jobs, workers, parallel_from))
     progress = Progress(say, "Inbox scan", len(jobs), "new or changed files recognised")
     recognised: dict[str, Recognised] = {}
@@ -505,22 +508,25 @@ def _unchanged(stat: os.stat_result, known: Recognised | None) -> Recognised | N
 
 
 def _recognise_all(
-    jobs: list[tuple[Path, str]], workers: int, parallel_from: int
+    jobs: list[tuple[Path, str, list | None]],
+    workers: int,
+    parallel_from: int,
 ) -> Iterator[Recognised | InboxFile]:
     """``recognise_path`` of each job, in order; in ``workers`` processes from ``parallel_from`` jobs on
     (below that, starting processes costs more than it saves)."""
     if workers <= 1 or len(jobs) < parallel_from:
-        yield from (recognise_path(path, relative) for path, relative in jobs)
+        yield from (recognise_path(*job) for job in jobs)
         return
-    paths, relatives = zip(*jobs, strict=True)
+    paths, relatives, digests = zip(*jobs, strict=True)
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-        yield from pool.map(recognise_path, paths, relatives, chunksize=32)
+        yield from pool.map(recognise_path, paths, relatives, digests, chunksize=32)
 
 
-def recognise_path(path: Path, relative: str) -> Recognised | InboxFile:
-    """What one regular file holds, or its entry saying why it cannot be read."""
+def recognise_path(path: Path, relative: str, digest: list | None = None) -> Recognised | InboxFile:
+    """What one regular file holds, or its entry saying why it cannot be read (``digest``: see
+    ``_recognise_file``)."""
     try:
-        return _recognise_file(path, relative)
+        return _recognise_file(path, relative, digest)
     except OSError as exc:
         return InboxFile(relative, relative, "file", "unknown", f"cannot be read: {exc}", "", 0, 0.0)
 
@@ -555,12 +561,19 @@ def _not_opened(mode: int, relative: str) -> InboxFile | None:
     return None
 
 
-def _recognise_file(path: Path, relative: str) -> Recognised:
-    """What one regular file holds, read once whole (its SHA-256) and recognised from its first bytes."""
+def _recognise_file(path: Path, relative: str, digest: list | None = None) -> Recognised:
+    """What one regular file holds, read once whole (its SHA-256) and recognised from its first bytes.
+
+    ``digest`` (``[size, mtime_ns, sha256]``, from ``fingerprint_inbox`` earlier in the run) spares
+    reading the whole file when its size and modification time are still those it was hashed at.
+    """
     stat = path.stat()
     stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
     with path.open("rb") as handle:
-        sha, head = _stream_digest(handle)
+        if digest and digest[0] == stat.st_size and digest[1] == stat.st_mtime_ns:
+            sha, head = digest[2], handle.read(HEAD_BYTES)
+        else:
+            sha, head = _stream_digest(handle)
     base = {"sha256": sha, "size_bytes": stat.st_size, "modified_at": stat.st_mtime}
     suffix = path.suffix.lower()
 
@@ -785,19 +798,25 @@ def _unsafe_member(member: zipfile.ZipInfo) -> str:
     return ""
 
 
+HASHING_THREADS = 2
+"""Threads hashing the files ``fingerprint_inbox`` reads: reading and SHA-256 release the
+interpreter, so two threads use two cores (L, 100,607 files, 1.6 GB: 14.5 s on one)."""
+
+
 def fingerprint_inbox(
     inbox: Path, previous: dict[str, list], entries: list[InboxEntry] | None = None
 ) -> dict[str, list]:
     """``path -> [size, mtime_ns, sha256]`` for every file under ``inbox``.
 
     A file whose size and modification time are those recorded in ``previous`` keeps its recorded
-    digest; only new or touched files are read, so a sensor can call this often on a large inbox.
-    Symbolic links and special files (a named pipe would block) are skipped. ``entries`` is the inbox
-    already walked (``inbox_entries``), else it is walked here.
+    digest; only new or touched files are read (in ``HASHING_THREADS`` threads), so a sensor can
+    call this often on a large inbox. Symbolic links and special files (a named pipe would block)
+    are skipped. ``entries`` is the inbox already walked (``inbox_entries``), else it is walked here.
     """
     result: dict[str, list] = {}
     if entries is None:
         entries = inbox_entries(inbox) if inbox.exists() else []
+    to_hash: list[InboxEntry] = []
     for entry in entries:
         stat = entry.stat
         if not stat_mode.S_ISREG(stat.st_mode):
@@ -806,7 +825,12 @@ def fingerprint_inbox(
         if known and known[0] == stat.st_size and known[1] == stat.st_mtime_ns:
             result[entry.relative] = known
         else:
-            result[entry.relative] = [stat.st_size, stat.st_mtime_ns, file_sha256(entry.path)]
+            result[entry.relative] = []  # keeps the walk's order; filled below
+            to_hash.append(entry)
+    with ThreadPoolExecutor(max_workers=HASHING_THREADS) as pool:
+        digests = pool.map(lambda entry: file_sha256(entry.path), to_hash)
+        for entry, digest in zip(to_hash, digests, strict=True):
+            result[entry.relative] = [entry.stat.st_size, entry.stat.st_mtime_ns, digest]
     return result
 
 
