@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import random
+import time
 
 import pytest
 
 from bench.skills_matching import SEED, synthetic_framework, synthetic_posts
 from relais.skills.matcher import Match, SkillMatcher
-from relais.skills.parallel import shares, skill_ids_many
+from relais.skills.parallel import claim, skill_ids_many
 
 
 def distinct_ids(matches: list[Match]) -> list[str]:
@@ -22,12 +23,30 @@ def matcher_and_posts() -> tuple[SkillMatcher, list[str]]:
     return SkillMatcher.build(skills), synthetic_posts(3000, skills, rng)
 
 
-def test_two_workers_find_what_one_process_finds(matcher_and_posts):
+class SlowHere(SkillMatcher):
+    """A matcher that sleeps before each chunk in this process only (the worker's copy is unpickled
+    without its delay), so that the worker surely claims chunks before this process is done."""
+
+    delay = 0.0
+
+    def skill_ids_many(self, texts, declared=False, batch=2000):
+        self.calls = getattr(self, "calls", 0) + 1
+        time.sleep(self.delay)
+        return super().skill_ids_many(texts, declared, batch)
+
+    def __getstate__(self):
+        return {k: v for k, v in self.__dict__.items() if k not in {"delay", "calls"}}
+
+
+def test_two_processes_claiming_chunks_find_what_one_process_finds(matcher_and_posts):
     matcher, posts = matcher_and_posts
     texts = [*posts, "", "no skill at all here"]
     alone = [distinct_ids(found) for found in matcher.find_many(texts)]
     assert sum(1 for ids in alone if ids) > 500, "the posts name skills: the comparison means something"
-    assert skill_ids_many(matcher, texts, workers=2, minimum=0) == alone
+    slow = SlowHere.__new__(SlowHere)
+    slow.__dict__.update(matcher.__dict__, delay=0.1)
+    assert skill_ids_many(slow, texts, workers=2, minimum=0, chunk=97) == alone
+    assert 0 < slow.calls < -(-len(texts) // 97), "both processes matched chunks"
 
 
 def test_a_small_batch_is_matched_here_without_workers(matcher_and_posts, monkeypatch):
@@ -40,20 +59,15 @@ def test_a_small_batch_is_matched_here_without_workers(matcher_and_posts, monkey
     ]
 
 
-@pytest.mark.parametrize("count, workers", [(0, 2), (1, 2), (5, 2), (7, 3), (2, 5)])
-def test_shares_are_contiguous_and_cover_every_text(count, workers):
-    texts = [str(i) for i in range(count)]
-    cut = shares(texts, workers)
-    assert [t for share in cut for t in share] == texts and all(cut)
-    assert not cut or max(map(len, cut)) - min(map(len, cut)) <= 1
+@pytest.mark.parametrize("chunks", [0, 1, 2, 7])
+def test_chunks_claimed_from_both_ends_are_each_claimed_once(chunks):
+    from multiprocessing import get_context
 
-
-@pytest.mark.parametrize(
-    "count, workers, lead, lengths",
-    [(10, 2, 4, [7, 3]), (9, 3, 3, [5, 2, 2]), (11, 2, 2, [7, 4]), (3, 2, 10, [3]), (0, 2, 5, [])],
-)
-def test_the_first_share_leads_by_what_it_matches_during_the_handoff(count, workers, lead, lengths):
-    texts = [str(i) for i in range(count)]
-    cut = shares(texts, workers, lead=lead)
-    assert [t for share in cut for t in share] == texts
-    assert [len(share) for share in cut] == lengths
+    ends = get_context("spawn").Array("q", [0, chunks])
+    claimed = []
+    for turn in range(chunks + 2):
+        index = claim(ends, from_front=turn % 3 != 0)
+        if index is not None:
+            claimed.append(index)
+    assert sorted(claimed) == list(range(chunks))
+    assert claim(ends, from_front=True) is None and claim(ends, from_front=False) is None

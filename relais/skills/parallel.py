@@ -1,28 +1,29 @@
-"""Matching many texts on every core: spawned workers started first, the texts in calibrated shares.
+"""Matching many texts on every core: spawned workers and this process claim chunks from both ends.
 
 Matching is pure Python (normalisation, one pass of the automaton per batch of texts), so one
 process uses one core. ``skill_ids_many`` matches a large batch on every core:
 
-1. the workers are spawned at once (a first, empty task makes the pool start them), so their
-   interpreter start and imports run while this process pickles the matcher (17 MB, about 0.3 s
-   at ESCO's size) and matches a first slice of texts;
-2. that slice measures this process's speed; the rest is then cut in contiguous shares, this
-   process's own the larger by what it matches while a worker unpickles the matcher and receives
-   its share (``HANDOFF_S``);
-3. each worker gets the pickled matcher with its one share and sends back only each text's ids.
+1. the pool's workers are spawned with a shared pair of counters (the next chunk from the front,
+   the next from the back); a first, empty task makes the pool start them, so their interpreter
+   start and imports run while this process pickles the matcher (17 MB, about 0.3 s at ESCO's size);
+2. each worker gets the pickled matcher and all the texts, and claims chunks of ``CHUNK`` texts
+   from the front while this process claims them from the back, until the two meet; each sends
+   back only each text's skill ids.
 
-Below ``PARALLEL_MIN`` texts the start-up would cost more than it saves, and the batch is matched
-here. Workers are spawned, never forked: a fork of a process whose DuckDB or Polars threads hold a
-lock can deadlock.
+No split decided in advance can be right: a worker starts about half a second late, and the two
+processes slow each other down by different amounts (shared caches and memory bandwidth). Claiming
+chunks makes them finish together whatever their speeds. Below ``PARALLEL_MIN`` texts the start-up
+would cost more than it saves, and the batch is matched here. Workers are spawned, never forked: a
+fork of a process whose DuckDB or Polars threads hold a lock can deadlock.
 """
 
 from __future__ import annotations
 
 import os
 import pickle
-import time
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
+from multiprocessing.sharedctypes import SynchronizedArray
 
 from relais.skills.matcher import SkillMatcher
 
@@ -31,57 +32,71 @@ PARALLEL_MIN = 300_000
 121,816 posts): one core 0.84 s (144,625 posts/s), two processes 0.95 s, as a spawned worker takes
 about 1 s to start and unpickle the matcher; a second core pays from about 2 x 145,000 x 1 s texts."""
 
-CALIBRATION = 20_000
-"""Texts this process matches before cutting the shares, to measure its speed (about 0.2 s; a tenth
-of the batch when that is fewer)."""
+CHUNK = 10_000
+"""Texts per claimed chunk (about 0.1 s of matching): small enough for both ends to meet closely."""
 
-HANDOFF_S = 0.4
-"""Seconds from submitting a share to the worker matching it: receiving the matcher and the texts
-and unpickling them (measured at L: 0.3 to 0.5 s on this 2-core machine)."""
+_ends: SynchronizedArray | None = None
+"""In a worker: the shared counters ``[next chunk from the front, chunk after the last from the back]``."""
+
+
+def _share_ends(ends: SynchronizedArray) -> None:
+    """Start-up of a worker: the counters shared with every process matching the batch."""
+    global _ends
+    _ends = ends
 
 
 def _ready() -> None:
     """The first task of a worker: nothing, the worker's start-up is the point."""
 
 
-def _match_share(payload: bytes, texts: list[str]) -> list[list[str]]:
-    """A worker's share: the matcher unpickled, each text's distinct skill ids."""
+def claim(ends: SynchronizedArray, from_front: bool) -> int | None:
+    """The next chunk to match, from the front or the back, or None once the two ends have met."""
+    with ends.get_lock():
+        front, back = ends[0], ends[1]
+        if front >= back:
+            return None
+        if from_front:
+            ends[0] = front + 1
+            return front
+        ends[1] = back - 1
+        return back - 1
+
+
+def _match_from_front(payload: bytes, texts: list[str], chunk: int) -> dict[int, list[list[str]]]:
+    """A worker's part: chunks claimed from the front, each text's distinct skill ids by chunk."""
+    assert _ends is not None, "the counters are given to the worker when it starts"
     matcher: SkillMatcher = pickle.loads(payload)
-    return matcher.skill_ids_many(texts)
-
-
-def shares(texts: list[str], count: int, lead: int = 0) -> list[list[str]]:
-    """``texts`` in ``count`` contiguous shares of nearly equal length, the first ``lead`` texts
-    longer than the others (empty shares dropped)."""
-    lead = max(0, min(lead, len(texts)))
-    size, extra = divmod(len(texts) - lead, count)
-    cut, start = [], 0
-    for index in range(count):
-        end = start + size + (1 if index < extra else 0) + (lead if index == 0 else 0)
-        cut.append(texts[start:end])
-        start = end
-    return [share for share in cut if share]
+    found = {}
+    while (index := claim(_ends, from_front=True)) is not None:
+        found[index] = matcher.skill_ids_many(texts[index * chunk : (index + 1) * chunk])
+    return found
 
 
 def skill_ids_many(
-    matcher: SkillMatcher, texts: list[str], workers: int | None = None, minimum: int = PARALLEL_MIN
+    matcher: SkillMatcher,
+    texts: list[str],
+    workers: int | None = None,
+    minimum: int = PARALLEL_MIN,
+    chunk: int = CHUNK,
 ) -> list[list[str]]:
-    """Each text's distinct skill ids, the texts shared among ``workers`` processes (default: one per
-    CPU) when there are at least ``minimum`` of them; the same result as matching them here."""
+    """Each text's distinct skill ids, the texts matched by ``workers`` processes (default: one per
+    CPU) in chunks of ``chunk`` when there are at least ``minimum`` of them; the same result as
+    matching them here."""
     workers = workers or os.cpu_count() or 1
     if workers <= 1 or len(texts) < minimum:
         return matcher.skill_ids_many(texts)
-    with ProcessPoolExecutor(max_workers=workers - 1, mp_context=get_context("spawn")) as pool:
+    context = get_context("spawn")
+    ends = context.Array("q", [0, -(-len(texts) // chunk)])
+    found: dict[int, list[list[str]]] = {}
+    with ProcessPoolExecutor(
+        max_workers=workers - 1, mp_context=context, initializer=_share_ends, initargs=(ends,)
+    ) as pool:
         for _ in range(workers - 1):
             pool.submit(_ready)
         payload = pickle.dumps(matcher)
-        head = texts[: min(CALIBRATION, len(texts) // 10)]
-        started = time.perf_counter()
-        found = matcher.skill_ids_many(head)
-        per_second = len(head) / max(time.perf_counter() - started, 1e-6)
-        own, *others = shares(texts[len(head) :], workers, lead=round(per_second * HANDOFF_S)) or [[]]
-        pending = [pool.submit(_match_share, payload, share) for share in others]
-        found.extend(matcher.skill_ids_many(own))
+        pending = [pool.submit(_match_from_front, payload, texts, chunk) for _ in range(workers - 1)]
+        while (index := claim(ends, from_front=False)) is not None:
+            found[index] = matcher.skill_ids_many(texts[index * chunk : (index + 1) * chunk])
         for future in pending:
-            found.extend(future.result())
-    return found
+            found.update(future.result())
+    return [ids for index in sorted(found) for ids in found[index]]
