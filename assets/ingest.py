@@ -219,16 +219,13 @@ def ingest(context: AssetExecutionContext, source: Source, home: RelaisHome, war
     for line in read.notes:
         context.log.info(line)
     if source.reuses_reads:
-        copied = writer.files_copied
         context.log.info(
             f"{source.display_name}: {len(previous.kept)} file(s) unchanged since the last run (rows kept), "
-            f"{copied} repeating one of those (rows copied), "
-            f"{len(read.ledger.loaded) - len(previous.kept) - copied} read"
+            f"{len(read.ledger.loaded) - len(previous.kept)} read"
         )
     metadata = {**report(context, read.ledger), **read.metadata}
     if source.reuses_reads:
         metadata["files_kept_from_last_run"] = len(previous.kept)
-        metadata["files_copied_from_kept_files"] = writer.files_copied
     context.log.info(f"{source.display_name}: {len(items)} file(s), rows {counts}")
     for table, count in counts.items():
         yield MaterializeResult(asset_key=["raw", table], metadata={"dagster/row_count": count, **metadata})

@@ -96,10 +96,6 @@ class RowSink(Protocol):
     def problem(self, problem: RowProblem) -> None:
         """Keep one row that could not be read."""
 
-    def copy_files(self, table: str, copies: pl.DataFrame) -> None:
-        """Write again the rows and quarantined rows of files kept from the last run under other
-        files' names: ``copies`` has ``from_file`` and the columns to set (``_source_file``...)."""
-
 
 @dataclass
 class Batch:

@@ -71,7 +71,6 @@ class DuckDBWriter:
         self.problems: list[dict[str, Any]] = []
         self.logged_problems: list[RowProblem] = []
         self.problem_count = 0
-        self.files_copied = 0
 
     def _prepare(self) -> None:
         """Empty the tables (or drop the rows of files not kept) once, before the first write."""
@@ -139,30 +138,6 @@ class DuckDBWriter:
         self.problems.append({"asset": self.asset, **problem.__dict__})
         if len(self.problems) >= self.batch_rows:
             self._flush_problems()
-
-    def copy_files(self, table: str, copies: pl.DataFrame) -> None:
-        """Write again the rows of files kept from the last run under other files' names.
-
-        ``copies`` has ``from_file`` (a kept file), ``_source_file`` (the file whose rows these
-        are) and any other column to set in the copied rows (``archive``); the quarantined rows of
-        ``from_file`` are copied too, under ``_source_file``.
-        """
-        self._prepare()
-        if copies.is_empty():
-            return
-        self.files_copied += copies.height
-        target = self.tables[table][0]
-        setting = [name for name in copies.columns if name != "from_file"]
-        replaced = ", ".join(f'copies."{name}" AS "{name}"' for name in setting)
-        self.con.execute(
-            f"INSERT INTO {target} BY NAME SELECT t.* REPLACE ({replaced}) "
-            f"FROM {target} t JOIN copies ON t._source_file = copies.from_file"
-        )
-        self.con.execute(
-            "INSERT INTO quarantine.rows BY NAME SELECT q.* REPLACE (copies._source_file AS source_file) "
-            "FROM quarantine.rows q JOIN copies ON q.source_file = copies.from_file WHERE q.asset = ?",
-            [self.asset],
-        )
 
     def _flush(self, table: str) -> None:
         target, schema = self.tables[table]

@@ -195,7 +195,6 @@ class PreviousReads:
     files: dict[str, tuple[str, float, str, str | None]] = field(default_factory=dict)
     outcomes: dict[str, FileOutcome] = field(default_factory=dict)
     kept: set[str] = field(default_factory=set)
-    _by_content: dict[tuple[str, str | None], list[str]] | None = field(default=None, repr=False)
 
     def reusable(self, item: InboxFile, agent_id: str | None) -> FileOutcome | None:
         """The last outcome of ``item`` if its rows can be kept as they are, else None."""
@@ -206,21 +205,3 @@ class PreviousReads:
             return None
         self.kept.add(item.path)
         return outcome
-
-    def same_content(self, item: InboxFile, agent_id: str | None) -> tuple[str, FileOutcome] | None:
-        """A kept file whose rows are the rows ``item`` would give, with its last outcome, or None.
-
-        That file has ``item``'s content (``sha256``: a zip member's identity, see
-        ``relais.inbox.scan.member_identity``), kind and owner, and its rows stay this run; only
-        where they come from differs (file, archive). A newer LinkedIn archive repeats most
-        members of its author's older one. Ask once ``reusable`` has answered for every file.
-        """
-        if self._by_content is None:
-            self._by_content = {}
-            for path, (sha256, _, _, owner) in self.files.items():
-                self._by_content.setdefault((sha256, owner), []).append(path)
-        for path in self._by_content.get((item.sha256, agent_id), ()):
-            outcome = self.outcomes.get(path)
-            if path in self.kept and outcome is not None and outcome.kind == item.kind:
-                return path, outcome
-        return None

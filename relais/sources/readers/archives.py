@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -200,13 +199,10 @@ def _ingest_archives(
     consenting = {a.agent_id for a in ambassadors}
     snapshot_owners, snapshots_to_read = _plan_snapshots(inbox, snapshots, consenting, ledger, previous)
     owners += snapshot_owners
-    copies, to_read = _plan_copies(to_read, previous, ledger)
     # Every reuse is decided above, before the first write: the writer reads the kept files then.
     for problem in ledger.problems:  # rows of Email Addresses.csv that could not be read
         writer.problem(problem)
     ledger.problems = []
-    for kind, frame in copies.items():
-        writer.copy_files(kind, frame)
     progress = Progress(say, "LinkedIn archives", len(to_read), "members read")
     for chunk in read_member_chunks(inbox, to_read, workers):
         progress.advance(len(chunk.outcomes))
@@ -228,38 +224,6 @@ def _ingest_archives(
     for read in reads:
         _record(ledger, read.item, read.agent_id, read.outcome())
     return owners, ledger
-
-
-def _plan_copies(
-    to_read: list[tuple[InboxFile, str]], previous: PreviousReads | None, ledger: Ledger
-) -> tuple[dict[str, pl.DataFrame], list[tuple[InboxFile, str]]]:
-    """The members to read that a kept member of the same content and owner spares reading.
-
-    Their rows are that member's, written again under their own file and archive
-    (``RowSink.copy_files``, by kind), and their outcome is its outcome; the members left are
-    read. At L, a month's newer archives repeat three quarters of the members of their authors'
-    older ones (their skills, endorsements, connections, posts of quiet months).
-    """
-    if previous is None or not previous.kept:
-        return {}, to_read
-    copies: dict[str, list[dict[str, str]]] = defaultdict(list)
-    left: list[tuple[InboxFile, str]] = []
-    for item, agent_id in to_read:
-        same = previous.same_content(item, agent_id)
-        if same is None:
-            left.append((item, agent_id))
-            continue
-        source, outcome = same
-        copies[item.kind].append({"from_file": source, "_source_file": item.path, "archive": item.container})
-        copied = replace(outcome, source_file=item.path, container=item.container, size_bytes=item.size_bytes)
-        _record(ledger, item, agent_id, copied)
-    frames = {
-        kind: pl.DataFrame(
-            rows, schema={name: pl.String() for name in ("from_file", "_source_file", "archive")}
-        )
-        for kind, rows in copies.items()
-    }
-    return frames, left
 
 
 def _record(ledger: Ledger, item: InboxFile, agent_id: str, outcome: FileOutcome) -> None:
