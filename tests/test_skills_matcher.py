@@ -13,7 +13,6 @@ from relais.skills.normalise import (
     _ascii,
     normal_words,
     normal_words_flat,
-    normal_words_many,
     normalise,
 )
 
@@ -264,17 +263,20 @@ def test_ascii_folding_equals_nfkd_for_every_character():
         assert _ascii(text) == _nfkd_ascii(text), repr(text)
 
 
-def test_batch_normal_form_is_the_normal_form_of_each_text():
-    assert normal_words_many(BATCH_TEXTS) == [normal_words(text) for text in BATCH_TEXTS]
-    assert normal_words_many(["un\x1fdeux"]) == [["un", "deux"]]
-    assert normal_words_many([]) == []
+def _per_text(words: list[str]) -> list[list[str]]:
     texts: list[list[str]] = [[]]
-    for word in normal_words_flat(BATCH_TEXTS):
+    for word in words:
         if word == TEXT_BREAK:
             texts.append([])
         else:
             texts[-1].append(word)
-    assert texts == [normal_words(text) for text in BATCH_TEXTS]
+    return texts
+
+
+def test_batch_normal_form_is_the_normal_form_of_each_text():
+    assert _per_text(normal_words_flat(BATCH_TEXTS)) == [normal_words(text) for text in BATCH_TEXTS]
+    assert normal_words_flat(["un\x1fdeux", "a|b"]) == ["un", "deux", TEXT_BREAK, "a", ",", "b"]
+    assert normal_words_flat([]) == []
 
 
 def test_candidates_list_every_form_whatever_its_context(matcher):
