@@ -191,3 +191,24 @@ def test_the_retention_digests_spare_hashing_a_file_again_only_while_it_is_uncha
     assert again["roster.csv"] == hashlib.sha256((inbox / "roster.csv").read_bytes()).hexdigest(), (
         "a file touched since it was hashed is hashed again"
     )
+
+
+def test_a_file_rewritten_with_its_size_and_time_kept_is_hashed_again_despite_the_digests(tmp_path):
+    import os
+
+    from relais.inbox.reuse import fingerprints
+    from relais.inbox.scan import fingerprint_inbox
+
+    inbox = tmp_path / "inbox"
+    roster = inbox / "roster.csv"
+    roster.parent.mkdir(parents=True)
+    roster.write_text("agent_id,email\nA1,ann.lee@ville.fr\n", encoding="utf-8")
+    known: dict = {}
+    scan_inbox(inbox, known)
+    before = roster.stat()
+    roster.write_text("agent_id,email\nA2,bob.ray@ville.fr\n", encoding="utf-8")  # same size
+    os.utime(roster, ns=(before.st_atime_ns, before.st_mtime_ns))  # as cp -p or rsync -t leave it
+    digests = fingerprint_inbox(inbox, fingerprints(known))
+    assert digests["roster.csv"][2] == known["roster.csv"].sha256, "the digest is carried over unread"
+    (item,) = scan_inbox(inbox, known, digests=digests)
+    assert item.sha256 == hashlib.sha256(roster.read_bytes()).hexdigest(), "the new content's digest"

@@ -459,7 +459,8 @@ def scan_inbox(
     is most of a full scan's time); duplicates and archives are then decided in one pass, in order.
     ``say`` hears how far the recognition is; ``entries`` is the inbox already walked
     (``inbox_entries``), else it is walked here; ``digests`` (``fingerprint_inbox`` of the same
-    walk) spares hashing again a file unchanged since.
+    walk, given the last scan as known) spares hashing again a file it read and that is unchanged
+    since.
     """
     if not inbox.exists():
         if known is not None:
@@ -471,8 +472,11 @@ def scan_inbox(
         relative = entry.relative
         done = _not_opened(entry.stat.st_mode, relative) or _unchanged(entry.stat, previous.get(relative))
         slots.append((entry, relative, done))
-    digests = digests or {}
-    jobs = [(entry.path, relative, digests.get(relative)) for entry, relative, done in slots if done is None]
+    jobs = [
+        (entry.path, relative, _hashed_this_run(digests, previous.get(relative), relative))
+        for entry, relative, done in slots
+        if done is None
+    ]
     fresh = iter(_recognise_all(jobs, workers, parallel_from))
     progress = Progress(say, "Inbox scan", len(jobs), "new or changed files recognised")
     recognised: dict[str, Recognised] = {}
@@ -498,6 +502,21 @@ def scan_inbox(
         known.clear()
         known.update(recognised)
     return sorted(found, key=lambda f: f.path)
+
+
+def _hashed_this_run(
+    digests: Mapping[str, list] | None, known: Recognised | None, relative: str
+) -> list | None:
+    """The digest of a file ``fingerprint_inbox`` read this run, or None.
+
+    A digest whose size and modification time are the last scan's was carried over from that scan
+    without reading the file; the file is here because its status-change time moved (a rewrite
+    keeping its size and time, as ``cp -p`` or ``rsync -t`` do), so the scan must hash it again.
+    """
+    digest = (digests or {}).get(relative)
+    if digest is None or (known is not None and list(known.stamp[:2]) == list(digest[:2])):
+        return None
+    return digest
 
 
 def _unchanged(stat: os.stat_result, known: Recognised | None) -> Recognised | None:
