@@ -184,12 +184,8 @@ def normal_words_flat(texts: list[str]) -> list[str]:
     """
     if not texts:
         return []
-    return _marked(_ascii(_joined(texts, f" {_SEPARATOR} ")), _FLAT_TABLE).split()
-
-
-def _joined(texts: list[str], separator: str = _SEPARATOR) -> str:
-    """The texts, hashtags split, joined by ``separator`` (any separator inside a text made a space)."""
-    return separator.join(_split_hashtags(text.replace(_SEPARATOR, " ")) for text in texts)
+    joined = f" {_SEPARATOR} ".join(_split_hashtags(text.replace(_SEPARATOR, " ")) for text in texts)
+    return _marked(_ascii(joined), _FLAT_TABLE).split()
 
 
 def words(text: str) -> str:
