@@ -165,10 +165,7 @@ class SkillMatcher:
     def _find_words(self, text: str, words: list[str], declared: bool) -> list[Match]:
         """``find`` on a text already reduced to its normal words."""
         found = self._automaton.iter_long("".join(map(self._words.get, words, repeat(OTHER_WORD))))
-        hits = [
-            ((last + 1) // WORD_CODE_LENGTH - entry.size, (last + 1) // WORD_CODE_LENGTH, entry)
-            for last, entry in found
-        ]
+        hits = _in_words(list(found), 0)
         return _matches(text, words, hits, declared) if hits else []
 
     def find_many(self, texts: Iterable[str], declared: bool = False, batch: int = 2000) -> list[list[Match]]:
