@@ -12,8 +12,9 @@ from relais.skills.normalise import (
     TEXT_BREAK,
     _ascii,
     normal_words,
-    normal_words_flat,
     normalise,
+    spaced,
+    spaced_flat,
 )
 
 SKILLS = [
@@ -263,20 +264,11 @@ def test_ascii_folding_equals_nfkd_for_every_character():
         assert _ascii(text) == _nfkd_ascii(text), repr(text)
 
 
-def _per_text(words: list[str]) -> list[list[str]]:
-    texts: list[list[str]] = [[]]
-    for word in words:
-        if word == TEXT_BREAK:
-            texts.append([])
-        else:
-            texts[-1].append(word)
-    return texts
-
-
-def test_batch_normal_form_is_the_normal_form_of_each_text():
-    assert _per_text(normal_words_flat(BATCH_TEXTS)) == [normal_words(text) for text in BATCH_TEXTS]
-    assert normal_words_flat(["un\x1fdeux", "a|b"]) == ["un", "deux", TEXT_BREAK, "a", ",", "b"]
-    assert normal_words_flat([]) == []
+def test_batch_spaced_form_is_the_spaced_normal_form_of_each_text():
+    texts = ["", *BATCH_TEXTS, "🎓", "", "C# et #GestionDeProjet"]
+    assert spaced_flat(texts).split(f" {TEXT_BREAK} ") == [spaced(normal_words(text)) for text in texts]
+    assert spaced_flat(["un\x1fdeux", "a|b"]) == " un  deux  |  a  ,  b "
+    assert spaced_flat([]) == "" and spaced([]) == ""
 
 
 def test_candidates_list_every_form_whatever_its_context(matcher):

@@ -158,9 +158,9 @@ def _marked(data: bytes, table: bytes) -> str:
     for doubled in (b"..", b",,"):
         while doubled in data:
             data = data.replace(doubled, doubled[:1])
-    for mark, spaced in _MARKS:
+    for mark, around in _MARKS:
         if mark in data:
-            data = data.replace(mark, spaced)
+            data = data.replace(mark, around)
     return data.decode("ascii")
 
 
@@ -169,23 +169,30 @@ _SEPARATOR = "\x1f"
 
 
 TEXT_BREAK = "|"
-"""The word ``normal_words_flat`` puts between two texts (the table turns a ``|`` of a text into ``,``)."""
+"""The word ``spaced_flat`` puts between two texts (the table turns a ``|`` of a text into ``,``)."""
 _FLAT_TABLE = LOWER_TABLE[:0x1F] + TEXT_BREAK.encode() + LOWER_TABLE[0x20:]
 
 
-def normal_words_flat(texts: list[str]) -> list[str]:
-    """``normal_words`` of many texts in one list, ``TEXT_BREAK`` between two texts' words: what
-    the matcher encodes in one pass, several times faster than text by text on short texts.
+def spaced(words: list[str]) -> str:
+    """Words each between two spaces of its own, ``" gestion  de  projet "``: the form the skill
+    matcher's keys and scanned texts take (``""`` for no words)."""
+    return f" {'  '.join(words)} " if words else ""
+
+
+def spaced_flat(texts: list[str]) -> str:
+    """``spaced(normal_words(text))`` of many texts in one string, the spaced ``TEXT_BREAK`` word
+    (``" | "``) between two texts: what the matcher scans in one pass, several times faster than
+    text by text on short texts.
 
     The texts are joined by a separator that survives each step, so the C-level steps (accents,
-    translation, marks) run once over the batch instead of once per text. Every step works within a
-    text: folding accents never moves a character across the separator, and doubled marks or
-    spaces cannot run across it.
+    translation, marks, spacing) run once over the batch instead of once per text. Every step works
+    within a text: folding accents never moves a character across the separator, and doubled marks or
+    spaces cannot run across it. ``split(f" {TEXT_BREAK} ")`` gives back each text's spaced form.
     """
     if not texts:
-        return []
+        return ""
     joined = f" {_SEPARATOR} ".join(_split_hashtags(text.replace(_SEPARATOR, " ")) for text in texts)
-    return _marked(_ascii(joined), _FLAT_TABLE).split()
+    return spaced(_marked(_ascii(joined), _FLAT_TABLE).split())
 
 
 def words(text: str) -> str:

@@ -25,7 +25,7 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from multiprocessing.sharedctypes import SynchronizedArray
 
-from relais.skills.matcher import SkillMatcher
+from relais.skills.matcher import SkillMatcher, collector_paused
 
 PARALLEL_MIN = 300_000
 """Texts below which one process matches the whole batch. Measured at M (ESCO-sized framework,
@@ -88,7 +88,7 @@ def skill_ids_many(
     context = get_context("spawn")
     ends = context.Array("q", [0, -(-len(texts) // chunk)])
     found: dict[int, list[list[str]]] = {}
-    with ProcessPoolExecutor(
+    with collector_paused(), ProcessPoolExecutor(
         max_workers=workers - 1, mp_context=context, initializer=_share_ends, initargs=(ends,)
     ) as pool:
         for _ in range(workers - 1):
