@@ -51,10 +51,12 @@ system-deps:
 	else echo "Missing$$missing: the report rendering and PostgreSQL storage tests will be skipped"; fi
 
 # The normal suite leaves out the tests marked slow and the exhaustive fault tests; CI (CI set, as
-# .ci/run is run) runs everything.
+# .ci/run is run) runs everything. pytest-xdist runs the test files on every core (TEST_WORKERS=auto),
+# one file per worker at a time (--dist loadfile), so a module's shared fixtures are built once.
+TEST_WORKERS ?= auto
 test: install system-deps
 	$(BIN)/ruff check .
-	$(BIN)/pytest $(if $(CI),,-m 'not slow')
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(if $(CI),,-m 'not slow')
 
 lint: install
 	$(BIN)/ruff check .
