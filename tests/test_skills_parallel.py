@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import time
 
@@ -9,7 +10,7 @@ import pytest
 
 from bench.skills_matching import SEED, synthetic_framework, synthetic_posts
 from relais.skills.matcher import Match, SkillMatcher
-from relais.skills.parallel import claim, skill_ids_many
+from relais.skills.parallel import skill_ids_many
 
 
 def distinct_ids(matches: list[Match]) -> list[str]:
@@ -25,7 +26,7 @@ def matcher_and_posts() -> tuple[SkillMatcher, list[str]]:
 
 class SlowHere(SkillMatcher):
     """A matcher that sleeps before each chunk in this process only (the worker's copy is unpickled
-    without its delay), so that the worker surely claims chunks before this process is done."""
+    without its delay), so that the worker surely matches chunks before this process is done."""
 
     delay = 0.0
 
@@ -38,36 +39,53 @@ class SlowHere(SkillMatcher):
         return {k: v for k, v in self.__dict__.items() if k not in {"delay", "calls"}}
 
 
-def test_two_processes_claiming_chunks_find_what_one_process_finds(matcher_and_posts):
+class FailsInWorker(SkillMatcher):
+    """A matcher whose copy in a worker raises on its second chunk, or leaves the process at once."""
+
+    def skill_ids_many(self, texts, declared=False, batch=2000):
+        if getattr(self, "in_worker", False):
+            self.chunks = getattr(self, "chunks", 0) + 1
+            if self.how == "exit":
+                os._exit(3)
+            if self.chunks == 2:
+                raise ValueError("a broken framework entry")
+        return super().skill_ids_many(texts, declared, batch)
+
+    def __getstate__(self):
+        return {**self.__dict__, "in_worker": True}
+
+
+def copy_as(cls, matcher, **attributes):
+    copy = cls.__new__(cls)
+    copy.__dict__.update(matcher.__dict__, **attributes)
+    return copy
+
+
+@pytest.mark.parametrize("workers", [2, 3])
+def test_workers_fed_chunk_by_chunk_find_what_one_process_finds(matcher_and_posts, workers):
     matcher, posts = matcher_and_posts
     texts = [*posts, "", "no skill at all here"]
     alone = [distinct_ids(found) for found in matcher.find_many(texts)]
     assert sum(1 for ids in alone if ids) > 500, "the posts name skills: the comparison means something"
-    slow = SlowHere.__new__(SlowHere)
-    slow.__dict__.update(matcher.__dict__, delay=0.1)
-    assert skill_ids_many(slow, texts, workers=2, minimum=0, chunk=97) == alone
-    assert 0 < slow.calls < -(-len(texts) // 97), "both processes matched chunks"
+    slow = copy_as(SlowHere, matcher, delay=0.1)
+    assert skill_ids_many(slow, texts, workers=workers, minimum=0, chunk=97) == alone
+    assert 0 < slow.calls < -(-len(texts) // 97), "this process and the workers matched chunks"
 
 
 def test_a_small_batch_is_matched_here_without_workers(matcher_and_posts, monkeypatch):
     import relais.skills.parallel as parallel
 
     matcher, posts = matcher_and_posts
-    monkeypatch.setattr(parallel, "ProcessPoolExecutor", None)  # any attempt to start a pool fails
+    monkeypatch.setattr(parallel, "get_context", None)  # any attempt to start a worker fails
     assert skill_ids_many(matcher, posts[:100], workers=2) == [
         distinct_ids(found) for found in matcher.find_many(posts[:100])
     ]
 
 
-@pytest.mark.parametrize("chunks", [0, 1, 2, 7])
-def test_chunks_claimed_from_both_ends_are_each_claimed_once(chunks):
-    from multiprocessing import get_context
-
-    ends = get_context("spawn").Array("q", [0, chunks])
-    claimed = []
-    for turn in range(chunks + 2):
-        index = claim(ends, from_front=turn % 3 != 0)
-        if index is not None:
-            claimed.append(index)
-    assert sorted(claimed) == list(range(chunks))
-    assert claim(ends, from_front=True) is None and claim(ends, from_front=False) is None
+@pytest.mark.parametrize("how", ["raise", "exit"])
+def test_a_worker_that_fails_stops_the_batch_with_its_reason(matcher_and_posts, how):
+    matcher, posts = matcher_and_posts
+    failing = copy_as(FailsInWorker, matcher, how=how)
+    reason = "ValueError: a broken framework entry" if how == "raise" else r"stopped \(exit code 3\)"
+    with pytest.raises(RuntimeError, match=reason):
+        skill_ids_many(failing, posts, workers=2, minimum=0, chunk=50)
