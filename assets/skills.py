@@ -18,7 +18,7 @@ from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResul
 from dagster_duckdb import DuckDBResource
 
 from relais.home import RelaisHome
-from relais.inbox.reuse import reader_fingerprint, reuse_enabled
+from relais.inbox.reuse import code_fingerprint, reader_fingerprint, reuse_enabled
 from relais.skills.framework import Skill, load_framework
 from relais.skills.matcher import SkillMatcher
 from relais.skills.parallel import skill_ids_many
@@ -53,13 +53,18 @@ MATCHES_TABLE = "staging.skill_match_cache"
 a commentary already matched against the same framework and code is not matched again."""
 
 
+MATCHING_CODE = ("skills",)
+"""The library's code that finds skills in a text (``relais/skills``): part of the fingerprint, so
+that a change to the matcher, its normal form or its context rules matches every text again."""
+
+
 def framework_fingerprint(skills: Iterable[Skill], file_digests: Iterable[str] = ()) -> str:
     """A digest of the framework's skills and forms, of its files and of the matching code.
 
     ``file_digests`` (``Framework.digests``: the SHA-256 of each file read, in order) makes the
     fingerprint change whenever any framework file changes, even where no form changes.
     """
-    digest = hashlib.sha256(reader_fingerprint().encode())
+    digest = hashlib.sha256((reader_fingerprint() + code_fingerprint(MATCHING_CODE)).encode())
     for skill in skills:
         digest.update(repr((skill.skill_id, skill.labels)).encode())
     for file_digest in file_digests:

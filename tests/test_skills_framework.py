@@ -2,6 +2,7 @@
 
 import csv
 import io
+import shutil
 from collections import defaultdict
 
 import pytest
@@ -302,6 +303,20 @@ def test_the_fingerprint_changes_when_any_esco_file_changes(esco_pair):
     assert second != first
     _esco_file(french, [*ESCO_FR[:2], (PLANNING, "knowledge", "droit de l'urbanisme", "")])
     assert fingerprint() not in (first, second)
+
+
+def test_the_fingerprint_changes_when_the_matching_code_changes(esco_pair, tmp_path, monkeypatch):
+    import relais.inbox.reuse as reuse
+    from assets.skills import framework_fingerprint
+
+    framework = load_framework("esco", list(esco_pair))
+    library = tmp_path / "relais"
+    shutil.copytree(reuse.LIBRARY, library, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(reuse, "LIBRARY", library)
+    first = framework_fingerprint(framework.skills, framework.digests)
+    context = library / "skills" / "context.py"
+    context.write_text(context.read_text() + "\n# a context rule changed\n")
+    assert framework_fingerprint(framework.skills, framework.digests) != first, "old matches would be kept"
 
 
 def test_the_single_path_form_still_reads_one_file(esco_pair):

@@ -77,8 +77,14 @@ def reader_fingerprint() -> str:
     Reports, marts, quality suites and the Dagster wrappers are not in it: editing them keeps the
     files already read.
     """
+    return code_fingerprint(ROW_SHAPING_CODE)
+
+
+def code_fingerprint(parts: Iterable[str]) -> str:
+    """A digest of the library's Python files under ``parts`` (folders or files of ``relais/``),
+    their paths and their bytes: any edit to one of them changes it."""
     digest = hashlib.sha256()
-    for part in ROW_SHAPING_CODE:
+    for part in parts:
         root = LIBRARY / part
         for path in sorted(root.rglob("*.py")) if root.is_dir() else [root]:
             digest.update(path.relative_to(LIBRARY).as_posix().encode())
