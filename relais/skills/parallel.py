@@ -31,10 +31,11 @@ from queue import Empty
 
 from relais.skills.matcher import SkillMatcher, collector_paused
 
-PARALLEL_MIN = 300_000
-"""Texts below which one process matches the whole batch. Measured at M (ESCO-sized framework,
-121,816 posts): one core 0.84 s (144,625 posts/s), two processes 0.95 s, as a spawned worker takes
-about 1 s to start and unpickle the matcher; a second core pays from about 2 x 145,000 x 1 s texts."""
+PARALLEL_MIN = 100_000
+"""Texts below which one process matches the whole batch. Measured on the L commentaries against
+the ESCO-sized framework, three runs each: 60,000 texts took 0.71-0.91 s on one core and 0.85-0.98 s
+on two; 120,000 took 1.49-1.93 s and 1.22-1.53 s; 200,000 took 2.55-2.84 s and 2.10-2.16 s. A
+worker sends its first chunk back about 0.6 s after it is spawned."""
 
 CHUNK = 5_000
 """Texts per chunk (about 0.05 s of matching): small enough for both ends to finish close together."""
