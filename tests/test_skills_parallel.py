@@ -89,3 +89,34 @@ def test_a_worker_that_fails_stops_the_batch_with_its_reason(matcher_and_posts, 
     reason = "ValueError: a broken framework entry" if how == "raise" else r"stopped \(exit code 3\)"
     with pytest.raises(RuntimeError, match=reason):
         skill_ids_many(failing, posts, workers=2, minimum=0, chunk=50)
+
+
+class ListQueue(list):
+    """A worker's queue as a list: what ``_Batch.feed`` put on it."""
+
+    def put(self, item):
+        self.append(item)
+
+
+@pytest.mark.parametrize(("texts", "chunk", "workers"), [(0, 5, 1), (1, 5, 1), (23, 5, 1), (23, 5, 2), (40, 3, 3)])
+def test_each_chunk_goes_once_to_a_worker_or_to_this_process(texts, chunk, workers):
+    from relais.skills.parallel import AHEAD, _Batch
+
+    batch = _Batch([f"t{n}" for n in range(texts)], chunk, workers)
+    inboxes = [ListQueue() for _ in range(workers)]
+    here, reported = [], 0
+    batch.feed(inboxes)
+    assert all(len(inbox) <= AHEAD for inbox in inboxes)
+    while (index := batch.take_back()) is not None:
+        here.append(index)
+        if reported < len(inboxes[0]):  # the first worker sends back its oldest chunk
+            done = inboxes[0][reported][0]
+            batch.keep((0, done, [[] for _ in batch.piece(done)]))
+            reported += 1
+        batch.feed(inboxes)
+        assert all(0 <= held <= AHEAD for held in batch.held)
+    sent = [index for inbox in inboxes for index, _ in inbox]
+    assert sorted(sent + here) == list(range(-(-texts // chunk)))
+    assert [text for index, piece in sorted(item for inbox in inboxes for item in inbox) for text in piece] == [
+        f"t{n}" for n in range(len(sent) * chunk) if n < texts
+    ], "the workers get the chunks from the front, in order"
