@@ -13,7 +13,7 @@ process uses one core. ``skill_ids_many`` matches a large batch on every core:
 A worker starts matching as soon as it has the matcher and its first chunk, and only the chunks a
 worker matches are pickled. The version before sent every worker the whole batch in one message:
 at L (572k texts) the worker began matching 1.2 s into a 4.5 s batch, after this process had
-pickled 112 MB of texts, and while it did so this process matched at half speed. Taking chunks as
+pickled 112 MB of texts (in a thread of its own, beside its matching). Taking chunks as
 they go also makes both ends finish together whatever their speeds (a worker starts late, and the
 two processes slow each other down by different amounts). Below ``PARALLEL_MIN`` texts the
 start-up would cost more than it saves, and the batch is matched here. Workers are spawned, never
